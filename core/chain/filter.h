@@ -1,0 +1,61 @@
+// Filters, Envoy style: a config-time factory, a per-request instance whose hooks return a
+// status, and callbacks through which an instance resumes the chain or answers locally.
+#pragma once
+
+#include <uv.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/chain/request_state.h"
+#include "core/config/config.h"
+#include "core/http/request.h"
+#include "core/http/response_sink.h"
+
+namespace relay {
+
+struct ServerContext;
+
+enum class FilterStatus {
+  Continue,  // go on with the next filter
+  Stop,      // the filter will call continueChain() or reply later, on the same loop
+};
+
+class FilterCallbacks {
+ public:
+  virtual ~FilterCallbacks() = default;
+  virtual Request& request() = 0;
+  virtual RequestState& state() = 0;
+  virtual ResponseSink& response() = 0;
+  virtual uv_loop_t* loop() = 0;
+  virtual const ServerContext& server() = 0;
+  // Resumes the chain after a filter returned Stop.
+  virtual void continueChain() = 0;
+  // Answers the request from the relay itself and ends the chain.
+  virtual void sendLocalReply(int status, std::string_view content_type, std::string body) = 0;
+  // An error rendered in the route's wire format.
+  virtual void sendError(int status, std::string_view message) = 0;
+};
+
+class Filter {
+ public:
+  virtual ~Filter() = default;
+  virtual FilterStatus onRequest(FilterCallbacks& cb) = 0;
+  // The request is gone (finished or client disconnected): cancel pending async work;
+  // the callbacks must not be used after this.
+  virtual void onDestroy() {}
+};
+
+class FilterFactory {
+ public:
+  virtual ~FilterFactory() = default;
+  virtual std::unique_ptr<Filter> create() const = 0;
+};
+
+// Builds a factory from its YAML; returns nullptr and sets *error to reject the config.
+using FilterFactoryBuilder = std::function<std::unique_ptr<FilterFactory>(
+    const FilterSpec& spec, const ServerContext& server, std::string* error)>;
+
+}  // namespace relay

@@ -1,0 +1,40 @@
+// An ordered, case-insensitive header list. Names keep the case they arrived with.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relay {
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b);
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+class Headers {
+ public:
+  void add(std::string_view name, std::string_view value);
+  // Replaces every header of that name with one.
+  void set(std::string_view name, std::string_view value);
+  void remove(std::string_view name);
+  // First value of that name, or nullptr.
+  const std::string* find(std::string_view name) const;
+  size_t count(std::string_view name) const;
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+
+  const std::vector<Header>& all() const { return list_; }
+  std::vector<Header>& all() { return list_; }
+  size_t size() const { return list_.size(); }
+  void clear() { list_.clear(); }
+
+ private:
+  std::vector<Header> list_;
+};
+
+// True for headers that describe one connection only and must not be forwarded.
+bool isHopByHopHeader(std::string_view name);
+
+}  // namespace relay

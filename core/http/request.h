@@ -1,0 +1,25 @@
+// A downstream request as the codec hands it to the filter chain: head plus buffered body.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/http/headers.h"
+
+namespace relay {
+
+struct Request {
+  std::string method;
+  std::string target;  // as received: path plus optional "?query"
+  Headers headers;
+  std::string body;
+  int http_major = 1;
+  int http_minor = 1;
+
+  std::string_view path() const;
+  std::string_view query() const;  // without the '?'; empty if none
+  // Value of a query parameter (not percent-decoded beyond '+' and %XX); empty if absent.
+  std::string queryParam(std::string_view name) const;
+};
+
+}  // namespace relay
