@@ -17,6 +17,7 @@
 namespace relay {
 
 struct ServerContext;
+struct WorkerContext;
 
 enum class FilterStatus {
   Continue,  // go on with the next filter
@@ -31,6 +32,7 @@ class FilterCallbacks {
   virtual ResponseSink& response() = 0;
   virtual uv_loop_t* loop() = 0;
   virtual const ServerContext& server() = 0;
+  virtual WorkerContext& worker() = 0;
   // Resumes the chain after a filter returned Stop.
   virtual void continueChain() = 0;
   // Answers the request from the relay itself and ends the chain.

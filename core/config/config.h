@@ -89,7 +89,7 @@ struct ChainConfig {
 };
 
 struct RouteConfig {
-  std::string path;  // exact, or a prefix when it ends in '*'
+  std::string path;                  // exact, or a prefix when it ends in '*'
   std::vector<std::string> methods;  // empty: any
   std::string chain;
   std::string format;  // anthropic, openai-chat, openai-responses, gemini

@@ -6,7 +6,9 @@
 namespace relay {
 
 namespace {
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 }  // namespace
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
@@ -42,8 +44,9 @@ size_t Headers::count(std::string_view name) const {
 
 bool isHopByHopHeader(std::string_view name) {
   static constexpr std::array<std::string_view, 9> kHopByHop = {
-      "connection",          "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
-      "trailer",             "transfer-encoding", "upgrade",      "proxy-connection"};
+      "connection",          "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "te",         "trailer",
+      "transfer-encoding",   "upgrade",    "proxy-connection"};
   for (auto h : kHopByHop)
     if (equalsIgnoreCase(h, name)) return true;
   return false;

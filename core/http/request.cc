@@ -28,7 +28,8 @@ std::string percentDecode(std::string_view in) {
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '+') {
       out += ' ';
-    } else if (in[i] == '%' && i + 2 < in.size() && hexValue(in[i + 1]) >= 0 && hexValue(in[i + 2]) >= 0) {
+    } else if (in[i] == '%' && i + 2 < in.size() && hexValue(in[i + 1]) >= 0 &&
+               hexValue(in[i + 2]) >= 0) {
       out += static_cast<char>(hexValue(in[i + 1]) * 16 + hexValue(in[i + 2]));
       i += 2;
     } else {
@@ -46,7 +47,8 @@ std::string Request::queryParam(std::string_view name) const {
     std::string_view pair = q.substr(0, amp);
     auto eq = pair.find('=');
     std::string_view key = pair.substr(0, eq);
-    if (key == name) return eq == std::string_view::npos ? std::string{} : percentDecode(pair.substr(eq + 1));
+    if (key == name)
+      return eq == std::string_view::npos ? std::string{} : percentDecode(pair.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
   }

@@ -18,7 +18,8 @@ class ResponseSink {
 
   // Starts the response. With a content length the body is sent as-is; without one it
   // is sent chunked (HTTP/1.1). Called at most once.
-  virtual void begin(int status, const Headers& headers, std::optional<uint64_t> content_length) = 0;
+  virtual void begin(int status, const Headers& headers,
+                     std::optional<uint64_t> content_length) = 0;
   // Queues body bytes. Returns false when the caller should pause (backpressure).
   virtual bool write(std::string_view bytes) = 0;
   // Ends the response normally.

@@ -15,10 +15,14 @@ std::optional<WireFormat> parseWireFormat(std::string_view name) {
 
 std::string_view wireFormatName(WireFormat f) {
   switch (f) {
-    case WireFormat::Anthropic: return "anthropic";
-    case WireFormat::OpenAIChat: return "openai-chat";
-    case WireFormat::OpenAIResponses: return "openai-responses";
-    case WireFormat::Gemini: return "gemini";
+    case WireFormat::Anthropic:
+      return "anthropic";
+    case WireFormat::OpenAIChat:
+      return "openai-chat";
+    case WireFormat::OpenAIResponses:
+      return "openai-responses";
+    case WireFormat::Gemini:
+      return "gemini";
   }
   return "anthropic";
 }
@@ -34,54 +38,86 @@ namespace {
 
 std::string_view anthropicType(int status) {
   switch (status) {
-    case 400: return "invalid_request_error";
-    case 401: return "authentication_error";
-    case 402: return "billing_error";
-    case 403: return "permission_error";
-    case 404: return "not_found_error";
-    case 408: return "timeout_error";
-    case 413: return "request_too_large";
-    case 429: return "rate_limit_error";
+    case 400:
+      return "invalid_request_error";
+    case 401:
+      return "authentication_error";
+    case 402:
+      return "billing_error";
+    case 403:
+      return "permission_error";
+    case 404:
+      return "not_found_error";
+    case 408:
+      return "timeout_error";
+    case 413:
+      return "request_too_large";
+    case 429:
+      return "rate_limit_error";
     case 503:
-    case 529: return "overloaded_error";
-    default: return status >= 500 ? "api_error" : "invalid_request_error";
+    case 529:
+      return "overloaded_error";
+    default:
+      return status >= 500 ? "api_error" : "invalid_request_error";
   }
 }
 
 std::string_view openaiType(int status) {
   switch (status) {
-    case 401: return "authentication_error";
-    case 403: return "permission_error";
-    case 404: return "not_found_error";
-    case 429: return "rate_limit_exceeded";
-    default: return status >= 500 ? "server_error" : "invalid_request_error";
+    case 401:
+      return "authentication_error";
+    case 403:
+      return "permission_error";
+    case 404:
+      return "not_found_error";
+    case 429:
+      return "rate_limit_exceeded";
+    default:
+      return status >= 500 ? "server_error" : "invalid_request_error";
   }
 }
 
 std::string_view openaiCode(int status) {
   switch (status) {
-    case 401: return "invalid_api_key";
-    case 404: return "not_found";
-    case 413: return "request_too_large";
-    case 429: return "rate_limit_exceeded";
-    case 503: return "no_available_account";
-    default: return status >= 500 ? "server_error" : "invalid_request";
+    case 401:
+      return "invalid_api_key";
+    case 404:
+      return "not_found";
+    case 413:
+      return "request_too_large";
+    case 429:
+      return "rate_limit_exceeded";
+    case 503:
+      return "no_available_account";
+    default:
+      return status >= 500 ? "server_error" : "invalid_request";
   }
 }
 
 std::string_view googleStatus(int status) {
   switch (status) {
-    case 400: return "INVALID_ARGUMENT";
-    case 401: return "UNAUTHENTICATED";
-    case 403: return "PERMISSION_DENIED";
-    case 404: return "NOT_FOUND";
-    case 408: return "DEADLINE_EXCEEDED";
-    case 413: return "INVALID_ARGUMENT";
-    case 429: return "RESOURCE_EXHAUSTED";
-    case 501: return "UNIMPLEMENTED";
-    case 503: return "UNAVAILABLE";
-    case 504: return "DEADLINE_EXCEEDED";
-    default: return status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
+    case 400:
+      return "INVALID_ARGUMENT";
+    case 401:
+      return "UNAUTHENTICATED";
+    case 403:
+      return "PERMISSION_DENIED";
+    case 404:
+      return "NOT_FOUND";
+    case 408:
+      return "DEADLINE_EXCEEDED";
+    case 413:
+      return "INVALID_ARGUMENT";
+    case 429:
+      return "RESOURCE_EXHAUSTED";
+    case 501:
+      return "UNIMPLEMENTED";
+    case 503:
+      return "UNAVAILABLE";
+    case 504:
+      return "DEADLINE_EXCEEDED";
+    default:
+      return status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
   }
 }
 
@@ -131,7 +167,8 @@ std::string renderErrorBody(WireFormat f, int status, std::string_view message) 
 std::string renderErrorEvent(WireFormat f, int status, std::string_view message) {
   std::string body = renderErrorBody(f, status, message);
   switch (f) {
-    case WireFormat::Anthropic: return "event: error\ndata: " + body + "\n\n";
+    case WireFormat::Anthropic:
+      return "event: error\ndata: " + body + "\n\n";
     case WireFormat::OpenAIResponses: {
       // Responses streams carry a typed `error` event.
       std::string ev = "{\"type\":\"error\",\"code\":\"";
@@ -145,7 +182,8 @@ std::string renderErrorEvent(WireFormat f, int status, std::string_view message)
       return "event: error\ndata: " + ev + "\n\n";
     }
     case WireFormat::OpenAIChat:
-    case WireFormat::Gemini: return "data: " + body + "\n\n";
+    case WireFormat::Gemini:
+      return "data: " + body + "\n\n";
   }
   return body;
 }

@@ -1,0 +1,136 @@
+#include "core/loop/worker.h"
+
+#include "core/chain/active_chain.h"
+#include "core/net/http1_server_conn.h"
+#include "core/net/listener.h"
+#include "core/obs/relay_metrics.h"
+
+namespace relay {
+
+namespace {
+constexpr size_t kReadBufferSize = 64 * 1024;
+constexpr int kBacklog = 1024;
+}  // namespace
+
+Worker::Worker(int index, const ServerContext& server, HttpServerLimits limits)
+    : index_(index), server_(server), limits_(limits), read_buffer_(new char[kReadBufferSize]) {
+  uv_loop_init(&loop_);
+  deleter_ = std::make_unique<DeferredDeleter>(&loop_);
+  context_.index = index_;
+  context_.loop = &loop_;
+  context_.deleter = deleter_.get();
+  uv_async_init(&loop_, &drain_async_, &Worker::onDrainSignal);
+  drain_async_.data = this;
+  uv_timer_init(&loop_, &drain_timer_);
+  drain_timer_.data = this;
+  uv_tcp_init(&loop_, &listener_);
+  listener_.data = this;
+}
+
+Worker::~Worker() {
+  join();
+  uv_loop_close(&loop_);
+}
+
+bool Worker::listen(std::string* error) {
+  listen_fd_ = openReusePortListener(server_.config.server.host, server_.config.server.port,
+                                     kBacklog, error);
+  if (listen_fd_ < 0) return false;
+  int rc = uv_tcp_open(&listener_, listen_fd_);
+  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kBacklog, &onConnection);
+  if (rc != 0) {
+    *error = std::string("cannot listen: ") + uv_strerror(rc);
+    return false;
+  }
+  return true;
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::run() {
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  deleter_->drain();
+}
+
+void Worker::onConnection(uv_stream_t* server, int status) {
+  auto* w = static_cast<Worker*>(server->data);
+  if (status < 0 || w->draining_) return;
+  auto* conn = new Http1ServerConnection(&w->loop_, *w);
+  if (uv_accept(server, reinterpret_cast<uv_stream_t*>(conn->tcp())) != 0) {
+    w->connections_.insert(conn);
+    conn->close();
+    return;
+  }
+  w->connections_.insert(conn);
+  relayMetrics().connectionOpened();
+  conn->start();
+}
+
+void Worker::onConnectionClosed(Http1ServerConnection* conn) {
+  if (connections_.erase(conn)) relayMetrics().connectionClosed();
+  if (draining_) maybeStop();
+}
+
+char* Worker::readBuffer(size_t* size) {
+  *size = kReadBufferSize;
+  return read_buffer_.get();
+}
+
+std::unique_ptr<ActiveStream> Worker::createStream(Request&& req, ResponseSink& sink) {
+  return std::make_unique<ActiveChain>(std::move(req), sink, server_, context_);
+}
+
+void Worker::drain(uint64_t timeout_ms) {
+  drain_timeout_ms_ = timeout_ms;
+  uv_async_send(&drain_async_);
+}
+
+void Worker::onDrainSignal(uv_async_t* a) {
+  auto* w = static_cast<Worker*>(a->data);
+  if (w->draining_) {
+    // A second request to drain shortens the wait.
+    uv_timer_start(&w->drain_timer_, &Worker::onDrainTimeout, w->drain_timeout_ms_, 0);
+    return;
+  }
+  w->beginDrain();
+}
+
+void Worker::beginDrain() {
+  draining_ = true;
+  if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&listener_)))
+    uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  auto snapshot = connections_;
+  for (auto* c : snapshot) c->closeWhenIdle();
+  uv_timer_start(&drain_timer_, &Worker::onDrainTimeout, drain_timeout_ms_, 0);
+  maybeStop();
+}
+
+void Worker::onDrainTimeout(uv_timer_t* t) {
+  auto* w = static_cast<Worker*>(t->data);
+  auto snapshot = w->connections_;
+  for (auto* c : snapshot) c->close();
+  w->stopLoop();
+}
+
+void Worker::maybeStop() {
+  if (draining_ && connections_.empty()) stopLoop();
+}
+
+void Worker::stopLoop() {
+  if (stopping_) return;
+  stopping_ = true;
+  uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&drain_async_), nullptr);
+  if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&listener_)))
+    uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  deleter_->drain();
+  deleter_->close();
+}
+
+}  // namespace relay

@@ -1,0 +1,80 @@
+// relay-server: command line entry point.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "core/obs/log.h"
+#include "core/server.h"
+#include "relay_build_config.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: relay-server [--config FILE] [--check-config]\n"
+    "       relay-server --version | --help\n"
+    "\n"
+    "  -c, --config FILE   configuration file (default: config.yaml)\n"
+    "      --check-config  validate the configuration, print a summary, exit 0 or 1\n"
+    "  -v, --version       print the version\n"
+    "  -h, --help          this text\n";
+
+struct Options {
+  std::string config = "config.yaml";
+  bool check_only = false;
+};
+
+// Returns -1 to continue, or an exit code.
+int parseArgs(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (a == "-v" || a == "--version") {
+      std::printf("relay-server %s\n", RELAY_VERSION);
+      return 0;
+    }
+    if (a == "--check-config") {
+      o->check_only = true;
+    } else if ((a == "-c" || a == "--config") && i + 1 < argc) {
+      o->config = argv[++i];
+    } else if (a.starts_with("--config=")) {
+      o->config = a.substr(9);
+    } else {
+      std::fprintf(stderr, "relay-server: unknown argument '%s'\n\n%s", a.c_str(), kUsage);
+      return 2;
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opts;
+  if (int rc = parseArgs(argc, argv, &opts); rc >= 0) return rc;
+
+  relay::ConfigResult loaded = relay::loadConfigFile(opts.config);
+  if (!loaded.config) {
+    std::fprintf(stderr, "relay-server: configuration error:\n  %s\n", loaded.error.c_str());
+    return 1;
+  }
+  std::string error;
+  auto ctx = relay::buildServerContext(std::move(*loaded.config), &error);
+  if (!ctx) {
+    std::fprintf(stderr, "relay-server: configuration error:\n  %s\n", error.c_str());
+    return 1;
+  }
+  if (opts.check_only) {
+    std::fputs(relay::describeServer(*ctx).c_str(), stdout);
+    return 0;
+  }
+  relay::setLogLevel(
+      relay::parseLogLevel(ctx->config.server.log_level).value_or(relay::LogLevel::kInfo));
+  int rc = relay::runServer(*ctx);
+  relay::flushLogs();
+  return rc;
+}

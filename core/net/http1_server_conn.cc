@@ -1,0 +1,451 @@
+#include "core/net/http1_server_conn.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "core/http/status_text.h"
+#include "core/http/wire_format.h"
+
+namespace relay {
+
+namespace {
+
+constexpr uint64_t kLingerMs = 2000;
+constexpr size_t kMaxPipelinedBytes = 1024 * 1024;
+
+Http1ServerConnection* self(llhttp_t* p) {
+  return static_cast<Http1ServerConnection*>(p->data);
+}
+
+struct WriteReq {
+  uv_write_t req;
+  std::string data;
+  Http1ServerConnection* conn;
+};
+
+}  // namespace
+
+Http1ServerConnection::Http1ServerConnection(uv_loop_t* loop, ConnectionOwner& owner)
+    : loop_(loop), owner_(owner) {
+  uv_tcp_init(loop_, &tcp_);
+  uv_timer_init(loop_, &timer_);
+  uv_timer_init(loop_, &resume_timer_);
+  open_handles_ = 3;
+  tcp_.data = this;
+  timer_.data = this;
+  resume_timer_.data = this;
+  llhttp_settings_init(&settings_);
+  settings_.on_message_begin = &onMessageBegin;
+  settings_.on_url = &onUrl;
+  settings_.on_header_field = &onHeaderField;
+  settings_.on_header_value = &onHeaderValue;
+  settings_.on_header_value_complete = &onHeaderValueComplete;
+  settings_.on_headers_complete = &onHeadersComplete;
+  settings_.on_body = &onBody;
+  settings_.on_message_complete = &onMessageComplete;
+  llhttp_init(&parser_, HTTP_REQUEST, &settings_);
+  parser_.data = this;
+}
+
+Http1ServerConnection::~Http1ServerConnection() = default;
+
+void Http1ServerConnection::start() {
+  uv_tcp_nodelay(&tcp_, 1);
+  uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &onAlloc, &onRead);
+  armTimer(owner_.limits().header_timeout_ms);
+}
+
+void Http1ServerConnection::armTimer(uint64_t ms) {
+  if (closing_) return;
+  uv_timer_start(&timer_, &onTimer, ms, 0);
+}
+
+// ---- reading and parsing ----
+
+void Http1ServerConnection::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+  auto* c = static_cast<Http1ServerConnection*>(h->data);
+  size_t size = 0;
+  char* base = c->owner_.readBuffer(&size);
+  *buf = uv_buf_init(base, static_cast<unsigned>(size));
+}
+
+void Http1ServerConnection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  auto* c = static_cast<Http1ServerConnection*>(s->data);
+  if (n < 0) {
+    c->close();
+    return;
+  }
+  if (n == 0 || c->closing_) return;
+  if (c->close_when_flushed_) return;  // lingering: discard what the client still sends
+  c->parse(buf->base, static_cast<size_t>(n));
+}
+
+void Http1ServerConnection::parse(const char* data, size_t len) {
+  if (phase_ == Phase::Dispatched) {
+    input_.append(data, len);
+    if (input_.size() > kMaxPipelinedBytes) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    return;
+  }
+  llhttp_errno_t err = llhttp_execute(&parser_, data, len);
+  if (err == HPE_OK) return;
+  if (err == HPE_PAUSED) {
+    const char* pos = llhttp_get_error_pos(&parser_);
+    size_t used = pos ? static_cast<size_t>(pos - data) : len;
+    input_.assign(data + used, len - used);
+    dispatch();
+    return;
+  }
+  if (error_status_ != 0) {
+    protocolError(error_status_, error_message_);
+  } else {
+    std::string why = "malformed HTTP request: ";
+    why += llhttp_get_error_reason(&parser_) ? llhttp_get_error_reason(&parser_) : "parse error";
+    protocolError(400, why);
+  }
+}
+
+bool Http1ServerConnection::countHeadBytes(size_t n) {
+  head_bytes_ += n;
+  if (head_bytes_ <= owner_.limits().max_header_bytes) return true;
+  error_status_ = 431;
+  error_message_ = "request header fields too large";
+  return false;
+}
+
+int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
+  auto* c = self(p);
+  c->phase_ = Phase::Head;
+  c->head_bytes_ = 1;
+  c->req_ = Request{};
+  c->header_field_.clear();
+  c->header_value_.clear();
+  c->armTimer(c->owner_.limits().header_timeout_ms);
+  return 0;
+}
+
+int Http1ServerConnection::onUrl(llhttp_t* p, const char* at, size_t len) {
+  auto* c = self(p);
+  if (!c->countHeadBytes(len)) return -1;
+  c->req_.target.append(at, len);
+  return 0;
+}
+
+int Http1ServerConnection::onHeaderField(llhttp_t* p, const char* at, size_t len) {
+  auto* c = self(p);
+  if (!c->countHeadBytes(len)) return -1;
+  c->header_field_.append(at, len);
+  return 0;
+}
+
+int Http1ServerConnection::onHeaderValue(llhttp_t* p, const char* at, size_t len) {
+  auto* c = self(p);
+  if (!c->countHeadBytes(len)) return -1;
+  c->header_value_.append(at, len);
+  return 0;
+}
+
+int Http1ServerConnection::onHeaderValueComplete(llhttp_t* p) {
+  auto* c = self(p);
+  if (!c->countHeadBytes(4)) return -1;
+  c->req_.headers.add(c->header_field_, c->header_value_);
+  c->header_field_.clear();
+  c->header_value_.clear();
+  return 0;
+}
+
+int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
+  auto* c = self(p);
+  Request& r = c->req_;
+  r.method = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
+  r.http_major = p->http_major;
+  r.http_minor = p->http_minor;
+  c->keep_alive_ = llhttp_should_keep_alive(p) != 0;
+  c->phase_ = Phase::Body;
+  uv_timer_stop(&c->timer_);
+  // Request smuggling guards (llhttp rejects most of these too; be explicit).
+  size_t cl_count = r.headers.count("content-length");
+  if (cl_count > 0 && r.headers.has("transfer-encoding")) {
+    c->error_status_ = 400;
+    c->error_message_ = "both Content-Length and Transfer-Encoding present";
+    return -1;
+  }
+  if (cl_count > 1) {
+    const std::string* first = r.headers.find("content-length");
+    for (const auto& h : r.headers.all())
+      if (equalsIgnoreCase(h.name, "content-length") && h.value != *first) {
+        c->error_status_ = 400;
+        c->error_message_ = "conflicting Content-Length headers";
+        return -1;
+      }
+  }
+  if (cl_count > 0 && p->content_length > c->owner_.limits().max_request_bytes) {
+    c->error_status_ = 413;
+    c->error_message_ = "request body exceeds server.max_request_bytes";
+    return -1;
+  }
+  const std::string* expect = r.headers.find("expect");
+  if (expect && equalsIgnoreCase(*expect, "100-continue") && r.http_minor >= 1)
+    c->writeRaw("HTTP/1.1 100 Continue\r\n\r\n");
+  if (p->upgrade) c->close_after_response_ = true;
+  return 0;
+}
+
+int Http1ServerConnection::onBody(llhttp_t* p, const char* at, size_t len) {
+  auto* c = self(p);
+  if (c->req_.body.size() + len > c->owner_.limits().max_request_bytes) {
+    c->error_status_ = 413;
+    c->error_message_ = "request body exceeds server.max_request_bytes";
+    return -1;
+  }
+  c->req_.body.append(at, len);
+  return 0;
+}
+
+int Http1ServerConnection::onMessageComplete(llhttp_t* p) {
+  self(p)->phase_ = Phase::Dispatched;
+  return HPE_PAUSED;
+}
+
+// ---- dispatch and response ----
+
+void Http1ServerConnection::dispatch() {
+  response_started_ = false;
+  response_chunked_ = false;
+  response_status_ = 0;
+  body_bytes_sent_ = 0;
+  head_request_ = req_.method == "HEAD";
+  const std::string* upgrade = req_.headers.find("upgrade");
+  if (upgrade && equalsIgnoreCase(*upgrade, "websocket")) {
+    close_after_response_ = true;
+    sendSimple(426, "WebSocket upgrade is not supported here; send the request as HTTP POST");
+    return;
+  }
+  stream_ = owner_.handler().createStream(std::move(req_), *this);
+  req_ = Request{};
+  stream_->start();
+}
+
+void Http1ServerConnection::begin(int status, const Headers& headers,
+                                  std::optional<uint64_t> content_length) {
+  if (closing_ || response_started_) return;
+  response_started_ = true;
+  response_status_ = status;
+  bool http10 = parser_.http_major == 1 && parser_.http_minor == 0;
+  bool bodyless =
+      head_request_ || status == 204 || status == 304 || (status >= 100 && status < 200);
+  if (!keep_alive_ || owner_.draining()) close_after_response_ = true;
+  if (!content_length && !bodyless && http10) close_after_response_ = true;
+  response_chunked_ = !content_length && !bodyless && !http10;
+
+  std::string head;
+  head.reserve(256 + headers.size() * 48);
+  char line[64];
+  std::snprintf(line, sizeof line, "HTTP/1.1 %d ", status);
+  head += line;
+  head += statusText(status);
+  head += "\r\n";
+  for (const auto& h : headers.all()) {
+    if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "content-length")) continue;
+    head += h.name;
+    head += ": ";
+    head += h.value;
+    head += "\r\n";
+  }
+  if (content_length && status != 204 && status != 304) {
+    std::snprintf(line, sizeof line, "content-length: %llu\r\n",
+                  static_cast<unsigned long long>(*content_length));
+    head += line;
+  }
+  if (response_chunked_) head += "transfer-encoding: chunked\r\n";
+  if (close_after_response_)
+    head += "connection: close\r\n";
+  else if (http10)
+    head += "connection: keep-alive\r\n";
+  head += "\r\n";
+  writeRaw(std::move(head));
+}
+
+bool Http1ServerConnection::write(std::string_view bytes) {
+  if (closing_ || !response_started_) return !closing_;
+  if (!bytes.empty() && !head_request_) writeBody(bytes);
+  if (pending_write_bytes_ >= owner_.limits().write_high_water) write_blocked_ = true;
+  return !write_blocked_;
+}
+
+void Http1ServerConnection::writeBody(std::string_view bytes) {
+  body_bytes_sent_ += bytes.size();
+  if (!response_chunked_) {
+    writeRaw(std::string(bytes));
+    return;
+  }
+  char size_line[24];
+  int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", bytes.size());
+  std::string frame;
+  frame.reserve(static_cast<size_t>(n) + bytes.size() + 2);
+  frame.append(size_line, static_cast<size_t>(n));
+  frame.append(bytes);
+  frame.append("\r\n");
+  writeRaw(std::move(frame));
+}
+
+void Http1ServerConnection::end() {
+  if (closing_) return;
+  if (!response_started_) begin(200, Headers{}, 0);
+  if (response_chunked_) writeRaw("0\r\n\r\n");
+  finishStream(true, false);
+  afterResponse();
+}
+
+void Http1ServerConnection::abort() {
+  if (closing_) return;
+  // No terminating chunk: the client sees a truncated response, never a clean end.
+  close_after_response_ = true;
+  finishStream(false, false);
+  afterResponse();
+}
+
+void Http1ServerConnection::finishStream(bool completed, bool client_gone) {
+  writable_cb_ = nullptr;
+  gone_cb_ = nullptr;
+  if (!stream_) return;
+  StreamStats stats{response_status_, body_bytes_sent_, completed, client_gone};
+  auto s = std::move(stream_);
+  s->onStreamFinished(stats);
+  owner_.deleter().defer(std::move(s));
+}
+
+void Http1ServerConnection::afterResponse() {
+  if (close_after_response_) {
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    close_when_flushed_ = true;
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &onAlloc, &onRead);
+    if (pending_write_bytes_ == 0) closeWhenIdle();
+    return;
+  }
+  resetForNextRequest();
+  armTimer(owner_.limits().idle_timeout_ms);
+  if (!input_.empty()) uv_timer_start(&resume_timer_, &onResumeTimer, 0, 0);
+}
+
+void Http1ServerConnection::resetForNextRequest() {
+  phase_ = Phase::Idle;
+  head_bytes_ = 0;
+  error_status_ = 0;
+  response_started_ = false;
+  llhttp_resume(&parser_);
+}
+
+void Http1ServerConnection::onResumeTimer(uv_timer_t* t) {
+  auto* c = static_cast<Http1ServerConnection*>(t->data);
+  if (c->closing_ || c->phase_ == Phase::Dispatched || c->input_.empty()) return;
+  std::string pending = std::move(c->input_);
+  c->input_.clear();
+  uv_read_start(reinterpret_cast<uv_stream_t*>(&c->tcp_), &onAlloc, &onRead);
+  c->parse(pending.data(), pending.size());
+}
+
+void Http1ServerConnection::protocolError(int status, std::string_view message) {
+  close_after_response_ = true;
+  head_request_ = false;
+  sendSimple(status, message);
+}
+
+void Http1ServerConnection::sendSimple(int status, std::string_view message) {
+  std::string body = renderErrorBody(guessWireFormat(req_.path()), status, message);
+  Headers h;
+  h.add("content-type", "application/json");
+  response_started_ = false;
+  begin(status, h, body.size());
+  write(body);
+  end();
+}
+
+// ---- writing ----
+
+void Http1ServerConnection::writeRaw(std::string data) {
+  if (closing_ || data.empty()) return;
+  auto* w = new WriteReq{uv_write_t{}, std::move(data), this};
+  pending_write_bytes_ += w->data.size();
+  uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
+  w->req.data = w;
+  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, &onWriteDone);
+  if (rc != 0) {
+    pending_write_bytes_ -= w->data.size();
+    delete w;
+    close();
+  }
+}
+
+void Http1ServerConnection::onWriteDone(uv_write_t* req, int status) {
+  auto* w = static_cast<WriteReq*>(req->data);
+  Http1ServerConnection* c = w->conn;
+  c->pending_write_bytes_ -= w->data.size();
+  delete w;
+  if (c->closing_) return;
+  if (status < 0) {
+    c->close();
+    return;
+  }
+  if (c->write_blocked_ && c->pending_write_bytes_ <= c->owner_.limits().write_high_water / 2) {
+    c->write_blocked_ = false;
+    if (auto cb = std::move(c->writable_cb_)) cb();
+  }
+  if (c->close_when_flushed_ && c->pending_write_bytes_ == 0 && !c->closing_) c->closeWhenIdle();
+}
+
+// ---- timers and closing ----
+
+void Http1ServerConnection::onTimer(uv_timer_t* t) {
+  auto* c = static_cast<Http1ServerConnection*>(t->data);
+  if (c->closing_) return;
+  if (c->close_when_flushed_) {
+    c->close();  // lingering ended
+  } else if (c->phase_ == Phase::Head || c->phase_ == Phase::Body) {
+    c->protocolError(408, "request not received in time");
+  } else if (c->phase_ == Phase::Idle) {
+    c->close();
+  }
+}
+
+void Http1ServerConnection::closeWhenIdle() {
+  if (closing_) return;
+  if (close_when_flushed_) {
+    if (pending_write_bytes_ > 0) return;
+    // Half-close, then linger briefly so the client reads the answer before any RST.
+    auto* req = new uv_shutdown_t;
+    req->data = this;
+    if (uv_shutdown(req, reinterpret_cast<uv_stream_t*>(&tcp_),
+                    [](uv_shutdown_t* r, int) { delete r; }) != 0) {
+      delete req;
+      close();
+      return;
+    }
+    armTimer(kLingerMs);
+    return;
+  }
+  if (phase_ == Phase::Idle || (phase_ == Phase::Head && head_bytes_ == 0)) {
+    close();
+  } else {
+    close_after_response_ = true;
+  }
+}
+
+void Http1ServerConnection::close() {
+  if (closing_) return;
+  closing_ = true;
+  if (stream_) {
+    if (auto cb = std::move(gone_cb_)) cb();
+    finishStream(false, true);
+  }
+  owner_.onConnectionClosed(this);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &onHandleClosed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&resume_timer_), &onHandleClosed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &onHandleClosed);
+}
+
+void Http1ServerConnection::onHandleClosed(uv_handle_t* h) {
+  auto* c = static_cast<Http1ServerConnection*>(h->data);
+  if (--c->open_handles_ == 0) delete c;
+}
+
+}  // namespace relay

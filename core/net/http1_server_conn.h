@@ -1,0 +1,106 @@
+// One downstream HTTP/1.1 connection: llhttp parsing, limits, keep-alive, and the response
+// sink for the request in flight (one at a time; pipelined bytes wait in the input buffer).
+#pragma once
+
+#include <llhttp.h>
+#include <uv.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/net/http_server_types.h"
+
+namespace relay {
+
+class Http1ServerConnection final : public ResponseSink {
+ public:
+  Http1ServerConnection(uv_loop_t* loop, ConnectionOwner& owner);
+  ~Http1ServerConnection() override;
+
+  // The TCP handle to accept into; call start() after a successful uv_accept.
+  uv_tcp_t* tcp() { return &tcp_; }
+  void start();
+  // Closes once the current response (if any) has been written; at once when idle.
+  void closeWhenIdle();
+  void close();
+  bool idle() const { return phase_ == Phase::Idle || (phase_ == Phase::Head && head_bytes_ == 0); }
+
+  // ResponseSink
+  void begin(int status, const Headers& headers, std::optional<uint64_t> content_length) override;
+  bool write(std::string_view bytes) override;
+  void end() override;
+  void abort() override;
+  bool started() const override { return response_started_; }
+  bool closed() const override { return closing_; }
+  void onWritable(std::function<void()> cb) override { writable_cb_ = std::move(cb); }
+  void onClientGone(std::function<void()> cb) override { gone_cb_ = std::move(cb); }
+
+ private:
+  enum class Phase { Idle, Head, Body, Dispatched };
+
+  // llhttp callbacks.
+  static int onMessageBegin(llhttp_t* p);
+  static int onUrl(llhttp_t* p, const char* at, size_t len);
+  static int onHeaderField(llhttp_t* p, const char* at, size_t len);
+  static int onHeaderValue(llhttp_t* p, const char* at, size_t len);
+  static int onHeaderValueComplete(llhttp_t* p);
+  static int onHeadersComplete(llhttp_t* p);
+  static int onBody(llhttp_t* p, const char* at, size_t len);
+  static int onMessageComplete(llhttp_t* p);
+
+  static void onAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
+  static void onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf);
+  static void onTimer(uv_timer_t* t);
+  static void onResumeTimer(uv_timer_t* t);
+  static void onHandleClosed(uv_handle_t* h);
+
+  void parse(const char* data, size_t len);
+  void dispatch();
+  void finishStream(bool completed, bool client_gone);
+  void afterResponse();
+  bool countHeadBytes(size_t n);
+  void protocolError(int status, std::string_view message);
+  void sendSimple(int status, std::string_view message);
+  void writeRaw(std::string data);
+  void writeBody(std::string_view bytes);
+  void armTimer(uint64_t ms);
+  void resetForNextRequest();
+  static void onWriteDone(uv_write_t* req, int status);
+
+  uv_loop_t* loop_;
+  ConnectionOwner& owner_;
+  uv_tcp_t tcp_;
+  uv_timer_t timer_;
+  uv_timer_t resume_timer_;
+  int open_handles_ = 0;
+  llhttp_t parser_;
+  llhttp_settings_t settings_;
+
+  Phase phase_ = Phase::Idle;
+  Request req_;
+  std::string header_field_;
+  std::string header_value_;
+  bool in_header_value_ = false;
+  size_t head_bytes_ = 0;
+  bool keep_alive_ = true;
+  bool close_after_response_ = false;
+  int error_status_ = 0;  // set by callbacks that reject the request
+  std::string error_message_;
+  std::string input_;  // bytes received while a request is dispatched
+
+  std::unique_ptr<ActiveStream> stream_;
+  bool response_started_ = false;
+  bool response_chunked_ = false;
+  bool head_request_ = false;
+  int response_status_ = 0;
+  uint64_t body_bytes_sent_ = 0;
+  size_t pending_write_bytes_ = 0;
+  bool write_blocked_ = false;
+  bool closing_ = false;
+  bool close_when_flushed_ = false;
+  std::function<void()> writable_cb_;
+  std::function<void()> gone_cb_;
+};
+
+}  // namespace relay

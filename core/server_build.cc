@@ -1,0 +1,105 @@
+#include <chrono>
+#include <set>
+
+#include "core/request_finish.h"
+#include "core/server.h"
+#include "filters/builtin.h"
+
+namespace relay {
+
+namespace {
+
+std::string where(const ConfigMark& m) {
+  if (m.file.empty()) return "";
+  return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) + ": ";
+}
+
+std::string providerOfType(const std::string& type) {
+  if (type.starts_with("claude")) return "claude";
+  if (type.starts_with("gemini")) return "gemini";
+  if (type.starts_with("openai")) return "openai";
+  return type;
+}
+
+bool buildChains(ServerContext& ctx, std::string* error) {
+  FilterRegistry registry;
+  registerBuiltinFilters(registry);
+  std::map<std::string, ChainConfig> all;
+  for (auto& c : defaultChainConfigs()) all[c.name] = c;
+  for (const auto& [name, c] : ctx.config.chains) all[name] = c;
+  for (const auto& [name, c] : all) {
+    auto chain = FilterChainFactory::build(c, registry, ctx, error);
+    if (!chain) return false;
+    ctx.chains[name] = std::move(chain);
+  }
+  return true;
+}
+
+bool buildRoutes(ServerContext& ctx, std::string* error) {
+  // Declared routes come first so they win over a built-in route with the same path.
+  std::vector<RouteConfig> configs = ctx.config.routes;
+  for (auto& r : defaultRouteConfigs()) configs.push_back(std::move(r));
+  for (size_t i = 0; i < configs.size(); ++i) {
+    const RouteConfig& rc = configs[i];
+    std::string key = "routes[" + std::to_string(i) + "]";
+    Route r;
+    r.prefix = rc.path.ends_with('*');
+    r.path = r.prefix ? rc.path.substr(0, rc.path.size() - 1) : rc.path;
+    r.methods = rc.methods;
+    r.chain_name = rc.chain;
+    r.providers = rc.providers;
+    auto fmt = parseWireFormat(rc.format.empty() ? "anthropic" : rc.format);
+    if (!fmt) {
+      *error = where(rc.mark) + key + ".format: unknown format '" + rc.format + "'";
+      return false;
+    }
+    r.format = *fmt;
+    auto it = ctx.chains.find(rc.chain);
+    if (it == ctx.chains.end()) {
+      *error = where(rc.mark) + key + ".chain: unknown chain '" + rc.chain + "'";
+      return false;
+    }
+    r.chain = it->second.get();
+    ctx.routes.add(std::move(r));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* error) {
+  auto ctx = std::make_unique<ServerContext>();
+  ctx->config = std::move(config);
+  ctx->start_time_ms =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+  ctx->on_request_finished = &recordFinishedRequest;
+  ctx->accounts.load(ctx->config.accounts, &providerOfType);
+  if (!buildChains(*ctx, error) || !buildRoutes(*ctx, error)) return nullptr;
+  return ctx;
+}
+
+std::string describeServer(const ServerContext& ctx) {
+  const Config& c = ctx.config;
+  std::string out = "config OK: " + c.file + "\n";
+  out += "  listen:   " + c.server.host + ":" + std::to_string(c.server.port) + " (" +
+         (c.server.workers > 0 ? std::to_string(c.server.workers) : std::string("auto")) +
+         " workers)\n";
+  out += "  database: " + c.server.database_path + "\n";
+  out += "  api keys: " + std::to_string(c.api_keys.size()) +
+         (c.api_keys.empty() ? " (authentication disabled)\n" : "\n");
+  out += "  accounts: " + std::to_string(c.accounts.size());
+  std::string per;
+  for (const auto& [provider, states] : ctx.accounts.summary()) {
+    int n = 0;
+    for (const auto& [_, k] : states) n += k;
+    per += (per.empty() ? "" : ", ") + provider + ": " + std::to_string(n);
+  }
+  out += per.empty() ? "\n" : " (" + per + ")\n";
+  out += "  routes:   " + std::to_string(ctx.routes.routes().size()) +
+         ", chains: " + std::to_string(ctx.chains.size()) + "\n";
+  return out;
+}
+
+}  // namespace relay

@@ -1,0 +1,40 @@
+// Process-wide, read-mostly state shared by every worker, and the per-worker state.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/accounts/account_directory.h"
+#include "core/chain/filter_chain.h"
+#include "core/chain/route_table.h"
+#include "core/config/config.h"
+
+namespace relay {
+
+class DeferredDeleter;
+struct Request;
+struct RequestState;
+struct StreamStats;
+
+struct ServerContext {
+  Config config;
+  RouteTable routes;
+  std::map<std::string, std::unique_ptr<FilterChainFactory>> chains;
+  AccountDirectory accounts;
+  uint64_t start_time_ms = 0;  // wall clock, for uptime
+  // Access log and metrics for each finished request; unset in unit tests.
+  std::function<void(const Request&, const RequestState&, const StreamStats&)> on_request_finished;
+};
+
+struct WorkerContext {
+  int index = 0;
+  uv_loop_t* loop = nullptr;
+  DeferredDeleter* deleter = nullptr;
+};
+
+}  // namespace relay

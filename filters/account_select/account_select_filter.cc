@@ -1,0 +1,66 @@
+#include "filters/account_select/account_select_filter.h"
+
+#include <algorithm>
+
+#include "core/server_context.h"
+
+namespace relay {
+
+namespace {
+
+class AccountSelectFilter final : public Filter {
+ public:
+  explicit AccountSelectFilter(const std::vector<std::string>& providers) : providers_(providers) {}
+
+  FilterStatus onRequest(FilterCallbacks& cb) override {
+    RequestState& st = cb.state();
+    const auto& providers = providers_.empty() ? st.route->providers : providers_;
+    for (const auto& provider : providers) {
+      for (const AccountEntry* a : cb.server().accounts.usable(provider)) {
+        if (std::find(st.excluded_accounts.begin(), st.excluded_accounts.end(), a->id) !=
+            st.excluded_accounts.end())
+          continue;
+        st.account_id = a->id;
+        return FilterStatus::Continue;
+      }
+    }
+    std::string names;
+    for (const auto& p : providers) names += (names.empty() ? "" : " or ") + p;
+    if (names.empty()) names = "(none configured for this route)";
+    cb.sendError(503, "no available account for provider " + names);
+    return FilterStatus::Stop;
+  }
+
+ private:
+  const std::vector<std::string>& providers_;
+};
+
+class AccountSelectFactory final : public FilterFactory {
+ public:
+  explicit AccountSelectFactory(std::vector<std::string> providers)
+      : providers_(std::move(providers)) {}
+  std::unique_ptr<Filter> create() const override {
+    return std::make_unique<AccountSelectFilter>(providers_);
+  }
+
+ private:
+  std::vector<std::string> providers_;
+};
+
+}  // namespace
+
+std::unique_ptr<FilterFactory> buildAccountSelectFilter(const FilterSpec& spec,
+                                                        const ServerContext&, std::string* error) {
+  std::vector<std::string> providers;
+  if (spec.config && !spec.config.IsNull()) {
+    const YAML::Node& p = spec.config["providers"];
+    if (!spec.config.IsMap() || spec.config.size() != 1 || !p || !p.IsSequence()) {
+      *error = "expected {providers: [name, ...]}";
+      return nullptr;
+    }
+    for (const auto& v : p) providers.push_back(v.as<std::string>());
+  }
+  return std::make_unique<AccountSelectFactory>(std::move(providers));
+}
+
+}  // namespace relay

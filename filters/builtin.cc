@@ -1,0 +1,19 @@
+#include "filters/builtin.h"
+
+#include "filters/account_select/account_select_filter.h"
+#include "filters/auth/auth_filter.h"
+#include "filters/local/local_filters.h"
+#include "filters/route/route_filter.h"
+
+namespace relay {
+
+void registerBuiltinFilters(FilterRegistry& registry) {
+  registry.add("auth", &buildAuthFilter);
+  registry.add("route", &buildRouteFilter);
+  registry.add("account_select", &buildAccountSelectFilter);
+  registry.add("health", &buildHealthFilter);
+  registry.add("metrics", &buildMetricsFilter);
+  registry.add("ok", &buildLocalReplyFilter);
+}
+
+}  // namespace relay

@@ -1,0 +1,57 @@
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+
+#include "core/server_context.h"
+#include "filters/factory.h"
+#include "filters/local/local_filters.h"
+#include "relay_build_config.h"
+
+namespace relay {
+
+namespace {
+
+class HealthFilter final : public Filter {
+ public:
+  FilterStatus onRequest(FilterCallbacks& cb) override {
+    const ServerContext& s = cb.server();
+    auto now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("status");
+    w.String("ok");
+    w.Key("version");
+    w.String(RELAY_VERSION);
+    w.Key("uptime_seconds");
+    w.Uint64((now_ms - s.start_time_ms) / 1000);
+    w.Key("accounts");
+    w.StartObject();
+    for (const auto& [provider, states] : s.accounts.summary()) {
+      w.Key(provider.c_str());
+      w.StartObject();
+      for (const auto& [state, n] : states) {
+        w.Key(state.c_str());
+        w.Int(n);
+      }
+      w.EndObject();
+    }
+    w.EndObject();
+    w.EndObject();
+    cb.sendLocalReply(200, "application/json", std::string(buf.GetString(), buf.GetSize()));
+    return FilterStatus::Stop;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<FilterFactory> buildHealthFilter(const FilterSpec& spec, const ServerContext&,
+                                                 std::string* error) {
+  if (!expectNoFilterConfig(spec, error)) return nullptr;
+  return std::make_unique<LambdaFilterFactory>([] { return std::make_unique<HealthFilter>(); });
+}
+
+}  // namespace relay

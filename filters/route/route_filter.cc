@@ -1,0 +1,85 @@
+#include "filters/route/route_filter.h"
+
+#include <map>
+
+#include "filters/route/request_peek.h"
+
+namespace relay {
+
+namespace {
+
+using ModelMap = std::map<std::string, std::string, std::less<>>;
+
+// "/gemini/v1beta/models/gemini-2.5-pro:streamGenerateContent" -> model and method.
+void peekGeminiPath(std::string_view path, RequestState& st) {
+  auto m = path.find("/models/");
+  if (m == std::string_view::npos) return;
+  std::string_view rest = path.substr(m + 8);
+  auto colon = rest.find(':');
+  st.model = std::string(rest.substr(0, colon));
+  if (colon != std::string_view::npos)
+    st.stream = rest.substr(colon + 1) == "streamGenerateContent";
+}
+
+class RouteFilter final : public Filter {
+ public:
+  explicit RouteFilter(const ModelMap& map) : map_(map) {}
+
+  FilterStatus onRequest(FilterCallbacks& cb) override {
+    Request& req = cb.request();
+    RequestState& st = cb.state();
+    if (req.method == "POST") {
+      if (req.body.empty()) {
+        cb.sendError(400, "request body is empty; expected a JSON object");
+        return FilterStatus::Stop;
+      }
+      RequestPeek peek = peekJsonBody(req.body);
+      if (!peek.ok) {
+        cb.sendError(400, peek.error);
+        return FilterStatus::Stop;
+      }
+      st.model = peek.model;
+      st.stream = peek.stream;
+    }
+    if (st.format == WireFormat::Gemini) peekGeminiPath(req.path(), st);
+    if (auto it = map_.find(st.model); it != map_.end()) st.model = it->second;
+    return FilterStatus::Continue;
+  }
+
+ private:
+  const ModelMap& map_;
+};
+
+class RouteFilterFactory final : public FilterFactory {
+ public:
+  explicit RouteFilterFactory(ModelMap map) : map_(std::move(map)) {}
+  std::unique_ptr<Filter> create() const override { return std::make_unique<RouteFilter>(map_); }
+
+ private:
+  ModelMap map_;
+};
+
+}  // namespace
+
+std::unique_ptr<FilterFactory> buildRouteFilter(const FilterSpec& spec, const ServerContext&,
+                                                std::string* error) {
+  ModelMap map;
+  if (spec.config && !spec.config.IsNull()) {
+    if (!spec.config.IsMap()) {
+      *error = "expected a map with optional key model_map";
+      return nullptr;
+    }
+    for (const auto& kv : spec.config) {
+      std::string key = kv.first.as<std::string>();
+      if (key != "model_map" || !kv.second.IsMap()) {
+        *error = key == "model_map" ? "model_map: expected a map of model -> model"
+                                    : "unknown key '" + key + "' (expected: model_map)";
+        return nullptr;
+      }
+      for (const auto& m : kv.second) map[m.first.as<std::string>()] = m.second.as<std::string>();
+    }
+  }
+  return std::make_unique<RouteFilterFactory>(std::move(map));
+}
+
+}  // namespace relay
