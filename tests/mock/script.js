@@ -68,7 +68,9 @@ async function play(res, plan, behaviour = {}) {
     for (let i = 0; i < plan.frames.length; i++) {
       if (closed) return;
       if (behaviour.dieAfterEvents === i) return killResponse(res);
-      res.write(plan.frames[i]);
+      // When a cut is scripted, wait for each write to flush so the cut lands after those bytes.
+      if (behaviour.dieAfterEvents !== undefined) await new Promise((r) => res.write(plan.frames[i], r));
+      else res.write(plan.frames[i]);
       if (behaviour.delayMs && i < plan.frames.length - 1) await sleep(behaviour.delayMs);
     }
     if (!closed) res.end();
@@ -79,8 +81,7 @@ async function play(res, plan, behaviour = {}) {
   headers['content-length'] = body.length;
   res.writeHead(plan.status || 200, headers);
   if (behaviour.dieAfterBytes !== undefined) {
-    res.write(body.subarray(0, behaviour.dieAfterBytes));
-    return setTimeout(() => killResponse(res), 20);
+    return res.write(body.subarray(0, behaviour.dieAfterBytes), () => killResponse(res));
   }
   res.end(body);
 }
