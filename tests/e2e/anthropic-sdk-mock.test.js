@@ -30,7 +30,7 @@ test('non-streaming message', async (t) => {
   const rec = mock.requests[0];
   // SDK 1.x sends even an apiKey as `Authorization: Bearer`; older ones used x-api-key.
   assert.ok(rec.headers['x-api-key'] === 'sk-ant-test-key' || rec.headers.authorization === 'Bearer sk-ant-test-key');
-  assert.equal(rec.headers['anthropic-version'], '2023-06-01');
+  assert.match(rec.headers['anthropic-version'], /^\d{4}-\d{2}-\d{2}$/); // SDK 1.14 sends 2026-10-21
   assert.equal(rec.credential, 'sk-ant-test-key');
 });
 
