@@ -8,4 +8,5 @@ module.exports = {
   ...require('./relay'),
   ...require('./raw'),
   ...require('./http'),
+  ...require('./shapes'),
 };
