@@ -39,8 +39,9 @@ test('SIGTERM lets an in-flight stream finish, refuses new connections, exits 0'
   assert.equal(res.status, 200);
   let signalled;
   let refused;
-  const events = await readSse(res, (ev) => {
-    if (ev.event === 'ping' && !signalled) {
+  let seen = 0;
+  const events = await readSse(res, () => {
+    if (++seen === 2) {
       signalled = relay.stop('SIGTERM');
       refused = new Promise((r) => setTimeout(r, 300)).then(() => tryConnect(relay.port));
     }
