@@ -1,0 +1,39 @@
+'use strict';
+// Command line: --check-config (good file, misspelt key with file:line:col), --version, --help.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const { makeTempDir, writeRelayConfig, runRelayCli } = require('./lib');
+
+const projectVersion = () => /version:\s*'([^']+)'/.exec(fs.readFileSync(path.join(__dirname, '../../meson.build'), 'utf8'))[1];
+
+test('--check-config accepts a good file and prints a summary', (t) => {
+  const dir = makeTempDir(t);
+  const file = writeRelayConfig(dir, { api_keys: ['k1'] }, 3999);
+  const r = runRelayCli(['--check-config', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((r.stdout + r.stderr).trim().length > 0, 'a summary is printed');
+});
+
+test('--check-config rejects a misspelt key with file:line:col and the key path', (t) => {
+  const dir = makeTempDir(t);
+  const file = path.join(dir, 'bad.yaml');
+  fs.writeFileSync(file, 'api_keys: []\nserver:\n  prot: 3000\n');
+  const r = runRelayCli(['--check-config', file]);
+  assert.equal(r.code, 1, `exit code (stderr: ${r.stderr})`);
+  assert.match(r.stderr, /bad\.yaml:3:\d+/, 'location of the bad key');
+  assert.match(r.stderr, /server\.prot/);
+});
+
+test('--version prints the project version', () => {
+  const r = runRelayCli(['--version']);
+  assert.equal(r.code, 0);
+  assert.ok(r.stdout.includes(projectVersion()), r.stdout);
+});
+
+test('--help exits 0 and documents --config', () => {
+  const r = runRelayCli(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout + r.stderr, /--config/);
+});

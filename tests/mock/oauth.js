@@ -1,0 +1,113 @@
+'use strict';
+// OAuth token endpoints (PROTOCOLS.md B + C2 + C5.2) with the state a relay test needs to check:
+// Claude refresh tokens rotate and are single-use; Google refresh tokens do not rotate.
+
+const CLAUDE_CLIENT_ID = '9d1c250a-e61b-44d9-88ed-5944d1962f5e';
+
+class OAuthState {
+  constructor() {
+    this.reset();
+  }
+
+  reset() {
+    this.refreshTokens = new Map(); // refresh token -> {provider, account}
+    this.accessTokens = new Map(); // access token -> {provider, account, expiresAt}
+    this.apiKeys = new Map(); // api key -> account
+    this.refreshCounts = new Map(); // account -> successful refreshes
+    this.rejectedRefreshes = 0;
+    this.claudeExpiresIn = 28800;
+    this.googleExpiresIn = 3599;
+    this.counter = 0;
+  }
+
+  addClaudeAccount(account, refreshToken) {
+    this.refreshTokens.set(refreshToken, { provider: 'claude', account });
+  }
+
+  addGoogleAccount(account, refreshToken) {
+    this.refreshTokens.set(refreshToken, { provider: 'google', account });
+  }
+
+  addApiKey(account, key) {
+    this.apiKeys.set(key, account);
+  }
+
+  // Makes every issued access token unknown, as if they had expired upstream.
+  revokeAccessTokens(account) {
+    for (const [token, info] of this.accessTokens) if (!account || info.account === account) this.accessTokens.delete(token);
+  }
+
+  // The account a credential belongs to, or undefined when the mock does not know it.
+  accountOf(credential) {
+    if (credential === undefined) return undefined;
+    if (this.apiKeys.has(credential)) return this.apiKeys.get(credential);
+    const info = this.accessTokens.get(credential);
+    return info && info.expiresAt > Date.now() ? info.account : undefined;
+  }
+
+  issue(provider, account, expiresIn) {
+    const n = ++this.counter;
+    const access = provider === 'claude' ? `sk-ant-oat01-mock-${account}-${n}` : `ya29.mock-${account}-${n}`;
+    this.accessTokens.set(access, { provider, account, expiresAt: Date.now() + expiresIn * 1000 });
+    this.refreshCounts.set(account, (this.refreshCounts.get(account) || 0) + 1);
+    return { access, n };
+  }
+
+  refreshClaude(body) {
+    const bad = (description) => ({ status: 400, json: { error: 'invalid_grant', error_description: description } });
+    if (!body || body.grant_type !== 'refresh_token') return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token' } };
+    if (body.client_id !== CLAUDE_CLIENT_ID) return { status: 400, json: { error: 'invalid_request', error_description: 'Invalid request format' } };
+    const info = this.refreshTokens.get(body.refresh_token);
+    if (!info || info.provider !== 'claude') {
+      this.rejectedRefreshes++;
+      return bad('Refresh token not found or invalid');
+    }
+    this.refreshTokens.delete(body.refresh_token); // single use: the old token is dead now
+    const { access, n } = this.issue('claude', info.account, this.claudeExpiresIn);
+    const refresh = `sk-ant-ort01-mock-${info.account}-${n}`;
+    this.refreshTokens.set(refresh, info);
+    return {
+      status: 200,
+      json: {
+        token_type: 'Bearer', access_token: access, refresh_token: refresh, expires_in: this.claudeExpiresIn,
+        scope: 'user:inference user:profile',
+        account: { uuid: `uuid-${info.account}`, email_address: `${info.account}@example.test` },
+        organization: { uuid: `org-${info.account}`, name: `Org ${info.account}` },
+      },
+    };
+  }
+
+  refreshGoogle(form) {
+    if (form.get('grant_type') !== 'refresh_token' || !form.get('client_id')) {
+      return { status: 400, json: { error: 'invalid_request', error_description: 'grant_type and client_id are required' } };
+    }
+    const info = this.refreshTokens.get(form.get('refresh_token'));
+    if (!info || info.provider !== 'google') {
+      this.rejectedRefreshes++;
+      return { status: 400, json: { error: 'invalid_grant', error_description: 'Bad Request' } };
+    }
+    const { access } = this.issue('google', info.account, this.googleExpiresIn);
+    return {
+      status: 200,
+      json: {
+        access_token: access, expires_in: this.googleExpiresIn, token_type: 'Bearer',
+        scope: 'https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email',
+      },
+    };
+  }
+}
+
+// Plans for the token endpoints, or undefined for other paths.
+function handleOAuth(state, method, pathname, headers, rawBody, json) {
+  if (method !== 'POST') return undefined;
+  if (pathname === '/v1/oauth/token') {
+    if (!String(headers['content-type'] || '').includes('application/json')) {
+      return { status: 400, json: { error: 'invalid_request', error_description: 'expected a JSON body' } };
+    }
+    return state.refreshClaude(json);
+  }
+  if (pathname === '/token') return state.refreshGoogle(new URLSearchParams(rawBody.toString('utf8')));
+  return undefined;
+}
+
+module.exports = { OAuthState, handleOAuth, CLAUDE_CLIENT_ID };
