@@ -17,6 +17,7 @@
 namespace relay {
 
 class DeferredDeleter;
+class UpstreamClient;
 struct Request;
 struct RequestState;
 struct StreamStats;
@@ -35,6 +36,7 @@ struct WorkerContext {
   int index = 0;
   uv_loop_t* loop = nullptr;
   DeferredDeleter* deleter = nullptr;
+  UpstreamClient* upstream = nullptr;
 };
 
 }  // namespace relay

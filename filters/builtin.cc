@@ -3,6 +3,7 @@
 #include "filters/account_select/account_select_filter.h"
 #include "filters/auth/auth_filter.h"
 #include "filters/local/local_filters.h"
+#include "filters/proxy/proxy_filter.h"
 #include "filters/route/route_filter.h"
 
 namespace relay {
@@ -14,6 +15,7 @@ void registerBuiltinFilters(FilterRegistry& registry) {
   registry.add("health", &buildHealthFilter);
   registry.add("metrics", &buildMetricsFilter);
   registry.add("ok", &buildLocalReplyFilter);
+  registry.add("proxy", &buildProxyFilter);
 }
 
 }  // namespace relay

@@ -1,0 +1,143 @@
+#include "filters/proxy/proxy_filter.h"
+
+#include "core/chain/route_table.h"
+#include "core/net/upstream/upstream_client.h"
+#include "core/obs/relay_metrics.h"
+#include "core/server_context.h"
+
+namespace relay {
+
+namespace {
+
+struct ProxyConfigData {
+  std::string base;  // scheme://host[:port][/path] without a trailing '/'
+  bool strip_prefix = true;
+  std::string ca_file;
+  UpstreamTimeouts timeouts;
+};
+
+class ProxyFilter final : public Filter, public UpstreamResponseHandler {
+ public:
+  explicit ProxyFilter(const ProxyConfigData& cfg) : cfg_(cfg) {}
+
+  FilterStatus onRequest(FilterCallbacks& cb) override {
+    cb_ = &cb;
+    Request& req = cb.request();
+    UpstreamRequest up;
+    up.method = req.method;
+    std::string_view path = req.path();
+    const Route* route = cb.state().route;
+    if (cfg_.strip_prefix && route && route->prefix && path.starts_with(route->path)) {
+      path.remove_prefix(route->path.size());
+    }
+    up.url = cfg_.base;
+    if (!path.starts_with('/')) up.url += '/';
+    up.url += path;
+    if (!req.query().empty()) up.url += "?" + std::string(req.query());
+    for (const auto& h : req.headers.all())
+      if (!isHopByHopHeader(h.name) && !equalsIgnoreCase(h.name, "host"))
+        up.headers.add(h.name, h.value);
+    up.body = std::move(req.body);
+    up.ca_file = cfg_.ca_file;
+    up.timeouts = cfg_.timeouts;
+    cb.response().onClientGone([this] { call_.reset(); });
+    call_ = cb.worker().upstream->send(std::move(up), this);
+    return FilterStatus::Stop;
+  }
+
+  void onDestroy() override {
+    call_.reset();
+    if (streaming_) relayMetrics().streamClosed();
+    streaming_ = false;
+  }
+
+  void onResponseHeaders(int status, Headers headers) override {
+    std::optional<uint64_t> length;
+    if (const std::string* cl = headers.find("content-length")) {
+      try {
+        length = std::stoull(*cl);
+      } catch (...) {
+      }
+    }
+    streaming_ = true;
+    relayMetrics().streamOpened();
+    cb_->response().begin(status, headers, length);
+  }
+
+  bool onResponseData(std::string_view bytes) override {
+    if (cb_->response().write(bytes)) return true;
+    cb_->response().onWritable([this] {
+      if (call_) call_->resume();
+    });
+    return false;
+  }
+
+  void onResponseComplete() override { cb_->response().end(); }
+
+  void onResponseError(const UpstreamError& error) override {
+    if (!cb_->response().started()) {
+      cb_->sendError(error.kind == UpstreamError::Kind::TimeoutHeaders ? 504 : 502, error.message);
+      return;
+    }
+    cb_->response().write(renderErrorEvent(cb_->state().format, 502, error.message));
+    cb_->response().abort();
+  }
+
+ private:
+  const ProxyConfigData& cfg_;
+  FilterCallbacks* cb_ = nullptr;
+  std::unique_ptr<UpstreamCall> call_;
+  bool streaming_ = false;
+};
+
+class ProxyFilterFactory final : public FilterFactory {
+ public:
+  explicit ProxyFilterFactory(ProxyConfigData cfg) : cfg_(std::move(cfg)) {}
+  std::unique_ptr<Filter> create() const override { return std::make_unique<ProxyFilter>(cfg_); }
+
+ private:
+  ProxyConfigData cfg_;
+};
+
+}  // namespace
+
+std::unique_ptr<FilterFactory> buildProxyFilter(const FilterSpec& spec, const ServerContext& server,
+                                                std::string* error) {
+  if (!spec.config || !spec.config.IsMap() || !spec.config["url"]) {
+    *error = "expected {url: \"http(s)://host:port[/path]\"}";
+    return nullptr;
+  }
+  ProxyConfigData cfg;
+  const ServerConfig& s = server.config.server;
+  cfg.timeouts.connect_ms = s.connect_timeout_seconds * 1000;
+  cfg.timeouts.tls_handshake_ms = s.tls_handshake_timeout_seconds * 1000;
+  cfg.timeouts.response_headers_ms = s.response_header_timeout_seconds * 1000;
+  cfg.timeouts.body_idle_ms = s.body_idle_timeout_seconds * 1000;
+  cfg.ca_file = s.upstream_ca_file;
+  for (const auto& kv : spec.config) {
+    std::string k = kv.first.as<std::string>();
+    try {
+      if (k == "url")
+        cfg.base = kv.second.as<std::string>();
+      else if (k == "strip_prefix")
+        cfg.strip_prefix = kv.second.as<bool>();
+      else if (k == "ca_file")
+        cfg.ca_file = kv.second.as<std::string>();
+      else {
+        *error = "unknown key '" + k + "' (expected: url, strip_prefix, ca_file)";
+        return nullptr;
+      }
+    } catch (const YAML::Exception&) {
+      *error = k + ": wrong type";
+      return nullptr;
+    }
+  }
+  if (!cfg.base.starts_with("http://") && !cfg.base.starts_with("https://")) {
+    *error = "url: expected an http:// or https:// URL, got \"" + cfg.base + "\"";
+    return nullptr;
+  }
+  while (cfg.base.ends_with('/')) cfg.base.pop_back();
+  return std::make_unique<ProxyFilterFactory>(std::move(cfg));
+}
+
+}  // namespace relay
