@@ -1,0 +1,37 @@
+// One logfmt line per finished request, written by the log thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace relay {
+
+struct AccessLogEntry {
+  std::string method;
+  std::string path;  // may carry a query string; it is never logged (`?key=` secrets)
+  int status = 0;
+  uint64_t bytes_sent = 0;
+  double duration_ms = 0;
+  std::string account_id;   // empty: not logged
+  std::string key_id;       // empty: not logged
+  std::string route;        // empty: not logged
+  int upstream_status = 0;  // 0: not logged
+};
+
+// `method=POST path=/v1/messages status=200 bytes=123 duration_ms=4.2 account=claude-1 key=k1`
+// (then route=, upstream_status= when set); no timestamp and no newline.
+std::string formatAccessLogLine(const AccessLogEntry& entry);
+
+// Appends `key=value` to a logfmt line, quoting and escaping the value when needed.
+void appendLogfmtField(std::string& line, std::string_view key, std::string_view value);
+
+// "off" disables; "" / "on" / "stderr" writes to the main log's destination; anything else is a
+// file path (appending). False with a reason in *error when the file cannot be opened.
+bool setAccessLog(const std::string& target, std::string* error);
+bool accessLogEnabled();
+
+// Queues `<timestamp> INFO  [access] <logfmt>` for the log thread; never filtered by log level.
+void writeAccessLog(const AccessLogEntry& entry);
+
+}  // namespace relay

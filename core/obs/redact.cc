@@ -1,0 +1,163 @@
+#include "core/obs/redact.h"
+
+#include <array>
+#include <cstddef>
+
+namespace relay {
+namespace {
+
+constexpr std::string_view kMask = "[REDACTED]";
+
+// Keys whose value is a secret wherever they appear: JSON bodies, headers, query strings.
+constexpr std::array<std::string_view, 11> kSecretKeys = {
+    "refresh_token", "access_token",   "id_token",      "api_key",  "api-key",      "apikey",
+    "x-api-key",     "x-goog-api-key", "client_secret", "password", "session_token"};
+
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+bool isWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+// Characters of bearer tokens and keys (base64url, JWT dots, base64 padding).
+bool isTokenChar(char c) {
+  return isWordChar(c) || c == '.' || c == '~' || c == '+' || c == '/' || c == '=';
+}
+
+bool startsWithNoCase(std::string_view text, size_t pos, std::string_view word) {
+  if (text.size() - pos < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (lower(text[pos + i]) != word[i]) return false;
+  }
+  return true;
+}
+
+bool atWordStart(std::string_view text, size_t pos) {
+  return pos == 0 || !isWordChar(text[pos - 1]);
+}
+
+size_t skipWhile(std::string_view text, size_t pos, bool (*pred)(char)) {
+  while (pos < text.size() && pred(text[pos])) ++pos;
+  return pos;
+}
+
+bool isSpace(char c) {
+  return c == ' ' || c == '\t';
+}
+
+bool isValueEnd(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == '&' || c == ';' ||
+         c == '}' || c == '"' || c == '\'';
+}
+
+// A match replaces text[pos, end) with text[pos, keep) + kMask.
+struct Match {
+  size_t keep = 0;
+  size_t end = 0;
+};
+
+// `prefix` followed by at least `min_len` token characters.
+bool matchPrefixedToken(std::string_view text, size_t pos, std::string_view prefix, size_t min_len,
+                        bool (*pred)(char), Match* m) {
+  if (!atWordStart(text, pos) || !startsWithNoCase(text, pos, prefix)) return false;
+  size_t start = pos + prefix.size();
+  size_t end = skipWhile(text, start, pred);
+  if (end - start < min_len) return false;
+  *m = {start, end};
+  return true;
+}
+
+// Finds the end of a value starting at `pos`: a quoted one ends at its closing quote.
+size_t valueEnd(std::string_view text, size_t pos, char quote) {
+  while (pos < text.size()) {
+    char c = text[pos];
+    if (quote != 0) {
+      if (c == '\\' && pos + 1 < text.size()) {
+        pos += 2;
+        continue;
+      }
+      if (c == quote) break;
+    } else if (isValueEnd(c)) {
+      break;
+    }
+    ++pos;
+  }
+  return pos;
+}
+
+// `key` then an optional closing quote, `:` or `=`, an optional opening quote and the value.
+bool matchKeyValue(std::string_view text, size_t pos, std::string_view key, Match* m) {
+  if (!startsWithNoCase(text, pos, key)) return false;
+  size_t p = pos + key.size();
+  if (p < text.size() && isWordChar(text[p])) return false;
+  if (p < text.size() && (text[p] == '"' || text[p] == '\'')) ++p;
+  p = skipWhile(text, p, isSpace);
+  if (p >= text.size() || (text[p] != ':' && text[p] != '=')) return false;
+  p = skipWhile(text, p + 1, isSpace);
+  char quote = 0;
+  if (p < text.size() && (text[p] == '"' || text[p] == '\'')) quote = text[p++];
+  size_t end = valueEnd(text, p, quote);
+  if (end == p) return false;
+  *m = {p, end};
+  return true;
+}
+
+bool matchSecretKey(std::string_view text, size_t pos, Match* m) {
+  if (!atWordStart(text, pos)) return false;
+  for (std::string_view key : kSecretKeys) {
+    if (matchKeyValue(text, pos, key, m)) return true;
+  }
+  // Gemini's `?key=` query parameter; a bare `key=` elsewhere is too common to mask.
+  if (pos > 0 && (text[pos - 1] == '?' || text[pos - 1] == '&')) {
+    return matchKeyValue(text, pos, "key", m);
+  }
+  return false;
+}
+
+bool matchAt(std::string_view text, size_t pos, Match* m) {
+  switch (lower(text[pos])) {
+    case 's':
+      return matchPrefixedToken(text, pos, "sk-ant-", 1, isWordChar, m) ||
+             matchPrefixedToken(text, pos, "sk-", 16, isWordChar, m) ||
+             matchSecretKey(text, pos, m);
+    case 'a':
+      return matchPrefixedToken(text, pos, "aiza", 30, isWordChar, m) ||
+             matchSecretKey(text, pos, m);
+    case 'b':
+      return matchPrefixedToken(text, pos, "bearer ", 1, isTokenChar, m) ||
+             matchPrefixedToken(text, pos, "basic ", 1, isTokenChar, m);
+    case 'r':
+    case 'i':
+    case 'x':
+    case 'c':
+    case 'p':
+    case 'k':
+      return matchSecretKey(text, pos, m);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string redactSecrets(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (pos < text.size()) {
+    Match m;
+    if (matchAt(text, pos, &m)) {
+      out.append(text.substr(pos, m.keep - pos));
+      out.append(kMask);
+      pos = m.end;
+      continue;
+    }
+    out.push_back(text[pos++]);
+  }
+  return out;
+}
+
+}  // namespace relay

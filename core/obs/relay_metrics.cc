@@ -1,0 +1,93 @@
+#include "core/obs/relay_metrics.h"
+
+#include <charconv>
+#include <chrono>
+
+#include "relay_build_config.h"
+
+namespace relay {
+namespace {
+
+// Status codes as label text without a heap allocation.
+struct StatusText {
+  explicit StatusText(int status) {
+    auto result = std::to_chars(buf, buf + sizeof(buf), status);
+    len = static_cast<size_t>(result.ptr - buf);
+  }
+  std::string_view view() const { return {buf, len}; }
+  char buf[12];
+  size_t len = 0;
+};
+
+double unixSecondsNow() {
+  using namespace std::chrono;
+  return duration_cast<duration<double>>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+const std::vector<double>& RelayMetrics::durationBuckets() {
+  static const std::vector<double> buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                              0.1,   0.25,   0.5,   1,    2.5,   5,
+                                              10,    30,     60,    120,  300,   600};
+  return buckets;
+}
+
+RelayMetrics::RelayMetrics(MetricsRegistry& registry, std::string_view version)
+    : registry_(registry),
+      requests_(registry.counter("relay_requests_total", "Requests answered by the relay.",
+                                 {"route", "method", "status"})),
+      request_duration_(registry.histogram("relay_request_duration_seconds",
+                                           "Time from request start to the last response byte.",
+                                           {"route"}, durationBuckets())),
+      response_bytes_(registry.counter("relay_response_bytes_total",
+                                       "Response bytes sent to clients.", {"route"})),
+      upstream_requests_(registry.counter("relay_upstream_requests_total",
+                                          "Responses received from upstream providers.",
+                                          {"provider", "account", "status"})),
+      upstream_errors_(registry.counter("relay_upstream_errors_total",
+                                        "Upstream attempts that failed, by kind.",
+                                        {"provider", "account", "kind"})),
+      failovers_(registry.counter("relay_failovers_total", "Requests retried on another account.",
+                                  {"provider"})),
+      active_connections_(
+          registry.gauge("relay_active_connections", "Open client connections.").with({})),
+      active_streams_(
+          registry.gauge("relay_active_streams", "Event streams in flight to clients.").with({})) {
+  registry.gauge("relay_build_info", "Build of the running relay; always 1.", {"version"})
+      .with({version})
+      .set(1);
+  registry.gauge("relay_process_start_time_seconds", "Start time of the process, unix seconds.")
+      .with({})
+      .set(unixSecondsNow());
+}
+
+void RelayMetrics::requestFinished(std::string_view route, std::string_view method, int status,
+                                   double seconds, uint64_t bytes) {
+  StatusText code(status);
+  requests_.with({route, method, code.view()}).inc();
+  request_duration_.with({route}).observe(seconds);
+  response_bytes_.with({route}).inc(bytes);
+}
+
+void RelayMetrics::upstreamResponse(std::string_view provider, std::string_view account,
+                                    int status) {
+  StatusText code(status);
+  upstream_requests_.with({provider, account, code.view()}).inc();
+}
+
+void RelayMetrics::upstreamError(std::string_view provider, std::string_view account,
+                                 std::string_view kind) {
+  upstream_errors_.with({provider, account, kind}).inc();
+}
+
+void RelayMetrics::failover(std::string_view provider) {
+  failovers_.with({provider}).inc();
+}
+
+RelayMetrics& relayMetrics() {
+  static RelayMetrics* metrics = new RelayMetrics(defaultMetricsRegistry(), RELAY_VERSION);
+  return *metrics;
+}
+
+}  // namespace relay
