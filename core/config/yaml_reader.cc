@@ -20,6 +20,8 @@ std::string integerExpectation(int64_t min, int64_t max) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   if (min == kMin && max == kMax) return "expected an integer";
   if (max == kMax) return "expected an integer >= " + std::to_string(min);
+  if (min < 0)
+    return "expected an integer from " + std::to_string(min) + " to " + std::to_string(max);
   return "expected an integer " + std::to_string(min) + "-" + std::to_string(max);
 }
 
