@@ -30,6 +30,9 @@ bool BodyDecoder::restartAsRawDeflate() {
 bool BodyDecoder::decode(std::string_view input, std::string& out) {
   if (!error_.empty()) return false;
   if (finished_) return input.empty();
+  // Until "deflate" proves to carry a zlib wrapper, keep its bytes to replay them raw.
+  bool may_fall_back = !gzip_ && !fell_back_ && !any_output_;
+  if (may_fall_back) replay_.append(input);
   zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   zs_.avail_in = static_cast<uInt>(input.size());
   char buf[16384];
@@ -37,11 +40,13 @@ bool BodyDecoder::decode(std::string_view input, std::string& out) {
     zs_.next_out = reinterpret_cast<Bytef*>(buf);
     zs_.avail_out = sizeof(buf);
     int rc = inflate(&zs_, Z_NO_FLUSH);
-    if (rc == Z_DATA_ERROR && !gzip_ && !any_output_ && zs_.total_in <= input.size()) {
+    if (rc == Z_DATA_ERROR && may_fall_back) {
       // Some servers send raw deflate under "deflate"; retry once without the zlib wrapper.
-      gzip_ = true;  // only one fallback
+      fell_back_ = true;
+      std::string replay = std::move(replay_);
+      replay_.clear();
       if (!restartAsRawDeflate()) break;
-      return decode(input, out);
+      return decode(replay, out);
     }
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
       error_ = std::string("content-encoding: corrupt compressed body (") +
@@ -50,7 +55,11 @@ bool BodyDecoder::decode(std::string_view input, std::string& out) {
     }
     size_t produced = sizeof(buf) - zs_.avail_out;
     out.append(buf, produced);
-    any_output_ = any_output_ || produced > 0;
+    if (produced > 0 && !any_output_) {
+      any_output_ = true;
+      replay_.clear();
+      replay_.shrink_to_fit();
+    }
     if (rc == Z_STREAM_END) finished_ = true;
     if (rc == Z_BUF_ERROR && produced == 0) break;
   }

@@ -30,6 +30,8 @@ class BodyDecoder {
   bool gzip_;
   bool finished_ = false;
   bool any_output_ = false;
+  bool fell_back_ = false;
+  std::string replay_;  // "deflate" input kept until the first output byte
   std::string error_;
 };
 
