@@ -46,8 +46,10 @@ void ConnectionPool::cancelWait(Waiter* waiter) {
 void ConnectionPool::dialForWaiters() {
   size_t shared_dials = static_cast<size_t>(std::count_if(
       dials_.begin(), dials_.end(), [](const auto& d) { return d->dedicated == nullptr; }));
-  // HTTP/1.1 needs one connection per waiter; an h2 upstream multiplexes them on one.
-  size_t wanted = speaks_h2_ ? std::min<size_t>(waiters_.size(), 1) : waiters_.size();
+  // HTTP/1.1 needs one connection per waiter; an h2 upstream multiplexes them on one, and
+  // until a TLS upstream's first handshake tells which it is, one dial is tried first.
+  bool one_dial = speaks_h2_ || (last_opts_.tls && !protocol_known_);
+  size_t wanted = one_dial ? std::min<size_t>(waiters_.size(), 1) : waiters_.size();
   while (shared_dials < wanted) {
     dial(last_opts_, nullptr);
     ++shared_dials;
@@ -88,6 +90,7 @@ void ConnectionPool::onDialed(Dial* dial, std::unique_ptr<Transport> transport,
     return;
   }
   speaks_h2_ = transport->alpn() == "h2";
+  protocol_known_ = true;
   Entry entry;
   entry.idle_timer = std::make_unique<UvTimer>(loop_);
   if (speaks_h2_)

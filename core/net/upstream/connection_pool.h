@@ -67,6 +67,7 @@ class ConnectionPool final : public UpstreamConnection::Owner {
   PoolLimits limits_;
   ConnectOptions last_opts_;  // template for dials started on behalf of queued waiters
   bool speaks_h2_ = false;    // the last connection negotiated h2: one dial serves many
+  bool protocol_known_ = false;
   std::vector<Entry> entries_;
   std::vector<std::unique_ptr<Dial>> dials_;
   std::deque<Waiter*> waiters_;

@@ -74,6 +74,7 @@ TEST_CASE("cancel mid-stream resets the HTTP/2 stream and closes the HTTP/1.1 co
     call = cl.client->send(cl.request(httpsUrl(port, "/forever")), &h);
     REQUIRE(runUntil(&cl.loop, [&] { return !h.chunks.empty(); }));
     bool h2 = port == server.h2Port();
+    INFO("protocol: ", call->protocol());
     REQUIRE(waitForEvent(&cl.loop, mark, {"\"aborted\"", "\"path\":\"/forever\""}));
     auto aborted = server.events(mark, {"\"aborted\"", "\"path\":\"/forever\""});
     if (h2) CHECK(aborted[0].find("\"rst\":8") != std::string::npos);  // RST_STREAM(CANCEL)

@@ -89,7 +89,7 @@ const routes = {
   '/forever': (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const timer = setInterval(() => res.write('data: tick\n\n'), 20);
-    res.on('close', () => clearInterval(timer));
+    (req.stream || res).on('close', () => clearInterval(timer));
   },
   '/die': (req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 1000 });
@@ -108,12 +108,14 @@ function handler(server) {
     }
     log({ event: 'request', server, path, version: req.httpVersion, conn: sock.relayId,
           method: req.method, accept_encoding: req.headers['accept-encoding'] || '' });
-    res.on('close', () => {
-      if (!res.writableFinished) {
+    // An exchange that ends before the response did: the client went away (RST or close).
+    const onClose = () => {
+      if (!res.writableEnded) {
         log({ event: 'aborted', server, path, version: req.httpVersion,
               rst: req.stream ? req.stream.rstCode : null });
       }
-    });
+    };
+    if (req.stream) req.stream.on('close', onClose); else res.on('close', onClose);
     (routes[path] || ((q, r) => { r.writeHead(404); r.end('no route'); }))(req, res);
   };
 }
