@@ -1,0 +1,60 @@
+// One connectTransport() run: resolve, TCP connect (each address in turn), optional proxy
+// handshake, optional TLS handshake; then a SocketTransport or an attributed TransportError.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/net/connect/connector.h"
+#include "core/net/connect/loop_timer.h"
+#include "core/net/connect/proxy_handshake.h"
+#include "core/net/connect/tcp_socket.h"
+#include "core/net/connect/tls_engine.h"
+
+namespace relay {
+
+class TcpConnectAttempt : public ConnectAttempt, private TcpSocket::Events {
+ public:
+  TcpConnectAttempt(uv_loop_t* loop, DnsCache& dns, ConnectOptions opts, ConnectCallback done);
+  ~TcpConnectAttempt() override;
+  void start();
+  void cancel() override;
+
+ private:
+  enum class Phase { Idle, Resolve, Connect, Proxy, Tls, Finished };
+
+  void resolve();
+  void onResolved(std::vector<sockaddr_storage> addresses, const std::string& error);
+  void connectNext();
+  void onConnected(int status);
+  void onConnectTimeout();
+  void startProxy();
+  void startTls(const std::string& early_ciphertext);
+  void stepTls();
+  void succeed(std::string early_plaintext);
+  void fail(TransportError::Kind kind, const std::string& message);
+  void onSocketData(std::string_view bytes) override;
+  void onSocketEnd(int status) override;
+
+  std::string accountPrefix() const;
+  std::string hopName() const;     // "proxy socks5 127.0.0.1:1080" or "api.example.com:443"
+  std::string targetName() const;  // "api.example.com:443"
+
+  uv_loop_t* loop_;
+  DnsCache& dns_;
+  ConnectOptions opts_;
+  ConnectCallback done_;
+  Phase phase_ = Phase::Idle;
+  LoopTimer timer_;
+  std::unique_ptr<DnsLookup> lookup_;
+  std::vector<sockaddr_storage> addresses_;
+  size_t next_address_ = 0;
+  std::string last_connect_error_;
+  bool last_connect_timed_out_ = false;
+  std::unique_ptr<TcpSocket> socket_;
+  std::unique_ptr<ProxyHandshake> proxy_;
+  std::unique_ptr<TlsEngine> tls_;
+};
+
+}  // namespace relay

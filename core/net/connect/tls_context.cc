@@ -1,0 +1,56 @@
+#include "core/net/connect/tls_context.h"
+
+#include <openssl/err.h>
+
+#include <map>
+#include <mutex>
+
+namespace relay {
+
+std::string takeOpensslError(const char* fallback) {
+  unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return fallback;
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+namespace {
+
+SSL_CTX* buildContext(const std::string& ca_file, std::string& error) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  if (ctx == nullptr) {
+    error = "cannot create TLS context: " + takeOpensslError("out of memory");
+    return nullptr;
+  }
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  // Idle pooled connections should not keep 2 x 16 KiB record buffers.
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  // Many origins close without close_notify; framing (not TLS) tells truncation apart.
+  SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+  SSL_CTX_set_default_verify_paths(ctx);
+  ERR_clear_error();  // a missing system store is not fatal on its own
+  if (!ca_file.empty() && SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) {
+    error = "cannot load CA file " + ca_file + ": " + takeOpensslError("unreadable");
+    SSL_CTX_free(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
+
+}  // namespace
+
+SSL_CTX* clientTlsContext(const std::string& ca_file, std::string& error) {
+  static std::mutex mutex;
+  static std::map<std::string, SSL_CTX*> contexts;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = contexts.find(ca_file);
+  if (it != contexts.end()) return it->second;
+  SSL_CTX* ctx = buildContext(ca_file, error);
+  if (ctx != nullptr) contexts.emplace(ca_file, ctx);
+  return ctx;
+}
+
+}  // namespace relay

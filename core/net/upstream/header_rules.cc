@@ -1,0 +1,69 @@
+#include "core/net/upstream/header_rules.h"
+
+#include <vector>
+
+namespace relay {
+
+namespace {
+
+// The header names listed in a Connection header ("close" and "keep-alive" are options).
+std::vector<std::string> connectionTokens(const Headers& headers) {
+  std::vector<std::string> tokens;
+  const std::string* conn = headers.find("connection");
+  if (conn == nullptr) return tokens;
+  size_t start = 0;
+  while (start <= conn->size()) {
+    size_t comma = conn->find(',', start);
+    std::string token = conn->substr(start, comma - start);
+    token.erase(0, token.find_first_not_of(" \t"));
+    token.erase(token.find_last_not_of(" \t") + 1);
+    if (!token.empty() && !equalsIgnoreCase(token, "close") &&
+        !equalsIgnoreCase(token, "keep-alive"))
+      tokens.push_back(token);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return tokens;
+}
+
+}  // namespace
+
+Headers requestHeadersForUpstream(const Headers& in) {
+  Headers out;
+  std::vector<std::string> named_by_connection = connectionTokens(in);
+  for (const Header& h : in.all()) {
+    if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "host") ||
+        equalsIgnoreCase(h.name, "content-length") || equalsIgnoreCase(h.name, "accept-encoding") ||
+        (!h.name.empty() && h.name.front() == ':'))
+      continue;
+    bool named = false;
+    for (const auto& n : named_by_connection) named = named || equalsIgnoreCase(n, h.name);
+    if (!named) out.add(h.name, h.value);
+  }
+  out.add("accept-encoding", "identity");
+  return out;
+}
+
+bool methodHasBody(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH";
+}
+
+std::string serializeHttp1Request(const std::string& method, const UpstreamUrl& url,
+                                  const Headers& filtered, size_t body_size) {
+  std::string out;
+  out.reserve(256 + body_size / 64);
+  out.append(method).append(" ").append(url.path).append(" HTTP/1.1\r\nhost: ");
+  out.append(url.authority()).append("\r\n");
+  for (const Header& h : filtered.all()) out.append(h.name).append(": ").append(h.value) += "\r\n";
+  if (body_size > 0 || methodHasBody(method))
+    out.append("content-length: ").append(std::to_string(body_size)).append("\r\n");
+  out.append("\r\n");
+  return out;
+}
+
+void stripResponseHopByHop(Headers& headers) {
+  for (const std::string& token : connectionTokens(headers)) headers.remove(token);
+  std::erase_if(headers.all(), [](const Header& h) { return isHopByHopHeader(h.name); });
+}
+
+}  // namespace relay

@@ -1,0 +1,25 @@
+// Which headers cross the relay/upstream boundary, in each direction.
+#pragma once
+
+#include <string>
+
+#include "core/http/headers.h"
+#include "core/net/upstream/upstream_url.h"
+
+namespace relay {
+
+// The client's headers minus hop-by-hop, Host, Content-Length and Accept-Encoding, plus
+// "accept-encoding: identity" (the relay reads bodies; it does not want to inflate them).
+Headers requestHeadersForUpstream(const Headers& in);
+
+// HTTP/1.1 request head: request line, Host, the filtered headers, Content-Length.
+std::string serializeHttp1Request(const std::string& method, const UpstreamUrl& url,
+                                  const Headers& filtered, size_t body_size);
+
+// Removes hop-by-hop headers (and those named by Connection) from a response.
+void stripResponseHopByHop(Headers& headers);
+
+// True when the request method expects a body (so Content-Length: 0 is still sent).
+bool methodHasBody(const std::string& method);
+
+}  // namespace relay

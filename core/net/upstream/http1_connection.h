@@ -1,0 +1,69 @@
+// HTTP/1.1 over a Transport: one request at a time, llhttp parses the response, keep-alive reuse.
+#pragma once
+
+#include <llhttp.h>
+
+#include <memory>
+#include <string>
+
+#include "core/net/connect/transport.h"
+#include "core/net/upstream/upstream_connection.h"
+
+namespace relay {
+
+class Http1Connection final : public UpstreamConnection, private Transport::Handler {
+ public:
+  Http1Connection(std::unique_ptr<Transport> transport, Owner* owner);
+  ~Http1Connection() override;
+
+  std::string_view protocol() const override { return "http/1.1"; }
+  bool hasCapacity() const override;
+  size_t activeStreams() const override { return sink_ != nullptr ? 1 : 0; }
+  bool isOpen() const override { return !closed_; }
+  uint32_t startStream(const OutgoingRequest& req, StreamSink* sink) override;
+  void resumeStream(uint32_t id) override;
+  void cancelStream(uint32_t id) override;
+  void close() override;
+
+ private:
+  void onTransportData(std::string_view bytes) override;
+  void onTransportClosed(const TransportError* error) override;
+
+  static int onHeaderField(llhttp_t* p, const char* at, size_t len);
+  static int onHeaderValue(llhttp_t* p, const char* at, size_t len);
+  static int onHeadersComplete(llhttp_t* p);
+  static int onBody(llhttp_t* p, const char* at, size_t len);
+  static int onMessageComplete(llhttp_t* p);
+  static const llhttp_settings_t& parserSettings();
+
+  int deliverHeaders();
+  int deliverBody(std::string_view bytes);
+  void finishMessage();
+  void failStream(StreamFailure failure);
+  void closeTransport();
+  void notifyClosedIfDone();
+
+  std::unique_ptr<Transport> transport_;
+  Owner* owner_;
+  llhttp_t parser_{};
+  StreamSink* sink_ = nullptr;
+  uint32_t stream_id_ = 0;
+  uint32_t next_stream_id_ = 1;
+  bool head_request_ = false;
+  bool reused_ = false;  // served a full response before the current one
+  bool got_response_bytes_ = false;
+  bool headers_delivered_ = false;
+  bool message_done_ = false;
+  bool keep_alive_ = false;
+  bool paused_ = false;
+  bool closed_ = false;
+  bool closed_notified_ = false;
+  bool in_parse_ = false;
+  Headers headers_;
+  std::string field_;
+  std::string value_;
+  bool in_value_ = false;
+  std::string pending_body_;  // parsed while the consumer was paused
+};
+
+}  // namespace relay

@@ -1,0 +1,47 @@
+// The HTTP client provider plugins use: one per loop, owning its connection pools and DNS cache.
+#pragma once
+
+#include <uv.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/net/connect/dns_cache.h"
+#include "core/net/upstream/connection_pool.h"
+#include "core/net/upstream/upstream_call.h"
+#include "core/net/upstream/upstream_request.h"
+
+namespace relay {
+
+struct UpstreamClientOptions {
+  PoolLimits pool;
+};
+
+class UpstreamClient {
+ public:
+  explicit UpstreamClient(uv_loop_t* loop, UpstreamClientOptions options = {});
+  // Every UpstreamCall from this client must be destroyed first.
+  ~UpstreamClient();
+  UpstreamClient(const UpstreamClient&) = delete;
+  UpstreamClient& operator=(const UpstreamClient&) = delete;
+
+  // Starts the exchange; `handler` must outlive the returned call. No handler callback runs
+  // before send() returns (an invalid URL is reported on the next loop turn).
+  std::unique_ptr<UpstreamCall> send(UpstreamRequest request, UpstreamResponseHandler* handler);
+
+  DnsCache& dns() { return dns_; }
+  uv_loop_t* loop() const { return loop_; }
+  // Open connections over all pools (for tests and metrics).
+  size_t connectionCount() const;
+
+ private:
+  ConnectionPool& poolFor(const UpstreamRequest& request, const UpstreamUrl& url);
+
+  uv_loop_t* loop_;
+  DnsCache dns_;
+  UpstreamClientOptions options_;
+  std::map<std::string, std::unique_ptr<ConnectionPool>> pools_;
+};
+
+}  // namespace relay

@@ -1,0 +1,30 @@
+// What a provider plugin asks the upstream client to send.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/config/config.h"
+#include "core/http/headers.h"
+
+namespace relay {
+
+struct UpstreamTimeouts {
+  int connect_ms = 10000;
+  int tls_handshake_ms = 10000;      // TLS and proxy handshakes
+  int response_headers_ms = 600000;  // from send() until the response status line / HEADERS
+  int body_idle_ms = 300000;         // longest silence between two body chunks
+};
+
+struct UpstreamRequest {
+  std::string method = "GET";
+  std::string url;  // http://host[:port]/path?query or https://...
+  Headers headers;  // hop-by-hop headers, Host and Accept-Encoding are replaced by the client
+  std::string body;
+  std::optional<ProxyConfig> proxy;
+  std::string ca_file;  // extra CA (PEM) trusted for this upstream
+  UpstreamTimeouts timeouts;
+  std::string account_id;  // for error attribution only
+};
+
+}  // namespace relay

@@ -1,0 +1,99 @@
+// URL parsing, header rules and body decoding on their own.
+#include <doctest/doctest.h>
+#include <zlib.h>
+
+#include "core/net/upstream/body_decoder.h"
+#include "core/net/upstream/header_rules.h"
+#include "core/net/upstream/upstream_url.h"
+
+using namespace relay;
+
+TEST_CASE("parseUpstreamUrl") {
+  std::string err;
+  auto u = parseUpstreamUrl("https://api.example.com/v1/messages?beta=true", &err);
+  REQUIRE(u);
+  CHECK(u->tls);
+  CHECK(u->host == "api.example.com");
+  CHECK(u->port == 443);
+  CHECK(u->path == "/v1/messages?beta=true");
+  CHECK(u->authority() == "api.example.com");
+  CHECK(u->redacted() == "https://api.example.com/v1/messages");
+  auto v = parseUpstreamUrl("http://[::1]:8080", &err);
+  REQUIRE(v);
+  CHECK(v->host == "::1");
+  CHECK(v->port == 8080);
+  CHECK(v->path == "/");
+  CHECK(v->authority() == "[::1]:8080");
+  CHECK_FALSE(parseUpstreamUrl("ftp://x/", &err));
+  CHECK_FALSE(parseUpstreamUrl("http://h:99999/", &err));
+  CHECK(err == "invalid port");
+  CHECK_FALSE(parseUpstreamUrl("https://user:pw@h/", &err));
+}
+
+TEST_CASE("requestHeadersForUpstream strips hop-by-hop and forces identity encoding") {
+  Headers in;
+  in.add("Host", "relay.local");
+  in.add("Connection", "X-Secret-Hop");
+  in.add("X-Secret-Hop", "1");
+  in.add("Keep-Alive", "timeout=5");
+  in.add("Accept-Encoding", "gzip");
+  in.add("Content-Length", "12");
+  in.add("Authorization", "Bearer t");
+  Headers out = requestHeadersForUpstream(in);
+  CHECK(out.size() == 2);
+  CHECK(*out.find("authorization") == "Bearer t");
+  CHECK(*out.find("accept-encoding") == "identity");
+  UpstreamUrl url{false, "h", 8080, "/p?q=1"};
+  std::string head = serializeHttp1Request("POST", url, out, 3);
+  CHECK(head.starts_with("POST /p?q=1 HTTP/1.1\r\nhost: h:8080\r\n"));
+  CHECK(head.find("content-length: 3\r\n") != std::string::npos);
+  CHECK(head.ends_with("\r\n\r\n"));
+}
+
+TEST_CASE("stripResponseHopByHop") {
+  Headers h;
+  h.add("Transfer-Encoding", "chunked");
+  h.add("Connection", "keep-alive, X-Conn-Only");
+  h.add("X-Conn-Only", "1");
+  h.add("Content-Type", "text/plain");
+  stripResponseHopByHop(h);
+  CHECK(h.size() == 1);
+  CHECK(h.has("content-type"));
+}
+
+std::string compress(const std::string& plain, int window_bits) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
+  std::string out(compressBound(plain.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  zs.avail_in = static_cast<uInt>(plain.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+TEST_CASE("BodyDecoder decodes gzip, zlib deflate and raw deflate, fed byte by byte") {
+  std::string plain;
+  for (int i = 0; i < 500; ++i) plain += "event " + std::to_string(i) + "\n";
+  struct Case {
+    const char* encoding;
+    int bits;
+  };
+  for (Case c : {Case{"gzip", 16 + 15}, Case{"deflate", 15}, Case{"deflate", -15}}) {
+    std::string packed = compress(plain, c.bits);
+    auto dec = BodyDecoder::forEncoding(c.encoding);
+    REQUIRE(dec);
+    std::string out;
+    for (char byte : packed) REQUIRE(dec->decode(std::string_view(&byte, 1), out));
+    CHECK(out == plain);
+    CHECK(dec->finished());
+  }
+  CHECK_FALSE(BodyDecoder::forEncoding("identity"));
+  auto bad = BodyDecoder::forEncoding("gzip");
+  std::string out;
+  CHECK_FALSE(bad->decode("definitely not gzip", out));
+  CHECK_FALSE(bad->error().empty());
+}

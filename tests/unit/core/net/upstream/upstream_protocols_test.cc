@@ -1,0 +1,171 @@
+// The upstream client against real HTTP/2, HTTPS HTTP/1.1 and plain HTTP servers (Node.js).
+#include <doctest/doctest.h>
+
+#include "upstream_test_env.h"
+
+using namespace relay;
+using namespace relay::test;
+
+TEST_CASE("HTTPS upstream offering h2 is spoken to in HTTP/2, chosen by ALPN") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  size_t mark = server.mark();
+  RecordingHandler h;
+  auto call = cl.client->send(cl.request(httpsUrl(server.h2Port(), "/hello")), &h);
+  REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+  REQUIRE_FALSE(h.error.has_value());
+  CHECK(h.status == 200);
+  CHECK(h.body == "hello over 2.0");
+  CHECK(call->protocol() == "h2");
+  CHECK(*h.headers.find("x-upstream") == "node");
+  auto seen = server.events(mark, {"\"request\"", "\"path\":\"/hello\"", "\"version\":\"2.0\""});
+  CHECK(seen.size() == 1);
+  CHECK(seen[0].find("\"accept_encoding\":\"identity\"") != std::string::npos);
+}
+
+TEST_CASE("HTTPS upstream offering only http/1.1 is spoken to in HTTP/1.1") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  size_t mark = server.mark();
+  RecordingHandler h;
+  auto call = cl.client->send(cl.request(httpsUrl(server.h1TlsPort(), "/hello")), &h);
+  REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+  REQUIRE_FALSE(h.error.has_value());
+  CHECK(h.body == "hello over 1.1");
+  CHECK(call->protocol() == "http/1.1");
+  CHECK(
+      server.events(mark, {"\"request\"", "\"server\":\"h1tls\"", "\"version\":\"1.1\""}).size() ==
+      1);
+}
+
+TEST_CASE("plain http: content-length and chunked bodies, client headers cleaned") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  RecordingHandler fixed, chunked, echo;
+  auto a = cl.client->send(cl.request(httpUrl(server.plainPort(), "/hello")), &fixed);
+  auto b = cl.client->send(cl.request(httpUrl(server.plainPort(), "/chunked")), &chunked);
+  UpstreamRequest post = cl.request(httpUrl(server.plainPort(), "/echo"));
+  post.method = "POST";
+  post.body = "{\"q\":1}";
+  post.headers.add("Accept-Encoding", "gzip, br");
+  post.headers.add("Connection", "keep-alive, X-Private");
+  post.headers.add("X-Private", "hop");
+  post.headers.add("TE", "trailers");
+  post.headers.add("X-Keep", "end-to-end");
+  auto c = cl.client->send(std::move(post), &echo);
+  REQUIRE(runUntil(&cl.loop, [&] { return fixed.done() && chunked.done() && echo.done(); }));
+  CHECK(fixed.body == "hello over 1.1");
+  CHECK(chunked.complete);
+  CHECK(chunked.body == "part1-part2-part3");
+  CHECK_FALSE(chunked.headers.has("transfer-encoding"));  // hop-by-hop, stripped
+  REQUIRE(echo.complete);
+  CHECK(echo.body.find("\"method\":\"POST\"") != std::string::npos);
+  CHECK(echo.body.find("\"body\":\"{\\\"q\\\":1}\"") != std::string::npos);
+  CHECK(echo.body.find("\"accept-encoding\":\"identity\"") != std::string::npos);
+  CHECK(echo.body.find("\"x-keep\":\"end-to-end\"") != std::string::npos);
+  CHECK(echo.body.find("x-private") == std::string::npos);
+  CHECK(echo.body.find("\"te\"") == std::string::npos);
+}
+
+TEST_CASE("a close-delimited HTTP/1.1 body ends cleanly at EOF") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  RecordingHandler h;
+  auto call = cl.client->send(cl.request(httpUrl(server.plainPort(), "/close-delimited")), &h);
+  REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+  REQUIRE_FALSE(h.error.has_value());
+  CHECK(h.body == "until-eof");
+}
+
+TEST_CASE("HEAD responses have no body even with a content-length") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  RecordingHandler head, after;
+  UpstreamRequest req = cl.request(httpUrl(server.plainPort(), "/hello"));
+  req.method = "HEAD";
+  auto a = cl.client->send(std::move(req), &head);
+  REQUIRE(runUntil(&cl.loop, [&] { return head.done(); }));
+  CHECK(head.complete);
+  CHECK(head.body.empty());
+  // The connection is still in sync: the next request on it gets its own body.
+  auto b = cl.client->send(cl.request(httpUrl(server.plainPort(), "/hello")), &after);
+  REQUIRE(runUntil(&cl.loop, [&] { return after.done(); }));
+  CHECK(after.body == "hello over 1.1");
+}
+
+void checkSseStreamsEventByEvent(uint16_t port, std::string_view proto) {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  size_t mark = server.mark();
+  RecordingHandler sse, release;
+  std::unique_ptr<UpstreamCall> release_call;
+  // The server sends the second event only after /release arrives, which this handler sends
+  // when it has seen the first: a client that buffered would deadlock here.
+  sse.on_data = [&](std::string_view bytes) {
+    if (bytes.find("data: one") != std::string_view::npos && !release_call) {
+      CHECK(server.events(mark, {"\"sse_sent\"", "\"n\":2"}).empty());
+      release_call = cl.client->send(cl.request(httpsUrl(port, "/release")), &release);
+    }
+    return true;
+  };
+  auto call = cl.client->send(cl.request(httpsUrl(port, "/sse")), &sse);
+  REQUIRE(runUntil(&cl.loop, [&] { return sse.done() && release.done(); }));
+  REQUIRE(sse.complete);
+  CHECK(call->protocol() == proto);
+  CHECK(sse.chunks.front() == "data: one\n\n");
+  CHECK(sse.body == "data: one\n\ndata: two\n\n");
+  CHECK(*sse.headers.find("content-type") == "text/event-stream");
+}
+
+TEST_CASE("SSE is delivered event by event over HTTP/2 and HTTP/1.1") {
+  checkSseStreamsEventByEvent(NodeUpstream::get().h2Port(), "h2");
+  checkSseStreamsEventByEvent(NodeUpstream::get().h1TlsPort(), "http/1.1");
+}
+
+TEST_CASE("keep-alive: two sequential HTTP/1.1 requests share one connection") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  size_t mark = server.mark();
+  for (int i = 0; i < 2; ++i) {
+    RecordingHandler h;
+    auto call = cl.client->send(cl.request(httpUrl(server.plainPort(), "/hello")), &h);
+    REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+    CHECK(h.complete);
+  }
+  CHECK(server.events(mark, {"\"connection\"", "\"server\":\"plain\""}).size() == 1);
+  CHECK(server.events(mark, {"\"request\"", "\"server\":\"plain\""}).size() == 2);
+  CHECK(cl.client->connectionCount() == 1);
+}
+
+TEST_CASE("HTTP/2: concurrent requests are multiplexed on one connection") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  size_t mark = server.mark();
+  RecordingHandler h[5];
+  std::vector<std::unique_ptr<UpstreamCall>> calls;
+  for (auto& one : h)
+    calls.push_back(cl.client->send(cl.request(httpsUrl(server.h2Port(), "/hello")), &one));
+  REQUIRE(runUntil(&cl.loop, [&] {
+    for (auto& one : h)
+      if (!one.done()) return false;
+    return true;
+  }));
+  for (auto& one : h) CHECK(one.body == "hello over 2.0");
+  CHECK(server.events(mark, {"\"connection\"", "\"server\":\"h2\""}).size() == 1);
+}
+
+TEST_CASE("a gzip body sent despite accept-encoding identity is decoded") {
+  auto& server = NodeUpstream::get();
+  std::string expected;
+  for (int i = 0; i < 2000; ++i) expected += "compressed payload ";
+  for (uint16_t port : {server.h2Port(), server.h1TlsPort()}) {
+    ClientLoop cl;
+    RecordingHandler h;
+    auto call = cl.client->send(cl.request(httpsUrl(port, "/gzip")), &h);
+    REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+    REQUIRE(h.complete);
+    CHECK(h.body == expected);
+    CHECK_FALSE(h.headers.has("content-encoding"));
+    CHECK_FALSE(h.headers.has("content-length"));
+  }
+}

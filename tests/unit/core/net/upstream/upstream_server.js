@@ -1,0 +1,148 @@
+// Test upstream for unit_upstream, written against Node's own HTTP stacks (not our code).
+// Usage: node upstream_server.js <dir with server.key/server.pem>. Reports events as JSON lines.
+'use strict';
+const fs = require('fs');
+const http = require('http');
+const https = require('https');
+const http2 = require('http2');
+const zlib = require('zlib');
+
+const dir = process.argv[2];
+const tlsOpts = { key: fs.readFileSync(dir + '/server.key'), cert: fs.readFileSync(dir + '/server.pem') };
+const log = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+let connSeq = 0;
+const sockets = new Map();  // relayId -> the real socket (HTTP/2 only exposes a guarded proxy)
+const sseWaiting = [];
+
+function socketOf(req) {
+  const id = req.httpVersion === '2.0' ? req.stream.session.socket.relayId : req.socket.relayId;
+  return sockets.get(id);
+}
+
+function streamBig(req, res, total) {
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  const chunk = Buffer.alloc(16384, 120);
+  let written = 0;
+  const pump = () => {
+    while (written < total) {
+      written += chunk.length;
+      if (!res.write(chunk)) return res.once('drain', pump);
+    }
+    res.end(() => log({ event: 'big_done', written }));
+  };
+  pump();
+}
+
+const routes = {
+  '/hello': (req, res) => {
+    const body = 'hello over ' + req.httpVersion;
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body),
+                         'x-upstream': 'node' });
+    res.end(body);
+  },
+  '/echo': (req, res) => {
+    const parts = [];
+    req.on('data', (d) => parts.push(d));
+    req.on('end', () => {
+      const body = JSON.stringify({ method: req.method, body: Buffer.concat(parts).toString(),
+                                    headers: req.headers });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+  },
+  '/chunked': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('part1-');
+    setTimeout(() => { res.write('part2-'); setTimeout(() => res.end('part3'), 10); }, 10);
+  },
+  '/close-delimited': (req, res) => {
+    // HTTP/1.0-style: no length, no chunking; the body ends when the socket closes.
+    const sock = socketOf(req);
+    sock.write('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nuntil-eof');
+    sock.end();
+  },
+  '/sse': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write('data: one\n\n');
+    log({ event: 'sse_sent', n: 1 });
+    sseWaiting.push(() => { res.end('data: two\n\n'); log({ event: 'sse_sent', n: 2 }); });
+  },
+  '/release': (req, res) => {
+    while (sseWaiting.length) sseWaiting.shift()();
+    res.end('released');
+  },
+  '/gzip': (req, res) => {
+    const plain = 'compressed payload '.repeat(2000);
+    const gz = zlib.gzipSync(plain);
+    res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': gz.length,
+                         'content-type': 'text/plain' });
+    res.end(gz);
+  },
+  '/arm-kill': (req, res) => {
+    socketOf(req).killNext = true;
+    res.end('armed');
+  },
+  '/big-h1': (req, res) => streamBig(req, res, 64 * 1024 * 1024),
+  '/big-h2': (req, res) => streamBig(req, res, 16 * 1024 * 1024),
+  '/slow-headers': () => {},
+  '/idle': (req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.write('first'); },
+  '/forever': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const timer = setInterval(() => res.write('data: tick\n\n'), 20);
+    (req.stream || res).on('close', () => clearInterval(timer));
+  },
+  '/die': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 1000 });
+    res.write('partial');
+    setTimeout(() => { log({ event: 'killed', path: '/die' }); socketOf(req).destroy(); }, 50);
+  },
+};
+
+function handler(server) {
+  return (req, res) => {
+    const sock = socketOf(req) || {};
+    const path = req.url.split('?')[0];
+    if (sock.killNext) {
+      log({ event: 'killed', server, path, conn: sock.relayId });
+      return sock.destroy();
+    }
+    log({ event: 'request', server, path, version: req.httpVersion, conn: sock.relayId,
+          method: req.method, accept_encoding: req.headers['accept-encoding'] || '' });
+    // An exchange that ends before the response did: the client went away (RST or close).
+    const onClose = () => {
+      if (!res.writableEnded) {
+        log({ event: 'aborted', server, path, version: req.httpVersion,
+              rst: req.stream ? req.stream.rstCode : null });
+      }
+    };
+    if (req.stream) req.stream.on('close', onClose); else res.on('close', onClose);
+    (routes[path] || ((q, r) => { r.writeHead(404); r.end('no route'); }))(req, res);
+  };
+}
+
+function tag(server, sock) {
+  sock.relayId = ++connSeq;
+  sockets.set(sock.relayId, sock);
+  sock.on('close', () => sockets.delete(sock.relayId));
+  log({ event: 'connection', server, conn: sock.relayId, alpn: sock.alpnProtocol || '' });
+}
+
+const servers = {
+  h2: http2.createSecureServer({ ...tlsOpts, allowHTTP1: true }, handler('h2')),
+  h1tls: https.createServer({ ...tlsOpts, ALPNProtocols: ['http/1.1'] }, handler('h1tls')),
+  plain: http.createServer(handler('plain')),
+};
+servers.h2.on('secureConnection', (s) => tag('h2', s));
+servers.h1tls.on('secureConnection', (s) => tag('h1tls', s));
+servers.plain.on('connection', (s) => tag('plain', s));
+
+const ports = {};
+let pending = Object.keys(servers).length;
+for (const [name, server] of Object.entries(servers)) {
+  server.listen(0, '127.0.0.1', () => {
+    ports[name] = server.address().port;
+    if (--pending === 0) log({ event: 'listening', ...ports });
+  });
+}
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
