@@ -227,7 +227,8 @@ typedef struct relay_plugin {
 
   /* Response transform: begin returns a stream (NULL = pass the bytes through unchanged);
    * data writes through host->emit(req, ...) and may keep state across chunks; end frees the
-   * stream and is called exactly once, also when the request is aborted. */
+   * stream and is called exactly once, also when the request is aborted. Upstream headers and
+   * bytes are borrowed for the call; req stays valid until response_end. */
   relay_plugin_stream_t* (*response_begin)(relay_plugin_account_t* account,
                                            relay_host_request_t* req, int32_t status,
                                            const relay_header_t* headers, size_t header_count);
@@ -251,7 +252,8 @@ typedef struct relay_plugin {
 
   /* -- translator hooks -- */
 
-  /* Creates a translator for one of translations ("openai-chat>anthropic"); NULL + err. */
+  /* Creates a translator for one of translations ("openai-chat>anthropic", borrowed for the
+   * call); NULL + err rejects. Lives until translator_free; used only from one loop at a time. */
   relay_plugin_translator_t* (*translator_new)(relay_slice_t pair, relay_error_t* err);
   void (*translator_free)(relay_plugin_translator_t* translator);
 
@@ -259,7 +261,8 @@ typedef struct relay_plugin {
    * On RELAY_ERROR, err holds the status and message the host renders in the client format. */
   int (*translate_request)(relay_plugin_translator_t* translator, relay_host_request_t* req,
                            relay_slice_t body, relay_error_t* err);
-  /* Incremental response translation: stream_data writes through host->emit(req, ...). */
+  /* Incremental response translation: stream_data writes through host->emit(req, ...); req
+   * stays valid until stream_free, which is called exactly once, also on abort. */
   relay_plugin_stream_t* (*stream_new)(relay_plugin_translator_t* translator,
                                        relay_host_request_t* req);
   int (*stream_data)(relay_plugin_stream_t* stream, relay_slice_t bytes, int32_t end);

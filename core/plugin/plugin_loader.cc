@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <utility>
 
 namespace relay {
@@ -20,6 +22,17 @@ struct HandleGuard {
   }
   void* release() { return std::exchange(handle, nullptr); }
 };
+
+// Handles owned by a live LoadedPlugin. dlopen of an already-open file returns the same
+// handle; a second LoadedPlugin for it would init the plugin twice and unload it under the first.
+std::mutex g_live_mutex;
+std::map<void*, std::string> g_live_handles;  // handle -> path it was first loaded from
+
+std::string livePathOf(void* handle) {
+  std::lock_guard<std::mutex> lock(g_live_mutex);
+  auto it = g_live_handles.find(handle);
+  return it == g_live_handles.end() ? std::string() : it->second;
+}
 
 std::vector<std::string> copyList(const char* const* list) {
   std::vector<std::string> out;
@@ -86,10 +99,17 @@ LoadedPlugin::LoadedPlugin(std::string path, void* handle, uint32_t abi_version,
       table_(table),
       name_(table.name ? table.name : ""),
       account_types_(copyList(table.account_types)),
-      translations_(copyList(table.translations)) {}
+      translations_(copyList(table.translations)) {
+  std::lock_guard<std::mutex> lock(g_live_mutex);
+  g_live_handles.emplace(handle_, path_);
+}
 
 LoadedPlugin::~LoadedPlugin() {
   if (RELAY_PLUGIN_HAS(&table_, unload)) table_.unload();
+  {
+    std::lock_guard<std::mutex> lock(g_live_mutex);
+    g_live_handles.erase(handle_);
+  }
   if (handle_) dlclose(handle_);
 }
 
@@ -100,6 +120,11 @@ PluginLoadResult PluginLoader::load(const std::string& path) const {
   if (!guard.handle) {
     const char* why = dlerror();
     return refuse(path + ": cannot load plugin: " + (why ? why : "unknown dlopen error"));
+  }
+  std::string live = livePathOf(guard.handle);
+  if (!live.empty()) {
+    return refuse(path + ": the same file is already loaded from " + live +
+                  "; list each plugin once");
   }
   auto version_fn = reinterpret_cast<AbiVersionFn>(dlsym(guard.handle, "relay_plugin_abi_version"));
   if (!version_fn) {

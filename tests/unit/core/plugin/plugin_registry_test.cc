@@ -3,10 +3,15 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "core/plugin/plugin_host.h"
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -54,12 +59,31 @@ TEST_CASE("an account type served by two plugins is an error and changes nothing
   CHECK(registry.plugins().size() == 1);
 }
 
-TEST_CASE("the same plugin twice is refused by name") {
+TEST_CASE("the same file loaded twice is refused while the first copy lives") {
+  relay::PluginLoader loader(relay::pluginHostTable());
+  relay::PluginLoadResult first = loader.load(PLUGIN_OPENAI);
+  REQUIRE(first.plugin != nullptr);
+  relay::PluginLoadResult second = loader.load(PLUGIN_OPENAI);
+  CHECK(second.plugin == nullptr);
+  CHECK(second.error == std::string(PLUGIN_OPENAI) + ": the same file is already loaded from " +
+                            PLUGIN_OPENAI + "; list each plugin once");
+  first.plugin.reset();
+  CHECK(loader.load(PLUGIN_OPENAI).plugin != nullptr);  // free again once the first is gone
+}
+
+TEST_CASE("two files declaring the same plugin name are refused by name") {
+  fs::path copy = fs::temp_directory_path() / ("relay_plugin_copy_" + std::to_string(getpid())) /
+                  "librelay_openai.so";
+  fs::create_directories(copy.parent_path());
+  fs::copy_file(PLUGIN_OPENAI, copy, fs::copy_options::overwrite_existing);
   relay::PluginRegistry registry;
   REQUIRE(registry.add(load(PLUGIN_OPENAI)) == "");
-  std::string error = registry.add(load(PLUGIN_OPENAI));
-  CHECK(error == std::string(PLUGIN_OPENAI) + ": plugin name \"openai\" is already taken by " +
-                     "plugin \"openai\" (" + PLUGIN_OPENAI + ")");
+  std::string error = registry.add(load(copy.string()));
+  CHECK(error == copy.string() +
+                     ": plugin name \"openai\" is already taken by plugin \"openai\" (" +
+                     PLUGIN_OPENAI + ")");
+  CHECK(registry.plugins().size() == 1);
+  fs::remove_all(copy.parent_path());
 }
 
 TEST_CASE("an explicit plugin list loads exactly those plugins") {
