@@ -1,0 +1,310 @@
+/* relay_plugin.h: the relay plugin ABI, version 1.
+ *
+ * Pure C (C11 and C++20), standard headers only; the only header a plugin includes.
+ * Naming: types are relay_*_t; functions the plugin implements are hooks in relay_plugin_t;
+ * functions the host implements are callbacks in relay_host_t. Handle names say who owns them:
+ * relay_host_* is owned by the host (the plugin never frees it), relay_plugin_* is owned by the
+ * plugin (the host never looks inside and hands it back to the plugin's own free hook).
+ *
+ * Memory: no allocator crosses the boundary. Inputs are borrowed relay_slice_t valid for the
+ * duration of the call; plugin output goes through host callbacks, which copy what they keep.
+ * Threads: every hook runs on the loop thread that owns the account or request and must not
+ * block; async work goes through host->http_call and comes back through on_http_done.
+ * Compatibility: both tables begin with struct_size; hooks are only ever appended; a NULL hook
+ * or callback means "not supported". Use RELAY_HOST_HAS / RELAY_PLUGIN_HAS before calling one.
+ */
+#ifndef RELAY_PLUGIN_H
+#define RELAY_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RELAY_PLUGIN_ABI_MAJOR 1 /* a different major is refused by the host */
+#define RELAY_PLUGIN_ABI_MINOR 0 /* a newer minor only appends; the host accepts it */
+#define RELAY_PLUGIN_ABI_VERSION \
+  ((uint32_t)(((uint32_t)RELAY_PLUGIN_ABI_MAJOR << 16) | (uint32_t)RELAY_PLUGIN_ABI_MINOR))
+
+/* Marks the two exported symbols when a plugin builds with -fvisibility=hidden. */
+#if defined(__GNUC__) || defined(__clang__)
+#define RELAY_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define RELAY_PLUGIN_EXPORT
+#endif
+
+/* Return codes, the same everywhere (nginx style): few and fixed. */
+#define RELAY_OK 0
+#define RELAY_ERROR (-1)       /* failed; details went to an error record or the log */
+#define RELAY_UNSUPPORTED (-2) /* the callback or hook is not available here */
+
+/* ---- data ------------------------------------------------------------------------------- */
+
+/* Bytes, not NUL-terminated. Borrowed for the duration of the call unless stated otherwise. */
+typedef struct relay_slice {
+  const char* ptr;
+  size_t len;
+} relay_slice_t;
+
+/* One HTTP header; both slices borrowed for the duration of the call. */
+typedef struct relay_header {
+  relay_slice_t name;
+  relay_slice_t value;
+} relay_header_t;
+
+/* Why something failed, filled by the plugin into a host-owned record (truncate to fit). */
+#define RELAY_ERROR_MESSAGE_MAX 512
+typedef struct relay_error {
+  int32_t status;                        /* HTTP status for the client; 0 = host chooses */
+  char message[RELAY_ERROR_MESSAGE_MAX]; /* NUL-terminated; never a secret */
+} relay_error_t;
+
+/* The request a provider prepares for upstream; host-owned, borrowed for the call. */
+typedef struct relay_request_view {
+  uint32_t struct_size;          /* sizeof as the host built it; fields are only appended */
+  relay_slice_t method;          /* client method, e.g. "POST" */
+  relay_slice_t path;            /* client path without the query, e.g. "/v1/messages" */
+  relay_slice_t query;           /* without the '?'; empty when none */
+  const relay_header_t* headers; /* client request headers, borrowed for the call */
+  size_t header_count;
+  relay_slice_t body;          /* provider-format body (after any translation) */
+  relay_slice_t model;         /* requested model after the route's model map; may be empty */
+  relay_slice_t client_format; /* anthropic, openai-chat, openai-responses, gemini */
+  int32_t stream;              /* nonzero: the client asked for an event stream */
+} relay_request_view_t;
+
+/* An outbound call a plugin asks the host to make (token refresh, project discovery). */
+typedef struct relay_http_request {
+  uint32_t struct_size;
+  relay_slice_t method;
+  relay_slice_t url;
+  const relay_header_t* headers; /* borrowed for the call; the host copies what it sends */
+  size_t header_count;
+  relay_slice_t body;
+  uint32_t timeout_ms; /* 0 = the host's default */
+} relay_http_request_t;
+
+/* The answer to a relay_http_request_t, handed to on_http_done; borrowed for that call. */
+typedef struct relay_http_response {
+  uint32_t struct_size;
+  int32_t status; /* 0 = no HTTP answer (connect, TLS, proxy or timeout failure) */
+  const relay_header_t* headers;
+  size_t header_count;
+  relay_slice_t body;
+  relay_slice_t error; /* why there was no answer when status == 0; empty otherwise */
+} relay_http_response_t;
+
+/* Token counts of one request, as the provider reported them. */
+typedef struct relay_usage {
+  uint32_t struct_size;
+  relay_slice_t model; /* the model that served; borrowed for the call */
+  uint64_t input_tokens;
+  uint64_t output_tokens;
+  uint64_t cache_creation_input_tokens;
+  uint64_t cache_read_input_tokens;
+} relay_usage_t;
+
+/* What failover should do with an upstream answer; filled by classify. */
+typedef enum relay_action_kind {
+  RELAY_ACTION_OK = 0,                 /* success; clear the account's error counters */
+  RELAY_ACTION_RETRY_AFTER = 1,        /* wait ms, retry the same account once */
+  RELAY_ACTION_SWITCH_ACCOUNT = 2,     /* no account effect; try the next account */
+  RELAY_ACTION_COOLDOWN = 3,           /* account unavailable for ms; next account */
+  RELAY_ACTION_DISABLE = 4,            /* account disabled until re-enabled (reason); next */
+  RELAY_ACTION_LIMIT_MODEL_FAMILY = 5, /* family limited for ms on this account; next */
+  RELAY_ACTION_PASS_THROUGH = 6        /* no account effect; the client gets the answer */
+} relay_action_kind_t;
+
+#define RELAY_FAMILY_MAX 64
+#define RELAY_REASON_MAX 256
+typedef struct relay_action {
+  uint32_t struct_size;          /* set by the host */
+  uint32_t kind;                 /* relay_action_kind_t */
+  uint64_t ms;                   /* retry_after / cooldown / limit_model_family: ms from now */
+  char family[RELAY_FAMILY_MAX]; /* limit_model_family: e.g. "opus"; NUL-terminated */
+  char reason[RELAY_REASON_MAX]; /* disable / cooldown: why, for /health; never a secret */
+} relay_action_t;
+
+/* What prepare decided. */
+typedef enum relay_prepare_result {
+  RELAY_PREPARE_READY = 0,            /* upstream URL, headers and body were set */
+  RELAY_PREPARE_NEED_CREDENTIALS = 1, /* refresh started; the host waits for credentials_* */
+  RELAY_PREPARE_REJECT = 2            /* this account cannot serve it; err says why */
+} relay_prepare_result_t;
+
+typedef enum relay_log_level {
+  RELAY_LOG_TRACE = 0,
+  RELAY_LOG_DEBUG = 1,
+  RELAY_LOG_INFO = 2,
+  RELAY_LOG_WARN = 3,
+  RELAY_LOG_ERROR = 4
+} relay_log_level_t;
+
+/* ---- opaque handles, in owner pairs ------------------------------------------------------ */
+
+/* Host-owned; valid from account_new until account_free returns. */
+typedef struct relay_host_account relay_host_account_t;
+/* Plugin-owned state of one configured account; the plugin defines the struct. */
+typedef struct relay_plugin_account relay_plugin_account_t;
+/* Host-owned; valid until the plugin's stream for it is freed (or the hook returns). */
+typedef struct relay_host_request relay_host_request_t;
+/* Plugin-owned per-request state: a provider response transform or a translator stream. */
+typedef struct relay_plugin_stream relay_plugin_stream_t;
+/* Plugin-owned translator instance for one format pair; the plugin defines the struct. */
+typedef struct relay_plugin_translator relay_plugin_translator_t;
+/* Host-owned sink for list_models; valid for the duration of the call. */
+typedef struct relay_host_model_list relay_host_model_list_t;
+
+/* ---- host callbacks (the host implements; plugins call host->name) ------------------------ */
+
+typedef struct relay_host {
+  uint32_t struct_size; /* sizeof as the host built it: check before calling newer fields */
+  uint32_t abi_version; /* the host's RELAY_PLUGIN_ABI_VERSION */
+
+  /* Writes one log line; message borrowed for the call. Plugins prefix their own name. */
+  void (*log)(uint32_t level, relay_slice_t message);
+  /* Wall-clock time in unix milliseconds. */
+  int64_t (*now_ms)(void);
+
+  /* Upstream request being built by prepare (or translate_request): the host copies all. */
+  int (*set_upstream)(relay_host_request_t* req, relay_slice_t method, relay_slice_t url);
+  int (*add_header)(relay_host_request_t* req, relay_slice_t name, relay_slice_t value);
+  /* Replaces the request body: after translate_request, it is the body prepare sees. */
+  int (*set_body)(relay_host_request_t* req, relay_slice_t body);
+
+  /* Sends response bytes toward the client (through later transforms); the host copies. */
+  int (*emit)(relay_host_request_t* req, relay_slice_t bytes);
+  /* Records token usage for the request; usage borrowed for the call. */
+  void (*report_usage)(relay_host_request_t* req, const relay_usage_t* usage);
+
+  /* Starts an HTTP call through the account's proxy; the answer arrives later through
+   * p->on_http_done(account, call_id, ...) on the account's loop. call_id is the plugin's. */
+  int (*http_call)(relay_host_account_t* account, const relay_http_request_t* request,
+                   uint64_t call_id);
+
+  /* Small per-account secrets and facts (rotated tokens, project ids), encrypted at rest.
+   * store_get returns RELAY_OK and sets *value_out (host-owned, valid until the current hook
+   * returns), or RELAY_ERROR when the key is absent. */
+  int (*store_get)(relay_host_account_t* account, relay_slice_t key, relay_slice_t* value_out);
+  int (*store_put)(relay_host_account_t* account, relay_slice_t key, relay_slice_t value);
+
+  /* Ends a refresh: wakes the requests that got RELAY_PREPARE_NEED_CREDENTIALS. */
+  void (*credentials_ready)(relay_host_account_t* account);
+  void (*credentials_failed)(relay_host_account_t* account, relay_slice_t reason);
+
+  /* Adds one model to a list_models answer; both slices borrowed for the call. */
+  int (*add_model)(relay_host_model_list_t* list, relay_slice_t id, relay_slice_t display_name);
+} relay_host_t;
+
+/* ---- plugin table (the plugin fills it in relay_plugin_init) ------------------------------ */
+
+typedef struct relay_plugin {
+  uint32_t struct_size; /* sizeof as the plugin built it; the host ignores bytes beyond it */
+  uint32_t reserved;
+  const char* name;                 /* provider name, e.g. "claude"; static, plugin-owned */
+  const char* const* account_types; /* NULL-terminated, e.g. {"claude-oauth", NULL}; static */
+  const char* const* translations;  /* NULL-terminated "from>to" pairs it converts; static */
+
+  /* Called once before the host unloads the plugin; every handle is already freed. */
+  void (*unload)(void);
+
+  /* -- provider hooks -- */
+
+  /* Creates an account of one of account_types from its config (JSON, borrowed for the call).
+   * Returns NULL and fills err to reject the configuration. host_account outlives the result. */
+  relay_plugin_account_t* (*account_new)(relay_host_account_t* host_account,
+                                         relay_slice_t account_type, relay_slice_t config_json,
+                                         relay_error_t* err);
+  void (*account_free)(relay_plugin_account_t* account);
+
+  /* Builds the upstream request through host->set_upstream / add_header / set_body.
+   * request borrowed for the call; err filled on RELAY_PREPARE_REJECT. */
+  int (*prepare)(relay_plugin_account_t* account, relay_host_request_t* req,
+                 const relay_request_view_t* request, relay_error_t* err);
+
+  /* Response transform: begin returns a stream (NULL = pass the bytes through unchanged);
+   * data writes through host->emit(req, ...) and may keep state across chunks; end frees the
+   * stream and is called exactly once, also when the request is aborted. Upstream headers and
+   * bytes are borrowed for the call; req stays valid until response_end. */
+  relay_plugin_stream_t* (*response_begin)(relay_plugin_account_t* account,
+                                           relay_host_request_t* req, int32_t status,
+                                           const relay_header_t* headers, size_t header_count);
+  int (*response_data)(relay_plugin_stream_t* stream, relay_slice_t bytes, int32_t end);
+  void (*response_end)(relay_plugin_stream_t* stream);
+
+  /* Decides what failover does with an answer (status 0 = transport failure); body_prefix
+   * is the first bytes of the body; all inputs borrowed for the call. */
+  void (*classify)(relay_plugin_account_t* account, int32_t status, const relay_header_t* headers,
+                   size_t header_count, relay_slice_t body_prefix, relay_slice_t model,
+                   relay_action_t* action_out);
+
+  /* Starts a credential refresh (via host->http_call); ends with host->credentials_*. */
+  int (*refresh)(relay_plugin_account_t* account);
+  /* The answer to host->http_call(..., call_id); response borrowed for the call. */
+  void (*on_http_done)(relay_plugin_account_t* account, uint64_t call_id,
+                       const relay_http_response_t* response);
+
+  /* Lists the models the account serves through host->add_model(list, ...), without I/O. */
+  int (*list_models)(relay_plugin_account_t* account, relay_host_model_list_t* list);
+
+  /* -- translator hooks -- */
+
+  /* Creates a translator for one of translations ("openai-chat>anthropic", borrowed for the
+   * call); NULL + err rejects. Lives until translator_free; used only from one loop at a time. */
+  relay_plugin_translator_t* (*translator_new)(relay_slice_t pair, relay_error_t* err);
+  void (*translator_free)(relay_plugin_translator_t* translator);
+
+  /* Rewrites a client request body into the provider's format through host->set_body.
+   * On RELAY_ERROR, err holds the status and message the host renders in the client format. */
+  int (*translate_request)(relay_plugin_translator_t* translator, relay_host_request_t* req,
+                           relay_slice_t body, relay_error_t* err);
+  /* Incremental response translation: stream_data writes through host->emit(req, ...); req
+   * stays valid until stream_free, which is called exactly once, also on abort. */
+  relay_plugin_stream_t* (*stream_new)(relay_plugin_translator_t* translator,
+                                       relay_host_request_t* req);
+  int (*stream_data)(relay_plugin_stream_t* stream, relay_slice_t bytes, int32_t end);
+  void (*stream_free)(relay_plugin_stream_t* stream);
+  /* Whole-body form of a successful response, written through host->emit(req, ...). */
+  int (*translate_response)(relay_plugin_translator_t* translator, relay_host_request_t* req,
+                            int32_t status, relay_slice_t body);
+  /* Renders a provider error answer in the client's format through host->emit(req, ...). */
+  int (*translate_error)(relay_plugin_translator_t* translator, relay_host_request_t* req,
+                         int32_t status, relay_slice_t body);
+} relay_plugin_t;
+
+/* True when a table as its owner built it is large enough to hold field and the field is set. */
+#define RELAY_HOST_HAS(host, field)                                                \
+  ((host)->struct_size >= offsetof(relay_host_t, field) + sizeof((host)->field) && \
+   (host)->field != NULL)
+#define RELAY_PLUGIN_HAS(plugin, field)                                                  \
+  ((plugin)->struct_size >= offsetof(relay_plugin_t, field) + sizeof((plugin)->field) && \
+   (plugin)->field != NULL)
+
+/* The bytes every plugin table must hold: struct_size through translations. */
+#define RELAY_PLUGIN_MIN_SIZE (offsetof(relay_plugin_t, translations) + sizeof(const char*))
+
+/* ---- the two exported symbols ------------------------------------------------------------ */
+
+/* Returns the ABI the plugin was built against: RELAY_PLUGIN_ABI_VERSION. */
+RELAY_PLUGIN_EXPORT uint32_t relay_plugin_abi_version(void);
+
+/* Fills out (host-owned, zeroed, out->struct_size = the host's sizeof). The plugin writes at
+ * most out->struct_size bytes, sets out->struct_size to what it filled and returns RELAY_OK.
+ * host stays valid until unload returns; the plugin may keep the pointer. */
+RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host, relay_plugin_t* out);
+
+/* Copies a plugin's own full table into the host's out within both sizes (for plugins). */
+static inline void relay_plugin_publish(relay_plugin_t* out, const relay_plugin_t* mine) {
+  size_t n = out->struct_size < sizeof(*mine) ? out->struct_size : sizeof(*mine);
+  memcpy(out, mine, n);
+  out->struct_size = (uint32_t)n;
+}
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* RELAY_PLUGIN_H */

@@ -1,0 +1,152 @@
+// PluginLoader: version checks, init failures, struct_size handling, and the real plugins.
+#include "core/plugin/plugin_loader.h"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/plugin/plugin_host.h"
+
+namespace {
+
+using relay::PluginLoader;
+using relay::PluginLoadResult;
+
+PluginLoadResult load(const std::string& path) {
+  return PluginLoader(relay::pluginHostTable()).load(path);
+}
+
+// doctest cannot print function pointers; compare them as booleans.
+template <typename Fn>
+bool isSet(Fn fn) {
+  return fn != nullptr;
+}
+
+std::string refusal(const std::string& path) {
+  PluginLoadResult result = load(path);
+  CHECK(result.plugin == nullptr);
+  return result.error;
+}
+
+}  // namespace
+
+TEST_CASE("a plugin built for another major ABI is refused with both versions") {
+  std::string path = FIXTURE_WRONG_MAJOR;
+  CHECK(refusal(path) ==
+        path + ": built for relay plugin ABI 2.0, this relay speaks 1.0; rebuild the plugin");
+}
+
+TEST_CASE("a plugin built for a newer minor ABI is accepted") {
+  PluginLoadResult result = load(FIXTURE_NEWER_MINOR);
+  REQUIRE(result.plugin != nullptr);
+  CHECK(result.error.empty());
+  CHECK(result.plugin->abiVersion() == ((1u << 16) | 7u));
+  CHECK(result.plugin->name() == "newer-minor");
+  CHECK(result.plugin->accountTypes() == std::vector<std::string>{"fixture-newer-minor"});
+}
+
+TEST_CASE("a plugin without relay_plugin_init is refused") {
+  std::string path = FIXTURE_NO_INIT;
+  CHECK(refusal(path) == path +
+                             ": built for relay plugin ABI 1.0 but does not export "
+                             "relay_plugin_init, this relay speaks 1.0; rebuild the plugin");
+}
+
+TEST_CASE("a shared object that is not a relay plugin is refused") {
+  // libm is loadable but exports no relay symbols.
+  CHECK(refusal("libm.so.6") ==
+        "libm.so.6: not a relay plugin: it does not export relay_plugin_abi_version (this relay "
+        "speaks plugin ABI 1.0)");
+}
+
+TEST_CASE("a file that cannot be opened is refused with dlopen's reason") {
+  std::string missing = std::string(TEST_BUILD_DIR) + "/no_such_dir/librelay_missing.so";
+  std::string error = refusal(missing);
+  CHECK(error.rfind(missing + ": cannot load plugin: ", 0) == 0);
+  CHECK(error.find("No such file") != std::string::npos);
+}
+
+TEST_CASE("a plugin whose init fails is refused with the return code and both versions") {
+  std::string path = FIXTURE_INIT_FAILS;
+  CHECK(refusal(path) == path +
+                             ": relay_plugin_init failed with -7 (plugin built for relay plugin "
+                             "ABI 1.0, this relay speaks 1.0)");
+}
+
+TEST_CASE("hooks beyond a plugin's struct_size read as NULL") {
+  PluginLoadResult result = load(FIXTURE_SMALL_TABLE);
+  REQUIRE(result.plugin != nullptr);
+  const relay_plugin_t& table = result.plugin->table();
+  CHECK(result.plugin->tableSize() == offsetof(relay_plugin_t, prepare));
+  CHECK(isSet(table.account_new));
+  CHECK(isSet(table.account_free));
+  CHECK_FALSE(isSet(table.prepare));  // the fixture wrote junk here, past its claimed size
+  CHECK_FALSE(isSet(table.refresh));
+  CHECK_FALSE(isSet(table.translate_error));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&table, prepare));
+  CHECK(RELAY_PLUGIN_HAS(&table, account_new));
+  relay_error_t err{};
+  relay_plugin_account_t* account =
+      table.account_new(nullptr, {"fixture-small", 13}, {"{}", 2}, &err);
+  CHECK(account != nullptr);
+  table.account_free(account);
+}
+
+TEST_CASE("a table too small for the v1 header is refused") {
+  std::string path = FIXTURE_TINY_TABLE;
+  CHECK(refusal(path) == path +
+                             ": plugin table is 4 bytes, smaller than the 32-byte header of "
+                             "relay plugin ABI 1.0; rebuild the plugin");
+}
+
+TEST_CASE("the real plugins load and declare their account types") {
+  struct Expect {
+    const char* path;
+    const char* name;
+    std::vector<std::string> types;
+    std::vector<std::string> translations;
+  };
+  const Expect cases[] = {
+      {PLUGIN_CLAUDE, "claude", {"claude-oauth", "claude-api"}, {}},
+      {PLUGIN_GEMINI, "gemini", {"gemini"}, {}},
+      {PLUGIN_OPENAI,
+       "openai",
+       {"openai-api"},
+       {"openai-chat>anthropic", "openai-responses>anthropic"}},
+  };
+  for (const Expect& expect : cases) {
+    CAPTURE(expect.path);
+    PluginLoadResult result = load(expect.path);
+    REQUIRE_MESSAGE(result.plugin != nullptr, result.error);
+    CHECK(result.plugin->path() == expect.path);
+    CHECK(result.plugin->name() == expect.name);
+    CHECK(result.plugin->abiVersion() == RELAY_PLUGIN_ABI_VERSION);
+    CHECK(result.plugin->tableSize() == sizeof(relay_plugin_t));
+    CHECK(result.plugin->accountTypes() == expect.types);
+    CHECK(result.plugin->translations() == expect.translations);
+  }
+}
+
+TEST_CASE("a plugin table filled by a newer plugin is cut to the host's size") {
+  // relay_plugin_publish is what the real plugins use: it never writes past the host's size.
+  relay_plugin_t bigger[2];
+  memset(bigger, 0xAB, sizeof(bigger));
+  relay_plugin_t mine{};
+  mine.struct_size = sizeof(mine);
+  mine.name = "x";
+  bigger[0].struct_size = static_cast<uint32_t>(offsetof(relay_plugin_t, account_new));
+  relay_plugin_publish(&bigger[0], &mine);
+  CHECK(bigger[0].struct_size == offsetof(relay_plugin_t, account_new));
+  CHECK_FALSE(isSet(bigger[0].unload));
+  unsigned char first_untouched;
+  memcpy(&first_untouched,
+         reinterpret_cast<unsigned char*>(&bigger[0]) + offsetof(relay_plugin_t, account_new), 1);
+  CHECK(first_untouched == 0xAB);
+}
+
+TEST_CASE("ABI versions format as major.minor") {
+  CHECK(relay::formatAbiVersion(RELAY_PLUGIN_ABI_VERSION) == "1.0");
+  CHECK(relay::formatAbiVersion((3u << 16) | 12u) == "3.12");
+}
