@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <uv.h>
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -25,7 +26,7 @@ void onSignal(uv_signal_t* h, int signum) {
   auto* s = static_cast<SignalState*>(h->data);
   ++s->signals_seen;
   if (s->signals_seen == 1) {
-    logf(LogLevel::kInfo, "server", "received %s; draining (up to %llu s)", strsignal(signum),
+    logf(LogLevel::kInfo, "server", "received %s; draining (up to %llu s)", signum == SIGINT ? "SIGINT" : "SIGTERM",
          static_cast<unsigned long long>(s->drain_ms / 1000));
     for (auto& w : *s->workers) w->drain(s->drain_ms);
     // The main loop only waits for signals; let it end once the workers are told.
@@ -61,7 +62,9 @@ int runServer(ServerContext& ctx) {
   }
   uv_loop_t loop;
   uv_loop_init(&loop);
-  SignalState sig{&workers, static_cast<uint64_t>(sc.drain_timeout_seconds) * 1000};
+  SignalState sig{};
+  sig.workers = &workers;
+  sig.drain_ms = static_cast<uint64_t>(sc.drain_timeout_seconds) * 1000;
   uv_signal_init(&loop, &sig.sigint);
   uv_signal_init(&loop, &sig.sigterm);
   sig.sigint.data = sig.sigterm.data = &sig;

@@ -19,6 +19,8 @@ Worker::Worker(int index, const ServerContext& server, HttpServerLimits limits)
   context_.index = index_;
   context_.loop = &loop_;
   context_.deleter = deleter_.get();
+  upstream_ = std::make_unique<UpstreamClient>(&loop_);
+  context_.upstream = upstream_.get();
   uv_async_init(&loop_, &drain_async_, &Worker::onDrainSignal);
   drain_async_.data = this;
   uv_timer_init(&loop_, &drain_timer_);
@@ -131,6 +133,9 @@ void Worker::stopLoop() {
     uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
   deleter_->drain();
   deleter_->close();
+  // Closes pooled upstream connections so the loop can end.
+  context_.upstream = nullptr;
+  upstream_.reset();
 }
 
 }  // namespace relay

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/loop/deferred_deleter.h"
+#include "core/net/upstream/upstream_client.h"
 #include "core/net/http_server_types.h"
 #include "core/server_context.h"
 
@@ -58,6 +59,7 @@ class Worker final : public ConnectionOwner, public RequestHandler {
   uv_timer_t drain_timer_;
   int listen_fd_ = -1;
   std::unique_ptr<DeferredDeleter> deleter_;
+  std::unique_ptr<UpstreamClient> upstream_;
   WorkerContext context_;
   std::set<Http1ServerConnection*> connections_;
   std::unique_ptr<char[]> read_buffer_;
