@@ -1,5 +1,7 @@
 #include "core/store/store.h"
 
+#include <future>
+
 #include "core/store/sqlite_statement.h"
 
 namespace relay::store {

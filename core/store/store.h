@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <exception>
 #include <functional>
-#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +16,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/store/database_open.h"
@@ -131,39 +131,46 @@ template <typename JobFn>
 std::invoke_result_t<JobFn&, sqlite3*> Store::query(JobFn job) {
   using R = std::invoke_result_t<JobFn&, sqlite3*>;
   requireNotStoreThread("Store::query");
+  // Handed over under a mutex and moved out by the caller, so the result and any exception
+  // are released on the caller's thread.
   struct State {
-    std::promise<R> promise;
+    std::mutex mutex;
+    std::condition_variable ready;
+    bool finished = false;
+    bool committed = false;
     std::conditional_t<std::is_void_v<R>, bool, std::optional<R>> value{};
     std::exception_ptr error;
   };
   auto state = std::make_shared<State>();
-  auto future = state->promise.get_future();
   auto run = [job, state](sqlite3* db) mutable {
     try {
       if constexpr (std::is_void_v<R>) {
         job(db);
       } else {
-        state->value = job(db);
+        auto value = job(db);
+        std::lock_guard lock(state->mutex);
+        state->value = std::move(value);
       }
     } catch (...) {
+      std::lock_guard lock(state->mutex);
       state->error = std::current_exception();
       throw;  // so the job's savepoint is rolled back
     }
   };
   auto done = [state](bool ok) {
-    if (state->error) return state->promise.set_exception(state->error);
-    if (!ok) {
-      return state->promise.set_exception(
-          std::make_exception_ptr(StoreError("the store could not commit the query's batch")));
-    }
-    if constexpr (std::is_void_v<R>) {
-      state->promise.set_value();
-    } else {
-      state->promise.set_value(std::move(*state->value));
-    }
+    std::lock_guard lock(state->mutex);
+    state->finished = true;
+    state->committed = ok;
+    state->ready.notify_one();
   };
   enqueue({run, done});
-  return future.get();
+  std::unique_lock lock(state->mutex);
+  state->ready.wait(lock, [&] { return state->finished; });
+  if (std::exception_ptr error = std::exchange(state->error, nullptr)) {
+    std::rethrow_exception(error);
+  }
+  if (!state->committed) throw StoreError("the store could not commit the query's batch");
+  if constexpr (!std::is_void_v<R>) return std::move(*state->value);
 }
 
 }  // namespace relay::store

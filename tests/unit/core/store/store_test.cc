@@ -76,8 +76,9 @@ TEST_CASE_FIXTURE(StoreFixture, "everything queued while the thread is busy runs
   for (int i = 1; i <= 100; ++i) store->post([i](sqlite3* db) { insertUsage(db, i); });
   release.set_value();
   store->flush();
-  // The blocking job's batch, then one batch with all 100 posts and the flush marker.
-  CHECK(store->stats().batches_committed - batches_before == 2);
+  // The blocking job's batch, one batch with all 100 posts, and at most one more for the flush
+  // marker (posted after the release). One transaction per post would be 101.
+  CHECK(store->stats().batches_committed - batches_before <= 3);
   CHECK(store->query(countUsage) == 101);
 }
 
