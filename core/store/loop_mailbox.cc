@@ -12,7 +12,9 @@ std::shared_ptr<LoopMailbox> LoopMailbox::open(uv_loop_t* loop) {
     delete async;
     throw StoreError(std::string("cannot create the store reply handle: ") + uv_strerror(rc));
   }
-  async->data = mailbox.get();
+  // The handle keeps its mailbox alive until the close callback, so a wake-up that is still
+  // pending when every other owner is gone never reaches freed memory.
+  async->data = new std::shared_ptr<LoopMailbox>(mailbox);
   uv_unref(reinterpret_cast<uv_handle_t*>(async));
   mailbox->async_ = async;
   return mailbox;
@@ -42,17 +44,18 @@ void LoopMailbox::close() {
     async = async_;
     async_ = nullptr;
   }
-  async->data = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(async),
-           [](uv_handle_t* handle) { delete reinterpret_cast<uv_async_t*>(handle); });
+  uv_close(reinterpret_cast<uv_handle_t*>(async), [](uv_handle_t* handle) {
+    delete static_cast<std::shared_ptr<LoopMailbox>*>(handle->data);
+    delete reinterpret_cast<uv_async_t*>(handle);
+  });
 }
 
 void LoopMailbox::onAsync(uv_async_t* async) {
-  if (auto* mailbox = static_cast<LoopMailbox*>(async->data)) mailbox->deliver();
+  std::shared_ptr<LoopMailbox> mailbox = *static_cast<std::shared_ptr<LoopMailbox>*>(async->data);
+  mailbox->deliver();  // the copy above keeps it alive if a closure closes the mailbox
 }
 
 void LoopMailbox::deliver() {
-  auto self = shared_from_this();  // a closure may drop the last other reference
   std::vector<std::function<void()>> batch;
   {
     std::lock_guard lock(mutex_);

@@ -11,7 +11,7 @@
 
 namespace relay::store {
 
-class LoopMailbox : public std::enable_shared_from_this<LoopMailbox> {
+class LoopMailbox {
  public:
   // Creates the async handle on `loop`. Call on the loop's thread. The handle does not keep
   // the loop alive unless deliveries are expected (see expect()).
@@ -24,7 +24,8 @@ class LoopMailbox : public std::enable_shared_from_this<LoopMailbox> {
   void push(std::function<void()> closure);
   // Loop thread: one more push() is coming; keep the loop running until it has been delivered.
   void expect();
-  // Loop thread. Undelivered closures are dropped; the handle is freed in its close callback.
+  // Loop thread. Undelivered closures are dropped; the handle (and its reference to this
+  // mailbox) is freed in its close callback. An unclosed mailbox keeps its loop from closing.
   void close();
 
   uv_loop_t* loop() const { return loop_; }
