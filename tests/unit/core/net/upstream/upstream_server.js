@@ -26,6 +26,7 @@ function streamBig(req, res, total) {
   const pump = () => {
     while (written < total) {
       written += chunk.length;
+      if (written % (1024 * 1024) === 0) log({ event: 'big_progress', written });
       if (!res.write(chunk)) return res.once('drain', pump);
     }
     res.end(() => log({ event: 'big_done', written }));
