@@ -83,6 +83,10 @@ const routes = {
     socketOf(req).killNext = true;
     res.end('armed');
   },
+  '/goaway': (req, res) => {
+    // Answers, then tells the client to go elsewhere for new streams (GOAWAY) and closes.
+    res.end('going away', () => req.stream.session.close());
+  },
   '/big-h1': (req, res) => streamBig(req, res, 64 * 1024 * 1024),
   '/big-h2': (req, res) => streamBig(req, res, 16 * 1024 * 1024),
   '/slow-headers': () => {},
