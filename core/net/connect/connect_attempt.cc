@@ -1,5 +1,7 @@
 #include "core/net/connect/connect_attempt.h"
 
+#include <arpa/inet.h>
+
 #include <utility>
 
 #include "core/net/connect/socket_transport.h"
@@ -14,11 +16,13 @@ namespace {
 std::string addressText(const sockaddr_storage& a) {
   char ip[64] = "?";
   if (a.ss_family == AF_INET6) {
-    uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&a), ip, sizeof ip);
-    return std::string("[") + ip + "]";
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&a);
+    uv_ip6_name(v6, ip, sizeof ip);
+    return std::string("[") + ip + "]:" + std::to_string(ntohs(v6->sin6_port));
   }
-  uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&a), ip, sizeof ip);
-  return ip;
+  const auto* v4 = reinterpret_cast<const sockaddr_in*>(&a);
+  uv_ip4_name(v4, ip, sizeof ip);
+  return std::string(ip) + ":" + std::to_string(ntohs(v4->sin_port));
 }
 
 }  // namespace

@@ -65,7 +65,8 @@ ProxyHandshake::Status HttpConnectHandshake::onReplyHead(std::string_view head) 
   std::string status(line.substr(9));
   if (code[0] == '2') return Status::Done;
   std::string what = "HTTP proxy refused CONNECT " + authority_ + ": " + status;
-  if (code == "407") {
+  // 407 is the standard answer; some proxies (tinyproxy) answer wrong credentials with 401.
+  if (code == "407" || code == "401") {
     bool creds = !username_.empty() || !password_.empty();
     return fail(Kind::ProxyAuth,
                 what + (creds ? " (credentials rejected)" : " (no username/password configured)"));
