@@ -7,8 +7,7 @@ namespace relay {
 UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, UpstreamRequest request,
                                    std::optional<UpstreamUrl> url, std::string url_error,
                                    UpstreamResponseHandler* handler)
-    : loop_(loop),
-      pool_(pool),
+    : pool_(pool),
       request_(std::move(request)),
       url_(std::move(url)),
       url_error_(std::move(url_error)),
@@ -70,9 +69,10 @@ void UpstreamExchange::onConnectionReady(UpstreamConnection* conn) {
   protocol_ = conn->protocol();
   OutgoingRequest out{&request_.method, &*url_, &wire_headers_, &request_.body};
   stream_id_ = conn->startStream(out, this);
-  if (stream_id_ == 0) {
+  if (stream_id_ == 0) {  // possibly still inside send(): report from the loop
     conn_ = nullptr;
-    fail(UpstreamError::Kind::Protocol, "the connection refused a new stream");
+    timer_.start(
+        0, [this] { fail(UpstreamError::Kind::Protocol, "the connection refused a new stream"); });
   }
 }
 

@@ -42,7 +42,6 @@ class UpstreamExchange final : public UpstreamCall,
   void stopStream();
   void fail(UpstreamError::Kind kind, std::string_view message);
 
-  uv_loop_t* loop_;
   ConnectionPool* pool_;
   UpstreamRequest request_;
   std::optional<UpstreamUrl> url_;

@@ -26,6 +26,11 @@ TEST_CASE("a pooled connection found dead before any response byte is retried on
   CHECK(server.events(mark, {"\"connection\"", "\"server\":\"plain\""}).size() == 2);
 }
 
+void idleFor(uv_loop_t* loop, int ms) {
+  runUntil(
+      loop, [] { return false; }, ms);
+}
+
 void checkSlowConsumerPausesUpstream(uint16_t port, const char* path, bool tls) {
   auto& server = NodeUpstream::get();
   ClientLoop cl;
@@ -42,9 +47,12 @@ void checkSlowConsumerPausesUpstream(uint16_t port, const char* path, bool tls) 
   std::string url = tls ? httpsUrl(port, path) : httpUrl(port, path);
   auto call = cl.client->send(cl.request(url), &h);
   REQUIRE(runUntil(&cl.loop, [&] { return paused; }));
-  // Paused for a while: the server must be held back, not finish into our buffers.
-  runUntil(
-      &cl.loop, [] { return false; }, 1000);
+  // Paused: once socket buffers and the stream window are full the server must stall
+  // (no further progress), not keep writing into our memory.
+  idleFor(&cl.loop, 500);
+  size_t progress = server.events(mark, {"\"big_progress\""}).size();
+  idleFor(&cl.loop, 700);
+  CHECK(server.events(mark, {"\"big_progress\""}).size() == progress);
   CHECK(server.events(mark, {"\"big_done\""}).empty());
   CHECK(received < 1024 * 1024);
   call->resume();
@@ -78,8 +86,7 @@ TEST_CASE("cancel mid-stream resets the HTTP/2 stream and closes the HTTP/1.1 co
     REQUIRE(waitForEvent(&cl.loop, mark, {"\"aborted\"", "\"path\":\"/forever\""}));
     auto aborted = server.events(mark, {"\"aborted\"", "\"path\":\"/forever\""});
     if (h2) CHECK(aborted[0].find("\"rst\":8") != std::string::npos);  // RST_STREAM(CANCEL)
-    runUntil(
-        &cl.loop, [] { return false; }, 100);
+    idleFor(&cl.loop, 100);
     CHECK(h.chunks.size() == 1);  // no callbacks after cancel
     CHECK_FALSE(h.done());
   }

@@ -169,3 +169,20 @@ TEST_CASE("a gzip body sent despite accept-encoding identity is decoded") {
     CHECK_FALSE(h.headers.has("content-length"));
   }
 }
+
+TEST_CASE("HTTP/2 GOAWAY: the answered stream completes, later requests use a new connection") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  size_t mark = server.mark();
+  RecordingHandler first, second;
+  auto a = cl.client->send(cl.request(httpsUrl(server.h2Port(), "/goaway")), &first);
+  REQUIRE(runUntil(&cl.loop, [&] { return first.done(); }));
+  REQUIRE(first.complete);
+  CHECK(first.body == "going away");
+  REQUIRE(runUntil(&cl.loop, [&] { return cl.client->connectionCount() == 0; }));
+  auto b = cl.client->send(cl.request(httpsUrl(server.h2Port(), "/hello")), &second);
+  REQUIRE(runUntil(&cl.loop, [&] { return second.done(); }));
+  REQUIRE(second.complete);
+  CHECK(second.body == "hello over 2.0");
+  CHECK(server.events(mark, {"\"connection\"", "\"server\":\"h2\""}).size() == 2);
+}

@@ -26,6 +26,7 @@ function streamBig(req, res, total) {
   const pump = () => {
     while (written < total) {
       written += chunk.length;
+      if (written % (1024 * 1024) === 0) log({ event: 'big_progress', written });
       if (!res.write(chunk)) return res.once('drain', pump);
     }
     res.end(() => log({ event: 'big_done', written }));
@@ -81,6 +82,10 @@ const routes = {
   '/arm-kill': (req, res) => {
     socketOf(req).killNext = true;
     res.end('armed');
+  },
+  '/goaway': (req, res) => {
+    // Answers, then tells the client to go elsewhere for new streams (GOAWAY) and closes.
+    res.end('going away', () => req.stream.session.close());
   },
   '/big-h1': (req, res) => streamBig(req, res, 64 * 1024 * 1024),
   '/big-h2': (req, res) => streamBig(req, res, 16 * 1024 * 1024),
