@@ -68,6 +68,13 @@ TEST_CASE("substitution happens before type checks") {
         R"({"type":"claude-api","id":"a1","api_key":"sk-test","enabled":false})");
 }
 
+TEST_CASE("a quoted reference in a flow map is substituted and type checked") {
+  Config c =
+      loadOk("server: {port: \"${PORT}\", log_level: \"${LEVEL:-warn}\"}\n", {{"PORT", "9090"}});
+  CHECK(c.server.port == 9090);
+  CHECK(c.server.log_level == "warn");
+}
+
 TEST_CASE("an unset variable without default is located at its scalar") {
   CHECK(loadError("server:\n  port: ${NOPE_PORT}\n") ==
         "relay.yaml:2:9: server.port: environment variable NOPE_PORT is not set "
