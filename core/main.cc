@@ -12,11 +12,11 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: relay-server [--config FILE] [--check-config]\n"
+    "usage: relay-server [--config FILE] [--check-config [FILE]]\n"
     "       relay-server --version | --help\n"
     "\n"
     "  -c, --config FILE   configuration file (default: config.yaml)\n"
-    "      --check-config  validate the configuration, print a summary, exit 0 or 1\n"
+    "      --check-config [FILE]  validate the configuration, print a summary, exit 0 or 1\n"
     "  -v, --version       print the version\n"
     "  -h, --help          this text\n";
 
@@ -39,6 +39,7 @@ int parseArgs(int argc, char** argv, Options* o) {
     }
     if (a == "--check-config") {
       o->check_only = true;
+      if (i + 1 < argc && argv[i + 1][0] != '-') o->config = argv[++i];  // --check-config FILE
     } else if ((a == "-c" || a == "--config") && i + 1 < argc) {
       o->config = argv[++i];
     } else if (a.starts_with("--config=")) {
