@@ -1,6 +1,8 @@
 #include <chrono>
 #include <set>
 
+#include "core/plugin/plugin_host.h"
+#include "core/plugin/plugin_loader.h"
 #include "core/request_finish.h"
 #include "core/server.h"
 #include "filters/builtin.h"
@@ -14,11 +16,30 @@ std::string where(const ConfigMark& m) {
   return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) + ": ";
 }
 
-std::string providerOfType(const std::string& type) {
-  if (type.starts_with("claude")) return "claude";
-  if (type.starts_with("gemini")) return "gemini";
-  if (type.starts_with("openai")) return "openai";
-  return type;
+bool loadPluginsInto(ServerContext& ctx, std::string* error) {
+  ctx.plugins = std::make_unique<PluginRegistry>();
+  PluginLoader loader(pluginHostTable());
+  std::string why = loadPlugins(ctx.config.plugins, loader, ctx.plugins.get());
+  if (!why.empty()) {
+    *error = ctx.config.file + ": plugins: " + why;
+    return false;
+  }
+  return true;
+}
+
+// Every account type must be served by a loaded provider plugin.
+bool checkAccountTypes(const ServerContext& ctx, std::string* error) {
+  for (size_t i = 0; i < ctx.config.accounts.size(); ++i) {
+    const AccountConfig& a = ctx.config.accounts[i];
+    if (ctx.plugins->providerFor(a.type)) continue;
+    std::string known;
+    for (const auto& p : ctx.plugins->plugins())
+      for (const auto& t : p->accountTypes()) known += (known.empty() ? "" : ", ") + t;
+    *error = where(a.mark) + "accounts[" + std::to_string(i) + "].type: unknown account type '" +
+             a.type + "' (loaded plugins serve: " + (known.empty() ? "none" : known) + ")";
+    return false;
+  }
+  return true;
 }
 
 bool buildChains(ServerContext& ctx, std::string* error) {
@@ -75,7 +96,12 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count());
   ctx->on_request_finished = &recordFinishedRequest;
-  ctx->accounts.load(ctx->config.accounts, &providerOfType);
+  if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error)) return nullptr;
+  const PluginRegistry& plugins = *ctx->plugins;
+  ctx->accounts.load(ctx->config.accounts, [&plugins](const std::string& type) {
+    const LoadedPlugin* p = plugins.providerFor(type);
+    return p ? p->name() : type;
+  });
   if (!buildChains(*ctx, error) || !buildRoutes(*ctx, error)) return nullptr;
   return ctx;
 }
@@ -97,6 +123,10 @@ std::string describeServer(const ServerContext& ctx) {
     per += (per.empty() ? "" : ", ") + provider + ": " + std::to_string(n);
   }
   out += per.empty() ? "\n" : " (" + per + ")\n";
+  std::string names;
+  for (const auto& p : ctx.plugins->plugins())
+    names += (names.empty() ? "" : ", ") + p->name() + " " + formatAbiVersion(p->abiVersion());
+  out += "  plugins:  " + (names.empty() ? std::string("none") : names) + "\n";
   out += "  routes:   " + std::to_string(ctx.routes.routes().size()) +
          ", chains: " + std::to_string(ctx.chains.size()) + "\n";
   return out;

@@ -13,6 +13,8 @@
 #include "core/chain/filter_chain.h"
 #include "core/chain/route_table.h"
 #include "core/config/config.h"
+#include "core/plugin/plugin_registry.h"
+#include "core/store/store.h"
 
 namespace relay {
 
@@ -27,7 +29,9 @@ struct ServerContext {
   RouteTable routes;
   std::map<std::string, std::unique_ptr<FilterChainFactory>> chains;
   AccountDirectory accounts;
-  uint64_t start_time_ms = 0;  // wall clock, for uptime
+  std::unique_ptr<PluginRegistry> plugins;
+  std::unique_ptr<store::Store> store;  // opened by runServer, not by --check-config
+  uint64_t start_time_ms = 0;           // wall clock, for uptime
   // Access log and metrics for each finished request; unset in unit tests.
   std::function<void(const Request&, const RequestState&, const StreamStats&)> on_request_finished;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/loop/worker.h"
+#include "core/obs/access_log.h"
 #include "core/obs/log.h"
 #include "core/server.h"
 #include "relay_build_config.h"
@@ -26,7 +27,8 @@ void onSignal(uv_signal_t* h, int signum) {
   auto* s = static_cast<SignalState*>(h->data);
   ++s->signals_seen;
   if (s->signals_seen == 1) {
-    logf(LogLevel::kInfo, "server", "received %s; draining (up to %llu s)", signum == SIGINT ? "SIGINT" : "SIGTERM",
+    logf(LogLevel::kInfo, "server", "received %s; draining (up to %llu s)",
+         signum == SIGINT ? "SIGINT" : "SIGTERM",
          static_cast<unsigned long long>(s->drain_ms / 1000));
     for (auto& w : *s->workers) w->drain(s->drain_ms);
     // The main loop only waits for signals; let it end once the workers are told.
@@ -45,11 +47,34 @@ HttpServerLimits limitsFrom(const ServerConfig& s) {
   return l;
 }
 
+bool openStore(ServerContext& ctx) {
+  try {
+    store::StoreOptions opts;
+    opts.path = ctx.config.server.database_path;
+    opts.on_error = [](const std::string& m) { logf(LogLevel::kError, "store", "%s", m.c_str()); };
+    ctx.store = store::Store::open(opts);
+  } catch (const std::exception& e) {
+    logf(LogLevel::kError, "store", "%s", e.what());
+    return false;
+  }
+  const auto& report = ctx.store->migrationReport();
+  if (!report.applied.empty())
+    logf(LogLevel::kInfo, "store", "%s: schema version %d -> %d",
+         ctx.config.server.database_path.c_str(), report.from_version, report.to_version);
+  return true;
+}
+
 }  // namespace
 
 int runServer(ServerContext& ctx) {
   signal(SIGPIPE, SIG_IGN);
   const ServerConfig& sc = ctx.config.server;
+  std::string error;
+  if (!setAccessLog(sc.access_log, &error)) {
+    logf(LogLevel::kError, "server", "server.access_log: %s", error.c_str());
+    return 1;
+  }
+  if (!openStore(ctx)) return 1;
   int n = sc.workers > 0 ? sc.workers : static_cast<int>(uv_available_parallelism());
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < n; ++i) {
@@ -78,6 +103,7 @@ int runServer(ServerContext& ctx) {
   for (auto& w : workers) w->join();
   workers.clear();
   uv_loop_close(&loop);
+  ctx.store.reset();  // commits what is queued
   logf(LogLevel::kInfo, "server", "drained; exiting");
   return 0;
 }

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "core/loop/deferred_deleter.h"
-#include "core/net/upstream/upstream_client.h"
 #include "core/net/http_server_types.h"
+#include "core/net/upstream/upstream_client.h"
 #include "core/server_context.h"
 
 namespace relay {
