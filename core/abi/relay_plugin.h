@@ -8,8 +8,12 @@
  *
  * Memory: no allocator crosses the boundary. Inputs are borrowed relay_slice_t valid for the
  * duration of the call; plugin output goes through host callbacks, which copy what they keep.
- * Threads: every hook runs on the loop thread that owns the account or request and must not
- * block; async work goes through host->http_call and comes back through on_http_done.
+ * Threads: hooks must not block. Account hooks (account_new, refresh, on_http_done) run on the
+ * account's loop; request hooks (prepare, response_*, classify, list_models, translator hooks)
+ * run on the worker loop that owns the request, so the same account is used from several
+ * threads at once: a plugin guards what its request hooks read of account state (e.g. the
+ * access token) with its own lock. Async work goes through host->http_call and comes back
+ * through on_http_done on the account's loop.
  * Compatibility: both tables begin with struct_size; hooks are only ever appended; a NULL hook
  * or callback means "not supported". Use RELAY_HOST_HAS / RELAY_PLUGIN_HAS before calling one.
  */
@@ -197,6 +201,11 @@ typedef struct relay_host {
 
   /* Adds one model to a list_models answer; both slices borrowed for the call. */
   int (*add_model)(relay_host_model_list_t* list, relay_slice_t id, relay_slice_t display_name);
+
+  /* Asks the host to call p->refresh(account) at unix time at_ms (background refresh before
+   * expiry); a later call replaces the earlier one. Also tells the host the token's expiry
+   * (expires_at_ms, 0 = unknown) for /health and the accounts table. Account's loop only. */
+  int (*schedule_refresh)(relay_host_account_t* account, int64_t at_ms, int64_t expires_at_ms);
 } relay_host_t;
 
 /* ---- plugin table (the plugin fills it in relay_plugin_init) ------------------------------ */
@@ -221,7 +230,10 @@ typedef struct relay_plugin {
   void (*account_free)(relay_plugin_account_t* account);
 
   /* Builds the upstream request through host->set_upstream / add_header / set_body.
-   * request borrowed for the call; err filled on RELAY_PREPARE_REJECT. */
+   * request borrowed for the call; err filled on RELAY_PREPARE_REJECT. Returns
+   * RELAY_PREPARE_NEED_CREDENTIALS (without starting anything) when the access token is
+   * missing or expires within 10 s: the host then runs refresh on the account's loop, one at a
+   * time per account, and calls prepare again once credentials_ready/failed is called. */
   int (*prepare)(relay_plugin_account_t* account, relay_host_request_t* req,
                  const relay_request_view_t* request, relay_error_t* err);
 
@@ -241,8 +253,10 @@ typedef struct relay_plugin {
                    size_t header_count, relay_slice_t body_prefix, relay_slice_t model,
                    relay_action_t* action_out);
 
-  /* Starts a credential refresh (via host->http_call); ends with host->credentials_*. */
-  int (*refresh)(relay_plugin_account_t* account);
+  /* Starts a credential refresh (via host->http_call); ends with host->credentials_* (also
+   * when nothing needed refreshing). force != 0: refresh even if the token looks valid (after
+   * an upstream 401). */
+  int (*refresh)(relay_plugin_account_t* account, int32_t force);
   /* The answer to host->http_call(..., call_id); response borrowed for the call. */
   void (*on_http_done)(relay_plugin_account_t* account, uint64_t call_id,
                        const relay_http_response_t* response);

@@ -106,6 +106,11 @@ int hostAddModel(relay_host_model_list_t* list, relay_slice_t id, relay_slice_t 
   return b ? b->addModel(list, view(id), view(display_name)) : RELAY_UNSUPPORTED;
 }
 
+int hostScheduleRefresh(relay_host_account_t* account, int64_t at_ms, int64_t expires_at_ms) {
+  PluginHostBridge* b = bridge();
+  return b ? b->scheduleRefresh(account, at_ms, expires_at_ms) : RELAY_UNSUPPORTED;
+}
+
 relay_host_t makeHostTable() {
   relay_host_t host{};
   host.struct_size = sizeof(relay_host_t);
@@ -123,6 +128,7 @@ relay_host_t makeHostTable() {
   host.credentials_ready = hostCredentialsReady;
   host.credentials_failed = hostCredentialsFailed;
   host.add_model = hostAddModel;
+  host.schedule_refresh = hostScheduleRefresh;
   return host;
 }
 

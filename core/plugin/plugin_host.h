@@ -45,6 +45,9 @@ class PluginHostBridge {
 
   virtual int addModel(relay_host_model_list_t* list, std::string_view id,
                        std::string_view display_name) = 0;
+  // Background refresh at at_ms; records the token expiry for display.
+  virtual int scheduleRefresh(relay_host_account_t* account, int64_t at_ms,
+                              int64_t expires_at_ms) = 0;
 };
 
 // The process-wide host table (same pointer for every plugin, valid for the process).

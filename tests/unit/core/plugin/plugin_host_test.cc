@@ -53,6 +53,9 @@ class RecordingBridge : public relay::PluginHostBridge {
   int addModel(relay_host_model_list_t*, std::string_view id, std::string_view name) override {
     return record("model " + std::string(id) + " (" + std::string(name) + ")");
   }
+  int scheduleRefresh(relay_host_account_t*, int64_t at_ms, int64_t expires_at_ms) override {
+    return record("schedule " + std::to_string(at_ms) + " " + std::to_string(expires_at_ms));
+  }
 
  private:
   int record(std::string call) {
