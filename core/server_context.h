@@ -20,6 +20,12 @@ namespace relay {
 
 class DeferredDeleter;
 class UpstreamClient;
+class AccountPool;
+class StickyStore;
+class ProviderSet;
+namespace store {
+class LoopMailbox;
+}
 struct Request;
 struct RequestState;
 struct StreamStats;
@@ -31,6 +37,11 @@ struct ServerContext {
   AccountDirectory accounts;
   std::unique_ptr<PluginRegistry> plugins;
   std::unique_ptr<store::Store> store;  // opened by runServer, not by --check-config
+  // Created by runServer once the store is open (absent under --check-config).
+  std::unique_ptr<AccountPool> pool;
+  std::unique_ptr<StickyStore> sticky;
+  std::unique_ptr<ProviderSet> providers;
+  ~ServerContext();
   uint64_t start_time_ms = 0;           // wall clock, for uptime
   // Access log and metrics for each finished request; unset in unit tests.
   std::function<void(const Request&, const RequestState&, const StreamStats&)> on_request_finished;
@@ -41,6 +52,7 @@ struct WorkerContext {
   uv_loop_t* loop = nullptr;
   DeferredDeleter* deleter = nullptr;
   UpstreamClient* upstream = nullptr;
+  std::shared_ptr<store::LoopMailbox> mailbox;  // brings cross-thread replies onto this loop
 };
 
 }  // namespace relay

@@ -34,6 +34,10 @@ void ActiveChain::run() {
     resume_ = false;
     FilterStatus st = filters_[next_]->onRequest(*this);
     if (finished_) break;
+    if (jumped_) {
+      jumped_ = false;
+      continue;
+    }
     if (st == FilterStatus::Stop && !resume_) {
       running_ = false;
       return;  // the filter resumes us later through continueChain()
@@ -54,6 +58,22 @@ void ActiveChain::continueChain() {
   }
   ++next_;
   run();
+}
+
+bool ActiveChain::restartFrom(std::string_view filter_name) {
+  if (finished_) return false;
+  const auto& names = state_.route->chain->filterNames();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != filter_name) continue;
+    next_ = i;
+    if (running_) {
+      jumped_ = true;
+    } else {
+      run();
+    }
+    return true;
+  }
+  return false;
 }
 
 void ActiveChain::sendLocalReply(int status, std::string_view content_type, std::string body) {

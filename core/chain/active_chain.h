@@ -28,6 +28,8 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   const ServerContext& server() override { return server_; }
   WorkerContext& worker() override { return worker_; }
   void continueChain() override;
+  bool restartFrom(std::string_view filter_name) override;
+  const ChainTraits& traits() override { return state_.route->chain->traits(); }
   void sendLocalReply(int status, std::string_view content_type, std::string body) override;
   void sendError(int status, std::string_view message) override;
 
@@ -43,6 +45,7 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   size_t next_ = 0;
   bool running_ = false;  // inside run(): continueChain() just marks progress
   bool resume_ = false;
+  bool jumped_ = false;  // restartFrom() inside a hook: do not advance
   bool finished_ = false;
 };
 

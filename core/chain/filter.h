@@ -24,6 +24,13 @@ enum class FilterStatus {
   Stop,      // the filter will call continueChain() or reply later, on the same loop
 };
 
+// Facts about a whole chain that its filters declare at config time.
+struct ChainTraits {
+  bool failover = false;  // a failover filter is present
+  int max_attempts = 1;   // accounts tried per request
+  int max_wait_ms = 10000;
+};
+
 class FilterCallbacks {
  public:
   virtual ~FilterCallbacks() = default;
@@ -35,6 +42,10 @@ class FilterCallbacks {
   virtual WorkerContext& worker() = 0;
   // Resumes the chain after a filter returned Stop.
   virtual void continueChain() = 0;
+  // Runs the chain again from the first filter with that name (failover re-enters account
+  // selection); returns false when the chain has no such filter.
+  virtual bool restartFrom(std::string_view filter_name) = 0;
+  virtual const ChainTraits& traits() = 0;
   // Answers the request from the relay itself and ends the chain.
   virtual void sendLocalReply(int status, std::string_view content_type, std::string body) = 0;
   // An error rendered in the route's wire format.
@@ -54,6 +65,8 @@ class FilterFactory {
  public:
   virtual ~FilterFactory() = default;
   virtual std::unique_ptr<Filter> create() const = 0;
+  // Declares what this filter means for the whole chain (e.g. the failover policy).
+  virtual void contribute(ChainTraits&) const {}
 };
 
 // Builds a factory from its YAML; returns nullptr and sets *error to reject the config.

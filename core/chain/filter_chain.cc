@@ -32,6 +32,7 @@ std::unique_ptr<FilterChainFactory> FilterChainFactory::build(const ChainConfig&
       *error = where(spec.mark) + path + " (" + spec.name + "): " + why;
       return nullptr;
     }
+    factory->contribute(chain->traits_);
     chain->names_.push_back(spec.name);
     chain->factories_.push_back(std::move(factory));
   }

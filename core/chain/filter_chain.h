@@ -20,11 +20,13 @@ class FilterChainFactory {
   const std::string& name() const { return name_; }
   const std::vector<std::string>& filterNames() const { return names_; }
   std::vector<std::unique_ptr<Filter>> createFilters() const;
+  const ChainTraits& traits() const { return traits_; }
 
  private:
   std::string name_;
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<FilterFactory>> factories_;
+  ChainTraits traits_;
 };
 
 }  // namespace relay

@@ -19,8 +19,10 @@ struct RequestState {
   std::string account_id;   // account serving the request
   std::string model;
   bool stream = false;
+  std::string sticky_account_id;               // bound by an earlier request of the session
   std::vector<std::string> excluded_accounts;  // failed earlier in this request
-  int attempt = 0;
+  int attempt = 0;                             // accounts tried so far
+  bool force_refreshed = false;                // an upstream 401 already forced a refresh
   uint64_t start_ns = 0;  // uv_hrtime() at request start
 };
 

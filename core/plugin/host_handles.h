@@ -1,0 +1,39 @@
+// The C ABI's opaque host handles, defined as C++ interfaces: the server's request and account
+// objects derive from them, and the bridge forwards each callback to the handle it names.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/abi/relay_plugin.h"
+
+struct relay_host_request {
+  virtual ~relay_host_request() = default;
+  virtual int setUpstream(std::string_view method, std::string_view url) = 0;
+  virtual int addHeader(std::string_view name, std::string_view value) = 0;
+  virtual int setBody(std::string_view body) = 0;
+  virtual int emit(std::string_view bytes) = 0;
+  virtual void reportUsage(const relay_usage_t& usage) = 0;
+};
+
+struct relay_host_account {
+  virtual ~relay_host_account() = default;
+  virtual int httpCall(const relay_http_request_t& request, uint64_t call_id) = 0;
+  virtual bool storeGet(std::string_view key, std::string_view* value) = 0;
+  virtual int storePut(std::string_view key, std::string_view value) = 0;
+  virtual void credentialsReady() = 0;
+  virtual void credentialsFailed(std::string_view reason) = 0;
+  virtual int scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) = 0;
+};
+
+struct relay_host_model_list {
+  virtual ~relay_host_model_list() = default;
+  virtual int addModel(std::string_view id, std::string_view display_name) = 0;
+};
+
+namespace relay {
+
+// Installs the bridge that forwards every callback to the handle's own methods.
+void installHandleBridge();
+
+}  // namespace relay

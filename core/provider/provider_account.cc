@@ -1,0 +1,261 @@
+#include "core/provider/provider_account.h"
+
+#include <chrono>
+
+#include "core/net/upstream/upstream_client.h"
+#include "core/obs/log.h"
+#include "core/store/credential_repo.h"
+
+namespace relay {
+
+namespace {
+
+constexpr size_t kMaxHttpCallBody = 1024 * 1024;
+
+relay_slice_t slice(std::string_view s) { return relay_slice_t{s.data(), s.size()}; }
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+// One host->http_call in flight: collects the answer and hands it to the plugin.
+class ProviderAccount::HttpCall final : public UpstreamResponseHandler {
+ public:
+  HttpCall(ProviderAccount& owner, uint64_t id) : owner_(owner), id_(id) {}
+  void start(UpstreamRequest req) { call_ = owner_.env_.control_client->send(std::move(req), this); }
+
+  void onResponseHeaders(int status, Headers headers) override {
+    status_ = status;
+    headers_ = std::move(headers);
+  }
+  bool onResponseData(std::string_view bytes) override {
+    if (body_.size() + bytes.size() <= kMaxHttpCallBody) body_.append(bytes);
+    return true;
+  }
+  void onResponseComplete() override { finish(""); }
+  void onResponseError(const UpstreamError& e) override {
+    status_ = 0;
+    finish(e.message);
+  }
+
+ private:
+  void finish(const std::string& error) {
+    std::vector<relay_header_t> hs;
+    for (const auto& h : headers_.all()) hs.push_back({slice(h.name), slice(h.value)});
+    relay_http_response_t resp{};
+    resp.struct_size = sizeof resp;
+    resp.status = status_;
+    resp.headers = hs.data();
+    resp.header_count = hs.size();
+    resp.body = slice(body_);
+    resp.error = slice(error);
+    ProviderAccount& owner = owner_;
+    uint64_t id = id_;
+    const relay_plugin_t& p = owner.plugin_.table();
+    if (RELAY_PLUGIN_HAS(&p, on_http_done) && owner.handle_)
+      p.on_http_done(owner.handle_, id, &resp);
+    // Released on the next loop turn: this object is still on the stack of its callback.
+    auto it = owner.calls_.find(id);
+    if (it != owner.calls_.end()) {
+      std::shared_ptr<HttpCall> done(it->second.release());
+      owner.calls_.erase(it);
+      owner.env_.control_mailbox->push([done] {});
+    }
+  }
+
+  ProviderAccount& owner_;
+  uint64_t id_;
+  std::unique_ptr<UpstreamCall> call_;
+  int status_ = 0;
+  Headers headers_;
+  std::string body_;
+};
+
+ProviderAccount::ProviderAccount(const AccountConfig& config, const LoadedPlugin& plugin,
+                                 ProviderEnvironment& env)
+    : config_(config), plugin_(plugin), env_(env) {}
+
+ProviderAccount::~ProviderAccount() { shutdown(); }
+
+bool ProviderAccount::canRefresh() const {
+  return RELAY_PLUGIN_HAS(&plugin_.table(), refresh);
+}
+
+bool ProviderAccount::create(std::string* error) {
+  if (env_.store && env_.secrets) {
+    store::CredentialRepo repo(*env_.secrets);
+    std::string id = config_.id;
+    auto rec = env_.store->query([&repo, id](sqlite3* db) { return repo.load(db, id); });
+    if (rec) {
+      if (rec->refresh_token) facts_["refresh_token"] = *rec->refresh_token;
+      if (rec->access_token) facts_["access_token"] = *rec->access_token;
+      if (rec->expires_at) facts_["expires_at_ms"] = std::to_string(*rec->expires_at);
+      if (rec->config_token_hash) facts_["config_refresh_token_sha256"] = *rec->config_token_hash;
+      if (rec->expires_at) token_expires_at_ms_ = *rec->expires_at;
+    }
+  }
+  const relay_plugin_t& p = plugin_.table();
+  if (!RELAY_PLUGIN_HAS(&p, account_new)) {
+    *error = "plugin " + plugin_.name() + " cannot serve accounts yet";
+    return false;
+  }
+  relay_error_t err{};
+  handle_ = p.account_new(this, slice(config_.type), slice(config_.json), &err);
+  if (!handle_) {
+    *error = err.message[0] ? err.message : "rejected by plugin " + plugin_.name();
+    return false;
+  }
+  return true;
+}
+
+void ProviderAccount::requestCredentials(bool force, std::shared_ptr<store::LoopMailbox> reply_to,
+                                         std::weak_ptr<void> alive, CredentialsCallback done) {
+  Waiter w{std::move(reply_to), std::move(alive), std::move(done)};
+  env_.control_mailbox->push(
+      [this, force, w = std::move(w)]() mutable { startRefresh(force, std::move(w)); });
+}
+
+void ProviderAccount::startRefresh(bool force, std::optional<Waiter> waiter) {
+  if (waiter) waiters_.push_back(std::move(*waiter));
+  if (refreshing_) return;  // one refresh per account; this waiter joins it
+  if (!handle_ || !canRefresh()) {
+    finishRefresh(false, "account " + config_.id + " cannot refresh its credentials");
+    return;
+  }
+  refreshing_ = true;
+  logf(LogLevel::kInfo, "accounts", "account %s: refreshing credentials%s", config_.id.c_str(),
+       force ? " (forced)" : "");
+  if (plugin_.table().refresh(handle_, force ? 1 : 0) != RELAY_OK && refreshing_)
+    finishRefresh(false, "account " + config_.id + ": refresh could not start");
+}
+
+void ProviderAccount::credentialsReady() {
+  if (!refreshing_ && waiters_.empty()) return;
+  // The rotated token must be on disk before anyone uses the new access token.
+  if (env_.store) {
+    env_.store->postWithReply([](sqlite3*) {}, env_.control_loop,
+                              [this](bool) { finishRefresh(true, ""); });
+  } else {
+    finishRefresh(true, "");
+  }
+}
+
+void ProviderAccount::credentialsFailed(std::string_view reason) {
+  logf(LogLevel::kWarn, "accounts", "account %s: credential refresh failed: %.*s",
+       config_.id.c_str(), static_cast<int>(reason.size()), reason.data());
+  finishRefresh(false, std::string(reason));
+}
+
+void ProviderAccount::finishRefresh(bool ok, const std::string& reason) {
+  refreshing_ = false;
+  auto waiters = std::move(waiters_);
+  waiters_.clear();
+  for (auto& w : waiters) {
+    if (!w.reply_to) continue;
+    w.reply_to->push([w, ok, reason] {
+      if (w.alive.lock()) w.done(ok, reason);
+    });
+  }
+}
+
+int ProviderAccount::httpCall(const relay_http_request_t& request, uint64_t call_id) {
+  if (!env_.control_client) return RELAY_UNSUPPORTED;
+  UpstreamRequest req;
+  req.method = std::string(request.method.ptr, request.method.len);
+  req.url = std::string(request.url.ptr, request.url.len);
+  for (size_t i = 0; i < request.header_count; ++i)
+    req.headers.add(std::string_view(request.headers[i].name.ptr, request.headers[i].name.len),
+                    std::string_view(request.headers[i].value.ptr, request.headers[i].value.len));
+  req.body = std::string(request.body.ptr, request.body.len);
+  req.proxy = config_.proxy;
+  req.ca_file = config_.ca_file.empty() ? env_.default_ca_file : config_.ca_file;
+  req.account_id = config_.id;
+  req.timeouts.connect_ms = env_.connect_timeout_ms;
+  req.timeouts.tls_handshake_ms = env_.handshake_timeout_ms;
+  int timeout = request.timeout_ms ? static_cast<int>(request.timeout_ms) : 30000;
+  req.timeouts.response_headers_ms = timeout;
+  req.timeouts.body_idle_ms = timeout;
+  auto call = std::make_unique<HttpCall>(*this, call_id);
+  HttpCall* raw = call.get();
+  calls_[call_id] = std::move(call);
+  raw->start(std::move(req));
+  return RELAY_OK;
+}
+
+bool ProviderAccount::storeGet(std::string_view key, std::string_view* value) {
+  auto it = facts_.find(key);
+  if (it == facts_.end()) return false;
+  *value = it->second;
+  return true;
+}
+
+int ProviderAccount::storePut(std::string_view key, std::string_view value) {
+  facts_[std::string(key)] = std::string(value);
+  if (key == "expires_at_ms") {
+    try {
+      token_expires_at_ms_ = std::stoll(std::string(value));
+    } catch (...) {
+    }
+  }
+  persist();
+  return RELAY_OK;
+}
+
+void ProviderAccount::persist() {
+  if (!env_.store || !env_.secrets) return;
+  store::CredentialRecord rec;
+  rec.account_id = config_.id;
+  auto get = [this](const char* k) -> std::optional<std::string> {
+    auto it = facts_.find(k);
+    return it == facts_.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  rec.refresh_token = get("refresh_token");
+  rec.access_token = get("access_token");
+  rec.config_token_hash = get("config_refresh_token_sha256");
+  if (auto e = get("expires_at_ms")) {
+    try {
+      rec.expires_at = std::stoll(*e);
+    } catch (...) {
+    }
+  }
+  rec.updated_at = nowMs();
+  store::CredentialRepo repo(*env_.secrets);
+  env_.store->post([repo, rec](sqlite3* db) { repo.save(db, rec); });
+}
+
+int ProviderAccount::scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) {
+  if (expires_at_ms > 0) token_expires_at_ms_ = expires_at_ms;
+  if (!env_.control_loop) return RELAY_UNSUPPORTED;
+  if (!refresh_timer_) {
+    refresh_timer_ = new uv_timer_t;
+    uv_timer_init(env_.control_loop, refresh_timer_);
+    refresh_timer_->data = this;
+    uv_unref(reinterpret_cast<uv_handle_t*>(refresh_timer_));  // never holds the loop open
+  }
+  int64_t delay = at_ms - nowMs();
+  uv_timer_start(refresh_timer_, &ProviderAccount::onRefreshTimer,
+                 static_cast<uint64_t>(delay > 0 ? delay : 0), 0);
+  return RELAY_OK;
+}
+
+void ProviderAccount::onRefreshTimer(uv_timer_t* t) {
+  static_cast<ProviderAccount*>(t->data)->startRefresh(false, std::nullopt);
+}
+
+void ProviderAccount::shutdown() {
+  if (refresh_timer_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(refresh_timer_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+    refresh_timer_ = nullptr;
+  }
+  calls_.clear();
+  if (handle_ && RELAY_PLUGIN_HAS(&plugin_.table(), account_free))
+    plugin_.table().account_free(handle_);
+  handle_ = nullptr;
+}
+
+}  // namespace relay

@@ -1,0 +1,99 @@
+// The host side of one plugin account: the plugin's handle, its encrypted key/value facts,
+// and credential refresh — one in flight at a time, run on the control loop, waking the
+// requests that wait for it on their own loops.
+#pragma once
+
+#include <uv.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/config/config.h"
+#include "core/plugin/host_handles.h"
+#include "core/plugin/plugin_loader.h"
+#include "core/store/loop_mailbox.h"
+#include "core/store/secret_box.h"
+#include "core/store/store.h"
+
+namespace relay {
+
+class UpstreamClient;
+class UpstreamCall;
+
+// What a ProviderAccount needs from the process around it.
+struct ProviderEnvironment {
+  uv_loop_t* control_loop = nullptr;
+  std::shared_ptr<store::LoopMailbox> control_mailbox;
+  UpstreamClient* control_client = nullptr;  // for http_call, on the control loop
+  store::Store* store = nullptr;             // may be null (tests, --check-config)
+  const store::SecretBox* secrets = nullptr;
+  std::string default_ca_file;  // server.upstream_ca_file
+  int connect_timeout_ms = 10000;
+  int handshake_timeout_ms = 10000;
+};
+
+class ProviderAccount final : public relay_host_account {
+ public:
+  using CredentialsCallback = std::function<void(bool ok, const std::string& reason)>;
+
+  ProviderAccount(const AccountConfig& config, const LoadedPlugin& plugin,
+                  ProviderEnvironment& env);
+  ~ProviderAccount() override;
+
+  // Control loop, at start-up: loads stored facts and creates the plugin account.
+  bool create(std::string* error);
+
+  const std::string& id() const { return config_.id; }
+  const AccountConfig& config() const { return config_; }
+  const LoadedPlugin& plugin() const { return plugin_; }
+  relay_plugin_account_t* handle() const { return handle_; }
+  bool canRefresh() const;
+  int64_t tokenExpiresAtMs() const { return token_expires_at_ms_.load(); }
+
+  // Any thread: runs a refresh (or joins the one in flight) and calls `done` on `reply_to`'s
+  // loop. `alive` going away (weak) cancels the callback.
+  void requestCredentials(bool force, std::shared_ptr<store::LoopMailbox> reply_to,
+                          std::weak_ptr<void> alive, CredentialsCallback done);
+
+  // relay_host_account (control loop).
+  int httpCall(const relay_http_request_t& request, uint64_t call_id) override;
+  bool storeGet(std::string_view key, std::string_view* value) override;
+  int storePut(std::string_view key, std::string_view value) override;
+  void credentialsReady() override;
+  void credentialsFailed(std::string_view reason) override;
+  int scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) override;
+
+  // Control loop: cancels timers and calls; the plugin account is freed.
+  void shutdown();
+
+ private:
+  struct Waiter {
+    std::shared_ptr<store::LoopMailbox> reply_to;
+    std::weak_ptr<void> alive;
+    CredentialsCallback done;
+  };
+  class HttpCall;
+
+  void startRefresh(bool force, std::optional<Waiter> waiter);
+  void finishRefresh(bool ok, const std::string& reason);
+  void persist();
+  static void onRefreshTimer(uv_timer_t* t);
+
+  AccountConfig config_;
+  const LoadedPlugin& plugin_;
+  ProviderEnvironment& env_;
+  relay_plugin_account_t* handle_ = nullptr;
+  std::map<std::string, std::string, std::less<>> facts_;  // control loop only
+  std::atomic<int64_t> token_expires_at_ms_{0};
+  bool refreshing_ = false;  // control loop only
+  std::vector<Waiter> waiters_;
+  uv_timer_t* refresh_timer_ = nullptr;
+  std::map<uint64_t, std::unique_ptr<HttpCall>> calls_;
+};
+
+}  // namespace relay
