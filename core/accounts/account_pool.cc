@@ -1,0 +1,119 @@
+#include "core/accounts/account_pool.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace relay {
+namespace {
+
+int64_t systemClockMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// A concurrent pick may take the same least-recently-used account first; retry the scan a
+// few times so picks spread, then take the best usable one regardless.
+constexpr size_t kClaimAttempts = 4;
+
+}  // namespace
+
+AccountPool::AccountPool(const std::vector<AccountConfig>& accounts, const ProviderOf& provider_of,
+                         store::Store* store, Clock clock)
+    : store_(store), clock_(clock ? std::move(clock) : Clock(systemClockMs)) {
+  accounts_.reserve(accounts.size());
+  for (const AccountConfig& config : accounts) {
+    if (by_id_.count(config.id) != 0) continue;  // the config rejects duplicates; first wins
+    auto account = std::make_unique<PoolAccount>(config, provider_of(config.type));
+    by_id_.emplace(account->id(), account.get());
+    by_provider_[account->provider()].push_back(account.get());
+    accounts_.push_back(std::move(account));
+  }
+}
+
+PoolAccount* AccountPool::find(std::string_view id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+bool AccountPool::usable(const PoolAccount& account, std::string_view model, int64_t now_ms) const {
+  std::lock_guard lock(account.mu_);
+  return account.health_.usableFor(modelFamily(model), now_ms);
+}
+
+PoolAccount* AccountPool::pick(const std::vector<std::string>& providers, std::string_view model,
+                               const std::vector<std::string>& excluded,
+                               std::string_view preferred_id, int64_t now_ms) {
+  std::string_view family = modelFamily(model);
+  if (PoolAccount* preferred = preferred_id.empty() ? nullptr : find(preferred_id)) {
+    bool allowed = providers.empty() || contains(providers, preferred->provider());
+    if (allowed && !contains(excluded, preferred->id())) {
+      std::lock_guard lock(preferred->mu_);
+      if (preferred->health_.usableFor(family, now_ms)) {
+        markUsedLocked(*preferred, now_ms);
+        return preferred;
+      }
+    }
+  }
+  // Past kClaimAttempts a claim fails only when the candidate just became unusable.
+  size_t limit = kClaimAttempts + accounts_.size();
+  for (size_t attempt = 1; attempt <= limit; ++attempt) {
+    Candidate best = bestCandidate(providers, family, excluded, now_ms);
+    if (best.account == nullptr) return nullptr;
+    if (claim(best, family, now_ms, attempt >= kClaimAttempts)) return best.account;
+  }
+  return nullptr;
+}
+
+AccountPool::Candidate AccountPool::bestCandidate(const std::vector<std::string>& providers,
+                                                  std::string_view family,
+                                                  const std::vector<std::string>& excluded,
+                                                  int64_t now_ms) const {
+  Candidate best;
+  if (providers.empty()) {
+    for (const auto& account : accounts_)
+      considerCandidate(*account, family, excluded, now_ms, best);
+    return best;
+  }
+  for (const std::string& provider : providers) {
+    auto it = by_provider_.find(provider);
+    if (it == by_provider_.end()) continue;
+    for (PoolAccount* account : it->second) {
+      considerCandidate(*account, family, excluded, now_ms, best);
+    }
+  }
+  return best;
+}
+
+void AccountPool::considerCandidate(PoolAccount& account, std::string_view family,
+                                    const std::vector<std::string>& excluded, int64_t now_ms,
+                                    Candidate& best) const {
+  if (&account == best.account || contains(excluded, account.id())) return;
+  if (best.account != nullptr && account.priority() < best.account->priority()) return;
+  std::lock_guard lock(account.mu_);
+  if (!account.health_.usableFor(family, now_ms)) return;
+  bool better = best.account == nullptr || account.priority() > best.account->priority() ||
+                account.use_seq_ < best.use_seq;
+  if (better) best = {&account, account.use_seq_};
+}
+
+// Takes the candidate unless another pick used it since the scan (then the caller rescans).
+bool AccountPool::claim(const Candidate& candidate, std::string_view family, int64_t now_ms,
+                        bool force) {
+  PoolAccount& account = *candidate.account;
+  std::lock_guard lock(account.mu_);
+  if (!account.health_.usableFor(family, now_ms)) return false;
+  if (!force && account.use_seq_ != candidate.use_seq) return false;
+  markUsedLocked(account, now_ms);
+  return true;
+}
+
+void AccountPool::markUsedLocked(PoolAccount& account, int64_t now_ms) {
+  account.use_seq_ = next_use_seq_.fetch_add(1, std::memory_order_relaxed) + 1;
+  account.health_.last_used_at = now_ms;
+}
+
+}  // namespace relay

@@ -1,0 +1,105 @@
+// The account pool: every configured account with its health, the selection rule of
+// PROTOCOLS.md ("Account selection"), and persistence of every change through the store.
+//
+// Thread-safe: the account list is fixed at construction and read without locks; each
+// account's health has its own mutex. Changes are posted to the store thread (batched there),
+// so no caller ever waits for SQLite, except loadState at start-up.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/accounts/account_state.h"
+#include "core/accounts/model_family.h"
+#include "core/accounts/pool_account.h"
+#include "core/config/config.h"
+
+namespace relay {
+
+namespace store {
+class Store;
+}
+struct PersistedPoolState;
+
+class AccountPool {
+ public:
+  using ProviderOf = std::function<std::string(const std::string& account_type)>;
+  using Clock = std::function<int64_t()>;  // Unix ms
+
+  // `store` may be null (nothing persisted); it must outlive the pool. `clock` stamps the
+  // changes that take no time argument; empty: the system clock.
+  AccountPool(const std::vector<AccountConfig>& accounts, const ProviderOf& provider_of,
+              store::Store* store = nullptr, Clock clock = {});
+  AccountPool(const AccountPool&) = delete;
+  AccountPool& operator=(const AccountPool&) = delete;
+
+  // Start-up, before traffic: restores persisted health (blocking query). A config toggled
+  // from `enabled: false` to true since the last run re-enables a disabled account.
+  // Throws store::StoreError.
+  void loadState(int64_t now_ms);
+
+  // The account for one attempt: `preferred_id` (the sticky binding) while it is usable;
+  // else the highest priority usable account of `providers` (empty: any) not in `excluded`
+  // and not limited for modelFamily(model), ties to the least recently picked. Marks the
+  // chosen account used. Null when none is usable.
+  PoolAccount* pick(const std::vector<std::string>& providers, std::string_view model,
+                    const std::vector<std::string>& excluded, std::string_view preferred_id,
+                    int64_t now_ms);
+  PoolAccount* find(std::string_view id) const;
+  bool usable(const PoolAccount& account, std::string_view model, int64_t now_ms) const;
+
+  // A successful answer: clears the error counter; records `warning` ("" clears it).
+  void markSuccess(PoolAccount& account, std::string_view warning);
+  // Unusable until `until_ms`; an earlier end never shortens a cooldown in force.
+  void cooldown(PoolAccount& account, int64_t until_ms, std::string_view reason);
+  // Unusable until re-enabled.
+  void disable(PoolAccount& account, std::string_view reason);
+  // Operator action: clears disabled and cooldown state. False when `id` is unknown.
+  bool enable(std::string_view id);
+  // `family` unusable on this account until `until_ms`; "" cools the whole account down.
+  void limitFamily(PoolAccount& account, std::string_view family, int64_t until_ms);
+  // Counts an error and keeps its text (secrets masked) for /health and the CLI.
+  void recordError(PoolAccount& account, std::string_view message);
+  // For display only; the plugin host owns the credentials.
+  void setTokenExpiry(PoolAccount& account, int64_t expires_at_ms);
+
+  // provider -> state name -> count.
+  std::map<std::string, std::map<std::string, int>> summary(int64_t now_ms) const;
+  std::vector<AccountSnapshot> snapshot(int64_t now_ms) const;
+  const std::vector<std::unique_ptr<PoolAccount>>& accounts() const { return accounts_; }
+  int64_t nowMs() const { return clock_(); }
+
+ private:
+  struct Candidate {
+    PoolAccount* account = nullptr;
+    uint64_t use_seq = 0;
+  };
+
+  Candidate bestCandidate(const std::vector<std::string>& providers, std::string_view family,
+                          const std::vector<std::string>& excluded, int64_t now_ms) const;
+  void considerCandidate(PoolAccount& account, std::string_view family,
+                         const std::vector<std::string>& excluded, int64_t now_ms,
+                         Candidate& best) const;
+  bool claim(const Candidate& candidate, std::string_view family, int64_t now_ms, bool force);
+  void markUsedLocked(PoolAccount& account, int64_t now_ms);
+  void restoreAccount(PoolAccount& account, const PersistedPoolState& persisted, int64_t now_ms);
+  // Posts the account's row to the store; call with the account's mutex held, so the rows of
+  // one account reach the store in the order the changes were made.
+  void persistLocked(const PoolAccount& account, int64_t now_ms);
+  void persistFamilyLocked(const PoolAccount& account, const std::string& family, int64_t until);
+
+  std::vector<std::unique_ptr<PoolAccount>> accounts_;
+  std::map<std::string, PoolAccount*, std::less<>> by_id_;
+  std::map<std::string, std::vector<PoolAccount*>, std::less<>> by_provider_;
+  store::Store* store_;
+  Clock clock_;
+  std::atomic<uint64_t> next_use_seq_{0};
+};
+
+}  // namespace relay

@@ -1,0 +1,28 @@
+#include "core/accounts/pool_account.h"
+
+#include <utility>
+
+namespace relay {
+
+PoolAccount::PoolAccount(const AccountConfig& config, std::string provider)
+    : id_(config.id),
+      name_(config.name),
+      type_(config.type),
+      provider_(std::move(provider)),
+      priority_(config.priority) {
+  health_.config_enabled = config.enabled;
+  health_.token_expires_at = config.expires_at > 0 ? config.expires_at * 1000 : 0;
+}
+
+AccountSnapshot PoolAccount::snapshot(int64_t now_ms) const {
+  AccountSnapshot out{id_, name_, type_, provider_, priority_, AccountState::kActive, {}};
+  {
+    std::lock_guard lock(mu_);
+    out.health = health_;
+  }
+  out.health.dropExpiredFamilies(now_ms);
+  out.state = out.health.stateAt(now_ms);
+  return out;
+}
+
+}  // namespace relay
