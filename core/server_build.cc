@@ -1,8 +1,11 @@
 #include <chrono>
 #include <set>
 
+#include "core/accounts/account_pool.h"
+#include "core/accounts/sticky_store.h"
 #include "core/plugin/plugin_host.h"
 #include "core/plugin/plugin_loader.h"
+#include "core/provider/provider_set.h"
 #include "core/request_finish.h"
 #include "core/server.h"
 #include "filters/builtin.h"

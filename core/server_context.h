@@ -41,8 +41,9 @@ struct ServerContext {
   std::unique_ptr<AccountPool> pool;
   std::unique_ptr<StickyStore> sticky;
   std::unique_ptr<ProviderSet> providers;
+  ServerContext();
   ~ServerContext();
-  uint64_t start_time_ms = 0;           // wall clock, for uptime
+  uint64_t start_time_ms = 0;  // wall clock, for uptime
   // Access log and metrics for each finished request; unset in unit tests.
   std::function<void(const Request&, const RequestState&, const StreamStats&)> on_request_finished;
 };

@@ -1,14 +1,23 @@
 #include <signal.h>
 #include <uv.h>
 
+#include <chrono>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <thread>
 #include <vector>
 
+#include "core/accounts/account_metrics.h"
+#include "core/accounts/account_pool.h"
+#include "core/accounts/sticky_store.h"
 #include "core/loop/worker.h"
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
+#include "core/plugin/host_handles.h"
+#include "core/provider/provider_set.h"
 #include "core/server.h"
+#include "core/store/loop_mailbox.h"
 #include "relay_build_config.h"
 
 namespace relay {
@@ -31,9 +40,9 @@ void onSignal(uv_signal_t* h, int signum) {
          signum == SIGINT ? "SIGINT" : "SIGTERM",
          static_cast<unsigned long long>(s->drain_ms / 1000));
     for (auto& w : *s->workers) w->drain(s->drain_ms);
-    // The main loop only waits for signals; let it end once the workers are told.
-    uv_close(reinterpret_cast<uv_handle_t*>(&s->sigint), nullptr);
-    uv_close(reinterpret_cast<uv_handle_t*>(&s->sigterm), nullptr);
+  } else {
+    logf(LogLevel::kWarn, "server", "second signal: closing remaining connections now");
+    for (auto& w : *s->workers) w->drain(0);
   }
 }
 
@@ -66,6 +75,83 @@ bool openStore(ServerContext& ctx) {
 
 }  // namespace
 
+namespace {
+
+int64_t wallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The main thread's loop: signals, and every account's async work (refresh, http_call).
+struct ControlLoop {
+  uv_loop_t loop;
+  SignalState sig{};
+  uv_async_t workers_done;
+  std::shared_ptr<store::LoopMailbox> mailbox;
+  std::unique_ptr<UpstreamClient> client;
+  std::optional<store::SecretBox> secrets;
+  ProviderEnvironment env;
+  ServerContext* ctx = nullptr;
+};
+
+bool startAccounts(ServerContext& ctx, ControlLoop& control) {
+  const Config& c = ctx.config;
+  try {
+    control.secrets.emplace(store::SecretBox::fromEnvironment(c.server.database_path));
+    const PluginRegistry& plugins = *ctx.plugins;
+    ctx.pool = std::make_unique<AccountPool>(
+        c.accounts,
+        [&plugins](const std::string& type) {
+          const LoadedPlugin* p = plugins.providerFor(type);
+          return p ? p->name() : type;
+        },
+        ctx.store.get());
+    ctx.pool->loadState(wallMs());
+    registerAccountMetrics(*ctx.pool);
+    ctx.sticky = std::make_unique<StickyStore>(
+        c.session.sticky_ttl_seconds, c.session.renewal_threshold_seconds, ctx.store.get());
+    ctx.sticky->load(wallMs());
+  } catch (const std::exception& e) {
+    logf(LogLevel::kError, "accounts", "%s", e.what());
+    return false;
+  }
+  ProviderEnvironment& env = control.env;
+  env.control_loop = &control.loop;
+  env.control_mailbox = control.mailbox;
+  env.control_client = control.client.get();
+  env.store = ctx.store.get();
+  env.secrets = &*control.secrets;
+  env.default_ca_file = c.server.upstream_ca_file;
+  env.connect_timeout_ms = c.server.connect_timeout_seconds * 1000;
+  env.handshake_timeout_ms = c.server.tls_handshake_timeout_seconds * 1000;
+  installHandleBridge();
+  ctx.providers = std::make_unique<ProviderSet>();
+  std::string error;
+  if (!ctx.providers->create(c.accounts, *ctx.plugins, env, &error)) {
+    logf(LogLevel::kError, "accounts", "%s", error.c_str());
+    return false;
+  }
+  return true;
+}
+
+// Every worker has stopped: release the control loop's handles so it can end.
+void onWorkersDone(uv_async_t* a) {
+  auto* control = static_cast<ControlLoop*>(a->data);
+  auto close = [](auto* h) {
+    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(h)))
+      uv_close(reinterpret_cast<uv_handle_t*>(h), nullptr);
+  };
+  close(&control->sig.sigint);
+  close(&control->sig.sigterm);
+  close(&control->workers_done);
+  if (control->ctx->providers) control->ctx->providers->shutdown();
+  control->mailbox->close();
+  control->client.reset();
+}
+
+}  // namespace
+
 int runServer(ServerContext& ctx) {
   signal(SIGPIPE, SIG_IGN);
   const ServerConfig& sc = ctx.config.server;
@@ -75,34 +161,49 @@ int runServer(ServerContext& ctx) {
     return 1;
   }
   if (!openStore(ctx)) return 1;
+
+  ControlLoop control;
+  control.ctx = &ctx;
+  uv_loop_init(&control.loop);
+  control.mailbox = store::LoopMailbox::open(&control.loop);
+  control.client = std::make_unique<UpstreamClient>(&control.loop);
+  if (!startAccounts(ctx, control)) return 1;
+
   int n = sc.workers > 0 ? sc.workers : static_cast<int>(uv_available_parallelism());
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < n; ++i) {
     workers.push_back(std::make_unique<Worker>(i, ctx, limitsFrom(sc)));
-    std::string error;
     if (!workers.back()->listen(&error)) {
       logf(LogLevel::kError, "server", "%s", error.c_str());
       return 1;
     }
   }
-  uv_loop_t loop;
-  uv_loop_init(&loop);
-  SignalState sig{};
+  SignalState& sig = control.sig;
   sig.workers = &workers;
   sig.drain_ms = static_cast<uint64_t>(sc.drain_timeout_seconds) * 1000;
-  uv_signal_init(&loop, &sig.sigint);
-  uv_signal_init(&loop, &sig.sigterm);
+  uv_signal_init(&control.loop, &sig.sigint);
+  uv_signal_init(&control.loop, &sig.sigterm);
   sig.sigint.data = sig.sigterm.data = &sig;
   uv_signal_start(&sig.sigint, &onSignal, SIGINT);
   uv_signal_start(&sig.sigterm, &onSignal, SIGTERM);
+  uv_async_init(&control.loop, &control.workers_done, &onWorkersDone);
+  control.workers_done.data = &control;
 
   for (auto& w : workers) w->start();
   logf(LogLevel::kInfo, "server", "relay %s listening on %s:%u with %d workers", RELAY_VERSION,
        sc.host.c_str(), static_cast<unsigned>(sc.port), n);
-  uv_run(&loop, UV_RUN_DEFAULT);
-  for (auto& w : workers) w->join();
+  std::thread joiner([&] {
+    for (auto& w : workers) w->join();
+    uv_async_send(&control.workers_done);
+  });
+  uv_run(&control.loop, UV_RUN_DEFAULT);
+  joiner.join();
   workers.clear();
-  uv_loop_close(&loop);
+  uv_run(&control.loop, UV_RUN_NOWAIT);
+  uv_loop_close(&control.loop);
+  ctx.providers.reset();
+  ctx.sticky.reset();
+  ctx.pool.reset();
   ctx.store.reset();  // commits what is queued
   logf(LogLevel::kInfo, "server", "drained; exiting");
   return 0;

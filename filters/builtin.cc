@@ -2,9 +2,13 @@
 
 #include "filters/account_select/account_select_filter.h"
 #include "filters/auth/auth_filter.h"
+#include "filters/failover/failover_filter.h"
 #include "filters/local/local_filters.h"
+#include "filters/models/models_filter.h"
 #include "filters/proxy/proxy_filter.h"
 #include "filters/route/route_filter.h"
+#include "filters/sticky_session/sticky_session_filter.h"
+#include "filters/upstream/upstream_filter.h"
 
 namespace relay {
 
@@ -16,6 +20,10 @@ void registerBuiltinFilters(FilterRegistry& registry) {
   registry.add("metrics", &buildMetricsFilter);
   registry.add("ok", &buildLocalReplyFilter);
   registry.add("proxy", &buildProxyFilter);
+  registry.add("sticky_session", &buildStickySessionFilter);
+  registry.add("upstream", &buildUpstreamFilter);
+  registry.add("failover", &buildFailoverFilter);
+  registry.add("models", &buildModelsFilter);
 }
 
 }  // namespace relay

@@ -23,7 +23,7 @@ struct RequestState {
   std::vector<std::string> excluded_accounts;  // failed earlier in this request
   int attempt = 0;                             // accounts tried so far
   bool force_refreshed = false;                // an upstream 401 already forced a refresh
-  uint64_t start_ns = 0;  // uv_hrtime() at request start
+  uint64_t start_ns = 0;                       // uv_hrtime() at request start
 };
 
 }  // namespace relay

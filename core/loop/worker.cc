@@ -4,6 +4,7 @@
 #include "core/net/http1_server_conn.h"
 #include "core/net/listener.h"
 #include "core/obs/relay_metrics.h"
+#include "core/store/loop_mailbox.h"
 
 namespace relay {
 
@@ -21,6 +22,7 @@ Worker::Worker(int index, const ServerContext& server, HttpServerLimits limits)
   context_.deleter = deleter_.get();
   upstream_ = std::make_unique<UpstreamClient>(&loop_);
   context_.upstream = upstream_.get();
+  context_.mailbox = store::LoopMailbox::open(&loop_);
   uv_async_init(&loop_, &drain_async_, &Worker::onDrainSignal);
   drain_async_.data = this;
   uv_timer_init(&loop_, &drain_timer_);
@@ -133,6 +135,7 @@ void Worker::stopLoop() {
     uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
   deleter_->drain();
   deleter_->close();
+  context_.mailbox->close();
   // Closes pooled upstream connections so the loop can end.
   context_.upstream = nullptr;
   upstream_.reset();

@@ -12,7 +12,9 @@ namespace {
 
 constexpr size_t kMaxHttpCallBody = 1024 * 1024;
 
-relay_slice_t slice(std::string_view s) { return relay_slice_t{s.data(), s.size()}; }
+relay_slice_t slice(std::string_view s) {
+  return relay_slice_t{s.data(), s.size()};
+}
 
 int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -26,7 +28,9 @@ int64_t nowMs() {
 class ProviderAccount::HttpCall final : public UpstreamResponseHandler {
  public:
   HttpCall(ProviderAccount& owner, uint64_t id) : owner_(owner), id_(id) {}
-  void start(UpstreamRequest req) { call_ = owner_.env_.control_client->send(std::move(req), this); }
+  void start(UpstreamRequest req) {
+    call_ = owner_.env_.control_client->send(std::move(req), this);
+  }
 
   void onResponseHeaders(int status, Headers headers) override {
     status_ = status;
@@ -79,7 +83,9 @@ ProviderAccount::ProviderAccount(const AccountConfig& config, const LoadedPlugin
                                  ProviderEnvironment& env)
     : config_(config), plugin_(plugin), env_(env) {}
 
-ProviderAccount::~ProviderAccount() { shutdown(); }
+ProviderAccount::~ProviderAccount() {
+  shutdown();
+}
 
 bool ProviderAccount::canRefresh() const {
   return RELAY_PLUGIN_HAS(&plugin_.table(), refresh);

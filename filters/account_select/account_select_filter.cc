@@ -1,7 +1,9 @@
 #include "filters/account_select/account_select_filter.h"
 
 #include <algorithm>
+#include <chrono>
 
+#include "core/accounts/account_pool.h"
 #include "core/server_context.h"
 
 namespace relay {
@@ -15,6 +17,17 @@ class AccountSelectFilter final : public Filter {
   FilterStatus onRequest(FilterCallbacks& cb) override {
     RequestState& st = cb.state();
     const auto& providers = providers_.empty() ? st.route->providers : providers_;
+    if (AccountPool* pool = cb.server().pool.get()) {
+      int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      if (PoolAccount* a =
+              pool->pick(providers, st.model, st.excluded_accounts, st.sticky_account_id, now)) {
+        st.account_id = a->id();
+        return FilterStatus::Continue;
+      }
+      return noAccount(cb, providers);
+    }
     for (const auto& provider : providers) {
       for (const AccountEntry* a : cb.server().accounts.usable(provider)) {
         if (std::find(st.excluded_accounts.begin(), st.excluded_accounts.end(), a->id) !=
@@ -24,14 +37,22 @@ class AccountSelectFilter final : public Filter {
         return FilterStatus::Continue;
       }
     }
-    std::string names;
-    for (const auto& p : providers) names += (names.empty() ? "" : " or ") + p;
-    if (names.empty()) names = "(none configured for this route)";
-    cb.sendError(503, "no available account for provider " + names);
-    return FilterStatus::Stop;
+    return noAccount(cb, providers);
   }
 
  private:
+  static FilterStatus noAccount(FilterCallbacks& cb, const std::vector<std::string>& providers) {
+    std::string names;
+    for (const auto& p : providers) names += (names.empty() ? "" : " or ") + p;
+    if (names.empty()) names = "(none configured for this route)";
+    std::string why = "no available account for provider " + names;
+    if (!cb.state().excluded_accounts.empty())
+      why +=
+          " (" + std::to_string(cb.state().excluded_accounts.size()) + " failed for this request)";
+    cb.sendError(503, why);
+    return FilterStatus::Stop;
+  }
+
   const std::vector<std::string>& providers_;
 };
 

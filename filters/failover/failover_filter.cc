@@ -45,7 +45,8 @@ bool readInt(const YAML::Node& n, const char* key, int lo, int hi, int* out, std
 }  // namespace
 
 std::unique_ptr<FilterFactory> buildFailoverFilter(const FilterSpec& spec,
-                                                   const ServerContext& server, std::string* error) {
+                                                   const ServerContext& server,
+                                                   std::string* error) {
   int attempts = 3;
   int wait_s = 10;
   // Top-level `failover:` gives the defaults; the filter's own map overrides them.

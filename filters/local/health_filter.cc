@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "core/accounts/account_pool.h"
 #include "core/server_context.h"
 #include "filters/factory.h"
 #include "filters/local/local_filters.h"
@@ -30,7 +31,8 @@ class HealthFilter final : public Filter {
     w.Uint64((now_ms - s.start_time_ms) / 1000);
     w.Key("accounts");
     w.StartObject();
-    for (const auto& [provider, states] : s.accounts.summary()) {
+    auto summary = s.pool ? s.pool->summary(static_cast<int64_t>(now_ms)) : s.accounts.summary();
+    for (const auto& [provider, states] : summary) {
       w.Key(provider.c_str());
       w.StartObject();
       for (const auto& [state, n] : states) {

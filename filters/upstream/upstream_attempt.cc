@@ -25,7 +25,9 @@ int64_t nowMs() {
       .count();
 }
 
-relay_slice_t slice(std::string_view s) { return relay_slice_t{s.data(), s.size()}; }
+relay_slice_t slice(std::string_view s) {
+  return relay_slice_t{s.data(), s.size()};
+}
 
 // A 5-hour window close to its limit is worth showing in /health.
 std::string rateLimitWarning(const Headers& h) {
@@ -321,11 +323,14 @@ class UpstreamAttempt final : public Filter,
       case RELAY_ACTION_RETRY_AFTER:
         server_.pool->cooldown(pa, now + static_cast<int64_t>(a.ms), reason);
         break;
-      case RELAY_ACTION_DISABLE: server_.pool->disable(pa, reason); break;
+      case RELAY_ACTION_DISABLE:
+        server_.pool->disable(pa, reason);
+        break;
       case RELAY_ACTION_LIMIT_MODEL_FAMILY:
         server_.pool->limitFamily(pa, a.family, now + static_cast<int64_t>(a.ms));
         break;
-      default: break;
+      default:
+        break;
     }
     server_.pool->recordError(pa, what);
   }
@@ -351,8 +356,8 @@ class UpstreamAttempt final : public Filter,
     const relay_plugin_t& p = plugin();
     HeaderArray hs(headers_);
     if (RELAY_PLUGIN_HAS(&p, response_begin))
-      stream_ = p.response_begin(account_->handle(), this, status_, hs.items.data(),
-                                 hs.items.size());
+      stream_ =
+          p.response_begin(account_->handle(), this, status_, hs.items.data(), hs.items.size());
     std::optional<uint64_t> length;
     if (const std::string* cl = headers_.find("content-length"); cl && !stream_) {
       try {
@@ -369,7 +374,8 @@ class UpstreamAttempt final : public Filter,
   }
 
   void endPluginStream() {
-    if (stream_ && account_ && RELAY_PLUGIN_HAS(&plugin(), response_end)) plugin().response_end(stream_);
+    if (stream_ && account_ && RELAY_PLUGIN_HAS(&plugin(), response_end))
+      plugin().response_end(stream_);
     stream_ = nullptr;
   }
 
@@ -408,8 +414,9 @@ class UpstreamAttempt final : public Filter,
       uv_timer_init(cb_->loop(), timer_);
       timer_->data = this;
     }
-    uv_timer_start(timer_, [](uv_timer_t* t) { static_cast<UpstreamAttempt*>(t->data)->prepare(false); },
-                   ms, 0);
+    uv_timer_start(
+        timer_, [](uv_timer_t* t) { static_cast<UpstreamAttempt*>(t->data)->prepare(false); }, ms,
+        0);
   }
 
   void stopTimer() {

@@ -30,7 +30,8 @@ class UpstreamFilterFactory final : public FilterFactory {
 }  // namespace
 
 std::unique_ptr<FilterFactory> buildUpstreamFilter(const FilterSpec& spec,
-                                                   const ServerContext& server, std::string* error) {
+                                                   const ServerContext& server,
+                                                   std::string* error) {
   if (!expectNoFilterConfig(spec, error)) return nullptr;
   return std::make_unique<UpstreamFilterFactory>(server);
 }

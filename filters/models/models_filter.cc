@@ -1,0 +1,130 @@
+#include "filters/models/models_filter.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+
+#include "core/accounts/account_pool.h"
+#include "core/chain/route_table.h"
+#include "core/plugin/host_handles.h"
+#include "core/provider/provider_set.h"
+#include "core/server_context.h"
+#include "filters/factory.h"
+
+namespace relay {
+
+namespace {
+
+struct ModelList final : relay_host_model_list {
+  std::vector<std::pair<std::string, std::string>> models;
+  int addModel(std::string_view id, std::string_view name) override {
+    models.emplace_back(id, name);
+    return RELAY_OK;
+  }
+};
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+std::string render(WireFormat f, const ModelList& list) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  if (f == WireFormat::Gemini) {
+    str(w, "models");
+    w.StartArray();
+    for (const auto& [id, name] : list.models) {
+      w.StartObject();
+      str(w, "name"), str(w, "models/" + id);
+      str(w, "displayName"), str(w, name);
+      str(w, "supportedGenerationMethods");
+      w.StartArray();
+      str(w, "generateContent"), str(w, "streamGenerateContent");
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndArray();
+  } else if (f == WireFormat::Anthropic) {
+    str(w, "data");
+    w.StartArray();
+    for (const auto& [id, name] : list.models) {
+      w.StartObject();
+      str(w, "type"), str(w, "model");
+      str(w, "id"), str(w, id);
+      str(w, "display_name"), str(w, name);
+      str(w, "created_at"), str(w, "2025-01-01T00:00:00Z");
+      w.EndObject();
+    }
+    w.EndArray();
+    str(w, "has_more"), w.Bool(false);
+    str(w, "first_id");
+    list.models.empty() ? w.Null() : (str(w, list.models.front().first), true);
+    str(w, "last_id");
+    list.models.empty() ? w.Null() : (str(w, list.models.back().first), true);
+  } else {
+    str(w, "object"), str(w, "list");
+    str(w, "data");
+    w.StartArray();
+    for (const auto& [id, name] : list.models) {
+      w.StartObject();
+      str(w, "id"), str(w, id);
+      str(w, "object"), str(w, "model");
+      str(w, "created"), w.Int64(1735689600);
+      str(w, "owned_by"), str(w, "relay");
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+class ModelsFilter final : public Filter {
+ public:
+  FilterStatus onRequest(FilterCallbacks& cb) override {
+    const ServerContext& s = cb.server();
+    const RequestState& st = cb.state();
+    ModelList list;
+    std::string served_by;
+    if (s.pool && s.providers) {
+      int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      for (const auto& provider : st.route->providers) {
+        for (const auto& snap : s.pool->snapshot(now)) {
+          PoolAccount* pa = s.pool->find(snap.id);
+          ProviderAccount* acc = s.providers->find(snap.id);
+          if (!pa || !acc || pa->provider() != provider || !s.pool->usable(*pa, "", now)) continue;
+          const relay_plugin_t& p = acc->plugin().table();
+          if (!RELAY_PLUGIN_HAS(&p, list_models)) continue;
+          p.list_models(acc->handle(), &list);
+          served_by = provider;
+          break;
+        }
+        if (!served_by.empty()) break;
+      }
+    }
+    if (served_by.empty()) {
+      std::string names;
+      for (const auto& p : st.route->providers) names += (names.empty() ? "" : " or ") + p;
+      cb.sendError(503, "no available account for provider " + names);
+      return FilterStatus::Stop;
+    }
+    cb.sendLocalReply(200, "application/json", render(st.format, list));
+    return FilterStatus::Stop;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<FilterFactory> buildModelsFilter(const FilterSpec& spec, const ServerContext&,
+                                                 std::string* error) {
+  if (!expectNoFilterConfig(spec, error)) return nullptr;
+  return std::make_unique<LambdaFilterFactory>([] { return std::make_unique<ModelsFilter>(); });
+}
+
+}  // namespace relay

@@ -1,0 +1,12 @@
+// `models`: answers a model-list request locally from the provider plugin's list, in the
+// client's format (Anthropic, OpenAI or Gemini shape).
+#pragma once
+
+#include "core/chain/filter.h"
+
+namespace relay {
+
+std::unique_ptr<FilterFactory> buildModelsFilter(const FilterSpec& spec,
+                                                 const ServerContext& server, std::string* error);
+
+}  // namespace relay

@@ -1,0 +1,39 @@
+#include "filters/sticky_session/sticky_session_filter.h"
+
+#include <chrono>
+
+#include "core/accounts/sticky_store.h"
+#include "core/server_context.h"
+#include "filters/factory.h"
+#include "filters/sticky_session/session_key.h"
+
+namespace relay {
+
+namespace {
+
+class StickySessionFilter final : public Filter {
+ public:
+  FilterStatus onRequest(FilterCallbacks& cb) override {
+    RequestState& st = cb.state();
+    st.session_key = deriveSessionKey(cb.request(), st.format, st.key_id);
+    StickyStore* sticky = cb.server().sticky.get();
+    if (!st.session_key.empty() && sticky) {
+      int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      if (auto bound = sticky->lookup(st.session_key, now)) st.sticky_account_id = *bound;
+    }
+    return FilterStatus::Continue;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<FilterFactory> buildStickySessionFilter(const FilterSpec& spec,
+                                                        const ServerContext&, std::string* error) {
+  if (!expectNoFilterConfig(spec, error)) return nullptr;
+  return std::make_unique<LambdaFilterFactory>(
+      [] { return std::make_unique<StickySessionFilter>(); });
+}
+
+}  // namespace relay
