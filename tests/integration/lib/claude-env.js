@@ -13,7 +13,7 @@ const { startMockUpstream } = require('../../mock/upstream');
 const { makeTempDir } = require('./tmpdir');
 const { makeCerts } = require('./certs');
 const { startRelay, runRelayCli } = require('./relay');
-const { request } = require('./http');
+const { request, readSse } = require('./http');
 
 const RELAY_KEY = 'relay-client-key-5b1e9c';
 const IDENTITY = "You are Claude Code, Anthropic's official CLI for Claude.";
@@ -97,6 +97,18 @@ class ClaudeEnv {
     });
   }
 
+  // POST expecting an event stream: {res, events} with events parsed from the whole body.
+  async stream(urlPath, body, headers = {}, onEvent) {
+    const res = await fetch(`${this.url}${urlPath}`, {
+      method: 'POST', signal: AbortSignal.timeout(15000),
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': RELAY_KEY, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const events = res.ok ? await readSse(res, onEvent) : [];
+    const text = res.ok ? undefined : await res.text();
+    return { res, events, text };
+  }
+
   get(urlPath, headers = {}) {
     return request(`${this.url}${urlPath}`, { headers: { 'x-api-key': RELAY_KEY, ...headers } });
   }
@@ -166,12 +178,25 @@ async function startClaudeEnv(t, opts = {}) {
   return env;
 }
 
+// For describe blocks: an object with after(fn) like a test context, and run() for the after hook.
+function suiteScope() {
+  const cleanups = [];
+  return {
+    t: { after: (fn) => cleanups.push(fn) },
+    async run() {
+      for (const fn of cleanups.reverse()) await fn();
+    },
+  };
+}
+
 // The row of `accountsTable()` output for one account id: {line, cells, byColumn}.
 function tableRow(stdout, id) {
   const lines = stdout.split('\n').filter((l) => l.trim());
   const header = lines.find((l) => /\bid\b/i.test(l) && /\btype\b/i.test(l) && /\bpriority\b/i.test(l) && /\bstate\b/i.test(l));
-  const split = (l) => l.split(/\s*[|│]\s*|\t+|\s{2,}/).map((s) => s.trim()).filter(Boolean);
-  const line = lines.find((l) => split(l).includes(id));
+  const wide = (l) => l.split(/\s*[|│]\s*|\t+|\s{2,}/).map((s) => s.trim()).filter(Boolean);
+  // Columns separated by two or more spaces, tabs or bars; else by single spaces.
+  const split = header && wide(header).length < 4 ? (l) => l.trim().split(/\s+/) : wide;
+  const line = lines.find((l) => l !== header && split(l).includes(id));
   if (!line) return undefined;
   const cells = split(line);
   const byColumn = {};
@@ -193,5 +218,5 @@ function opusWeeklyLimit({ resetInSeconds = 3600, withRetryAfter = false } = {})
 
 module.exports = {
   RELAY_KEY, IDENTITY, OAUTH_BETA, CLAUDE_CODE_HEADERS, USABLE_STATE,
-  startClaudeEnv, ClaudeEnv, oauth, api, initialRefreshToken, apiKeyOf, servedBy, tableRow, opusWeeklyLimit, sharedCerts,
+  startClaudeEnv, ClaudeEnv, oauth, api, initialRefreshToken, apiKeyOf, servedBy, tableRow, suiteScope, opusWeeklyLimit, sharedCerts,
 };
