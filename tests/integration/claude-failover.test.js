@@ -196,7 +196,9 @@ test('a cooldown survives a restart (/health and routing)', async (t) => {
 
 test('a disabled account stays disabled after a restart', async (t) => {
   const env = await pair(t, 'oauth');
-  await answerOnce(env, { status: 403, message: 'This organization has been disabled.' });
+  const { res, calls } = await answerOnce(env, { status: 403, message: 'This organization has been disabled.' });
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(accountsOf(calls), ['primary', 'secondary']);
   await env.restart();
   const { states } = await assertUsable(env, 1);
   assert.equal(states.disabled, 1, JSON.stringify(states));

@@ -87,9 +87,7 @@ describe('claude-oauth account', () => {
   test('a non-Claude-Code request without system gets the identity block', async () => {
     const { res, calls } = await env.message({ headers: { 'user-agent': 'curl/8.0' } });
     assert.equal(res.status, 200, res.text);
-    const sys = calls[0].json.system;
-    const first = Array.isArray(sys) ? sys[0] && sys[0].text : sys;
-    assert.equal(first, IDENTITY);
+    assert.deepEqual(calls[0].json.system, [{ type: 'text', text: IDENTITY }]);
   });
 
   test('a non-Claude-Code request with system blocks keeps them (cache_control too) after the identity', async () => {
