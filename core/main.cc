@@ -3,8 +3,10 @@
 
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <string>
 
+#include "core/accounts/accounts_command.h"
 #include "core/obs/log.h"
 #include "core/server.h"
 #include "relay_build_config.h"
@@ -13,6 +15,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: relay-server [--config FILE] [--check-config [FILE]]\n"
+    "       relay-server accounts [--config FILE]   print every account's state\n"
     "       relay-server --version | --help\n"
     "\n"
     "  -c, --config FILE   configuration file (default: config.yaml)\n"
@@ -23,6 +26,7 @@ constexpr const char* kUsage =
 struct Options {
   std::string config = "config.yaml";
   bool check_only = false;
+  bool accounts = false;  // `relay-server accounts --config FILE`
 };
 
 // Returns -1 to continue, or an exit code.
@@ -37,7 +41,9 @@ int parseArgs(int argc, char** argv, Options* o) {
       std::printf("relay-server %s\n", RELAY_VERSION);
       return 0;
     }
-    if (a == "--check-config") {
+    if (a == "accounts" && i == 1) {
+      o->accounts = true;
+    } else if (a == "--check-config") {
       o->check_only = true;
       if (i + 1 < argc && argv[i + 1][0] != '-') o->config = argv[++i];  // --check-config FILE
     } else if ((a == "-c" || a == "--config") && i + 1 < argc) {
@@ -63,6 +69,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "relay-server: configuration error:\n  %s\n", loaded.error.c_str());
     return 1;
   }
+  if (opts.accounts) return relay::runAccountsCommand(*loaded.config, std::cout, std::cerr);
   std::string error;
   auto ctx = relay::buildServerContext(std::move(*loaded.config), &error);
   if (!ctx) {

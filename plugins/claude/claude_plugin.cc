@@ -1,12 +1,134 @@
 // The Claude provider: claude-oauth (subscription accounts with rotating refresh tokens) and
-// claude-api (API keys). Only the declaration so far; the hooks come with the provider work.
+// claude-api (API keys). This file is the C boundary: every hook catches what the C++ inside
+// throws, since no exception may cross into the host.
+#include <new>
+#include <string>
+
+#include "claude_account.h"
+#include "claude_classify.h"
+#include "claude_config.h"
+#include "claude_models.h"
+#include "claude_prepare.h"
+#include "claude_refresh.h"
+#include "claude_usage_tap.h"
+#include "host_api.h"
 #include "relay_plugin.h"
 
+namespace relay::claude {
 namespace {
 
 const char* const kAccountTypes[] = {"claude-oauth", "claude-api", nullptr};
+const char* const kTranslations[] = {nullptr};
+
+void fillError(relay_error_t* err, int32_t status, std::string_view message) {
+  if (!err) return;
+  err->status = status;
+  copyText(err->message, sizeof(err->message), message);
+}
+
+relay_plugin_account_t* accountNew(relay_host_account_t* host_account, relay_slice_t type,
+                                   relay_slice_t config_json, relay_error_t* err) {
+  try {
+    ClaudeConfig config;
+    std::string error;
+    if (!parseClaudeConfig(toView(type), toView(config_json), &config, &error)) {
+      fillError(err, 0, "claude: " + error);
+      return nullptr;
+    }
+    auto* account = new ClaudeAccount(host_account, std::move(config));
+    account->loadTokens();
+    scheduleBackgroundRefresh(*account);
+    return toHandle(account);
+  } catch (const std::exception& e) {
+    fillError(err, 0, std::string("claude: account_new failed: ") + e.what());
+    return nullptr;
+  }
+}
+
+void accountFree(relay_plugin_account_t* account) {
+  delete fromHandle(account);
+}
+
+int prepare(relay_plugin_account_t* account, relay_host_request_t* req,
+            const relay_request_view_t* request, relay_error_t* err) {
+  try {
+    return prepareRequest(*fromHandle(account), req, *request, err);
+  } catch (const std::exception& e) {
+    fillError(err, 500, std::string("claude: prepare failed: ") + e.what());
+    return RELAY_PREPARE_REJECT;
+  }
+}
+
+relay_plugin_stream_t* responseBegin(relay_plugin_account_t*, relay_host_request_t* req,
+                                     int32_t status, const relay_header_t* headers,
+                                     size_t header_count) {
+  try {
+    return usageTapBegin(req, status, headers, header_count);
+  } catch (const std::exception&) {
+    return nullptr;  // pass-through without usage
+  }
+}
+
+int responseData(relay_plugin_stream_t* stream, relay_slice_t bytes, int32_t end) {
+  try {
+    return usageTapData(stream, bytes, end);
+  } catch (const std::exception&) {
+    return RELAY_ERROR;
+  }
+}
+
+void responseEnd(relay_plugin_stream_t* stream) {
+  try {
+    usageTapEnd(stream);
+  } catch (const std::exception&) {
+  }
+}
+
+void classify(relay_plugin_account_t*, int32_t status, const relay_header_t* headers,
+              size_t header_count, relay_slice_t body_prefix, relay_slice_t model,
+              relay_action_t* out) {
+  try {
+    classifyAnswer({status, headers, header_count, toView(body_prefix), toView(model), nowMs()},
+                   out);
+  } catch (const std::exception&) {
+    out->kind = RELAY_ACTION_PASS_THROUGH;
+  }
+}
+
+int refresh(relay_plugin_account_t* account, int32_t force) {
+  try {
+    return startRefresh(*fromHandle(account), force != 0);
+  } catch (const std::exception& e) {
+    logLine(RELAY_LOG_ERROR, std::string("refresh failed: ") + e.what());
+    return RELAY_ERROR;
+  }
+}
+
+void onHttpDone(relay_plugin_account_t* account, uint64_t call_id,
+                const relay_http_response_t* response) {
+  try {
+    finishRefresh(*fromHandle(account), call_id, *response);
+  } catch (const std::exception& e) {
+    logLine(RELAY_LOG_ERROR, std::string("token answer handling failed: ") + e.what());
+  }
+}
+
+int listModelsHook(relay_plugin_account_t*, relay_host_model_list_t* list) {
+  try {
+    return listModels(list);
+  } catch (const std::exception&) {
+    return RELAY_ERROR;
+  }
+}
+
+// prepare and the usage tap call these without checking: the host must offer them.
+bool hostHasRequestCallbacks(const relay_host_t* h) {
+  return RELAY_HOST_HAS(h, set_upstream) && RELAY_HOST_HAS(h, add_header) &&
+         RELAY_HOST_HAS(h, set_body) && RELAY_HOST_HAS(h, emit);
+}
 
 }  // namespace
+}  // namespace relay::claude
 
 extern "C" RELAY_PLUGIN_EXPORT uint32_t relay_plugin_abi_version(void) {
   return RELAY_PLUGIN_ABI_VERSION;
@@ -14,11 +136,26 @@ extern "C" RELAY_PLUGIN_EXPORT uint32_t relay_plugin_abi_version(void) {
 
 extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
                                                      relay_plugin_t* out) {
-  if (!host || !out || (host->abi_version >> 16) != RELAY_PLUGIN_ABI_MAJOR) return RELAY_ERROR;
+  using namespace relay::claude;
+  if (!host || !out || (host->abi_version >> 16) != RELAY_PLUGIN_ABI_MAJOR ||
+      !hostHasRequestCallbacks(host))
+    return RELAY_ERROR;
+  setHost(host);
   relay_plugin_t mine{};
   mine.struct_size = sizeof(mine);
   mine.name = "claude";
   mine.account_types = kAccountTypes;
+  mine.translations = kTranslations;
+  mine.account_new = accountNew;
+  mine.account_free = accountFree;
+  mine.prepare = prepare;
+  mine.response_begin = responseBegin;
+  mine.response_data = responseData;
+  mine.response_end = responseEnd;
+  mine.classify = classify;
+  mine.refresh = refresh;
+  mine.on_http_done = onHttpDone;
+  mine.list_models = listModelsHook;
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }

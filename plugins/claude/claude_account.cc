@@ -1,0 +1,79 @@
+#include "claude_account.h"
+
+#include "host_api.h"
+#include "sha256_hex.h"
+
+namespace relay::claude {
+
+ClaudeAccount::ClaudeAccount(relay_host_account_t* host_account, ClaudeConfig config)
+    : host_account_(host_account), config_(std::move(config)) {
+  label_ = "claude account '" + (config_.id.empty() ? config_.name : config_.id) + "'";
+  tokens_.access_token = config_.access_token;
+  tokens_.refresh_token = config_.refresh_token;
+  tokens_.expires_at_ms = config_.expires_at * 1000;
+}
+
+std::optional<std::string> ClaudeAccount::storeGet(std::string_view key) const {
+  const relay_host_t* h = host();
+  if (!h || !RELAY_HOST_HAS(h, store_get)) return std::nullopt;
+  relay_slice_t value{nullptr, 0};
+  if (h->store_get(host_account_, toSlice(key), &value) != RELAY_OK) return std::nullopt;
+  return std::string(toView(value));  // the host's copy dies with this hook
+}
+
+void ClaudeAccount::loadTokens() {
+  if (!config_.oauth) return;
+  std::optional<std::string> stored_refresh = storeGet(kStoreRefreshToken);
+  std::optional<std::string> stored_sha = storeGet(kStoreConfigTokenSha);
+  bool config_changed = stored_sha && *stored_sha != sha256Hex(config_.refresh_token);
+  if (!stored_refresh || stored_refresh->empty()) return;
+  if (config_changed) {
+    logLine(RELAY_LOG_INFO, label_ + ": refresh_token in the config changed; using it");
+    return;
+  }
+  TokenState state;
+  state.refresh_token = *stored_refresh;
+  state.access_token = storeGet(kStoreAccessToken).value_or("");
+  std::string expires = storeGet(kStoreExpiresAtMs).value_or("0");
+  try {
+    state.expires_at_ms = std::stoll(expires);
+  } catch (...) {
+    state.expires_at_ms = 0;
+  }
+  // A stored access token without a known expiry cannot be trusted: let a refresh run.
+  if (state.expires_at_ms == 0) state.access_token.clear();
+  logLine(RELAY_LOG_DEBUG, label_ + ": using the stored rotated refresh token");
+  setTokens(std::move(state));
+}
+
+TokenState ClaudeAccount::tokens() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tokens_;
+}
+
+void ClaudeAccount::setTokens(TokenState state) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tokens_ = std::move(state);
+}
+
+bool ClaudeAccount::refreshDue(int64_t now_ms) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (tokens_.access_token.empty()) return true;
+  return tokens_.expires_at_ms != 0 && now_ms >= tokens_.expires_at_ms - kRefreshAheadMs;
+}
+
+std::optional<uint64_t> ClaudeAccount::beginRefresh() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (refresh_call_id_ != 0) return std::nullopt;
+  refresh_call_id_ = next_call_id_++;
+  return refresh_call_id_;
+}
+
+bool ClaudeAccount::endRefresh(uint64_t call_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (call_id == 0 || call_id != refresh_call_id_) return false;
+  refresh_call_id_ = 0;
+  return true;
+}
+
+}  // namespace relay::claude

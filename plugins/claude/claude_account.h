@@ -1,0 +1,80 @@
+// One configured Claude account: its config and the token state that prepare reads from worker
+// threads while refresh updates it on the account's loop (hence the mutex).
+#ifndef RELAY_PLUGINS_CLAUDE_CLAUDE_ACCOUNT_H
+#define RELAY_PLUGINS_CLAUDE_CLAUDE_ACCOUNT_H
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "claude_config.h"
+#include "relay_plugin.h"
+
+namespace relay::claude {
+
+// Store keys (per account, encrypted by the host).
+inline constexpr std::string_view kStoreRefreshToken = "refresh_token";
+inline constexpr std::string_view kStoreAccessToken = "access_token";
+inline constexpr std::string_view kStoreExpiresAtMs = "expires_at_ms";
+inline constexpr std::string_view kStoreConfigTokenSha = "config_refresh_token_sha256";
+
+inline constexpr int64_t kExpiryMarginMs = 10 * 1000;      // prepare asks for a refresh
+inline constexpr int64_t kRefreshAheadMs = 5 * 60 * 1000;  // background refresh before expiry
+
+struct TokenState {
+  std::string access_token;
+  std::string refresh_token;
+  int64_t expires_at_ms = 0;  // 0 = unknown (treated as valid)
+};
+
+// An access token that is present and not within kExpiryMarginMs of expiry.
+inline bool accessTokenUsable(const TokenState& t, int64_t now_ms) {
+  if (t.access_token.empty()) return false;
+  return t.expires_at_ms == 0 || t.expires_at_ms - now_ms > kExpiryMarginMs;
+}
+
+class ClaudeAccount {
+ public:
+  ClaudeAccount(relay_host_account_t* host_account, ClaudeConfig config);
+
+  const ClaudeConfig& config() const { return config_; }
+  relay_host_account_t* hostAccount() const { return host_account_; }
+  // "claude account '<id>'" for log lines and failure reasons.
+  const std::string& label() const { return label_; }
+
+  // account_new: prefers the stored rotated tokens unless the config's refresh token changed.
+  void loadTokens();
+
+  TokenState tokens() const;
+  void setTokens(TokenState state);
+  // True when a refresh should run now (missing token or inside the refresh-ahead window).
+  bool refreshDue(int64_t now_ms) const;
+
+  // One refresh in flight: begin returns the new call id, or nullopt when one already runs.
+  std::optional<uint64_t> beginRefresh();
+  // True when call_id is the refresh in flight (and ends it).
+  bool endRefresh(uint64_t call_id);
+
+ private:
+  std::optional<std::string> storeGet(std::string_view key) const;
+
+  relay_host_account_t* host_account_;
+  ClaudeConfig config_;
+  std::string label_;
+  mutable std::mutex mu_;
+  TokenState tokens_;
+  uint64_t next_call_id_ = 1;
+  uint64_t refresh_call_id_ = 0;  // 0 = none in flight
+};
+
+inline ClaudeAccount* fromHandle(relay_plugin_account_t* handle) {
+  return reinterpret_cast<ClaudeAccount*>(handle);
+}
+inline relay_plugin_account_t* toHandle(ClaudeAccount* account) {
+  return reinterpret_cast<relay_plugin_account_t*>(account);
+}
+
+}  // namespace relay::claude
+
+#endif

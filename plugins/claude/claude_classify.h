@@ -1,0 +1,39 @@
+// ClaudeErrorClassifier: the error table of PROTOCOLS.md part B as a relay_action_t.
+#ifndef RELAY_PLUGINS_CLAUDE_CLAUDE_CLASSIFY_H
+#define RELAY_PLUGINS_CLAUDE_CLAUDE_CLASSIFY_H
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "relay_plugin.h"
+
+namespace relay::claude {
+
+inline constexpr uint64_t kUnauthorizedCooldownMs = 30 * 60 * 1000;
+inline constexpr uint64_t kBillingCooldownMs = 60 * 60 * 1000;
+inline constexpr uint64_t kRateLimitCapMs = 30 * 60 * 1000;
+inline constexpr uint64_t kDefaultRetryAfterMs = 60 * 1000;
+inline constexpr uint64_t kMaxWaitMs = 10 * 1000;  // failover.max_wait_seconds default
+inline constexpr uint64_t kFamilyLimitFallbackMs = 60 * 60 * 1000;  // no reset time given
+inline constexpr uint64_t kOverloadedCooldownMs = 5 * 60 * 1000;
+inline constexpr uint64_t kServerErrorCooldownMs = 60 * 1000;
+
+struct UpstreamAnswer {
+  int32_t status = 0;  // 0 = transport failure
+  const relay_header_t* headers = nullptr;
+  size_t header_count = 0;
+  std::string_view body_prefix;
+  std::string_view model;
+  int64_t now_ms = 0;
+};
+
+// "opus", "sonnet" or "haiku" when the model name contains it, else "".
+std::string modelFamily(std::string_view model);
+
+// Fills kind, ms, family and reason of out (struct_size is the host's).
+void classifyAnswer(const UpstreamAnswer& answer, relay_action_t* out);
+
+}  // namespace relay::claude
+
+#endif

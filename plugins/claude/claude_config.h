@@ -1,0 +1,34 @@
+// The YAML account as the plugin reads it (the config JSON handed to account_new).
+#ifndef RELAY_PLUGINS_CLAUDE_CLAUDE_CONFIG_H
+#define RELAY_PLUGINS_CLAUDE_CLAUDE_CONFIG_H
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace relay::claude {
+
+inline constexpr std::string_view kDefaultApiUrl = "https://api.anthropic.com";
+inline constexpr std::string_view kDefaultTokenUrl = "https://platform.claude.com/v1/oauth/token";
+inline constexpr std::string_view kDefaultClientId = "9d1c250a-e61b-44d9-88ed-5944d1962f5e";
+
+struct ClaudeConfig {
+  bool oauth = false;  // claude-oauth; otherwise claude-api
+  std::string id;
+  std::string name;
+  std::string api_key;
+  std::string refresh_token;
+  std::string access_token;
+  int64_t expires_at = 0;  // unix seconds; 0 = unknown
+  std::string api_url;     // without a trailing '/'
+  std::string token_url;
+  std::string client_id;
+};
+
+// Parses config_json for account_type; on failure returns false and sets error (no secrets).
+bool parseClaudeConfig(std::string_view account_type, std::string_view config_json,
+                       ClaudeConfig* out, std::string* error);
+
+}  // namespace relay::claude
+
+#endif

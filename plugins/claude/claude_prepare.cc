@@ -1,0 +1,97 @@
+#include "claude_prepare.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "claude_identity.h"
+#include "claude_upstream_request.h"
+#include "host_api.h"
+
+namespace relay::claude {
+
+namespace {
+
+int reject(relay_error_t* err, int32_t status, const std::string& message) {
+  if (err) {
+    err->status = status;
+    copyText(err->message, sizeof(err->message), message);
+  }
+  return RELAY_PREPARE_REJECT;
+}
+
+bool addHeader(relay_host_request_t* req, std::string_view name, std::string_view value) {
+  return host()->add_header(req, toSlice(name), toSlice(value)) == RELAY_OK;
+}
+
+// Client headers on the allowlist, then anthropic-version and anthropic-beta.
+bool addClientHeaders(relay_host_request_t* req, const relay_request_view_t& request, bool oauth) {
+  bool has_version = false, has_content_type = false;
+  std::vector<std::string_view> betas;
+  for (size_t i = 0; i < request.header_count; ++i) {
+    std::string_view name = toView(request.headers[i].name);
+    std::string_view value = toView(request.headers[i].value);
+    if (equalsIgnoreCase(name, "anthropic-beta")) {
+      betas.push_back(value);
+      if (!oauth && !addHeader(req, name, value)) return false;
+      continue;
+    }
+    bool is_version = equalsIgnoreCase(name, "anthropic-version");
+    if (!is_version && !isForwardedHeader(name)) continue;
+    has_version = has_version || is_version;
+    has_content_type = has_content_type || equalsIgnoreCase(name, "content-type");
+    if (!addHeader(req, name, value)) return false;
+  }
+  if (!has_version && !addHeader(req, "anthropic-version", kDefaultAnthropicVersion)) return false;
+  if (!has_content_type && request.body.len > 0 &&
+      !addHeader(req, "content-type", "application/json"))
+    return false;
+  return !oauth || addHeader(req, "anthropic-beta", oauthBetaList(betas));
+}
+
+bool addCredentials(relay_host_request_t* req, const ClaudeAccount& account,
+                    const std::string& access_token) {
+  if (!account.config().oauth) return addHeader(req, "x-api-key", account.config().api_key);
+  return addHeader(req, "authorization", "Bearer " + access_token);
+}
+
+// OAuth tokens are refused without the identity line; Claude Code's own bodies stay untouched.
+bool addIdentityIfNeeded(relay_host_request_t* req, const relay_request_view_t& request,
+                         std::string_view upstream_path) {
+  if (upstream_path.substr(0, 12) != "/v1/messages" || request.body.len == 0) return true;
+  if (isClaudeCodeClient(request.headers, request.header_count)) return true;
+  std::optional<std::string> body = withIdentityBlock(toView(request.body));
+  if (!body) return true;
+  return host()->set_body(req, toSlice(*body)) == RELAY_OK;
+}
+
+}  // namespace
+
+int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
+                   const relay_request_view_t& request, relay_error_t* err) {
+  std::optional<std::string> path =
+      upstreamPath(toView(request.path), toView(request.client_format));
+  if (!path)
+    return reject(err, 404,
+                  "claude: no upstream endpoint for " + std::string(toView(request.path)));
+  bool oauth = account.config().oauth;
+  std::string access_token;
+  if (oauth) {
+    TokenState tokens = account.tokens();  // one snapshot: a refresh may land meanwhile
+    if (!accessTokenUsable(tokens, nowMs())) return RELAY_PREPARE_NEED_CREDENTIALS;
+    access_token = std::move(tokens.access_token);
+  }
+  std::string url = account.config().api_url + *path;
+  std::string query = forwardedQuery(toView(request.query));
+  if (!query.empty()) url += "?" + query;
+  std::string_view method = toView(request.method);
+  if (method.empty()) method = "POST";
+  const relay_host_t* h = host();
+  bool ok = h->set_upstream(req, toSlice(method), toSlice(url)) == RELAY_OK &&
+            addClientHeaders(req, request, oauth) && addCredentials(req, account, access_token) &&
+            (!oauth || addIdentityIfNeeded(req, request, *path));
+  if (!ok) return reject(err, 500, account.label() + ": the host refused the upstream request");
+  return RELAY_PREPARE_READY;
+}
+
+}  // namespace relay::claude

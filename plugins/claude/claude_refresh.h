@@ -1,0 +1,40 @@
+// OAuth refresh with rotating refresh tokens: the request, the answer, and persisting the pair.
+#ifndef RELAY_PLUGINS_CLAUDE_CLAUDE_REFRESH_H
+#define RELAY_PLUGINS_CLAUDE_CLAUDE_REFRESH_H
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "claude_account.h"
+#include "relay_plugin.h"
+
+namespace relay::claude {
+
+inline constexpr int64_t kDefaultExpiresInSeconds = 3600;  // when the answer omits expires_in
+
+// {"grant_type":"refresh_token","refresh_token":...,"client_id":...}
+std::string refreshRequestBody(std::string_view refresh_token, std::string_view client_id);
+
+struct TokenGrant {
+  std::string access_token;
+  std::string refresh_token;  // empty: the server did not rotate it
+  int64_t expires_in_seconds = kDefaultExpiresInSeconds;
+};
+
+// Parses a 200 answer; false (and a secret-free why) when it carries no access token.
+bool parseTokenGrant(std::string_view body, TokenGrant* out, std::string* why);
+// The OAuth "error" code of a failed answer (e.g. "invalid_grant"), or empty.
+std::string oauthErrorCode(std::string_view body);
+
+// Tells the host the token's expiry and when to refresh it in the background (if known).
+void scheduleBackgroundRefresh(const ClaudeAccount& account);
+
+// The refresh hook: starts host->http_call, or ends at once with credentials_ready/failed.
+int startRefresh(ClaudeAccount& account, bool force);
+// The on_http_done hook for a refresh call.
+void finishRefresh(ClaudeAccount& account, uint64_t call_id, const relay_http_response_t& resp);
+
+}  // namespace relay::claude
+
+#endif

@@ -1,0 +1,68 @@
+// The response_begin/data/end hooks around UsageTap: emit first, read usage on the side.
+#include "claude_usage_tap.h"
+#include "host_api.h"
+
+namespace relay::claude {
+
+namespace {
+
+struct UsageStream {
+  relay_host_request_t* req;
+  UsageTap tap;
+  bool reported = false;
+};
+
+UsageStream* fromHandle(relay_plugin_stream_t* s) {
+  return reinterpret_cast<UsageStream*>(s);
+}
+
+void report(UsageStream& s) {
+  if (s.reported) return;
+  s.reported = true;
+  const UsageCounts& u = s.tap.usage();
+  const relay_host_t* h = host();
+  if (!u.seen || !h || !RELAY_HOST_HAS(h, report_usage)) return;
+  relay_usage_t usage{};
+  usage.struct_size = sizeof(usage);
+  usage.model = toSlice(u.model);
+  usage.input_tokens = u.input_tokens;
+  usage.output_tokens = u.output_tokens;
+  usage.cache_creation_input_tokens = u.cache_creation_input_tokens;
+  usage.cache_read_input_tokens = u.cache_read_input_tokens;
+  h->report_usage(s.req, &usage);
+}
+
+}  // namespace
+
+relay_plugin_stream_t* usageTapBegin(relay_host_request_t* req, int32_t status,
+                                     const relay_header_t* headers, size_t header_count) {
+  if (status < 200 || status >= 300) return nullptr;  // errors pass through untouched
+  const relay_header_t* encoding = findHeader(headers, header_count, "content-encoding");
+  if (encoding && !equalsIgnoreCase(toView(encoding->value), "identity"))
+    return nullptr;  // compressed bytes cannot be read
+  const relay_header_t* type = findHeader(headers, header_count, "content-type");
+  bool event_stream =
+      type && toLower(toView(type->value)).find("text/event-stream") != std::string::npos;
+  return reinterpret_cast<relay_plugin_stream_t*>(new UsageStream{req, UsageTap(event_stream)});
+}
+
+int usageTapData(relay_plugin_stream_t* stream, relay_slice_t bytes, int32_t end) {
+  UsageStream& s = *fromHandle(stream);
+  if (bytes.len > 0 && host()->emit(s.req, bytes) != RELAY_OK) return RELAY_ERROR;
+  s.tap.feed(toView(bytes));
+  if (end) {
+    s.tap.finish();
+    report(s);
+  }
+  return RELAY_OK;
+}
+
+void usageTapEnd(relay_plugin_stream_t* stream) {
+  UsageStream* s = fromHandle(stream);
+  if (!s) return;
+  // An aborted stream still reports what was counted (req is valid until this returns).
+  report(*s);
+  delete s;
+}
+
+}  // namespace relay::claude

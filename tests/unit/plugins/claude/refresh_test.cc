@@ -1,0 +1,223 @@
+// refresh / on_http_done / account_new: the rotating-token lifecycle through the store.
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include "fake_host.h"
+#include "sha256_hex.h"
+
+using namespace claude_test;
+
+namespace {
+
+const char* kOAuthJson = R"({"id":"oa1","refresh_token":"rt-config"})";
+
+struct Account {
+  relay_plugin_account_t* handle;
+  explicit Account(relay_plugin_account_t* h) : handle(h) { REQUIRE(h != nullptr); }
+  ~Account() { plugin().account_free(handle); }
+};
+
+void answer(relay_plugin_account_t* account, uint64_t call_id, int32_t status,
+            const std::string& body, const std::string& error = "") {
+  relay_http_response_t resp{};
+  resp.struct_size = sizeof(resp);
+  resp.status = status;
+  resp.body = slice(body);
+  resp.error = slice(error);
+  plugin().on_http_done(account, call_id, &resp);
+}
+
+const char* kGrant = R"({"access_token":"at-new","refresh_token":"rt-rotated","expires_in":28800,)"
+                     R"("token_type":"Bearer"})";
+
+bool anyCallContains(const std::string& needle) {
+  for (const std::string& c : fake().calls)
+    if (c.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("refresh posts the JSON refresh grant to token_url") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", kOAuthJson));
+  CHECK(plugin().refresh(a.handle, 0) == RELAY_OK);
+  REQUIRE(fake().http.size() == 1);
+  const HttpCall& call = fake().http[0];
+  CHECK(call.method == "POST");
+  CHECK(call.url == "https://platform.claude.com/v1/oauth/token");
+  rapidjson::Document doc;
+  doc.Parse(call.body.c_str());
+  REQUIRE(doc.IsObject());
+  CHECK(doc.MemberCount() == 3);
+  CHECK(std::string(doc["grant_type"].GetString()) == "refresh_token");
+  CHECK(std::string(doc["refresh_token"].GetString()) == "rt-config");
+  CHECK(std::string(doc["client_id"].GetString()) == "9d1c250a-e61b-44d9-88ed-5944d1962f5e");
+  bool json_type = false;
+  for (const Header& h : call.headers)
+    json_type = json_type || (h.name == "content-type" && h.value == "application/json");
+  CHECK(json_type);
+  CHECK(call.call_id != 0);
+}
+
+TEST_CASE("token_url and client_id come from the config when set") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", R"({"id":"x","refresh_token":"r",
+    "token_url":"http://127.0.0.1:1/token","client_id":"my-client"})"));
+  plugin().refresh(a.handle, 1);
+  REQUIRE(fake().http.size() == 1);
+  CHECK(fake().http[0].url == "http://127.0.0.1:1/token");
+  CHECK(fake().http[0].body.find(R"("client_id":"my-client")") != std::string::npos);
+}
+
+TEST_CASE("a rotated token is stored in order, scheduled, then announced") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", kOAuthJson));
+  plugin().refresh(a.handle, 0);
+  REQUIRE(fake().http.size() == 1);
+  fake().calls.clear();
+  answer(a.handle, fake().http[0].call_id, 200, kGrant);
+  int64_t expires = fake().now_ms + 28800 * 1000LL;
+  std::vector<std::string> expected = {
+      "put refresh_token",
+      "put access_token",
+      "put expires_at_ms",
+      "put config_refresh_token_sha256",
+      "schedule " + std::to_string(expires - 5 * 60 * 1000) + " " + std::to_string(expires),
+      "ready"};
+  CHECK(fake().calls == expected);
+  CHECK(fake().store["refresh_token"] == "rt-rotated");
+  CHECK(fake().store["access_token"] == "at-new");
+  CHECK(fake().store["expires_at_ms"] == std::to_string(expires));
+  CHECK(fake().store["config_refresh_token_sha256"] == relay::claude::sha256Hex("rt-config"));
+
+  // The new access token is used, and the next refresh sends the rotated refresh token.
+  fake().headers.clear();
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
+  CHECK(fake().header("authorization") == "Bearer at-new");
+  plugin().refresh(a.handle, 1);
+  REQUIRE(fake().http.size() == 2);
+  CHECK(fake().http[1].body.find("rt-rotated") != std::string::npos);
+  CHECK(fake().http[1].body.find("rt-config") == std::string::npos);
+}
+
+TEST_CASE("expires_in missing means one hour") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", kOAuthJson));
+  plugin().refresh(a.handle, 1);
+  answer(a.handle, fake().http[0].call_id, 200, R"({"access_token":"a","refresh_token":"r2"})");
+  CHECK(fake().store["expires_at_ms"] == std::to_string(fake().now_ms + 3600 * 1000LL));
+}
+
+TEST_CASE("refresh with a valid token and no force ends at once; force refreshes anyway") {
+  fake().reset();
+  std::string json = R"({"id":"v","refresh_token":"rt","access_token":"at","expires_at":)" +
+                     std::to_string(fake().now_ms / 1000 + 7200) + "}";
+  Account a(newAccount("claude-oauth", json));
+  fake().calls.clear();
+  plugin().refresh(a.handle, 0);
+  CHECK(fake().calls == std::vector<std::string>{"ready"});
+  CHECK(fake().http.empty());
+  plugin().refresh(a.handle, 1);
+  CHECK(fake().http.size() == 1);
+}
+
+TEST_CASE("a token inside the 5-minute window is refreshed in the background") {
+  fake().reset();
+  std::string json = R"({"id":"v","refresh_token":"rt","access_token":"at","expires_at":)" +
+                     std::to_string(fake().now_ms / 1000 + 120) + "}";
+  Account a(newAccount("claude-oauth", json));
+  plugin().refresh(a.handle, 0);
+  CHECK(fake().http.size() == 1);
+}
+
+TEST_CASE("API accounts have nothing to refresh") {
+  fake().reset();
+  Account a(newAccount("claude-api", R"({"id":"k","api_key":"key"})"));
+  plugin().refresh(a.handle, 1);
+  CHECK(fake().calls == std::vector<std::string>{"ready"});
+}
+
+TEST_CASE("refresh failures name the account and status, never a token") {
+  struct Row {
+    int32_t status;
+    std::string body;
+    std::string error;
+    std::string expect;
+  } rows[] = {
+      {400, R"({"error":"invalid_grant","error_description":"rt-config is dead"})", "",
+       "HTTP 400 invalid_grant"},
+      {500, "oops", "", "HTTP 500"},
+      {0, "", "connect timed out", "status 0"},
+      {200, R"({"error":"invalid_grant"})", "", "HTTP 200 invalid_grant"},
+  };
+  for (const Row& row : rows) {
+    fake().reset();
+    Account a(newAccount("claude-oauth", kOAuthJson));
+    plugin().refresh(a.handle, 1);
+    REQUIRE(fake().http.size() == 1);
+    answer(a.handle, fake().http[0].call_id, row.status, row.body, row.error);
+    REQUIRE(fake().calls.size() == 2);
+    const std::string& failed = fake().calls[1];
+    CHECK(failed.rfind("failed ", 0) == 0);
+    CHECK(failed.find("'oa1'") != std::string::npos);
+    CHECK(failed.find(row.expect) != std::string::npos);
+    CHECK(failed.find("rt-config") == std::string::npos);
+    CHECK(fake().store.empty());
+    for (const std::string& log : fake().logs) CHECK(log.find("rt-config") == std::string::npos);
+  }
+}
+
+TEST_CASE("one refresh in flight; stray answers are ignored") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", kOAuthJson));
+  plugin().refresh(a.handle, 1);
+  plugin().refresh(a.handle, 1);
+  REQUIRE(fake().http.size() == 1);
+  answer(a.handle, fake().http[0].call_id + 99, 200, kGrant);
+  CHECK_FALSE(anyCallContains("ready"));
+  answer(a.handle, fake().http[0].call_id, 200, kGrant);
+  CHECK(anyCallContains("ready"));
+  plugin().refresh(a.handle, 1);  // the next one may start
+  CHECK(fake().http.size() == 2);
+}
+
+TEST_CASE("account_new prefers the stored rotated token while the config's token is unchanged") {
+  fake().reset();
+  fake().store = {{"refresh_token", "rt-stored"},
+                  {"access_token", "at-stored"},
+                  {"expires_at_ms", std::to_string(fake().now_ms + 3600 * 1000LL)},
+                  {"config_refresh_token_sha256", relay::claude::sha256Hex("rt-config")}};
+  Account a(newAccount("claude-oauth", kOAuthJson));
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
+  CHECK(fake().header("authorization") == "Bearer at-stored");
+  plugin().refresh(a.handle, 1);
+  REQUIRE(fake().http.size() == 1);
+  CHECK(fake().http[0].body.find(R"("refresh_token":"rt-stored")") != std::string::npos);
+  CHECK(anyCallContains("schedule "));  // the known expiry is announced at start-up
+}
+
+TEST_CASE("account_new uses the config's token when it changed since the last rotation") {
+  fake().reset();
+  fake().store = {{"refresh_token", "rt-stored"},
+                  {"access_token", "at-stored"},
+                  {"expires_at_ms", std::to_string(fake().now_ms + 3600 * 1000LL)},
+                  {"config_refresh_token_sha256", relay::claude::sha256Hex("rt-older-config")}};
+  Account a(newAccount("claude-oauth", kOAuthJson));
+  CHECK(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_NEED_CREDENTIALS);
+  plugin().refresh(a.handle, 0);
+  REQUIRE(fake().http.size() == 1);
+  CHECK(fake().http[0].body.find(R"("refresh_token":"rt-config")") != std::string::npos);
+}
+
+TEST_CASE("an OAuth account with only an access token fails a refresh cleanly") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", R"({"id":"st","access_token":"at-long"})"));
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
+  CHECK(fake().header("authorization") == "Bearer at-long");
+  fake().calls.clear();
+  plugin().refresh(a.handle, 1);
+  REQUIRE(fake().calls.size() == 1);
+  CHECK(fake().calls[0].find("no refresh_token") != std::string::npos);
+  CHECK(fake().http.empty());
+}

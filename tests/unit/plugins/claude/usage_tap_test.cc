@@ -1,0 +1,106 @@
+// The usage tap: bytes unchanged and emitted per chunk; usage read across any split.
+#include <doctest/doctest.h>
+
+#include "fake_host.h"
+
+using namespace claude_test;
+
+namespace {
+
+const std::string kStream =
+    "event: message_start\n"
+    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+    "\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5-20250929\","
+    "\"stop_reason\":null,\"usage\":{\"input_tokens\":25,\"cache_creation_input_tokens\":7,"
+    "\"cache_read_input_tokens\":100,\"output_tokens\":1}}}\n\n"
+    "event: ping\ndata: {\"type\":\"ping\"}\n\n"
+    "event: content_block_start\r\n"
+    "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\","
+    "\"text\":\"\"}}\r\n\r\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+    "\"text\":\"usage: 999 \\\"output_tokens\\\":999\"}}\n\n"
+    "event: message_delta\n"
+    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+    "\"usage\":{\"output_tokens\":15}}\n\n"
+    "event: message_delta\n"
+    "data: {\"type\":\"message_delta\",\"delta\":{},\"usage\":{\"output_tokens\":42,"
+    "\"input_tokens\":30}}\n\n"
+    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+relay_plugin_stream_t* begin(int32_t status, const std::vector<Header>& headers) {
+  std::vector<relay_header_t> hs;
+  for (const Header& h : headers) hs.push_back({slice(h.name), slice(h.value)});
+  return plugin().response_begin(nullptr, fakeRequest(), status, hs.data(), hs.size());
+}
+
+// Feeds body in chunks of size step (the last one flagged end), then ends the stream.
+void run(relay_plugin_stream_t* s, const std::string& body, size_t step) {
+  for (size_t off = 0; off < body.size(); off += step) {
+    std::string chunk = body.substr(off, step);
+    bool last = off + step >= body.size();
+    REQUIRE(plugin().response_data(s, slice(chunk), last ? 1 : 0) == RELAY_OK);
+  }
+  plugin().response_end(s);
+}
+
+}  // namespace
+
+TEST_CASE("SSE usage is read from message_start and cumulative message_delta, any split") {
+  for (size_t step : {kStream.size(), size_t(1), size_t(7), size_t(64), size_t(333)}) {
+    fake().reset();
+    relay_plugin_stream_t* s = begin(200, {{"Content-Type", "text/event-stream; charset=utf-8"}});
+    REQUIRE(s != nullptr);
+    run(s, kStream, step);
+    CHECK(fake().emitted == kStream);
+    CHECK(fake().emit_sizes.size() == (kStream.size() + step - 1) / step);  // no holding back
+    REQUIRE(fake().usages.size() == 1);
+    const Usage& u = fake().usages[0];
+    CHECK(u.model == "claude-sonnet-4-5-20250929");
+    CHECK(u.input == 30);
+    CHECK(u.output == 42);
+    CHECK(u.cache_creation == 7);
+    CHECK(u.cache_read == 100);
+  }
+}
+
+TEST_CASE("a non-streaming JSON body reports its usage once") {
+  fake().reset();
+  const std::string body =
+      R"({"id":"msg_2","type":"message","role":"assistant","model":"claude-haiku-4-5",)"
+      R"("content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn",)"
+      R"("usage":{"input_tokens":12,"output_tokens":3,"cache_read_input_tokens":4}})";
+  relay_plugin_stream_t* s = begin(200, {{"content-type", "application/json"}});
+  REQUIRE(s != nullptr);
+  run(s, body, 10);
+  CHECK(fake().emitted == body);
+  REQUIRE(fake().usages.size() == 1);
+  CHECK(fake().usages[0].model == "claude-haiku-4-5");
+  CHECK(fake().usages[0].input == 12);
+  CHECK(fake().usages[0].output == 3);
+  CHECK(fake().usages[0].cache_read == 4);
+  CHECK(fake().usages[0].cache_creation == 0);
+}
+
+TEST_CASE("an aborted stream reports what it counted; bodies without usage report nothing") {
+  fake().reset();
+  relay_plugin_stream_t* s = begin(200, {{"content-type", "text/event-stream"}});
+  std::string head = kStream.substr(0, kStream.find("event: ping"));
+  REQUIRE(plugin().response_data(s, slice(head), 0) == RELAY_OK);
+  plugin().response_end(s);
+  REQUIRE(fake().usages.size() == 1);
+  CHECK(fake().usages[0].input == 25);
+  CHECK(fake().usages[0].output == 1);
+
+  fake().reset();
+  s = begin(200, {{"content-type", "application/json"}});
+  run(s, R"({"data":[{"type":"model","id":"claude-opus-4-5"}]})", 8);
+  CHECK(fake().usages.empty());
+  CHECK(fake().emitted == R"({"data":[{"type":"model","id":"claude-opus-4-5"}]})");
+}
+
+TEST_CASE("error answers and compressed bodies pass through without a tap") {
+  CHECK(begin(400, {{"content-type", "application/json"}}) == nullptr);
+  CHECK(begin(200, {{"content-type", "text/event-stream"}, {"content-encoding", "gzip"}}) ==
+        nullptr);
+}
