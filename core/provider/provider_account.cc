@@ -88,7 +88,8 @@ ProviderAccount::~ProviderAccount() {
 }
 
 bool ProviderAccount::canRefresh() const {
-  return RELAY_PLUGIN_HAS(&plugin_.table(), refresh);
+  // Accounts configured with a refresh token are the ones whose credentials rotate (OAuth).
+  return RELAY_PLUGIN_HAS(&plugin_.table(), refresh) && !config_.refresh_token.empty();
 }
 
 bool ProviderAccount::create(std::string* error) {
@@ -128,7 +129,7 @@ void ProviderAccount::requestCredentials(bool force, std::shared_ptr<store::Loop
 void ProviderAccount::startRefresh(bool force, std::optional<Waiter> waiter) {
   if (waiter) waiters_.push_back(std::move(*waiter));
   if (refreshing_) return;  // one refresh per account; this waiter joins it
-  if (!handle_ || !canRefresh()) {
+  if (!handle_ || !RELAY_PLUGIN_HAS(&plugin_.table(), refresh)) {
     finishRefresh(false, "account " + config_.id + " cannot refresh its credentials");
     return;
   }
