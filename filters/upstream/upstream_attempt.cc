@@ -29,6 +29,14 @@ relay_slice_t slice(std::string_view s) {
   return relay_slice_t{s.data(), s.size()};
 }
 
+// Without a translate filter, a provider only understands its own wire format.
+bool speaksNatively(std::string_view provider, WireFormat f) {
+  if (provider == "claude") return f == WireFormat::Anthropic;
+  if (provider == "gemini") return f == WireFormat::Gemini;
+  if (provider == "openai") return f == WireFormat::OpenAIChat || f == WireFormat::OpenAIResponses;
+  return true;
+}
+
 // A 5-hour window close to its limit is worth showing in /health.
 std::string rateLimitWarning(const Headers& h) {
   const std::string* v = h.find("anthropic-ratelimit-unified-5h-status");
@@ -58,6 +66,12 @@ class UpstreamAttempt final : public Filter,
     if (!account_ || !pool_account_) {
       cb.sendError(503, "provider of account " + cb.state().account_id +
                             " does not serve requests in this relay version");
+      return FilterStatus::Stop;
+    }
+    if (!speaksNatively(account_->plugin().name(), cb.state().format)) {
+      cb.sendError(501, "requests in " + std::string(wireFormatName(cb.state().format)) +
+                            " format need translation for provider " + account_->plugin().name() +
+                            ", which this relay version does not have");
       return FilterStatus::Stop;
     }
     cb.response().onClientGone([this] { call_.reset(); });
