@@ -148,6 +148,7 @@ void onWorkersDone(uv_async_t* a) {
   if (control->ctx->providers) control->ctx->providers->shutdown();
   control->mailbox->close();
   control->client.reset();
+  if (control->ctx->store) control->ctx->store->detachLoop(&control->loop);
 }
 
 }  // namespace
@@ -199,8 +200,9 @@ int runServer(ServerContext& ctx) {
   uv_run(&control.loop, UV_RUN_DEFAULT);
   joiner.join();
   workers.clear();
-  uv_run(&control.loop, UV_RUN_NOWAIT);
-  uv_loop_close(&control.loop);
+  uv_run(&control.loop, UV_RUN_DEFAULT);  // close callbacks of what onWorkersDone released
+  if (uv_loop_close(&control.loop) != 0)
+    logf(LogLevel::kWarn, "server", "control loop still had open handles at exit");
   ctx.providers.reset();
   ctx.sticky.reset();
   ctx.pool.reset();
