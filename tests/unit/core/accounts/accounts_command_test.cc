@@ -50,7 +50,9 @@ TEST_CASE("the accounts command prints the persisted state of each account, no s
     AccountPool pool(config.accounts, test::providerOf, store.get());
     pool.loadState(0);
     pool.disable(*pool.find("claude-spare"), "organization has been disabled");
-    pool.cooldown(*pool.find("claude-cool"), kFuture, "529 overloaded");
+    // The schema keeps no cooldown reason; the last error explains it after a restart.
+    pool.recordError(*pool.find("claude-cool"), "529 overloaded");
+    pool.cooldown(*pool.find("claude-cool"), kFuture, "overloaded");
     pool.limitFamily(*pool.find("claude-main"), "opus", kFuture);
     pool.recordError(*pool.find("claude-main"),
                      "429 weekly opus limit; Authorization: Bearer sk-ant-oat01-topsecret123");
@@ -76,8 +78,9 @@ TEST_CASE("the accounts command prints the persisted state of each account, no s
   CHECK(spare.find("organization has been disabled") != std::string::npos);
 
   std::string cool = lineFor(table, "claude-cool");
-  CHECK(cool.find(" cooldown  2100-01-01T00:00:00Z ") != std::string::npos);
-  CHECK(cool.find("529 overloaded") != std::string::npos);
+  CHECK(cool.find(" cooldown ") != std::string::npos);
+  CHECK(cool.find(" 2100-01-01T00:00:00Z ") != std::string::npos);  // until
+  CHECK(cool.find(" 529 overloaded ") != std::string::npos);        // the reason column
 
   CHECK(lineFor(table, "gem").find(" active ") != std::string::npos);
   CHECK(lineFor(table, "parked").find(" unconfigured-disabled ") != std::string::npos);
