@@ -62,7 +62,7 @@ void applyStateRow(const store::AccountStateRow& row, AccountHealth& health) {
   health.warning = row.warning.value_or("");
   // The schema has no column for it; the last error is the best account of why.
   if (health.cooldown_until > 0 && health.cooldown_reason.empty()) {
-    health.cooldown_reason = health.last_error.empty() ? "restored" : health.last_error;
+    health.cooldown_reason = health.last_error;
   }
 }
 
