@@ -2,47 +2,61 @@
 
 #include <strings.h>
 
+#include <mutex>
+
 extern "C" int relay_plugin_init(const relay_host_t* host, relay_plugin_t* out);
 
 namespace claude_test {
 
 namespace {
 
+// The callbacks may run on several threads at once (prepare from workers).
+std::recursive_mutex g_mu;
+#define LOCKED std::lock_guard<std::recursive_mutex> lock(g_mu)
+
 std::string str(relay_slice_t s) {
   return s.ptr ? std::string(s.ptr, s.len) : std::string();
 }
 
 void hostLog(uint32_t, relay_slice_t message) {
+  LOCKED;
   fake().logs.push_back(str(message));
 }
 int64_t hostNow() {
+  LOCKED;
   return fake().now_ms;
 }
 
 int hostSetUpstream(relay_host_request_t*, relay_slice_t method, relay_slice_t url) {
+  LOCKED;
   fake().method = str(method);
   fake().url = str(url);
   return RELAY_OK;
 }
 int hostAddHeader(relay_host_request_t*, relay_slice_t name, relay_slice_t value) {
+  LOCKED;
   fake().headers.push_back({str(name), str(value)});
   return RELAY_OK;
 }
 int hostSetBody(relay_host_request_t*, relay_slice_t body) {
+  LOCKED;
   fake().body_set = true;
   fake().body = str(body);
   return RELAY_OK;
 }
 int hostEmit(relay_host_request_t*, relay_slice_t bytes) {
+  LOCKED;
   fake().emitted += str(bytes);
   fake().emit_sizes.push_back(bytes.len);
   return RELAY_OK;
 }
 void hostReportUsage(relay_host_request_t*, const relay_usage_t* u) {
+  LOCKED;
   fake().usages.push_back({str(u->model), u->input_tokens, u->output_tokens,
                            u->cache_creation_input_tokens, u->cache_read_input_tokens});
 }
 int hostHttpCall(relay_host_account_t*, const relay_http_request_t* r, uint64_t id) {
+  LOCKED;
   HttpCall call{str(r->method), str(r->url), {}, str(r->body), id};
   for (size_t i = 0; i < r->header_count; ++i)
     call.headers.push_back({str(r->headers[i].name), str(r->headers[i].value)});
@@ -51,27 +65,33 @@ int hostHttpCall(relay_host_account_t*, const relay_http_request_t* r, uint64_t 
   return RELAY_OK;
 }
 int hostStoreGet(relay_host_account_t*, relay_slice_t key, relay_slice_t* value) {
+  LOCKED;
   auto it = fake().store.find(str(key));
   if (it == fake().store.end()) return RELAY_ERROR;
   *value = slice(it->second);
   return RELAY_OK;
 }
 int hostStorePut(relay_host_account_t*, relay_slice_t key, relay_slice_t value) {
+  LOCKED;
   fake().store[str(key)] = str(value);
   fake().calls.push_back("put " + str(key));
   return RELAY_OK;
 }
 void hostReady(relay_host_account_t*) {
+  LOCKED;
   fake().calls.push_back("ready");
 }
 void hostFailed(relay_host_account_t*, relay_slice_t reason) {
+  LOCKED;
   fake().calls.push_back("failed " + str(reason));
 }
 int hostAddModel(relay_host_model_list_t*, relay_slice_t id, relay_slice_t name) {
+  LOCKED;
   fake().models.emplace_back(str(id), str(name));
   return RELAY_OK;
 }
 int hostScheduleRefresh(relay_host_account_t*, int64_t at_ms, int64_t expires_at_ms) {
+  LOCKED;
   fake().calls.push_back("schedule " + std::to_string(at_ms) + " " + std::to_string(expires_at_ms));
   return RELAY_OK;
 }

@@ -28,7 +28,8 @@ TEST_CASE("list_models names current Claude models with display names") {
 
 TEST_CASE("the built module initialises against a host and fills every provider hook") {
   void* module = dlopen(PLUGIN_CLAUDE_PATH, RTLD_NOW | RTLD_LOCAL);
-  REQUIRE_MESSAGE(module != nullptr, dlerror());
+  std::string why = module ? "" : dlerror();
+  REQUIRE_MESSAGE(module != nullptr, why);
   auto version = reinterpret_cast<uint32_t (*)()>(dlsym(module, "relay_plugin_abi_version"));
   auto init = reinterpret_cast<int (*)(const relay_host_t*, relay_plugin_t*)>(
       dlsym(module, "relay_plugin_init"));

@@ -2,6 +2,9 @@
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include <atomic>
+#include <thread>
+
 #include "fake_host.h"
 #include "sha256_hex.h"
 
@@ -220,4 +223,36 @@ TEST_CASE("an OAuth account with only an access token fails a refresh cleanly") 
   REQUIRE(fake().calls.size() == 1);
   CHECK(fake().calls[0].find("no refresh_token") != std::string::npos);
   CHECK(fake().http.empty());
+}
+
+TEST_CASE("prepare on worker threads sees whole tokens while refreshes land") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", kOAuthJson));
+  plugin().refresh(a.handle, 1);
+  answer(a.handle, fake().http.back().call_id, 200, kGrant);
+  std::atomic<bool> stop{false};
+  std::atomic<int> not_ready{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 3; ++t) {
+    workers.emplace_back([&] {
+      while (!stop.load()) {
+        if (prepare(a.handle, RequestSpec()) != RELAY_PREPARE_READY) not_ready++;
+      }
+    });
+  }
+  for (int i = 0; i < 200; ++i) {
+    plugin().refresh(a.handle, 1);
+    std::string grant = R"({"access_token":"at-)" + std::to_string(i) +
+                        R"(","refresh_token":"rt-)" + std::to_string(i) + R"(","expires_in":3600})";
+    answer(a.handle, fake().http.back().call_id, 200, grant);
+  }
+  stop = true;
+  for (std::thread& w : workers) w.join();
+  CHECK(not_ready.load() == 0);
+  for (const std::string& value : fake().headerValues("authorization")) {
+    bool whole = value == "Bearer at-new" ||
+                 (value.rfind("Bearer at-", 0) == 0 && value.size() > 10 && value.size() <= 13);
+    CHECK_MESSAGE(whole, value);
+  }
+  CHECK(fake().store["refresh_token"] == "rt-199");
 }
