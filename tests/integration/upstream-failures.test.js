@@ -3,6 +3,7 @@
 // error (before the headers) or a visibly truncated stream (after), and the relay stays healthy.
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const net = require('net');
 const { startMockUpstream } = require('../mock/upstream');
 const { makeTempDir, freePort, connectRaw, readSse, assertAnthropicError } = require('./lib');
 const { makeNamedCerts } = require('./lib/named-certs');
@@ -123,3 +124,39 @@ for (const tls of ['h2', undefined]) {
     await assertRelayHealthy(relay, mock, '/g');
   });
 }
+
+test('an upstream that never answers: 504 after response_header_timeout_seconds', async (t) => {
+  const mock = await startMockUpstream();
+  t.after(() => mock.close());
+  mock.enqueue({ path: '/v1/messages', hang: true });
+  const relay = await startProxyRelay(t, { '/slow': proxyChain({ url: mock.url, name: 'hangs' }) },
+    { server: { response_header_timeout_seconds: 1 } });
+  const started = Date.now();
+  const r = await errorOf(await postMessages(relay.url, '/slow'));
+  assertAnthropicError(r, 504);
+  assert.match(r.json.error.message, /hangs/);
+  assert.match(r.json.error.message, /no response headers within 1000 ms/, r.json.error.message);
+  assert.ok(Date.now() - started < 5000);
+});
+
+test('a proxy that accepts but never completes its handshake: 504 naming the proxy', async (t) => {
+  const sockets = new Set();
+  const silent = net.createServer((s) => {
+    sockets.add(s); // reads the greeting, says nothing
+    s.on('error', () => {});
+  });
+  await new Promise((r) => silent.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    sockets.forEach((s) => s.destroy());
+    return new Promise((r) => silent.close(r));
+  });
+  const port = silent.address().port;
+  const relay = await startProxyRelay(t, {
+    '/p': proxyChain({ url: 'https://upstream.example', name: 'mute-proxy', via: { type: 'socks5', host: '127.0.0.1', port } }),
+  }, { server: { tls_handshake_timeout_seconds: 1 } });
+  const r = await errorOf(await postMessages(relay.url, '/p'));
+  assertAnthropicError(r, 504);
+  const msg = r.json.error.message;
+  assert.ok(msg.includes(`proxy socks5 127.0.0.1:${port}`), msg);
+  assert.match(msg, /handshake timed out after 1000 ms/, msg);
+});
