@@ -1,6 +1,10 @@
 #include "filters/proxy/proxy_filter.h"
 
+#include <cctype>
+
 #include "core/chain/route_table.h"
+#include "core/config/config_error.h"
+#include "core/config/yaml_reader.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/obs/relay_metrics.h"
 #include "core/server_context.h"
@@ -13,8 +17,17 @@ struct ProxyConfigData {
   std::string base;  // scheme://host[:port][/path] without a trailing '/'
   bool strip_prefix = true;
   std::string ca_file;
+  std::string name;  // error attribution (the upstream client's account_id)
+  std::optional<ProxyConfig> proxy;
   UpstreamTimeouts timeouts;
 };
+
+// Transport timeouts reach us as Kind::Connect; their message is the only trace of them.
+bool isTimeout(const UpstreamError& error) {
+  return error.kind == UpstreamError::Kind::TimeoutHeaders ||
+         error.kind == UpstreamError::Kind::TimeoutIdle ||
+         error.message.find(" timed out after ") != std::string::npos;
+}
 
 class ProxyFilter final : public Filter, public UpstreamResponseHandler {
  public:
@@ -39,6 +52,8 @@ class ProxyFilter final : public Filter, public UpstreamResponseHandler {
         up.headers.add(h.name, h.value);
     up.body = std::move(req.body);
     up.ca_file = cfg_.ca_file;
+    up.proxy = cfg_.proxy;
+    up.account_id = cfg_.name;
     up.timeouts = cfg_.timeouts;
     cb.response().onClientGone([this] { call_.reset(); });
     call_ = cb.worker().upstream->send(std::move(up), this);
@@ -76,7 +91,7 @@ class ProxyFilter final : public Filter, public UpstreamResponseHandler {
 
   void onResponseError(const UpstreamError& error) override {
     if (!cb_->response().started()) {
-      cb_->sendError(error.kind == UpstreamError::Kind::TimeoutHeaders ? 504 : 502, error.message);
+      cb_->sendError(isTimeout(error) ? 504 : 502, error.message);
       return;
     }
     cb_->response().write(renderErrorEvent(cb_->state().format, 502, error.message));
@@ -99,45 +114,66 @@ class ProxyFilterFactory final : public FilterFactory {
   ProxyConfigData cfg_;
 };
 
-}  // namespace
+// Same shape and checks as an account's `proxy:` (core/config/accounts_section.cc).
+std::optional<ProxyConfig> readProxy(const MapReader& filter) {
+  const MapReader::Entry* e = filter.find("proxy");
+  if (!e || e->value.IsNull()) return std::nullopt;
+  MapReader r(e->value, filter.pathOf("proxy"), filter.file(), e->key_node);
+  r.allowKeys({"type", "host", "port", "username", "password"});
+  r.require("type");
+  r.require("host");
+  r.require("port");
+  ProxyConfig p;
+  r.readEnum("type", {"socks5", "http"}, &p.type);
+  r.readNonEmptyString("host", &p.host);
+  r.readInt("port", 1, 65535, &p.port);
+  r.readString("username", &p.username);
+  r.readString("password", &p.password);
+  if (p.username.empty() && !p.password.empty()) r.fail("password", "a password needs a username");
+  return p;
+}
 
-std::unique_ptr<FilterFactory> buildProxyFilter(const FilterSpec& spec, const ServerContext& server,
-                                                std::string* error) {
-  if (!spec.config || !spec.config.IsMap() || !spec.config["url"]) {
-    *error = "expected {url: \"http(s)://host:port[/path]\"}";
-    return nullptr;
+void readName(const MapReader& r, std::string* name) {
+  r.readNonEmptyString("name", name);
+  for (char c : *name) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+              c == ':' || c == '@';
+    if (!ok) r.fail("name", "expected letters, digits and - _ . : @ only, got \"" + *name + "\"");
   }
+}
+
+// Throws ConfigError on a bad key or value.
+ProxyConfigData readProxyFilterConfig(const FilterSpec& spec, const ServerConfig& s) {
   ProxyConfigData cfg;
-  const ServerConfig& s = server.config.server;
   cfg.timeouts.connect_ms = s.connect_timeout_seconds * 1000;
   cfg.timeouts.tls_handshake_ms = s.tls_handshake_timeout_seconds * 1000;
   cfg.timeouts.response_headers_ms = s.response_header_timeout_seconds * 1000;
   cfg.timeouts.body_idle_ms = s.body_idle_timeout_seconds * 1000;
   cfg.ca_file = s.upstream_ca_file;
-  for (const auto& kv : spec.config) {
-    std::string k = kv.first.as<std::string>();
-    try {
-      if (k == "url")
-        cfg.base = kv.second.as<std::string>();
-      else if (k == "strip_prefix")
-        cfg.strip_prefix = kv.second.as<bool>();
-      else if (k == "ca_file")
-        cfg.ca_file = kv.second.as<std::string>();
-      else {
-        *error = "unknown key '" + k + "' (expected: url, strip_prefix, ca_file)";
-        return nullptr;
-      }
-    } catch (const YAML::Exception&) {
-      *error = k + ": wrong type";
-      return nullptr;
-    }
-  }
-  if (!cfg.base.starts_with("http://") && !cfg.base.starts_with("https://")) {
-    *error = "url: expected an http:// or https:// URL, got \"" + cfg.base + "\"";
+  MapReader r(spec.config, "", spec.mark.file);
+  r.allowKeys({"url", "strip_prefix", "ca_file", "name", "proxy"});
+  r.require("url", " (\"http(s)://host:port[/path]\")");
+  r.readNonEmptyString("url", &cfg.base);
+  r.readBool("strip_prefix", &cfg.strip_prefix);
+  r.readString("ca_file", &cfg.ca_file);
+  readName(r, &cfg.name);
+  cfg.proxy = readProxy(r);
+  if (!cfg.base.starts_with("http://") && !cfg.base.starts_with("https://"))
+    r.fail("url", "expected an http:// or https:// URL, got \"" + cfg.base + "\"");
+  while (cfg.base.ends_with('/')) cfg.base.pop_back();
+  return cfg;
+}
+
+}  // namespace
+
+std::unique_ptr<FilterFactory> buildProxyFilter(const FilterSpec& spec, const ServerContext& server,
+                                                std::string* error) {
+  try {
+    return std::make_unique<ProxyFilterFactory>(readProxyFilterConfig(spec, server.config.server));
+  } catch (const ConfigError& e) {
+    *error = e.what();
     return nullptr;
   }
-  while (cfg.base.ends_with('/')) cfg.base.pop_back();
-  return std::make_unique<ProxyFilterFactory>(std::move(cfg));
 }
 
 }  // namespace relay
