@@ -42,8 +42,9 @@ function assertClaudeCodeRequestForOauth(call, account) {
 }
 
 async function runOffline(t, env, trap, opts) {
-  const r = await runClaude(t, { baseUrl: env.url, prompt: PROMPT, trap, ...opts });
-  t.diagnostic(`claude -p took ${Math.round(r.ms)} ms`);
+  const r = await runClaude(t, { baseUrl: opts.settings ? undefined : env.url, prompt: PROMPT, trap, ...opts });
+  const first = env.mock.requests.find((q) => q.time >= r.startedAt && q.pathname === '/v1/messages');
+  t.diagnostic(`claude -p took ${Math.round(r.ms)} ms; its request reached the upstream after ${first ? first.time - r.startedAt : '-'} ms`);
   assert.deepEqual(trap.attempts, [], `the CLI tried to leave the machine: ${trap.attempts}`);
   return r;
 }
@@ -125,5 +126,16 @@ test('an Opus weekly limit on the first account: claude -p still answers, from t
   assert.equal(third.stdout.trim(), 'Third answer.');
   assert.equal(servedBy(env.since(mark3)), 'second');
   assert.deepEqual(env.since(mark3).map((c) => c.account), ['second'], 'the limited account is not tried again');
+  assertRelayKeyNeverUpstream(env);
+});
+
+test('the README recipe: relay origin and key in ~/.claude/settings.json instead of the shell', async (t) => {
+  const env = await startClaudeEnv(t, { accounts: [oauth('cc-settings')] });
+  const trap = await startEgressTrap(t);
+  env.mock.enqueue(textAnswer('Configured by settings.json.'));
+  const r = await runOffline(t, env, trap, { settings: { env: { ANTHROPIC_BASE_URL: env.url, ANTHROPIC_AUTH_TOKEN: RELAY_KEY } } });
+  assert.equal(r.code, 0, describeRun(r));
+  assert.equal(r.stdout.trim(), 'Configured by settings.json.');
+  assert.equal(servedBy(env.since(0)), 'cc-settings');
   assertRelayKeyNeverUpstream(env);
 });

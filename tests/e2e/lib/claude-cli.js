@@ -66,7 +66,6 @@ function cliEnv({ home, baseUrl, apiKey, authToken, trap, extra = {} }) {
     LANG: 'C.UTF-8',
     TERM: 'dumb',
     NO_COLOR: '1',
-    ANTHROPIC_BASE_URL: baseUrl,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
     DISABLE_TELEMETRY: '1',
@@ -75,6 +74,7 @@ function cliEnv({ home, baseUrl, apiKey, authToken, trap, extra = {} }) {
     CLAUDE_CODE_DISABLE_FEEDBACK_SURVEY: '1',
     ...extra,
   };
+  if (baseUrl) env.ANTHROPIC_BASE_URL = baseUrl;
   if (apiKey) env.ANTHROPIC_API_KEY = apiKey;
   if (authToken) env.ANTHROPIC_AUTH_TOKEN = authToken;
   if (trap) {
@@ -84,16 +84,19 @@ function cliEnv({ home, baseUrl, apiKey, authToken, trap, extra = {} }) {
   return env;
 }
 
-// Runs `claude -p PROMPT ...args` in a fresh temp home; resolves with
-// {code, signal, stdout, stderr, ms, home} (kills it and resolves with signal set after timeoutMs).
-function runClaude(t, { prompt, args = [], timeoutMs = 90000, ...opts }) {
+// Runs `claude -p PROMPT ...args` in a fresh temp home (with `settings` as ~/.claude/settings.json
+// when given; baseUrl, apiKey, authToken become env vars when given); resolves with
+// {code, signal, stdout, stderr, ms, startedAt (epoch ms), home} (kills it and resolves with signal set after timeoutMs).
+function runClaude(t, { prompt, args = [], timeoutMs = 90000, settings, ...opts }) {
   const { bin } = claudeBinary();
   const home = makeTempDir(t, 'relay-claude-code-home-');
   const cwd = path.join(home, 'project');
   for (const d of [cwd, path.join(home, 'tmp'), path.join(home, '.claude')]) fs.mkdirSync(d, { recursive: true });
+  if (settings) fs.writeFileSync(path.join(home, '.claude', 'settings.json'), JSON.stringify(settings, null, 2));
   const env = cliEnv({ home, ...opts });
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
+    const startedAt = Date.now();
     const child = spawn(bin, ['-p', prompt, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -106,7 +109,7 @@ function runClaude(t, { prompt, args = [], timeoutMs = 90000, ...opts }) {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6, home });
+      resolve({ code, signal, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6, startedAt, home });
     });
   });
 }
