@@ -6,7 +6,7 @@
 // runs offline (fresh HOME, non-essential traffic off, an egress trap as its proxy).
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startClaudeEnv, oauth, servedBy, opusWeeklyLimit, RELAY_KEY, OAUTH_BETA } = require('../integration/lib/claude-env');
+const { startClaudeEnv, oauth, servedBy, opusWeeklyLimit, RELAY_KEY, OAUTH_BETA, IDENTITY } = require('../integration/lib/claude-env');
 const { claudeBinary, runClaude, describeRun } = require('./lib/claude-cli');
 const { startEgressTrap } = require('./lib/egress-trap');
 const { buildMessage, streamFrames } = require('../mock/anthropic');
@@ -39,6 +39,11 @@ function assertClaudeCodeRequestForOauth(call, account) {
   assert.ok(betas.includes('claude-code-20250219'), `the CLI's own betas are forwarded: ${betas}`);
   assert.match(call.headers['user-agent'] || '', /^claude-cli\//);
   assert.equal(call.json.stream, true, 'the CLI streams');
+  // Claude Code's own request passes through as sent: its system blocks (billing header first, no
+  // injected identity block) and its opaque metadata.user_id string.
+  assert.match(call.json.system[0].text, /^x-anthropic-billing-header: cc_version=/);
+  assert.ok(!call.json.system.some((b) => b.text === IDENTITY), 'no identity block added to a Claude Code request');
+  assert.match(call.json.metadata.user_id, /"session_id":"[0-9a-f-]{36}"/);
 }
 
 async function runOffline(t, env, trap, opts) {
