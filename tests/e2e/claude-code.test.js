@@ -54,7 +54,7 @@ async function runOffline(t, env, trap, opts) {
   return r;
 }
 
-test('Claude Code CLI is installed and runs offline', (t) => {
+test('the pinned Claude Code CLI is installed and starts', (t) => {
   const { bin, version, versionMs } = claudeBinary();
   t.diagnostic(`${version} at ${bin}; --version took ${Math.round(versionMs)} ms`);
   assert.match(version, /^\d+\.\d+\.\d+ \(Claude Code\)$/);
