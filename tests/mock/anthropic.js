@@ -17,6 +17,10 @@ function blockText(content) {
 
 const estimateTokens = (value) => Math.max(1, Math.ceil(JSON.stringify(value ?? '').length / 4));
 const lastMessage = (body) => body.messages[body.messages.length - 1] || { content: '' };
+// The last user turn: Claude Code ends requests with a system message naming every tool, which
+// must not count as the user asking for one.
+const lastUserMessage = (body) =>
+  [...body.messages].reverse().find((m) => m.role === 'user') || { content: '' };
 
 function sampleValue(schema) {
   switch (schema && schema.type) {
@@ -35,10 +39,10 @@ function sampleInput(schema) {
 }
 
 // A tool is used when the request offers tools, the last turn is not a tool result, and the
-// client forces one (tool_choice any/tool) or the last user text names a tool.
+// client forces one (tool_choice any/tool) or the last user turn's text names a tool.
 function chooseTool(body) {
   const tools = Array.isArray(body.tools) ? body.tools.filter((t) => t.name && t.input_schema) : [];
-  const last = lastMessage(body);
+  const last = lastUserMessage(body);
   const isResult = Array.isArray(last.content) && last.content.some((b) => b.type === 'tool_result');
   const choice = body.tool_choice || {};
   if (!tools.length || isResult || choice.type === 'none') return undefined;
