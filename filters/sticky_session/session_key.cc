@@ -234,8 +234,12 @@ std::string derive(const Request& req, WireFormat format, std::string_view key_i
   std::string_view claude = headerValue(req, "x-claude-code-session-id");
   if (!claude.empty()) return scopedKey(key_id, "claude-session", claude);
 
+  // The NUL-terminated form lets RapidJSON use its SIMD scanners when the build enables them
+  // (RAPIDJSON_SSE2/SSE42/NEON; ~10x on large bodies). A NUL would end the text early, so a body
+  // holding one counts as malformed.
+  if (req.body.find('\0') != std::string::npos) return {};
   rapidjson::Document body;
-  body.Parse(req.body.data(), req.body.size());
+  body.Parse(req.body.c_str());
   if (body.HasParseError() || !body.IsObject()) return {};
 
   if (std::string session = sessionFromUserId(body); !session.empty())

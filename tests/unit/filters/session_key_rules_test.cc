@@ -124,6 +124,13 @@ TEST_CASE("malformed, empty and non-object bodies give no key") {
   }
 }
 
+TEST_CASE("a body with an embedded NUL is malformed") {
+  std::string body = R"({"prompt_cache_key":"p"})";
+  CHECK(key(jsonRequest(body)) == "k1:prompt-cache-key:p");
+  body += std::string("\0{}", 3);
+  CHECK(key(jsonRequest(body)) == "");
+}
+
 TEST_CASE("a body with nothing to key on gives no key") {
   CHECK(key(jsonRequest("{}")) == "");
   CHECK(key(jsonRequest(R"({"model":"m","messages":[]})")) == "");
