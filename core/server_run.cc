@@ -77,6 +77,8 @@ bool openStore(ServerContext& ctx) {
 
 namespace {
 
+constexpr uint64_t kStickyPurgeMs = 60000;
+
 int64_t wallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -88,6 +90,7 @@ struct ControlLoop {
   uv_loop_t loop;
   SignalState sig{};
   uv_async_t workers_done;
+  uv_timer_t purge_timer;  // drops expired sticky bindings
   std::shared_ptr<store::LoopMailbox> mailbox;
   std::unique_ptr<UpstreamClient> client;
   std::optional<store::SecretBox> secrets;
@@ -145,6 +148,7 @@ void onWorkersDone(uv_async_t* a) {
   close(&control->sig.sigint);
   close(&control->sig.sigterm);
   close(&control->workers_done);
+  close(&control->purge_timer);
   if (control->ctx->providers) control->ctx->providers->shutdown();
   control->mailbox->close();
   control->client.reset();
@@ -189,6 +193,16 @@ int runServer(ServerContext& ctx) {
   uv_signal_start(&sig.sigterm, &onSignal, SIGTERM);
   uv_async_init(&control.loop, &control.workers_done, &onWorkersDone);
   control.workers_done.data = &control;
+
+  uv_timer_init(&control.loop, &control.purge_timer);
+  control.purge_timer.data = &ctx;
+  uv_timer_start(
+      &control.purge_timer,
+      [](uv_timer_t* t) {
+        auto* c = static_cast<ServerContext*>(t->data);
+        if (c->sticky) c->sticky->purgeExpired(wallMs());
+      },
+      kStickyPurgeMs, kStickyPurgeMs);
 
   for (auto& w : workers) w->start();
   logf(LogLevel::kInfo, "server", "relay %s listening on %s:%u with %d workers", RELAY_VERSION,
