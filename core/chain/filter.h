@@ -29,6 +29,12 @@ struct ChainTraits {
   bool failover = false;  // a failover filter is present
   int max_attempts = 1;   // accounts tried per request
   int max_wait_ms = 10000;
+  // How long an account rests after each kind of failure (PROTOCOLS.md part B defaults).
+  int64_t unauthorized_cooldown_ms = 30 * 60 * 1000;
+  int64_t billing_cooldown_ms = 60 * 60 * 1000;
+  int64_t overloaded_cooldown_ms = 5 * 60 * 1000;
+  int64_t server_error_cooldown_ms = 60 * 1000;
+  int64_t rate_limit_max_cooldown_ms = 30 * 60 * 1000;
 };
 
 class FilterCallbacks {

@@ -241,6 +241,7 @@ class UpstreamAttempt final : public Filter,
 
   void failCredentials(const std::string& why) {
     last_error_status_ = 503;
+    classified_status_ = 0;  // rests like a transport failure
     last_error_message_ = why;
     last_error_body_.clear();
     relay_action_t a{};
@@ -264,6 +265,7 @@ class UpstreamAttempt final : public Filter,
   }
 
   relay_action_t classify(int status, std::string_view body) {
+    classified_status_ = status;
     relay_action_t a{};
     a.struct_size = sizeof a;
     a.kind = status >= 200 && status < 400 ? RELAY_ACTION_OK : RELAY_ACTION_PASS_THROUGH;
@@ -328,6 +330,20 @@ class UpstreamAttempt final : public Filter,
     sendLastError();
   }
 
+  // The plugin proposes a rest; the chain's failover policy sets how long each kind lasts.
+  int64_t cooldownMs(const relay_action_t& a) {
+    const ChainTraits& t = cb_->traits();
+    int64_t ms = static_cast<int64_t>(a.ms);
+    int status = classified_status_;
+    if (status == 401) return t.unauthorized_cooldown_ms;
+    if (status == 402) return t.billing_cooldown_ms;
+    if (status == 529 || std::string_view(a.reason).find("overloaded") != std::string_view::npos)
+      return t.overloaded_cooldown_ms;
+    if (status == 429) return std::min(ms, t.rate_limit_max_cooldown_ms);
+    if (status == 0 || status >= 500) return t.server_error_cooldown_ms;
+    return ms;
+  }
+
   void applyAccountEffect(const relay_action_t& a, const std::string& what) {
     int64_t now = nowMs();
     PoolAccount& pa = *pool_account_;
@@ -335,7 +351,7 @@ class UpstreamAttempt final : public Filter,
     switch (a.kind) {
       case RELAY_ACTION_COOLDOWN:
       case RELAY_ACTION_RETRY_AFTER:
-        server_.pool->cooldown(pa, now + static_cast<int64_t>(a.ms), reason);
+        server_.pool->cooldown(pa, now + cooldownMs(a), reason);
         break;
       case RELAY_ACTION_DISABLE:
         server_.pool->disable(pa, reason);
@@ -460,6 +476,7 @@ class UpstreamAttempt final : public Filter,
   uv_timer_t* timer_ = nullptr;
   std::optional<store::UsageRecord> usage_;
   int last_error_status_ = 502;
+  int classified_status_ = 0;  // the status of the last classified answer (0 = transport)
   Headers last_error_headers_;
   std::string last_error_body_;
   std::string last_error_message_;
