@@ -1,38 +1,13 @@
 // `accounts:` — the upstream accounts, their credentials and proxies.
-#include <cctype>
 #include <limits>
 
 #include "core/config/config_error.h"
 #include "core/config/config_sections.h"
+#include "core/config/proxy_section.h"
 
 namespace relay {
 
 namespace {
-
-bool isIdChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-         c == ':' || c == '@';
-}
-
-std::optional<ProxyConfig> readProxy(const MapReader& account) {
-  const MapReader::Entry* e = account.find("proxy");
-  if (!e || e->value.IsNull()) return std::nullopt;
-  MapReader r(e->value, account.pathOf("proxy"), account.file(), e->key_node);
-  r.allowKeys({"type", "host", "port", "username", "password"});
-  r.require("type");
-  r.require("host");
-  r.require("port");
-  ProxyConfig p;
-  r.readEnum("type", {"socks5", "http"}, &p.type);
-  r.readNonEmptyString("host", &p.host);
-  r.readInt("port", 1, 65535, &p.port);
-  r.readString("username", &p.username);
-  r.readString("password", &p.password);
-  if (p.username.empty() && !p.password.empty()) {
-    throw ConfigError(r.keyMark("password"), r.pathOf("password"), "a password needs a username");
-  }
-  return p;
-}
 
 // Keys only the provider plugin reads: checked for shape, kept in the JSON.
 void checkPluginKeys(const MapReader& r) {
@@ -74,12 +49,7 @@ AccountConfig readAccount(const YAML::Node& node, const std::string& path,
   AccountConfig a;
   a.mark = r.mark();
   r.readNonEmptyString("type", &a.type);
-  r.readNonEmptyString("id", &a.id);
-  for (char c : a.id) {
-    if (!isIdChar(c)) {
-      r.fail("id", "expected letters, digits and - _ . : @ only, got \"" + a.id + "\"");
-    }
-  }
+  readIdentifier(r, "id", &a.id);
   a.name = a.id;
   r.readString("name", &a.name);
   r.readInt("priority", -1000000, 1000000, &a.priority);
@@ -95,7 +65,7 @@ AccountConfig readAccount(const YAML::Node& node, const std::string& path,
     r.readString(key, field);
   }
   r.readInt("expires_at", 0, std::numeric_limits<int64_t>::max(), &a.expires_at);
-  a.proxy = readProxy(r);
+  a.proxy = readProxySection(r);
   checkPluginKeys(r);
   requireCredentials(r, a);
   a.json = accountJson(r, a);

@@ -1,9 +1,8 @@
 #include "filters/proxy/proxy_filter.h"
 
-#include <cctype>
-
 #include "core/chain/route_table.h"
 #include "core/config/config_error.h"
+#include "core/config/proxy_section.h"
 #include "core/config/yaml_reader.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/obs/relay_metrics.h"
@@ -114,34 +113,6 @@ class ProxyFilterFactory final : public FilterFactory {
   ProxyConfigData cfg_;
 };
 
-// Same shape and checks as an account's `proxy:` (core/config/accounts_section.cc).
-std::optional<ProxyConfig> readProxy(const MapReader& filter) {
-  const MapReader::Entry* e = filter.find("proxy");
-  if (!e || e->value.IsNull()) return std::nullopt;
-  MapReader r(e->value, filter.pathOf("proxy"), filter.file(), e->key_node);
-  r.allowKeys({"type", "host", "port", "username", "password"});
-  r.require("type");
-  r.require("host");
-  r.require("port");
-  ProxyConfig p;
-  r.readEnum("type", {"socks5", "http"}, &p.type);
-  r.readNonEmptyString("host", &p.host);
-  r.readInt("port", 1, 65535, &p.port);
-  r.readString("username", &p.username);
-  r.readString("password", &p.password);
-  if (p.username.empty() && !p.password.empty()) r.fail("password", "a password needs a username");
-  return p;
-}
-
-void readName(const MapReader& r, std::string* name) {
-  r.readNonEmptyString("name", name);
-  for (char c : *name) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-              c == ':' || c == '@';
-    if (!ok) r.fail("name", "expected letters, digits and - _ . : @ only, got \"" + *name + "\"");
-  }
-}
-
 // Throws ConfigError on a bad key or value.
 ProxyConfigData readProxyFilterConfig(const FilterSpec& spec, const ServerConfig& s) {
   ProxyConfigData cfg;
@@ -156,8 +127,8 @@ ProxyConfigData readProxyFilterConfig(const FilterSpec& spec, const ServerConfig
   r.readNonEmptyString("url", &cfg.base);
   r.readBool("strip_prefix", &cfg.strip_prefix);
   r.readString("ca_file", &cfg.ca_file);
-  readName(r, &cfg.name);
-  cfg.proxy = readProxy(r);
+  readIdentifier(r, "name", &cfg.name);
+  cfg.proxy = readProxySection(r);
   if (!cfg.base.starts_with("http://") && !cfg.base.starts_with("https://"))
     r.fail("url", "expected an http:// or https:// URL, got \"" + cfg.base + "\"");
   while (cfg.base.ends_with('/')) cfg.base.pop_back();
