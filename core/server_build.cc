@@ -3,6 +3,7 @@
 
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
+#include "core/loop/clock.h"
 #include "core/plugin/plugin_host.h"
 #include "core/plugin/plugin_loader.h"
 #include "core/provider/provider_set.h"
@@ -94,10 +95,7 @@ bool buildRoutes(ServerContext& ctx, std::string* error) {
 std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* error) {
   auto ctx = std::make_unique<ServerContext>();
   ctx->config = std::move(config);
-  ctx->start_time_ms =
-      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count());
+  ctx->start_time_ms = static_cast<uint64_t>(unixTimeMs());
   ctx->on_request_finished = &recordFinishedRequest;
   if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error)) return nullptr;
   const PluginRegistry& plugins = *ctx->plugins;

@@ -11,6 +11,7 @@
 #include "core/accounts/account_metrics.h"
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
+#include "core/loop/clock.h"
 #include "core/loop/worker.h"
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
@@ -79,12 +80,6 @@ namespace {
 
 constexpr uint64_t kStickyPurgeMs = 60000;
 
-int64_t wallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // The main thread's loop: signals, and every account's async work (refresh, http_call).
 struct ControlLoop {
   uv_loop_t loop;
@@ -110,11 +105,11 @@ bool startAccounts(ServerContext& ctx, ControlLoop& control) {
           return p ? p->name() : type;
         },
         ctx.store.get());
-    ctx.pool->loadState(wallMs());
+    ctx.pool->loadState(unixTimeMs());
     registerAccountMetrics(*ctx.pool);
     ctx.sticky = std::make_unique<StickyStore>(
         c.session.sticky_ttl_seconds, c.session.renewal_threshold_seconds, ctx.store.get());
-    ctx.sticky->load(wallMs());
+    ctx.sticky->load(unixTimeMs());
   } catch (const std::exception& e) {
     logf(LogLevel::kError, "accounts", "%s", e.what());
     return false;
@@ -200,7 +195,7 @@ int runServer(ServerContext& ctx) {
       &control.purge_timer,
       [](uv_timer_t* t) {
         auto* c = static_cast<ServerContext*>(t->data);
-        if (c->sticky) c->sticky->purgeExpired(wallMs());
+        if (c->sticky) c->sticky->purgeExpired(unixTimeMs());
       },
       kStickyPurgeMs, kStickyPurgeMs);
 

@@ -1,7 +1,6 @@
 #include "core/provider/provider_account.h"
 
-#include <chrono>
-
+#include "core/loop/clock.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/obs/log.h"
 #include "core/store/credential_repo.h"
@@ -14,12 +13,6 @@ constexpr size_t kMaxHttpCallBody = 1024 * 1024;
 
 relay_slice_t slice(std::string_view s) {
   return relay_slice_t{s.data(), s.size()};
-}
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -229,7 +222,7 @@ void ProviderAccount::persist() {
     } catch (...) {
     }
   }
-  rec.updated_at = nowMs();
+  rec.updated_at = unixTimeMs();
   store::CredentialRepo repo(*env_.secrets);
   env_.store->post([repo, rec](sqlite3* db) { repo.save(db, rec); });
 }
@@ -243,7 +236,7 @@ int ProviderAccount::scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) {
     refresh_timer_->data = this;
     uv_unref(reinterpret_cast<uv_handle_t*>(refresh_timer_));  // never holds the loop open
   }
-  int64_t delay = at_ms - nowMs();
+  int64_t delay = at_ms - unixTimeMs();
   uv_timer_start(refresh_timer_, &ProviderAccount::onRefreshTimer,
                  static_cast<uint64_t>(delay > 0 ? delay : 0), 0);
   return RELAY_OK;
@@ -266,3 +259,4 @@ void ProviderAccount::shutdown() {
 }
 
 }  // namespace relay
+#include "core/loop/clock.h"

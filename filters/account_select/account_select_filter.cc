@@ -1,9 +1,9 @@
 #include "filters/account_select/account_select_filter.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "core/accounts/account_pool.h"
+#include "core/loop/clock.h"
 #include "core/server_context.h"
 
 namespace relay {
@@ -18,9 +18,7 @@ class AccountSelectFilter final : public Filter {
     RequestState& st = cb.state();
     const auto& providers = providers_.empty() ? st.route->providers : providers_;
     if (AccountPool* pool = cb.server().pool.get()) {
-      int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+      int64_t now = unixTimeMs();
       if (PoolAccount* a =
               pool->pick(providers, st.model, st.excluded_accounts, st.sticky_account_id, now)) {
         st.account_id = a->id();

@@ -1,9 +1,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <chrono>
-
 #include "core/accounts/account_pool.h"
+#include "core/loop/clock.h"
 #include "core/server_context.h"
 #include "filters/factory.h"
 #include "filters/local/local_filters.h"
@@ -17,9 +16,7 @@ class HealthFilter final : public Filter {
  public:
   FilterStatus onRequest(FilterCallbacks& cb) override {
     const ServerContext& s = cb.server();
-    auto now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
+    auto now_ms = static_cast<uint64_t>(unixTimeMs());
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     w.StartObject();

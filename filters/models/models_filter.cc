@@ -3,10 +3,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <chrono>
-
 #include "core/accounts/account_pool.h"
 #include "core/chain/route_table.h"
+#include "core/loop/clock.h"
 #include "core/plugin/host_handles.h"
 #include "core/provider/provider_set.h"
 #include "core/server_context.h"
@@ -91,9 +90,7 @@ class ModelsFilter final : public Filter {
     ModelList list;
     std::string served_by;
     if (s.pool && s.providers) {
-      int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+      int64_t now = unixTimeMs();
       for (const auto& provider : st.route->providers) {
         for (const auto& snap : s.pool->snapshot(now)) {
           PoolAccount* pa = s.pool->find(snap.id);

@@ -1,8 +1,7 @@
 #include "filters/sticky_session/sticky_session_filter.h"
 
-#include <chrono>
-
 #include "core/accounts/sticky_store.h"
+#include "core/loop/clock.h"
 #include "core/server_context.h"
 #include "filters/factory.h"
 #include "filters/sticky_session/session_key.h"
@@ -18,9 +17,7 @@ class StickySessionFilter final : public Filter {
     st.session_key = deriveSessionKey(cb.request(), st.format, st.key_id);
     StickyStore* sticky = cb.server().sticky.get();
     if (!st.session_key.empty() && sticky) {
-      int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+      int64_t now = unixTimeMs();
       if (auto bound = sticky->lookup(st.session_key, now)) st.sticky_account_id = *bound;
     }
     return FilterStatus::Continue;

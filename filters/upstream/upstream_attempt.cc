@@ -1,10 +1,9 @@
 #include "filters/upstream/upstream_attempt.h"
 
-#include <chrono>
-
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
 #include "core/chain/route_table.h"
+#include "core/loop/clock.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/obs/log.h"
 #include "core/obs/relay_metrics.h"
@@ -18,12 +17,6 @@ namespace relay {
 namespace {
 
 constexpr size_t kErrorBodyCap = 64 * 1024;
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 relay_slice_t slice(std::string_view s) {
   return relay_slice_t{s.data(), s.size()};
@@ -345,7 +338,7 @@ class UpstreamAttempt final : public Filter,
   }
 
   void applyAccountEffect(const relay_action_t& a, const std::string& what) {
-    int64_t now = nowMs();
+    int64_t now = unixTimeMs();
     PoolAccount& pa = *pool_account_;
     std::string reason = a.reason[0] ? a.reason : what;
     switch (a.kind) {
@@ -421,14 +414,14 @@ class UpstreamAttempt final : public Filter,
   void bindSticky() {
     RequestState& st = cb_->state();
     if (st.session_key.empty() || !server_.sticky || st.sticky_account_id == account_->id()) return;
-    server_.sticky->bind(st.session_key, account_->id(), nowMs());
+    server_.sticky->bind(st.session_key, account_->id(), unixTimeMs());
     st.sticky_account_id = account_->id();
   }
 
   void recordUsage(int status) {
     if (!server_.store) return;
     store::UsageRecord r = usage_.value_or(store::UsageRecord{});
-    r.ts = nowMs();
+    r.ts = unixTimeMs();
     r.key_id = cb_->state().key_id;
     r.account_id = account_->id();
     r.provider = account_->plugin().name();
