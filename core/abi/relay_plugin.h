@@ -1,4 +1,4 @@
-/* relay_plugin.h: the relay plugin ABI, version 1.
+/* relay_plugin.h: the relay plugin ABI, version 1.1 (changelog: docs/plugins.md).
  *
  * Pure C (C11 and C++20), standard headers only; the only header a plugin includes.
  * Naming: types are relay_*_t; functions the plugin implements are hooks in relay_plugin_t;
@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define RELAY_PLUGIN_ABI_MAJOR 1 /* a different major is refused by the host */
-#define RELAY_PLUGIN_ABI_MINOR 0 /* a newer minor only appends; the host accepts it */
+#define RELAY_PLUGIN_ABI_MINOR 1 /* a newer minor only appends; the host accepts it */
 #define RELAY_PLUGIN_ABI_VERSION \
   ((uint32_t)(((uint32_t)RELAY_PLUGIN_ABI_MAJOR << 16) | (uint32_t)RELAY_PLUGIN_ABI_MINOR))
 
@@ -61,9 +61,14 @@ typedef struct relay_header {
 
 /* Why something failed, filled by the plugin into a host-owned record (truncate to fit). */
 #define RELAY_ERROR_MESSAGE_MAX 512
+#define RELAY_ERROR_KEY_MAX 128
 typedef struct relay_error {
   int32_t status;                        /* HTTP status for the client; 0 = host chooses */
   char message[RELAY_ERROR_MESSAGE_MAX]; /* NUL-terminated; never a secret */
+  /* 1.1: account_new names the offending key of the account mapping, relative to the account
+   * ("api_key", "model_map.gpt-4o"); empty = the account as a whole. Write it only when
+   * (host->abi_version & 0xffff) >= 1: an older host's record ends before it. */
+  char key[RELAY_ERROR_KEY_MAX];
 } relay_error_t;
 
 /* The request a provider prepares for upstream; host-owned, borrowed for the call. */
@@ -119,8 +124,20 @@ typedef enum relay_action_kind {
   RELAY_ACTION_COOLDOWN = 3,           /* account unavailable for ms; next account */
   RELAY_ACTION_DISABLE = 4,            /* account disabled until re-enabled (reason); next */
   RELAY_ACTION_LIMIT_MODEL_FAMILY = 5, /* family limited for ms on this account; next */
-  RELAY_ACTION_PASS_THROUGH = 6        /* no account effect; the client gets the answer */
+  RELAY_ACTION_PASS_THROUGH = 6,       /* no account effect; the client gets the answer */
+  /* 1.1: force a credential refresh (p->refresh(account, 1)), then retry the same account once.
+   * Only returned from classify_answer, and only when answer->after_forced_refresh is 0. */
+  RELAY_ACTION_REFRESH_AND_RETRY = 7
 } relay_action_kind_t;
+
+/* 1.1: the class of a failure, for failover's outlier detection and the error the client gets.
+ * NONE is what a 1.0 plugin leaves: the host then derives the class from the HTTP status. */
+typedef enum relay_failure_class {
+  RELAY_CLASS_NONE = 0,         /* success, a client error, or not classified */
+  RELAY_CLASS_TRANSIENT = 1,    /* overload, 5xx, transport: the account will likely recover */
+  RELAY_CLASS_RATE_LIMITED = 2, /* a quota with a reset (ms says when) */
+  RELAY_CLASS_PERMANENT = 3     /* credentials, billing, disabled: needs a person */
+} relay_failure_class_t;
 
 #define RELAY_FAMILY_MAX 64
 #define RELAY_REASON_MAX 256
@@ -130,7 +147,23 @@ typedef struct relay_action {
   uint64_t ms;                   /* retry_after / cooldown / limit_model_family: ms from now */
   char family[RELAY_FAMILY_MAX]; /* limit_model_family: e.g. "opus"; NUL-terminated */
   char reason[RELAY_REASON_MAX]; /* disable / cooldown: why, for /health; never a secret */
+  /* 1.1 (written only when struct_size covers them; the host zeroes them first): */
+  uint32_t failure_class; /* relay_failure_class_t */
+  /* A note about a healthy account for /health and `relay-server accounts` (e.g. "5-hour window
+   * near its limit"); only read with RELAY_ACTION_OK; empty clears the previous note. */
+  char note[RELAY_REASON_MAX];
 } relay_action_t;
+
+/* 1.1: an upstream answer (or its absence) handed to classify_answer; borrowed for the call. */
+typedef struct relay_answer {
+  uint32_t struct_size;
+  int32_t status; /* 0 = no HTTP answer (connect, TLS, proxy or timeout failure) */
+  const relay_header_t* headers;
+  size_t header_count;
+  relay_slice_t body_prefix;     /* the first bytes of an error body; empty for a 2xx */
+  relay_slice_t transport_error; /* why there was no answer when status == 0 */
+  int32_t after_forced_refresh;  /* nonzero: this attempt followed REFRESH_AND_RETRY */
+} relay_answer_t;
 
 /* What prepare decided. */
 typedef enum relay_prepare_result {
@@ -287,6 +320,26 @@ typedef struct relay_plugin {
   /* Renders a provider error answer in the client's format through host->emit(req, ...). */
   int (*translate_error)(relay_plugin_translator_t* translator, relay_host_request_t* req,
                          int32_t status, relay_slice_t body);
+
+  /* ---- 1.1 ---- */
+
+  /* NULL-terminated client wire formats the provider serves natively, e.g. {"anthropic", NULL};
+   * static. A request in another format needs a translator. NULL (a 1.0 plugin) = every
+   * format, as 1.0 hosts assumed. */
+  const char* const* formats;
+
+  /* Preferred over classify when set: the request that was sent (path, model, format) and the
+   * answer. The plugin decides every account effect: a cooldown proposes its length in ms (the
+   * host caps it with the failover configuration by failure_class), a rate limit or model
+   * limit says when it resets, a 401 may ask for REFRESH_AND_RETRY, an answer that must not
+   * touch the account (e.g. a token-count call) is PASS_THROUGH. */
+  void (*classify_answer)(relay_plugin_account_t* account, const relay_request_view_t* request,
+                          const relay_answer_t* answer, relay_action_t* action_out);
+
+  /* The name under which a model's limits are kept (LIMIT_MODEL_FAMILY's family), e.g. "opus"
+   * for "claude-opus-4-1"; writes a NUL-terminated name into out (at most out_size bytes,
+   * empty = the model has no family) and returns RELAY_OK. Must not block; any thread. */
+  int (*model_family)(relay_slice_t model, char* out, size_t out_size);
 } relay_plugin_t;
 
 /* True when a table as its owner built it is large enough to hold field and the field is set. */
