@@ -1,4 +1,4 @@
-// The validated configuration: the README's TOML keys one to one, in YAML.
+// The validated configuration: the README's TOML keys one to one, read from TOML or YAML.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -114,6 +114,7 @@ struct Config {
 struct ConfigResult {
   std::optional<Config> config;
   std::string error;
+  std::vector<std::string> warnings;  // accepted, but worth changing; located like errors
 };
 
 ConfigResult loadConfigFile(const std::string& path);

@@ -1,13 +1,18 @@
-// The entry points: text -> YAML tree -> ${ENV} substitution -> validated Config.
+// The entry points: text (YAML, or TOML by its extension) -> YAML tree -> ${ENV} substitution
+// -> validated Config.
 #include "core/config/config_loader.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "core/config/config_error.h"
 #include "core/config/config_sections.h"
+#include "core/config/source_map.h"
+#include "core/config/toml_to_yaml.h"
 
 namespace relay {
 
@@ -63,23 +68,41 @@ Config readConfig(const YAML::Node& root, const std::string& file) {
   return c;
 }
 
+// Parses the text; a TOML file becomes YAML whose marks lead back to the TOML positions.
+YAML::Node parseDocument(const std::string& text, const std::string& file_name,
+                         std::vector<std::string>* warnings) {
+  if (configFormatOf(file_name) != ConfigFormat::kToml) {
+    forgetSourceMap(file_name);
+    return YAML::Load(text);
+  }
+  TomlAsYaml toml = translateToml(text, file_name);
+  registerSourceMap(file_name, std::make_shared<const SourceMap>(std::move(toml.map)));
+  *warnings = std::move(toml.warnings);
+  return YAML::Load(toml.yaml);
+}
+
 }  // namespace
+
+ConfigFormat configFormatOf(const std::string& file_name) {
+  std::string ext = std::filesystem::path(file_name).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".toml" ? ConfigFormat::kToml : ConfigFormat::kYaml;
+}
 
 ConfigResult loadConfigStringWithEnv(const std::string& text, const std::string& file_name,
                                      const EnvLookup& env) {
   ConfigResult result;
   try {
-    YAML::Node root = YAML::Load(text);
+    YAML::Node root = parseDocument(text, file_name, &result.warnings);
     substituteEnvInTree(root, env, file_name);
     result.config = readConfig(root, file_name);
   } catch (const YAML::ParserException& e) {
-    ConfigMark mark{file_name, e.mark.line + 1, e.mark.column + 1};
+    ConfigMark mark = sourceMark(file_name, e.mark.line, e.mark.column);
     result.error = formatConfigError(mark, "", "YAML syntax error: " + e.msg);
   } catch (const ConfigError& e) {
     result.error = e.what();
   } catch (const YAML::Exception& e) {
-    ConfigMark mark{file_name, e.mark.line + 1, e.mark.column + 1};
-    result.error = formatConfigError(mark, "", e.msg);
+    result.error = formatConfigError(sourceMark(file_name, e.mark.line, e.mark.column), "", e.msg);
   }
   return result;
 }
