@@ -45,7 +45,7 @@ class ProxyFilter final : public Filter, public UpstreamResponseHandler {
     up.url = cfg_.base;
     if (!path.starts_with('/')) up.url += '/';
     up.url += path;
-    if (!req.query().empty()) up.url += "?" + std::string(req.query());
+    if (!req.query().empty()) up.url.append(1, '?').append(req.query());
     for (const auto& h : req.headers.all())
       if (!isHopByHopHeader(h.name) && !equalsIgnoreCase(h.name, "host"))
         up.headers.add(h.name, h.value);

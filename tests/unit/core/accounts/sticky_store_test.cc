@@ -89,7 +89,8 @@ TEST_CASE("concurrent binds and lookups on many keys stay consistent") {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&sticky, &lost, t] {
       for (int i = 0; i < 2000; ++i) {
-        std::string key = "k" + std::to_string(t) + "-" + std::to_string(i);
+        std::string key = "k";
+        key.append(std::to_string(t)).append(1, '-').append(std::to_string(i));
         std::string id = "acc" + std::to_string(t);
         sticky.bind(key, id, kNow);
         if (sticky.lookup(key, kNow) != id) lost++;
