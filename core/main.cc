@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "core/accounts/accounts_command.h"
+#include "core/config/listen_address.h"
 #include "core/obs/log.h"
 #include "core/server.h"
 #include "relay_build_config.h"
@@ -14,11 +16,14 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: relay-server [--config FILE] [--check-config [FILE]]\n"
+    "usage: relay-server [--config FILE] [--listen HOST:PORT] [--check-config [FILE]]\n"
     "       relay-server accounts [--config FILE]   print every account's state\n"
     "       relay-server --version | --help\n"
     "\n"
-    "  -c, --config FILE   configuration file (default: config.yaml)\n"
+    "  -c, --config FILE   configuration file, YAML (.yaml, .yml) or TOML (.toml)\n"
+    "                      (default: config.yaml)\n"
+    "      --listen HOST:PORT  listen here instead of server.host and server.port;\n"
+    "                      port 0 picks a free port and logs it\n"
     "      --check-config [FILE]  validate the configuration, print a summary, exit 0 or 1\n"
     "  -v, --version       print the version\n"
     "  -h, --help          this text\n";
@@ -27,6 +32,7 @@ struct Options {
   std::string config = "config.yaml";
   bool check_only = false;
   bool accounts = false;  // `relay-server accounts --config FILE`
+  std::optional<relay::ListenAddress> listen;
 };
 
 // Returns -1 to continue, or an exit code.
@@ -50,6 +56,14 @@ int parseArgs(int argc, char** argv, Options* o) {
       o->config = argv[++i];
     } else if (a.starts_with("--config=")) {
       o->config = a.substr(9);
+    } else if (a == "--listen" || a.starts_with("--listen=")) {
+      std::string value = a == "--listen" ? (i + 1 < argc ? argv[++i] : "") : a.substr(9);
+      std::string error;
+      o->listen = relay::parseListenAddress(value, &error);
+      if (!o->listen) {
+        std::fprintf(stderr, "relay-server: --listen: %s\n", error.c_str());
+        return 2;
+      }
     } else {
       std::fprintf(stderr, "relay-server: unknown argument '%s'\n\n%s", a.c_str(), kUsage);
       return 2;
@@ -65,9 +79,15 @@ int main(int argc, char** argv) {
   if (int rc = parseArgs(argc, argv, &opts); rc >= 0) return rc;
 
   relay::ConfigResult loaded = relay::loadConfigFile(opts.config);
+  for (const std::string& w : loaded.warnings)
+    std::fprintf(stderr, "relay-server: configuration warning:\n  %s\n", w.c_str());
   if (!loaded.config) {
     std::fprintf(stderr, "relay-server: configuration error:\n  %s\n", loaded.error.c_str());
     return 1;
+  }
+  if (opts.listen) {
+    loaded.config->server.host = opts.listen->host;
+    loaded.config->server.port = opts.listen->port;
   }
   if (opts.accounts) return relay::runAccountsCommand(*loaded.config, std::cout, std::cerr);
   std::string error;

@@ -177,6 +177,8 @@ int runServer(ServerContext& ctx) {
       logf(LogLevel::kError, "server", "%s", error.c_str());
       return 1;
     }
+    // Port 0: the first listener lets the kernel pick; the others share that port.
+    if (i == 0 && sc.port == 0) ctx.config.server.port = workers.back()->localPort();
   }
   SignalState& sig = control.sig;
   sig.workers = &workers;
@@ -200,8 +202,9 @@ int runServer(ServerContext& ctx) {
       kStickyPurgeMs, kStickyPurgeMs);
 
   for (auto& w : workers) w->start();
-  logf(LogLevel::kInfo, "server", "relay %s listening on %s:%u with %d workers", RELAY_VERSION,
-       sc.host.c_str(), static_cast<unsigned>(sc.port), n);
+  const bool ipv6 = sc.host.find(':') != std::string::npos;
+  logf(LogLevel::kInfo, "server", "relay %s listening on %s%s%s:%u with %d workers", RELAY_VERSION,
+       ipv6 ? "[" : "", sc.host.c_str(), ipv6 ? "]" : "", static_cast<unsigned>(sc.port), n);
   std::thread joiner([&] {
     for (auto& w : workers) w->join();
     uv_async_send(&control.workers_done);

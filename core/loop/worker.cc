@@ -1,5 +1,7 @@
 #include "core/loop/worker.h"
 
+#include <netinet/in.h>
+
 #include "core/chain/active_chain.h"
 #include "core/net/http1_server_conn.h"
 #include "core/net/listener.h"
@@ -47,6 +49,14 @@ bool Worker::listen(std::string* error) {
     return false;
   }
   return true;
+}
+
+uint16_t Worker::localPort() const {
+  sockaddr_storage addr{};
+  int len = sizeof addr;
+  if (uv_tcp_getsockname(&listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return 0;
+  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+  return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
 }
 
 void Worker::start() {

@@ -4,6 +4,7 @@
 #include <uv.h>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -25,6 +26,8 @@ class Worker final : public ConnectionOwner, public RequestHandler {
 
   // On the main thread, before start(): opens this worker's listener.
   bool listen(std::string* error);
+  // The port the listener is bound to (what the kernel picked when the configured port is 0).
+  uint16_t localPort() const;
   void start();
   // Thread-safe: stop accepting, finish in-flight requests, then stop (or force after timeout).
   void drain(uint64_t timeout_ms);
