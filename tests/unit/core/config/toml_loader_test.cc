@@ -346,6 +346,18 @@ TEST_CASE("keys only the YAML form documented are accepted in TOML under the sam
   CHECK(c.routes[0].path == "/v1/messages");
   CHECK(c.routes[0].mark.line == 6);
   CHECK(c.failover["max_attempts"].as<int>() == 2);
+  // The YAML list of bare names and one-key maps, written as one TOML array.
+  Config inline_chain = tomlOk(
+      "[filter_chains]\n"
+      "openai_chat = [\"auth\", { route = { model_map = { \"gpt-4o\" = \"claude-sonnet-4-5\" } } "
+      "}]\n");
+  const ChainConfig& o = inline_chain.chains.at("openai_chat");
+  REQUIRE(o.filters.size() == 2);
+  CHECK(o.filters[0].name == "auth");
+  CHECK(o.filters[0].config.IsNull());
+  CHECK(o.filters[1].name == "route");
+  CHECK(o.filters[1].config["model_map"]["gpt-4o"].as<std::string>() == "claude-sonnet-4-5");
+  CHECK(o.filters[1].mark.line == 2);
 }
 
 TEST_CASE("strings survive the translation byte for byte") {
