@@ -157,7 +157,7 @@ def table(fig):
                  f"load average at end {mach['load_avg_at_end']}")
     st = m["settings"]
     lines.append(f"{'quick' if st['quick'] else 'full'} run: {st['rounds']} interleaved rounds of "
-                 f"{st['seconds']} s, body {st['body_bytes']} bytes, 1 worker each; "
+                 f"{st['seconds']} s, body {st['body_bytes']} bytes, {st['workers']} worker(s) each; "
                  f"half load = {st['half_rate']} req/s")
     lines.append("")
     w = 34
