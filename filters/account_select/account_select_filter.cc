@@ -16,6 +16,11 @@ class AccountSelectFilter final : public Filter {
 
   FilterStatus onRequest(FilterCallbacks& cb) override {
     RequestState& st = cb.state();
+    if (!st.retry_account_id.empty()) {  // failover asked for the same account again
+      st.account_id = std::move(st.retry_account_id);
+      st.retry_account_id.clear();
+      return FilterStatus::Continue;
+    }
     const auto& providers = providers_.empty() ? st.route->providers : providers_;
     if (AccountPool* pool = cb.server().pool.get()) {
       int64_t now = unixTimeMs();
@@ -61,6 +66,7 @@ class AccountSelectFactory final : public FilterFactory {
   std::unique_ptr<Filter> create() const override {
     return std::make_unique<AccountSelectFilter>(providers_);
   }
+  FilterPlacement placement() const override { return FilterPlacement::AttemptStart; }
 
  private:
   std::vector<std::string> providers_;
