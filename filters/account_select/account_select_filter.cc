@@ -5,6 +5,7 @@
 #include "core/accounts/account_pool.h"
 #include "core/loop/clock.h"
 #include "core/server_context.h"
+#include "filters/provider/serving_providers.h"
 
 namespace relay {
 
@@ -21,7 +22,8 @@ class AccountSelectFilter final : public Filter {
       st.retry_account_id.clear();
       return FilterStatus::Continue;
     }
-    const auto& providers = providers_.empty() ? st.route->providers : providers_;
+    const std::vector<std::string> providers =
+        providers_.empty() ? servingProviders(cb.server(), st) : providers_;
     if (AccountPool* pool = cb.server().pool.get()) {
       int64_t now = unixTimeMs();
       if (PoolAccount* a =
