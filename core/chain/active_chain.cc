@@ -219,7 +219,7 @@ void ActiveChain::clientFailure(const AnswerFailure& failure) {
     sink_.end();
     return;
   }
-  sink_.write(renderErrorEvent(state_.format, failure.status, failure.message));
+  sink_.write(renderErrorEvent(state_.format, 502, failure.message));  // the answer broke
   sink_.abort();
 }
 

@@ -46,7 +46,10 @@ class UpstreamExchange final : public Filter, public relay_host_request {
       return FilterStatus::Stop;
     }
     applyModelMaps();
-    cb.response().onClientGone([this] { call_.reset(); });
+    // The callback may outlive this attempt (a later attempt replaces it): it checks first.
+    cb.response().onClientGone([this, alive = std::weak_ptr<int>(alive_)] {
+      if (!alive.expired()) call_.reset();
+    });
     if (st.refresh_before_send) {
       st.refresh_before_send = false;
       waitForCredentials(true);
@@ -154,6 +157,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   CredentialWait credentials_;
   std::unique_ptr<ResponseForwarding> forwarding_;
   std::unique_ptr<UpstreamCall> call_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace
