@@ -111,3 +111,30 @@ test('a translate pair no loaded plugin declares is a config error', async (t) =
   assert.ok(err);
   assert.match(err.message, /relay\.yaml:\d+:\d+: filter_chains\.mine\[3\] \(translate\): no loaded plugin translates gemini>openai-chat/);
 });
+
+// The provider's usage tap only observes: the answer is untouched (above) and the usage is still
+// read from every byte, streamed or whole. Read back from the database with the sqlite3 CLI.
+const { spawnSync } = require('child_process');
+const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
+
+test('usage is read from the observed bytes of streamed and whole answers', { skip: !hasSqlite && 'no sqlite3 CLI' }, async (t) => {
+  const env = await pair(t);
+  const { res, events } = await env.stream('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'count me' }] });
+  assert.equal(res.status, 200);
+  const start = events.find((e) => e.event === 'message_start');
+  const delta = events.filter((e) => e.event === 'message_delta').at(-1);
+  const whole = await env.message();
+  assert.equal(whole.res.status, 200);
+  await env.relay.stop('SIGTERM');
+  const db = path.join(env.dir, 'relay.db');
+  const rows = spawnSync('sqlite3', ['-json', db, 'select account_id, status, input_tokens, output_tokens from usage_records order by id'], { encoding: 'utf8' }).stdout;
+  const usage = JSON.parse(rows || '[]');
+  assert.equal(usage.length, 2);
+  assert.deepEqual(usage[0], {
+    account_id: 'primary', status: 200,
+    input_tokens: JSON.parse(start.data).message.usage.input_tokens,
+    output_tokens: JSON.parse(delta.data).usage.output_tokens,
+  });
+  assert.equal(usage[1].input_tokens, whole.res.json.usage.input_tokens);
+  assert.equal(usage[1].output_tokens, whole.res.json.usage.output_tokens);
+});
