@@ -6,7 +6,11 @@
 
 namespace relay {
 
-// Access log line and metrics for a finished request.
-void recordFinishedRequest(const Request& req, const RequestState& state, const StreamStats& stats);
+struct ServerContext;
+
+// For a finished request: the access log line, the request metrics, and (when an account
+// served it) the usage record with the tokens the provider's response observer reported.
+void recordFinishedRequest(const ServerContext& server, const Request& req,
+                           const RequestState& state, const StreamStats& stats);
 
 }  // namespace relay

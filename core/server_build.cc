@@ -96,7 +96,10 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
   auto ctx = std::make_unique<ServerContext>();
   ctx->config = std::move(config);
   ctx->start_time_ms = static_cast<uint64_t>(unixTimeMs());
-  ctx->on_request_finished = &recordFinishedRequest;
+  ctx->on_request_finished = [server = ctx.get()](const Request& req, const RequestState& state,
+                                                  const StreamStats& stats) {
+    recordFinishedRequest(*server, req, state, stats);
+  };
   if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error)) return nullptr;
   const PluginRegistry& plugins = *ctx->plugins;
   ctx->accounts.load(ctx->config.accounts, [&plugins](const std::string& type) {

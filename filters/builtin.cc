@@ -8,6 +8,7 @@
 #include "filters/proxy/proxy_filter.h"
 #include "filters/route/route_filter.h"
 #include "filters/sticky_session/sticky_session_filter.h"
+#include "filters/translate/translate_filter.h"
 #include "filters/upstream/upstream_filter.h"
 
 namespace relay {
@@ -23,6 +24,7 @@ void registerBuiltinFilters(FilterRegistry& registry) {
   registry.add("sticky_session", &buildStickySessionFilter);
   registry.add("upstream", &buildUpstreamFilter);
   registry.add("failover", &buildFailoverFilter);
+  registry.add("translate", &buildTranslateFilter);
   registry.add("models", &buildModelsFilter);
 }
 

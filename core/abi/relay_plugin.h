@@ -340,6 +340,14 @@ typedef struct relay_plugin {
    * for "claude-opus-4-1"; writes a NUL-terminated name into out (at most out_size bytes,
    * empty = the model has no family) and returns RELAY_OK. Must not block; any thread. */
   int (*model_family)(relay_slice_t model, char* out, size_t out_size);
+
+  /* Nonzero: the response hooks only observe (e.g. read the usage and report it through
+   * host->report_usage). response_data then never calls host->emit: the host forwards the
+   * upstream bytes itself, unchanged and without copying them for the plugin, and a whole
+   * answer keeps its Content-Length. Zero (every 1.0 plugin): the hooks transform, and the
+   * client gets exactly what response_data emits (chunked, as its length is unknown). Check it
+   * with RELAY_PLUGIN_RESPONSE_OBSERVES. */
+  uint32_t response_observes;
 } relay_plugin_t;
 
 /* True when a table as its owner built it is large enough to hold field and the field is set. */
@@ -349,6 +357,11 @@ typedef struct relay_plugin {
 #define RELAY_PLUGIN_HAS(plugin, field)                                                  \
   ((plugin)->struct_size >= offsetof(relay_plugin_t, field) + sizeof((plugin)->field) && \
    (plugin)->field != NULL)
+
+/* True when the plugin's response hooks only observe (response_observes, 1.1). */
+#define RELAY_PLUGIN_RESPONSE_OBSERVES(plugin)                                                \
+  ((plugin)->struct_size >= offsetof(relay_plugin_t, response_observes) + sizeof(uint32_t) && \
+   (plugin)->response_observes != 0)
 
 /* The bytes every plugin table must hold: struct_size through translations. */
 #define RELAY_PLUGIN_MIN_SIZE (offsetof(relay_plugin_t, translations) + sizeof(const char*))

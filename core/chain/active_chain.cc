@@ -1,6 +1,22 @@
 #include "core/chain/active_chain.h"
 
+#include "core/chain/route_table.h"
+
 namespace relay {
+
+// A transform's way on toward the client: the filters below it, then the sink.
+class ActiveChain::Emitter final : public ResponseEmitter {
+ public:
+  Emitter(ActiveChain& chain, size_t index) : chain_(chain), index_(index) {}
+  void headers(ResponseHead head) override { chain_.encodeHeaders(index_, std::move(head)); }
+  void data(std::string_view bytes) override { chain_.encodeData(index_, bytes); }
+  void end() override { chain_.encodeEnd(index_); }
+  void fail(const AnswerFailure& f) override { chain_.encodeFailure(index_, f); }
+
+ private:
+  ActiveChain& chain_;
+  size_t index_;
+};
 
 ActiveChain::ActiveChain(Request&& req, ResponseSink& sink, const ServerContext& server,
                          WorkerContext& worker)
@@ -9,6 +25,11 @@ ActiveChain::ActiveChain(Request&& req, ResponseSink& sink, const ServerContext&
 }
 
 ActiveChain::~ActiveChain() {
+  if (attempt_timer_) {
+    attempt_timer_->data = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(attempt_timer_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+  }
   for (auto& f : filters_) f->onDestroy();
 }
 
@@ -24,7 +45,10 @@ void ActiveChain::start() {
     return;
   }
   state_.format = state_.route->format;
+  state_.upstream_format = state_.format;
   filters_ = state_.route->chain->createFilters();
+  for (size_t i = 0; i < filters_.size(); ++i)
+    emitters_.push_back(std::make_unique<Emitter>(*this, i));
   run();
 }
 
@@ -32,12 +56,9 @@ void ActiveChain::run() {
   running_ = true;
   while (!finished_ && next_ < filters_.size()) {
     resume_ = false;
+    responder_ = next_;
     FilterStatus st = filters_[next_]->onRequest(*this);
     if (finished_) break;
-    if (jumped_) {
-      jumped_ = false;
-      continue;
-    }
     if (st == FilterStatus::Stop && !resume_) {
       running_ = false;
       return;  // the filter resumes us later through continueChain()
@@ -45,6 +66,7 @@ void ActiveChain::run() {
     ++next_;
   }
   running_ = false;
+  responder_ = filters_.size();
   if (!finished_ && !sink_.started())
     sendError(500, "route " + state_.route->path + ": filter chain '" +
                        state_.route->chain->name() + "' ended without producing a response");
@@ -60,29 +82,158 @@ void ActiveChain::continueChain() {
   run();
 }
 
-bool ActiveChain::restartFrom(std::string_view filter_name) {
-  if (finished_) return false;
-  const auto& names = state_.route->chain->filterNames();
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] != filter_name) continue;
-    next_ = i;
-    if (running_) {
-      jumped_ = true;
-    } else {
-      run();
-    }
-    return true;
+void ActiveChain::setRequestBody(std::string body) {
+  if (!original_body_) original_body_ = std::move(req_.body);
+  req_.body = std::move(body);
+}
+
+// ---- attempts ----
+
+bool ActiveChain::newAttempt(AttemptRequest how) {
+  const FilterChainFactory& chain = *state_.route->chain;
+  if (finished_ || sink_.started() || !chain.hasAttemptStart()) return false;
+  state_.retry_account_id = std::move(how.same_account);
+  state_.refresh_before_send = how.force_refresh;
+  // The dropped attempt's filters may still be on the stack: they are told now and freed once
+  // the new attempt starts, from the loop.
+  for (size_t i = chain.attemptStart(); i < filters_.size(); ++i) {
+    filters_[i]->onDestroy();
+    retired_.push_back(std::move(filters_[i]));
+    filters_[i] = chain.createFilter(i);
   }
-  return false;
+  next_ = chain.attemptStart();
+  responder_ = next_;
+  if (!attempt_timer_) {
+    attempt_timer_ = new uv_timer_t;
+    uv_timer_init(worker_.loop, attempt_timer_);
+    attempt_timer_->data = this;
+  }
+  uv_timer_start(attempt_timer_, &ActiveChain::onAttemptTimer, how.delay_ms, 0);
+  return true;
+}
+
+void ActiveChain::onAttemptTimer(uv_timer_t* t) {
+  if (auto* self = static_cast<ActiveChain*>(t->data)) self->startAttempt();
+}
+
+void ActiveChain::startAttempt() {
+  retired_.clear();
+  if (finished_) return;
+  if (original_body_) {
+    req_.body = std::move(*original_body_);
+    original_body_.reset();
+  }
+  state_.account_id.clear();
+  state_.provider.clear();
+  state_.upstream_format = state_.format;
+  state_.upstream_model.clear();
+  state_.usage = TokenUsage{};
+  run();
+}
+
+// ---- the answer ----
+
+void ActiveChain::answerHeaders(ResponseHead head) {
+  encodeHeaders(responder_, std::move(head));
+}
+
+bool ActiveChain::answerData(std::string_view bytes) {
+  client_full_ = false;
+  encodeData(responder_, bytes);
+  return !client_full_;
+}
+
+void ActiveChain::answerEnd() {
+  encodeEnd(responder_);
+}
+
+void ActiveChain::answerFailed(const AnswerFailure& failure) {
+  encodeFailure(responder_, failure);
+}
+
+void ActiveChain::encodeHeaders(size_t below, ResponseHead head) {
+  for (size_t j = below; j-- > 0;) {
+    Filter& f = *filters_[j];
+    ResponseRole role = f.responseRole();
+    if (role == ResponseRole::Observe) f.observeHeaders(*this, head);
+    if (role == ResponseRole::Transform) {
+      f.transformHeaders(*this, std::move(head), *emitters_[j]);
+      return;
+    }
+  }
+  if (finished_ || sink_.started()) return;
+  head.headers.remove("content-length");
+  sink_.begin(head.status, head.headers, head.content_length);
+}
+
+void ActiveChain::encodeData(size_t below, std::string_view bytes) {
+  for (size_t j = below; j-- > 0;) {
+    Filter& f = *filters_[j];
+    ResponseRole role = f.responseRole();
+    if (role == ResponseRole::Observe) f.observeData(*this, bytes);
+    if (role == ResponseRole::Transform) {
+      f.transformData(*this, bytes, *emitters_[j]);
+      return;
+    }
+  }
+  if (finished_ || bytes.empty()) return;
+  if (!sink_.write(bytes)) client_full_ = true;
+}
+
+void ActiveChain::encodeEnd(size_t below) {
+  for (size_t j = below; j-- > 0;) {
+    Filter& f = *filters_[j];
+    ResponseRole role = f.responseRole();
+    if (role == ResponseRole::Observe) f.observeEnd(*this, true);
+    if (role == ResponseRole::Transform) {
+      f.transformEnd(*this, *emitters_[j]);
+      return;
+    }
+  }
+  if (!finished_) sink_.end();
+}
+
+void ActiveChain::encodeFailure(size_t below, const AnswerFailure& failure) {
+  for (size_t j = below; j-- > 0;) {
+    Filter& f = *filters_[j];
+    ResponseRole role = f.responseRole();
+    if (role == ResponseRole::Observe) f.observeEnd(*this, false);
+    if (role == ResponseRole::Transform) {
+      f.transformFailure(*this, failure, *emitters_[j]);
+      return;
+    }
+  }
+  clientFailure(failure);
+}
+
+// Nothing sent yet: a relay error in the client's format. Mid-answer: an error event, then
+// the connection ends without a clean terminator.
+void ActiveChain::clientFailure(const AnswerFailure& failure) {
+  if (finished_) return;
+  if (!sink_.started()) {
+    std::string body = renderErrorBody(state_.format, failure.status, failure.message);
+    Headers h;
+    h.add("content-type", "application/json");
+    sink_.begin(failure.status, h, body.size());
+    sink_.write(body);
+    sink_.end();
+    return;
+  }
+  sink_.write(renderErrorEvent(state_.format, 502, failure.message));  // the answer broke
+  sink_.abort();
 }
 
 void ActiveChain::sendLocalReply(int status, std::string_view content_type, std::string body) {
   if (finished_ || sink_.started()) return;
-  Headers h;
-  h.add("content-type", content_type);
-  sink_.begin(status, h, body.size());
-  sink_.write(body);
-  sink_.end();
+  size_t below = running_ ? next_ : responder_;
+  ResponseHead head;
+  head.status = status;
+  head.headers.add("content-type", content_type);
+  head.content_length = body.size();
+  head.local = true;
+  encodeHeaders(below, std::move(head));
+  encodeData(below, body);
+  encodeEnd(below);
 }
 
 void ActiveChain::sendError(int status, std::string_view message) {

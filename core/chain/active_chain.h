@@ -1,7 +1,11 @@
 // One request running through its route's filter chain; the FilterCallbacks of its filters.
+// Request hooks run in chain order; the answer runs back through the response hooks of the
+// filters before the one that produced it, in reverse order, to the client. Filters from the
+// chain's attempt start onward are recreated for every attempt.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/chain/filter.h"
@@ -22,31 +26,50 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
 
   // FilterCallbacks
   Request& request() override { return req_; }
+  void setRequestBody(std::string body) override;
   RequestState& state() override { return state_; }
   ResponseSink& response() override { return sink_; }
   uv_loop_t* loop() override { return worker_.loop; }
   const ServerContext& server() override { return server_; }
   WorkerContext& worker() override { return worker_; }
   void continueChain() override;
-  bool restartFrom(std::string_view filter_name) override;
   const ChainTraits& traits() override { return state_.route->chain->traits(); }
   void sendLocalReply(int status, std::string_view content_type, std::string body) override;
   void sendError(int status, std::string_view message) override;
+  void answerHeaders(ResponseHead head) override;
+  bool answerData(std::string_view bytes) override;
+  void answerEnd() override;
+  void answerFailed(const AnswerFailure& failure) override;
+  bool newAttempt(AttemptRequest how) override;
 
  private:
+  class Emitter;
   void run();
+  void startAttempt();
+  static void onAttemptTimer(uv_timer_t* t);
+  // The response path: filters below index `below`, in reverse order, then the client.
+  void encodeHeaders(size_t below, ResponseHead head);
+  void encodeData(size_t below, std::string_view bytes);
+  void encodeEnd(size_t below);
+  void encodeFailure(size_t below, const AnswerFailure& failure);
+  void clientFailure(const AnswerFailure& failure);
 
   Request req_;
+  std::optional<std::string> original_body_;  // the client's body while an attempt rewrote it
   ResponseSink& sink_;
   const ServerContext& server_;
   WorkerContext& worker_;
   RequestState state_;
   std::vector<std::unique_ptr<Filter>> filters_;
+  std::vector<std::unique_ptr<Emitter>> emitters_;  // one per filter: continues below it
+  std::vector<std::unique_ptr<Filter>> retired_;    // a dropped attempt's filters
   size_t next_ = 0;
+  size_t responder_ = 0;  // the filter whose request hook is running or stopped
   bool running_ = false;  // inside run(): continueChain() just marks progress
   bool resume_ = false;
-  bool jumped_ = false;  // restartFrom() inside a hook: do not advance
   bool finished_ = false;
+  bool client_full_ = false;
+  uv_timer_t* attempt_timer_ = nullptr;
 };
 
 }  // namespace relay

@@ -1,11 +1,15 @@
-// Filters, Envoy style: a config-time factory, a per-request instance whose hooks return a
-// status, and callbacks through which an instance resumes the chain or answers locally.
+// Filters, Envoy style: a config-time factory, a per-request instance with request hooks (run in
+// chain order) and response hooks (run in reverse order, from the filter that produced the
+// answer back to the client), and callbacks through which an instance resumes the chain,
+// answers, or asks for a new attempt.
 #pragma once
 
 #include <uv.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,7 +25,15 @@ struct WorkerContext;
 
 enum class FilterStatus {
   Continue,  // go on with the next filter
-  Stop,      // the filter will call continueChain() or reply later, on the same loop
+  Stop,      // the filter will call continueChain() or answer later, on the same loop
+};
+
+// Where a filter may stand in a chain; checked when the chain is built from YAML.
+enum class FilterPlacement {
+  Request,       // anywhere before the terminal filter; runs once per request
+  AttemptStart,  // begins the attempt: it and everything after it run once per attempt
+  Attempt,       // only after an AttemptStart filter
+  Terminal,      // last: produces the answer (e.g. the upstream exchange)
 };
 
 // Facts about a whole chain that its filters declare at config time.
@@ -29,18 +41,58 @@ struct ChainTraits {
   bool failover = false;  // a failover filter is present
   int max_attempts = 1;   // accounts tried per request
   int max_wait_ms = 10000;
-  // How long an account rests after each kind of failure (PROTOCOLS.md part B defaults).
-  int64_t unauthorized_cooldown_ms = 30 * 60 * 1000;
-  int64_t billing_cooldown_ms = 60 * 60 * 1000;
-  int64_t overloaded_cooldown_ms = 5 * 60 * 1000;
-  int64_t server_error_cooldown_ms = 60 * 1000;
+  // The longest rest the host grants an account per failure class (the plugin proposes).
+  int64_t unauthorized_cooldown_ms = 30 * 60 * 1000;  // permanent: credentials
+  int64_t billing_cooldown_ms = 60 * 60 * 1000;       // permanent: billing
+  int64_t overloaded_cooldown_ms = 5 * 60 * 1000;     // transient: overload
+  int64_t server_error_cooldown_ms = 60 * 1000;       // transient: 5xx, transport
   int64_t rate_limit_max_cooldown_ms = 30 * 60 * 1000;
+};
+
+// The head of an answer travelling toward the client.
+struct ResponseHead {
+  int status = 0;
+  Headers headers;                         // without content-length (see content_length)
+  std::optional<uint64_t> content_length;  // kept by observers; a transform that changes the
+                                           // body length must reset it (the client then gets
+                                           // it chunked)
+  bool local = false;  // rendered by the relay in the client's format (not a provider answer)
+};
+
+// Why an answer has no (complete) body: the upstream failed before or during it.
+struct AnswerFailure {
+  enum class Cause { Transport, Credentials };
+  Cause cause = Cause::Transport;  // no HTTP answer, or no usable credentials to send with
+  int status = 502;     // the status a client gets when nothing was sent yet (502/504/503)
+  std::string message;  // for the client error and the account's last error; never a secret
+};
+
+// What a transforming filter writes to: the next filter toward the client.
+class ResponseEmitter {
+ public:
+  virtual ~ResponseEmitter() = default;
+  virtual void headers(ResponseHead head) = 0;
+  virtual void data(std::string_view bytes) = 0;
+  virtual void end() = 0;
+  // The answer broke: before headers the client gets a relay error for it; after them an error
+  // event and an abnormal end.
+  virtual void fail(const AnswerFailure& failure) = 0;
+};
+
+// How a new attempt starts (see FilterCallbacks::newAttempt).
+struct AttemptRequest {
+  uint64_t delay_ms = 0;
+  std::string same_account;    // non-empty: serve the attempt with this account again
+  bool force_refresh = false;  // refresh the account's credentials before sending
 };
 
 class FilterCallbacks {
  public:
   virtual ~FilterCallbacks() = default;
+  // The request as the current attempt sees it (an attempt starts from the client's original).
   virtual Request& request() = 0;
+  // Replaces the body for the rest of this attempt; the next attempt gets the original back.
+  virtual void setRequestBody(std::string body) = 0;
   virtual RequestState& state() = 0;
   virtual ResponseSink& response() = 0;
   virtual uv_loop_t* loop() = 0;
@@ -48,22 +100,62 @@ class FilterCallbacks {
   virtual WorkerContext& worker() = 0;
   // Resumes the chain after a filter returned Stop.
   virtual void continueChain() = 0;
-  // Runs the chain again from the first filter with that name (failover re-enters account
-  // selection); returns false when the chain has no such filter.
-  virtual bool restartFrom(std::string_view filter_name) = 0;
   virtual const ChainTraits& traits() = 0;
-  // Answers the request from the relay itself and ends the chain.
+  // Answers the request from the relay itself (through the response hooks of the filters
+  // before the caller) and ends the chain.
   virtual void sendLocalReply(int status, std::string_view content_type, std::string body) = 0;
-  // An error rendered in the route's wire format.
+  // An error rendered in the route's (client's) wire format.
   virtual void sendError(int status, std::string_view message) = 0;
+
+  // The terminal filter's answer, handed to the response hooks in reverse order.
+  virtual void answerHeaders(ResponseHead head) = 0;
+  // Returns false when the client is not keeping up: pause until response().onWritable.
+  virtual bool answerData(std::string_view bytes) = 0;
+  virtual void answerEnd() = 0;
+  virtual void answerFailed(const AnswerFailure& failure) = 0;
+
+  // Drops the current attempt (its filters are destroyed) and runs a new one from the attempt
+  // start on the loop, after delay_ms, with the client's original request. Only while nothing
+  // reached the client.
+  // Returns false (and does nothing) when the chain has no attempt start or bytes already left.
+  virtual bool newAttempt(AttemptRequest how) = 0;
+};
+
+// What a filter does with the answer on its way back.
+enum class ResponseRole {
+  None,       // not called
+  Observe,    // sees headers and bytes as they pass (borrowed; never copied by the chain)
+  Transform,  // receives them and writes what the client should get to the emitter
 };
 
 class Filter {
  public:
   virtual ~Filter() = default;
   virtual FilterStatus onRequest(FilterCallbacks& cb) = 0;
-  // The request is gone (finished or client disconnected): cancel pending async work;
-  // the callbacks must not be used after this.
+
+  // Asked when the answer's headers arrive; the role holds for the rest of the answer.
+  virtual ResponseRole responseRole() const { return ResponseRole::None; }
+
+  // Observe.
+  virtual void observeHeaders(FilterCallbacks&, const ResponseHead&) {}
+  virtual void observeData(FilterCallbacks&, std::string_view) {}
+  // complete == false: the answer failed (failure says why).
+  virtual void observeEnd(FilterCallbacks&, bool /*complete*/) {}
+
+  // Transform: pass on (now or later) through next. Defaults pass everything unchanged.
+  virtual void transformHeaders(FilterCallbacks&, ResponseHead head, ResponseEmitter& next) {
+    next.headers(std::move(head));
+  }
+  virtual void transformData(FilterCallbacks&, std::string_view bytes, ResponseEmitter& next) {
+    next.data(bytes);
+  }
+  virtual void transformEnd(FilterCallbacks&, ResponseEmitter& next) { next.end(); }
+  virtual void transformFailure(FilterCallbacks&, const AnswerFailure& f, ResponseEmitter& next) {
+    next.fail(f);
+  }
+
+  // The request (or its attempt) is gone: cancel pending async work; the callbacks must not be
+  // used after this.
   virtual void onDestroy() {}
 };
 
@@ -71,6 +163,7 @@ class FilterFactory {
  public:
   virtual ~FilterFactory() = default;
   virtual std::unique_ptr<Filter> create() const = 0;
+  virtual FilterPlacement placement() const { return FilterPlacement::Request; }
   // Declares what this filter means for the whole chain (e.g. the failover policy).
   virtual void contribute(ChainTraits&) const {}
 };

@@ -9,6 +9,18 @@ std::string where(const ConfigMark& m) {
 }
 }  // namespace
 
+std::string FilterChainFactory::placementError(FilterPlacement p, const std::string& name,
+                                               const FilterChainFactory& so_far) {
+  if (so_far.terminal_)
+    return "'" + name + "' comes after '" + so_far.names_.back() +
+           "', which ends the chain: nothing may follow it";
+  if (p == FilterPlacement::Attempt && !so_far.has_attempt_start_)
+    return "'" + name +
+           "' runs once per attempt: it must come after the filter that starts the attempt "
+           "(account_select)";
+  return "";
+}
+
 std::unique_ptr<FilterChainFactory> FilterChainFactory::build(const ChainConfig& config,
                                                               const FilterRegistry& registry,
                                                               const ServerContext& server,
@@ -32,10 +44,22 @@ std::unique_ptr<FilterChainFactory> FilterChainFactory::build(const ChainConfig&
       *error = where(spec.mark) + path + " (" + spec.name + "): " + why;
       return nullptr;
     }
+    FilterPlacement placement = factory->placement();
+    std::string misplaced = placementError(placement, spec.name, *chain);
+    if (!misplaced.empty()) {
+      *error = where(spec.mark) + path + ": " + misplaced;
+      return nullptr;
+    }
+    if (placement == FilterPlacement::AttemptStart && !chain->has_attempt_start_) {
+      chain->has_attempt_start_ = true;
+      chain->attempt_start_ = i;
+    }
+    chain->terminal_ = placement == FilterPlacement::Terminal;
     factory->contribute(chain->traits_);
     chain->names_.push_back(spec.name);
     chain->factories_.push_back(std::move(factory));
   }
+  if (!chain->has_attempt_start_) chain->attempt_start_ = chain->names_.size();
   return chain;
 }
 

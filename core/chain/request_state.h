@@ -11,19 +11,42 @@ namespace relay {
 
 struct Route;
 
+// Token counts the provider reported for the answer the client got.
+struct TokenUsage {
+  bool seen = false;
+  std::string model;  // the model that served
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  int64_t cache_creation_tokens = 0;
+  int64_t cache_read_tokens = 0;
+};
+
 struct RequestState {
+  // ---- per request ----
   const Route* route = nullptr;
-  WireFormat format = WireFormat::Anthropic;
-  std::string key_id;       // which relay key authenticated (never the key itself)
-  std::string session_key;  // sticky-session key, if any
-  std::string account_id;   // account serving the request
-  std::string model;
+  WireFormat format = WireFormat::Anthropic;  // the client's wire format
+  std::string key_id;                         // which relay key authenticated (never the key)
+  std::string session_key;                    // sticky-session key, if any
+  std::string requested_model;                // the model as the client named it
+  std::string model;                          // requested model after the route's model map
   bool stream = false;
   std::string sticky_account_id;               // bound by an earlier request of the session
   std::vector<std::string> excluded_accounts;  // failed earlier in this request
-  int attempt = 0;                             // accounts tried so far
-  bool force_refreshed = false;                // an upstream 401 already forced a refresh
+  int attempt = 0;                             // attempts that failed so far
+  bool force_refreshed = false;                // one forced credential refresh per request
   uint64_t start_ns = 0;                       // uv_hrtime() at request start
+
+  // ---- set by failover for the next attempt ----
+  std::string retry_account_id;       // serve the next attempt with this account again
+  bool refresh_before_send = false;   // the next attempt refreshes credentials first
+  bool retried_same_account = false;  // the one same-account retry of this account is used
+
+  // ---- per attempt (reset when an attempt starts) ----
+  std::string account_id;                              // account serving the attempt
+  std::string provider;                                // the plugin serving account_id
+  WireFormat upstream_format = WireFormat::Anthropic;  // the body's format after translate
+  std::string upstream_model;  // the model the upstream is asked for (route + account maps)
+  TokenUsage usage;            // reported by the provider's response observer
 };
 
 }  // namespace relay

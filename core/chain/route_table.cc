@@ -39,14 +39,14 @@ const Route* RouteTable::match(std::string_view method, std::string_view path,
 
 namespace {
 
+// Built-in routes name no provider: whoever serves the format (see servingProviders) may.
 RouteConfig route(std::string path, std::vector<std::string> methods, std::string chain,
-                  std::string format, std::vector<std::string> providers = {}) {
+                  std::string format) {
   RouteConfig r;
   r.path = std::move(path);
   r.methods = std::move(methods);
   r.chain = std::move(chain);
   r.format = std::move(format);
-  r.providers = std::move(providers);
   return r;
 }
 
@@ -65,38 +65,38 @@ std::vector<RouteConfig> defaultRouteConfigs() {
       route("/health", {"GET"}, "health", "anthropic"),
       route("/metrics", {"GET"}, "metrics", "anthropic"),
       route("/api/event_logging/batch", {"POST"}, "ok", "anthropic"),
-      route("/openai/v1/chat/completions", {"POST"}, "openai_chat", "openai-chat", {"claude"}),
-      route("/openai/v1/models", {"GET"}, "openai_models", "openai-chat", {"claude"}),
-      route("/openai/v1/responses", {"POST"}, "openai_responses", "openai-responses", {"openai"}),
-      route("/gemini/v1/models", {"GET"}, "gemini_models", "gemini", {"gemini"}),
-      route("/gemini/v1beta/models", {"GET"}, "gemini_models", "gemini", {"gemini"}),
-      route("/gemini/v1/models/*", {"POST"}, "gemini", "gemini", {"gemini"}),
-      route("/gemini/v1beta/models/*", {"POST"}, "gemini", "gemini", {"gemini"}),
+      route("/openai/v1/chat/completions", {"POST"}, "openai_chat", "openai-chat"),
+      route("/openai/v1/models", {"GET"}, "openai_models", "openai-chat"),
+      route("/openai/v1/responses", {"POST"}, "openai_responses", "openai-responses"),
+      route("/gemini/v1/models", {"GET"}, "gemini_models", "gemini"),
+      route("/gemini/v1beta/models", {"GET"}, "gemini_models", "gemini"),
+      route("/gemini/v1/models/*", {"POST"}, "gemini", "gemini"),
+      route("/gemini/v1beta/models/*", {"POST"}, "gemini", "gemini"),
   };
   for (const char* prefix : {"/api/v1", "/claude/v1", "/v1"}) {
     std::string p = prefix;
-    out.push_back(route(p + "/messages", {"POST"}, "anthropic", "anthropic", {"claude"}));
-    out.push_back(route(p + "/messages/count_tokens", {"POST"}, "anthropic_count_tokens",
-                        "anthropic", {"claude"}));
-    out.push_back(route(p + "/models", {"GET"}, "anthropic_models", "anthropic", {"claude"}));
+    out.push_back(route(p + "/messages", {"POST"}, "anthropic", "anthropic"));
+    out.push_back(
+        route(p + "/messages/count_tokens", {"POST"}, "anthropic_count_tokens", "anthropic"));
+    out.push_back(route(p + "/models", {"GET"}, "anthropic_models", "anthropic"));
   }
   return out;
 }
 
 std::vector<ChainConfig> defaultChainConfigs() {
   return {
-      chain("anthropic",
-            {"auth", "route", "sticky_session", "account_select", "upstream", "failover"}),
-      chain("anthropic_count_tokens", {"auth", "route", "account_select", "upstream"}),
+      chain("anthropic", {"auth", "route", "sticky_session", "account_select", "translate",
+                          "failover", "upstream"}),
+      chain("anthropic_count_tokens", {"auth", "route", "account_select", "failover", "upstream"}),
       chain("anthropic_models", {"auth", "models"}),
-      chain("gemini",
-            {"auth", "route", "sticky_session", "account_select", "upstream", "failover"}),
+      chain("gemini", {"auth", "route", "sticky_session", "account_select", "translate", "failover",
+                       "upstream"}),
       chain("gemini_models", {"auth", "models"}),
-      chain("openai_chat",
-            {"auth", "route", "sticky_session", "account_select", "upstream", "failover"}),
+      chain("openai_chat", {"auth", "route", "sticky_session", "account_select", "translate",
+                            "failover", "upstream"}),
       chain("openai_models", {"auth", "models"}),
-      chain("openai_responses",
-            {"auth", "route", "sticky_session", "account_select", "upstream", "failover"}),
+      chain("openai_responses", {"auth", "route", "sticky_session", "account_select", "translate",
+                                 "failover", "upstream"}),
       chain("health", {"health"}),
       chain("metrics", {"metrics"}),
       chain("ok", {"ok"}),

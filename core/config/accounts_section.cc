@@ -22,6 +22,16 @@ void checkPluginKeys(const MapReader& r) {
   }
 }
 
+// model_map: {requested model: model this account is asked for}, in file order.
+void readAccountModelMap(const MapReader& r, AccountConfig* a) {
+  const MapReader::Entry* e = r.find("model_map");
+  if (!e) return;
+  MapReader map(e->value, r.pathOf("model_map"), r.file(), e->key_node);
+  for (const MapReader::Entry& m : map.entries())
+    a->model_map.emplace_back(
+        m.key, readNonEmptyStringNode(m.value, map.pathOf(m.key), r.file(), m.key_node));
+}
+
 void requireCredentials(const MapReader& r, const AccountConfig& a) {
   const std::string suffix = " for type " + a.type;
   bool oauth = a.type == "claude-oauth" || a.type == "gemini";
@@ -67,6 +77,7 @@ AccountConfig readAccount(const YAML::Node& node, const std::string& path,
   r.readInt("expires_at", 0, std::numeric_limits<int64_t>::max(), &a.expires_at);
   a.proxy = readProxySection(r);
   checkPluginKeys(r);
+  readAccountModelMap(r, &a);
   requireCredentials(r, a);
   a.json = accountJson(r, a);
   return a;

@@ -43,6 +43,8 @@ struct AccountConfig {
   int64_t expires_at = 0;  // unix seconds; 0 = unknown
   std::string ca_file;
   std::optional<ProxyConfig> proxy;
+  // model_map: requested model (after the route's map) -> the model this account is asked for.
+  std::vector<std::pair<std::string, std::string>> model_map;
   // The whole account mapping as JSON (after ${ENV} substitution), handed to the
   // provider plugin's account_new so plugins can read keys the core does not know.
   std::string json;

@@ -74,9 +74,11 @@ std::string executableDir() {
 }
 
 std::vector<std::string> pluginFilesToLoad(const std::vector<std::string>& explicit_paths) {
-  if (!explicit_paths.empty()) return explicit_paths;
   std::string exe_dir = executableDir();
-  return discoverPluginFiles(exe_dir.empty() ? "" : exe_dir + "/plugins", RELAY_PLUGIN_INSTALL_DIR);
+  std::vector<std::string> out =
+      discoverPluginFiles(exe_dir.empty() ? "" : exe_dir + "/plugins", RELAY_PLUGIN_INSTALL_DIR);
+  out.insert(out.end(), explicit_paths.begin(), explicit_paths.end());
+  return out;
 }
 
 }  // namespace relay

@@ -17,8 +17,9 @@ std::vector<std::string> discoverPluginFiles(const std::string& build_plugins_di
 // The directory holding the running executable (from /proc/self/exe); empty if unknown.
 std::string executableDir();
 
-// The files to load: explicit_paths as given when non-empty, otherwise
-// discoverPluginFiles(executableDir() + "/plugins", RELAY_PLUGIN_INSTALL_DIR).
+// The files to load: discoverPluginFiles(executableDir() + "/plugins",
+// RELAY_PLUGIN_INSTALL_DIR), then explicit_paths (config `plugins:`) in their order; a second
+// plugin with a name already loaded is refused by the registry.
 std::vector<std::string> pluginFilesToLoad(const std::vector<std::string>& explicit_paths);
 
 }  // namespace relay

@@ -5,6 +5,7 @@
 #include "core/accounts/account_pool.h"
 #include "core/loop/clock.h"
 #include "core/server_context.h"
+#include "filters/provider/serving_providers.h"
 
 namespace relay {
 
@@ -16,7 +17,13 @@ class AccountSelectFilter final : public Filter {
 
   FilterStatus onRequest(FilterCallbacks& cb) override {
     RequestState& st = cb.state();
-    const auto& providers = providers_.empty() ? st.route->providers : providers_;
+    if (!st.retry_account_id.empty()) {  // failover asked for the same account again
+      st.account_id = std::move(st.retry_account_id);
+      st.retry_account_id.clear();
+      return FilterStatus::Continue;
+    }
+    const std::vector<std::string> providers =
+        providers_.empty() ? servingProviders(cb.server(), st) : providers_;
     if (AccountPool* pool = cb.server().pool.get()) {
       int64_t now = unixTimeMs();
       if (PoolAccount* a =
@@ -61,6 +68,7 @@ class AccountSelectFactory final : public FilterFactory {
   std::unique_ptr<Filter> create() const override {
     return std::make_unique<AccountSelectFilter>(providers_);
   }
+  FilterPlacement placement() const override { return FilterPlacement::AttemptStart; }
 
  private:
   std::vector<std::string> providers_;

@@ -10,6 +10,7 @@
 #include "core/provider/provider_set.h"
 #include "core/server_context.h"
 #include "filters/factory.h"
+#include "filters/provider/serving_providers.h"
 
 namespace relay {
 
@@ -89,9 +90,10 @@ class ModelsFilter final : public Filter {
     const RequestState& st = cb.state();
     ModelList list;
     std::string served_by;
+    const std::vector<std::string> providers = servingProviders(s, st);
     if (s.pool && s.providers) {
       int64_t now = unixTimeMs();
-      for (const auto& provider : st.route->providers) {
+      for (const auto& provider : providers) {
         for (const auto& snap : s.pool->snapshot(now)) {
           PoolAccount* pa = s.pool->find(snap.id);
           ProviderAccount* acc = s.providers->find(snap.id);
@@ -107,7 +109,7 @@ class ModelsFilter final : public Filter {
     }
     if (served_by.empty()) {
       std::string names;
-      for (const auto& p : st.route->providers) names += (names.empty() ? "" : " or ") + p;
+      for (const auto& p : providers) names += (names.empty() ? "" : " or ") + p;
       cb.sendError(503, "no available account for provider " + names);
       return FilterStatus::Stop;
     }

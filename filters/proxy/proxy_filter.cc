@@ -66,35 +66,36 @@ class ProxyFilter final : public Filter, public UpstreamResponseHandler {
   }
 
   void onResponseHeaders(int status, Headers headers) override {
-    std::optional<uint64_t> length;
+    ResponseHead head;
+    head.status = status;
     if (const std::string* cl = headers.find("content-length")) {
       try {
-        length = std::stoull(*cl);
+        head.content_length = std::stoull(*cl);
       } catch (...) {
       }
     }
+    headers.remove("content-length");
+    head.headers = std::move(headers);
     streaming_ = true;
     relayMetrics().streamOpened();
-    cb_->response().begin(status, headers, length);
+    cb_->answerHeaders(std::move(head));
   }
 
   bool onResponseData(std::string_view bytes) override {
-    if (cb_->response().write(bytes)) return true;
-    cb_->response().onWritable([this] {
-      if (call_) call_->resume();
+    if (cb_->answerData(bytes)) return true;
+    cb_->response().onWritable([this, alive = std::weak_ptr<int>(alive_)] {
+      if (!alive.expired() && call_) call_->resume();
     });
     return false;
   }
 
-  void onResponseComplete() override { cb_->response().end(); }
+  void onResponseComplete() override { cb_->answerEnd(); }
 
   void onResponseError(const UpstreamError& error) override {
-    if (!cb_->response().started()) {
-      cb_->sendError(isTimeout(error) ? 504 : 502, error.message);
-      return;
-    }
-    cb_->response().write(renderErrorEvent(cb_->state().format, 502, error.message));
-    cb_->response().abort();
+    AnswerFailure f;
+    f.status = isTimeout(error) ? 504 : 502;
+    f.message = error.message;
+    cb_->answerFailed(f);
   }
 
  private:
@@ -102,12 +103,14 @@ class ProxyFilter final : public Filter, public UpstreamResponseHandler {
   FilterCallbacks* cb_ = nullptr;
   std::unique_ptr<UpstreamCall> call_;
   bool streaming_ = false;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 class ProxyFilterFactory final : public FilterFactory {
  public:
   explicit ProxyFilterFactory(ProxyConfigData cfg) : cfg_(std::move(cfg)) {}
   std::unique_ptr<Filter> create() const override { return std::make_unique<ProxyFilter>(cfg_); }
+  FilterPlacement placement() const override { return FilterPlacement::Terminal; }
 
  private:
   ProxyConfigData cfg_;

@@ -42,6 +42,7 @@ class RouteFilter final : public Filter {
       st.stream = peek.stream;
     }
     if (st.format == WireFormat::Gemini) peekGeminiPath(req.path(), st);
+    st.requested_model = st.model;
     if (auto it = map_.find(st.model); it != map_.end()) st.model = it->second;
     return FilterStatus::Continue;
   }

@@ -22,6 +22,18 @@ class StickySessionFilter final : public Filter {
     }
     return FilterStatus::Continue;
   }
+
+  // On the way back: a provider's success binds the session to the account that served it.
+  ResponseRole responseRole() const override { return ResponseRole::Observe; }
+  void observeHeaders(FilterCallbacks& cb, const ResponseHead& head) override {
+    RequestState& st = cb.state();
+    StickyStore* sticky = cb.server().sticky.get();
+    if (head.local || head.status >= 400 || st.session_key.empty() || !sticky ||
+        st.account_id.empty() || st.sticky_account_id == st.account_id)
+      return;
+    sticky->bind(st.session_key, st.account_id, unixTimeMs());
+    st.sticky_account_id = st.account_id;
+  }
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
-// `upstream`: sends the request to the selected account through its provider plugin
-// (prepare -> upstream client -> classify -> response transform), refreshing credentials when
-// the plugin asks, and failing over to another account while nothing reached the client.
+// `upstream`: the terminal filter. One exchange with the account account_select chose: the
+// model maps, the provider plugin's prepare (waiting for credentials when it asks), the upstream
+// call, and the answer handed to the chain's response path (failover, translate, ... see it on
+// the way back).
 #pragma once
 
 #include "core/chain/filter.h"

@@ -1,6 +1,7 @@
 #include "claude_classify.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <optional>
 
@@ -126,6 +127,57 @@ void classifyAnswer(const UpstreamAnswer& a, relay_action_t* out) {
     return setAction(out, RELAY_ACTION_COOLDOWN, kServerErrorCooldownMs,
                      status + " upstream error");
   setAction(out, RELAY_ACTION_PASS_THROUGH, 0, status + " passed through");
+}
+
+namespace {
+
+bool covers(const relay_action_t* out, size_t end_offset) {
+  return out->struct_size >= end_offset;
+}
+
+void setClass(relay_action_t* out, relay_failure_class_t c) {
+  if (covers(out, offsetof(relay_action_t, failure_class) + sizeof(out->failure_class)))
+    out->failure_class = c;
+}
+
+void setNote(relay_action_t* out, std::string_view note) {
+  if (covers(out, offsetof(relay_action_t, note) + sizeof(out->note)))
+    copyText(out->note, sizeof(out->note), note);
+}
+
+relay_failure_class_t classOf(const UpstreamAnswer& a, const relay_action_t& action) {
+  switch (action.kind) {
+    case RELAY_ACTION_OK:
+    case RELAY_ACTION_PASS_THROUGH:
+      return RELAY_CLASS_NONE;
+    case RELAY_ACTION_DISABLE:
+      return RELAY_CLASS_PERMANENT;
+    case RELAY_ACTION_LIMIT_MODEL_FAMILY:
+    case RELAY_ACTION_RETRY_AFTER:
+      return RELAY_CLASS_RATE_LIMITED;
+    default:
+      break;
+  }
+  if (a.status == 429) return RELAY_CLASS_RATE_LIMITED;
+  if (a.status == 401 || a.status == 402 || a.status == 403) return RELAY_CLASS_PERMANENT;
+  return RELAY_CLASS_TRANSIENT;
+}
+
+}  // namespace
+
+void classifyAnswer11(const UpstreamAnswer& a, const AnswerContext& ctx, relay_action_t* out) {
+  bool success = a.status >= 200 && a.status < 300;
+  if (!success && ctx.path.ends_with("/count_tokens"))
+    return setAction(out, RELAY_ACTION_PASS_THROUGH, 0, "token count answers leave the account");
+  if (a.status == 401 && ctx.can_refresh && !ctx.after_forced_refresh) {
+    setAction(out, RELAY_ACTION_REFRESH_AND_RETRY, 0, "401 unauthorized: refreshing the token");
+    return setClass(out, RELAY_CLASS_PERMANENT);
+  }
+  classifyAnswer(a, out);
+  setClass(out, classOf(a, *out));
+  if (out->kind == RELAY_ACTION_OK &&
+      headerValue(a, "anthropic-ratelimit-unified-5h-status") == "allowed_warning")
+    setNote(out, "anthropic-ratelimit-unified-5h-status: allowed_warning");
 }
 
 }  // namespace relay::claude

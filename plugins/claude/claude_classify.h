@@ -34,6 +34,19 @@ std::string modelFamily(std::string_view model);
 // Fills kind, ms, family and reason of out (struct_size is the host's).
 void classifyAnswer(const UpstreamAnswer& answer, relay_action_t* out);
 
+// What classify_answer (ABI 1.1) adds to the table above for one request and answer.
+struct AnswerContext {
+  std::string_view path;              // the client path the request came on
+  bool can_refresh = false;           // the account has a refresh token
+  bool after_forced_refresh = false;  // this attempt followed REFRESH_AND_RETRY
+};
+
+// The 1.1 decision: token-count calls never touch the account (PASS_THROUGH on errors), a 401
+// asks for one forced refresh when the account can refresh, a success carries the 5-hour
+// window's warning as the account's note, and every failure gets its class. Writes the 1.1
+// fields only when out->struct_size covers them.
+void classifyAnswer11(const UpstreamAnswer& answer, const AnswerContext& ctx, relay_action_t* out);
+
 }  // namespace relay::claude
 
 #endif

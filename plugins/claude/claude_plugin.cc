@@ -19,6 +19,7 @@ namespace {
 
 const char* const kAccountTypes[] = {"claude-oauth", "claude-api", nullptr};
 const char* const kTranslations[] = {nullptr};
+const char* const kFormats[] = {"anthropic", nullptr};
 
 void fillError(relay_error_t* err, int32_t status, std::string_view message) {
   if (!err) return;
@@ -95,6 +96,20 @@ void classify(relay_plugin_account_t*, int32_t status, const relay_header_t* hea
   }
 }
 
+void classifyAnswerHook(relay_plugin_account_t* account, const relay_request_view_t* request,
+                        const relay_answer_t* answer, relay_action_t* out) {
+  try {
+    ClaudeAccount& a = *fromHandle(account);
+    AnswerContext ctx{toView(request->path), a.config().oauth && !a.tokens().refresh_token.empty(),
+                      answer->after_forced_refresh != 0};
+    classifyAnswer11({answer->status, answer->headers, answer->header_count,
+                      toView(answer->body_prefix), toView(request->model), nowMs()},
+                     ctx, out);
+  } catch (const std::exception&) {
+    out->kind = RELAY_ACTION_PASS_THROUGH;
+  }
+}
+
 int refresh(relay_plugin_account_t* account, int32_t force) {
   try {
     return startRefresh(*fromHandle(account), force != 0);
@@ -156,6 +171,9 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   mine.refresh = refresh;
   mine.on_http_done = onHttpDone;
   mine.list_models = listModelsHook;
+  mine.formats = kFormats;
+  mine.classify_answer = classifyAnswerHook;
+  mine.response_observes = 1;  // the usage tap only reads; the host forwards the bytes
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }

@@ -1,4 +1,5 @@
-// The response_begin/data/end hooks around UsageTap: emit first, read usage on the side.
+// The response_begin/data/end hooks around UsageTap: an observer (response_observes): reads the
+// usage from the bytes the host forwards itself, emits nothing.
 #include "claude_usage_tap.h"
 #include "host_api.h"
 
@@ -48,7 +49,6 @@ relay_plugin_stream_t* usageTapBegin(relay_host_request_t* req, int32_t status,
 
 int usageTapData(relay_plugin_stream_t* stream, relay_slice_t bytes, int32_t end) {
   UsageStream& s = *fromHandle(stream);
-  if (bytes.len > 0 && host()->emit(s.req, bytes) != RELAY_OK) return RELAY_ERROR;
   s.tap.feed(toView(bytes));
   if (end) {
     s.tap.finish();

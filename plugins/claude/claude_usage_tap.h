@@ -1,5 +1,5 @@
-// The response transform: bytes pass through unchanged while the usage counts are read on the
-// side from SSE message_start / message_delta events or a whole JSON message.
+// The response observer: the host forwards the bytes unchanged while the usage counts are
+// read on the side from SSE message_start / message_delta events or a whole JSON message.
 #ifndef RELAY_PLUGINS_CLAUDE_CLAUDE_USAGE_TAP_H
 #define RELAY_PLUGINS_CLAUDE_CLAUDE_USAGE_TAP_H
 

@@ -62,9 +62,12 @@ TEST_CASE("missing discovery directories are skipped") {
   CHECK(relay::discoverPluginFiles("/nonexistent/relay/plugins", "").empty());
 }
 
-TEST_CASE("an explicit plugin list is used as given") {
+TEST_CASE("an explicit plugin list comes after the plugins found, in its order") {
   std::vector<std::string> explicit_paths = {"/a/librelay_x.so", "relative/librelay_y.so"};
-  CHECK(relay::pluginFilesToLoad(explicit_paths) == explicit_paths);
+  std::vector<std::string> files = relay::pluginFilesToLoad(explicit_paths);
+  REQUIRE(files.size() >= 2);
+  CHECK(std::vector<std::string>(files.end() - 2, files.end()) == explicit_paths);
+  CHECK(files.size() == relay::pluginFilesToLoad({}).size() + 2);
 }
 
 TEST_CASE("the executable's directory comes from /proc/self/exe") {

@@ -147,3 +147,83 @@ TEST_CASE("5xx and transport failures cool down for 60 s; other statuses pass th
   }
   for (int32_t s : {301, 409, 418, 501, 505}) CHECK(classify(s).kind == RELAY_ACTION_PASS_THROUGH);
 }
+
+// ---- classify_answer (ABI 1.1): the decisions that used to live in the host ----
+
+namespace {
+
+relay_action_t classifyAnswer(relay_plugin_account_t* account, int32_t status,
+                              const std::string& path, const std::vector<Header>& headers = {},
+                              int32_t after_forced_refresh = 0) {
+  std::vector<relay_header_t> hs;
+  for (const Header& h : headers) hs.push_back({slice(h.name), slice(h.value)});
+  relay_request_view_t view{};
+  view.struct_size = sizeof view;
+  view.path = slice(path);
+  view.model = slice("claude-sonnet-4-5");
+  relay_answer_t answer{};
+  answer.struct_size = sizeof answer;
+  answer.status = status;
+  answer.headers = hs.data();
+  answer.header_count = hs.size();
+  answer.after_forced_refresh = after_forced_refresh;
+  relay_action_t action{};
+  action.struct_size = sizeof action;
+  REQUIRE(RELAY_PLUGIN_HAS(&plugin(), classify_answer));
+  plugin().classify_answer(account, &view, &answer, &action);
+  return action;
+}
+
+relay_plugin_account_t* apiAccount() {
+  static relay_plugin_account_t* a = newAccount("claude-api", R"({"id":"c11","api_key":"k"})");
+  return a;
+}
+
+relay_plugin_account_t* oauthAccount() {
+  static relay_plugin_account_t* a = newAccount(
+      "claude-oauth", R"({"id":"o11","refresh_token":"rt","access_token":"at","expires_at":)" +
+                          std::to_string(fake().now_ms / 1000 + 3600) + "}");
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("classify_answer: the plugin serves the anthropic format only") {
+  REQUIRE(plugin().formats != nullptr);
+  CHECK(std::string(plugin().formats[0]) == "anthropic");
+  CHECK(plugin().formats[1] == nullptr);
+  CHECK(plugin().response_observes != 0);
+}
+
+TEST_CASE("classify_answer: token-count errors never touch the account; successes are OK") {
+  for (int status : {401, 429, 500, 529}) {
+    CHECK(classifyAnswer(apiAccount(), status, "/v1/messages/count_tokens").kind ==
+          RELAY_ACTION_PASS_THROUGH);
+  }
+  CHECK(classifyAnswer(apiAccount(), 200, "/v1/messages/count_tokens").kind == RELAY_ACTION_OK);
+  CHECK(classifyAnswer(apiAccount(), 529, "/v1/messages").kind == RELAY_ACTION_COOLDOWN);
+}
+
+TEST_CASE("classify_answer: a 401 asks for one forced refresh when the account can refresh") {
+  relay_action_t a = classifyAnswer(oauthAccount(), 401, "/v1/messages");
+  CHECK(a.kind == RELAY_ACTION_REFRESH_AND_RETRY);
+  relay_action_t again = classifyAnswer(oauthAccount(), 401, "/v1/messages", {}, 1);
+  CHECK(again.kind == RELAY_ACTION_COOLDOWN);
+  CHECK(again.failure_class == RELAY_CLASS_PERMANENT);
+  CHECK(classifyAnswer(apiAccount(), 401, "/v1/messages").kind == RELAY_ACTION_COOLDOWN);
+}
+
+TEST_CASE("classify_answer: failure classes, and the 5-hour warning as the account's note") {
+  CHECK(classifyAnswer(apiAccount(), 529, "/v1/messages").failure_class == RELAY_CLASS_TRANSIENT);
+  CHECK(classifyAnswer(apiAccount(), 0, "/v1/messages").failure_class == RELAY_CLASS_TRANSIENT);
+  CHECK(classifyAnswer(apiAccount(), 429, "/v1/messages").failure_class ==
+        RELAY_CLASS_RATE_LIMITED);
+  CHECK(classifyAnswer(apiAccount(), 402, "/v1/messages").failure_class == RELAY_CLASS_PERMANENT);
+  CHECK(classifyAnswer(apiAccount(), 400, "/v1/messages").failure_class == RELAY_CLASS_NONE);
+  relay_action_t warned =
+      classifyAnswer(apiAccount(), 200, "/v1/messages",
+                     {{"anthropic-ratelimit-unified-5h-status", "allowed_warning"}});
+  CHECK(warned.kind == RELAY_ACTION_OK);
+  CHECK(std::string(warned.note) == "anthropic-ratelimit-unified-5h-status: allowed_warning");
+  CHECK(std::string(classifyAnswer(apiAccount(), 200, "/v1/messages").note).empty());
+}

@@ -1,0 +1,24 @@
+#include "filters/provider/request_view.h"
+
+namespace relay {
+
+AbiHeaders::AbiHeaders(const Headers& h) {
+  items.reserve(h.all().size());
+  for (const auto& x : h.all()) items.push_back({toSlice(x.name), toSlice(x.value)});
+}
+
+ProviderRequestView::ProviderRequestView(const Request& req, const RequestState& state)
+    : headers_(req.headers), format_(wireFormatName(state.format)) {
+  view_.struct_size = sizeof view_;
+  view_.method = toSlice(req.method);
+  view_.path = toSlice(req.path());
+  view_.query = toSlice(req.query());
+  view_.headers = headers_.items.data();
+  view_.header_count = headers_.items.size();
+  view_.body = toSlice(req.body);
+  view_.model = toSlice(state.upstream_model.empty() ? state.model : state.upstream_model);
+  view_.client_format = toSlice(format_);
+  view_.stream = state.stream ? 1 : 0;
+}
+
+}  // namespace relay

@@ -1,0 +1,35 @@
+// The ABI's view of the request an attempt sends, for the hooks of a provider plugin (prepare,
+// classify_answer): borrowed from the request and the state, valid while both are unchanged.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/abi/relay_plugin.h"
+#include "core/chain/request_state.h"
+#include "core/http/request.h"
+
+namespace relay {
+
+inline relay_slice_t toSlice(std::string_view s) {
+  return relay_slice_t{s.data(), s.size()};
+}
+
+// Headers as the ABI's array; borrows the names and values.
+struct AbiHeaders {
+  std::vector<relay_header_t> items;
+  explicit AbiHeaders(const Headers& h);
+};
+
+class ProviderRequestView {
+ public:
+  ProviderRequestView(const Request& req, const RequestState& state);
+  const relay_request_view_t* get() const { return &view_; }
+
+ private:
+  AbiHeaders headers_;
+  std::string format_;
+  relay_request_view_t view_{};
+};
+
+}  // namespace relay

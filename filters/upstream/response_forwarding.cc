@@ -1,0 +1,116 @@
+#include "filters/upstream/response_forwarding.h"
+
+#include "core/obs/relay_metrics.h"
+#include "core/provider/provider_account.h"
+#include "filters/provider/request_view.h"
+
+namespace relay {
+
+namespace {
+
+std::optional<uint64_t> contentLength(const Headers& h) {
+  const std::string* cl = h.find("content-length");
+  if (!cl) return std::nullopt;
+  try {
+    return std::stoull(*cl);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+ResponseForwarding::~ResponseForwarding() {
+  detach();
+}
+
+void ResponseForwarding::detach() {
+  endPluginStream();
+  if (streaming_) relayMetrics().streamClosed();
+  streaming_ = false;
+  detached_ = true;
+}
+
+const relay_plugin_t& ResponseForwarding::plugin() const {
+  return account_.plugin().table();
+}
+
+void ResponseForwarding::onResponseHeaders(int status, Headers headers) {
+  relayMetrics().upstreamResponse(account_.plugin().name(), account_.id(), status);
+  ResponseHead head;
+  head.status = status;
+  head.content_length = contentLength(headers);
+  headers.remove("content-length");
+  head.headers = std::move(headers);
+  const relay_plugin_t& p = plugin();
+  if (status < 400 && RELAY_PLUGIN_HAS(&p, response_begin)) {
+    AbiHeaders hs(head.headers);
+    stream_ = p.response_begin(account_.handle(), this, status, hs.items.data(), hs.items.size());
+    observing_ = RELAY_PLUGIN_RESPONSE_OBSERVES(&p);
+    if (stream_ && !observing_) head.content_length.reset();  // the plugin decides the bytes
+  }
+  if (status < 400) {
+    streaming_ = true;
+    relayMetrics().streamOpened();
+  }
+  cb_.answerHeaders(std::move(head));
+}
+
+bool ResponseForwarding::onResponseData(std::string_view bytes) {
+  if (detached_) return false;
+  if (stream_) plugin().response_data(stream_, toSlice(bytes), 0);
+  if (!stream_ || observing_) forward(bytes);
+  return !client_paused_;
+}
+
+void ResponseForwarding::onResponseComplete() {
+  if (detached_) return;
+  if (stream_) plugin().response_data(stream_, toSlice(""), 1);
+  endPluginStream();
+  cb_.answerEnd();
+}
+
+void ResponseForwarding::onResponseError(const UpstreamError& e) {
+  if (detached_) return;
+  relayMetrics().upstreamError(account_.plugin().name(), account_.id(),
+                               upstreamErrorKindName(e.kind));
+  endPluginStream();
+  AnswerFailure f;
+  f.status = e.kind == UpstreamError::Kind::TimeoutHeaders ? 504 : 502;
+  f.message = e.message;
+  cb_.answerFailed(f);
+}
+
+int ResponseForwarding::emit(std::string_view bytes) {
+  if (observing_) return RELAY_UNSUPPORTED;  // an observer never changes the answer
+  if (!detached_) forward(bytes);
+  return RELAY_OK;
+}
+
+void ResponseForwarding::reportUsage(const relay_usage_t& u) {
+  if (detached_) return;
+  TokenUsage& t = cb_.state().usage;
+  t.seen = true;
+  t.model = std::string(u.model.ptr, u.model.len);
+  t.input_tokens = static_cast<int64_t>(u.input_tokens);
+  t.output_tokens = static_cast<int64_t>(u.output_tokens);
+  t.cache_creation_tokens = static_cast<int64_t>(u.cache_creation_input_tokens);
+  t.cache_read_tokens = static_cast<int64_t>(u.cache_read_input_tokens);
+}
+
+void ResponseForwarding::forward(std::string_view bytes) {
+  if (cb_.answerData(bytes) || client_paused_) return;
+  client_paused_ = true;
+  cb_.response().onWritable([this, alive = std::weak_ptr<int>(alive_)] {
+    if (alive.expired()) return;
+    client_paused_ = false;
+    if (*call_) (*call_)->resume();
+  });
+}
+
+void ResponseForwarding::endPluginStream() {
+  if (stream_ && RELAY_PLUGIN_HAS(&plugin(), response_end)) plugin().response_end(stream_);
+  stream_ = nullptr;
+}
+
+}  // namespace relay

@@ -1,0 +1,169 @@
+#include "filters/upstream/upstream_exchange.h"
+
+#include "core/chain/route_table.h"
+#include "core/net/upstream/upstream_client.h"
+#include "core/plugin/host_handles.h"
+#include "core/provider/provider_account.h"
+#include "core/provider/provider_set.h"
+#include "core/server_context.h"
+#include "filters/provider/provider_formats.h"
+#include "filters/provider/request_view.h"
+#include "filters/upstream/credential_wait.h"
+#include "filters/upstream/model_rewrite.h"
+#include "filters/upstream/response_forwarding.h"
+
+namespace relay {
+
+namespace {
+
+std::string mapped(const std::vector<std::pair<std::string, std::string>>& map,
+                   const std::string& model) {
+  for (const auto& [from, to] : map)
+    if (from == model) return to;
+  return model;
+}
+
+class UpstreamExchange final : public Filter, public relay_host_request {
+ public:
+  explicit UpstreamExchange(const ServerContext& server) : server_(server) {}
+  ~UpstreamExchange() override { onDestroy(); }
+
+  FilterStatus onRequest(FilterCallbacks& cb) override {
+    cb_ = &cb;
+    RequestState& st = cb.state();
+    account_ = server_.providers ? server_.providers->find(st.account_id) : nullptr;
+    if (!account_) {
+      cb.sendError(503, "provider of account " + st.account_id +
+                            " does not serve requests in this relay version");
+      return FilterStatus::Stop;
+    }
+    st.provider = account_->plugin().name();
+    std::string_view format = wireFormatName(st.upstream_format);
+    if (!servesFormat(plugin(), format)) {
+      cb.sendError(501, "requests in " + std::string(format) +
+                            " format need translation for provider " + st.provider +
+                            ", and no loaded plugin translates them");
+      return FilterStatus::Stop;
+    }
+    applyModelMaps();
+    // The callback may outlive this attempt (a later attempt replaces it): it checks first.
+    cb.response().onClientGone([this, alive = std::weak_ptr<int>(alive_)] {
+      if (!alive.expired()) call_.reset();
+    });
+    if (st.refresh_before_send) {
+      st.refresh_before_send = false;
+      waitForCredentials(true);
+    } else {
+      prepare(false);
+    }
+    return FilterStatus::Stop;
+  }
+
+  void onDestroy() override {
+    call_.reset();
+    credentials_.cancel();
+    if (forwarding_) forwarding_->detach();
+  }
+
+  // ---- relay_host_request: what prepare writes ----
+  int setUpstream(std::string_view method, std::string_view url) override {
+    up_.method = std::string(method);
+    up_.url = std::string(url);
+    return RELAY_OK;
+  }
+  int addHeader(std::string_view name, std::string_view value) override {
+    up_.headers.add(name, value);
+    return RELAY_OK;
+  }
+  int setBody(std::string_view body) override {
+    up_.body = std::string(body);
+    body_set_ = true;
+    return RELAY_OK;
+  }
+  int emit(std::string_view) override { return RELAY_UNSUPPORTED; }
+  void reportUsage(const relay_usage_t&) override {}
+
+ private:
+  const relay_plugin_t& plugin() const { return account_->plugin().table(); }
+
+  // The route's map already gave state.model; the account's map applies on top, and the body
+  // the upstream receives (after any translation) names the result.
+  void applyModelMaps() {
+    RequestState& st = cb_->state();
+    st.upstream_model = mapped(account_->config().model_map, st.model);
+    Request& req = cb_->request();
+    if (st.upstream_model.empty() || st.upstream_model == st.requested_model || req.body.empty())
+      return;
+    if (auto body = rewriteTopLevelModel(req.body, st.upstream_model))
+      cb_->setRequestBody(std::move(*body));
+  }
+
+  // Builds the upstream request through the plugin; may wait for fresh credentials first.
+  void prepare(bool after_refresh) {
+    up_ = UpstreamRequest{};
+    body_set_ = false;
+    ProviderRequestView view(cb_->request(), cb_->state());
+    relay_error_t err{};
+    int rc = plugin().prepare(account_->handle(), this, view.get(), &err);
+    if (rc == RELAY_PREPARE_NEED_CREDENTIALS) {
+      if (after_refresh)
+        return failCredentials("account " + account_->id() +
+                               ": no usable credentials after refresh");
+      return waitForCredentials(false);
+    }
+    if (rc != RELAY_PREPARE_READY) {
+      cb_->sendError(err.status ? err.status : 400,
+                     err.message[0] ? err.message : "the provider rejected the request");
+      return;
+    }
+    if (!body_set_) up_.body = cb_->request().body;
+    send();
+  }
+
+  void waitForCredentials(bool force) {
+    credentials_.start(*account_, force, cb_->worker(), [this](bool ok, const std::string& why) {
+      if (!ok) return failCredentials(why);
+      prepare(true);
+    });
+  }
+
+  void failCredentials(const std::string& why) {
+    AnswerFailure f;
+    f.cause = AnswerFailure::Cause::Credentials;
+    f.status = 503;
+    f.message = why;
+    cb_->answerFailed(f);
+  }
+
+  void send() {
+    const ServerConfig& sc = server_.config.server;
+    const AccountConfig& ac = account_->config();
+    up_.proxy = ac.proxy;
+    up_.ca_file = ac.ca_file.empty() ? sc.upstream_ca_file : ac.ca_file;
+    up_.account_id = ac.id;
+    up_.timeouts.connect_ms = sc.connect_timeout_seconds * 1000;
+    up_.timeouts.tls_handshake_ms = sc.tls_handshake_timeout_seconds * 1000;
+    up_.timeouts.response_headers_ms = sc.response_header_timeout_seconds * 1000;
+    up_.timeouts.body_idle_ms = sc.body_idle_timeout_seconds * 1000;
+    forwarding_ = std::make_unique<ResponseForwarding>(*cb_, *account_, &call_);
+    call_ = cb_->worker().upstream->send(std::move(up_), forwarding_.get());
+  }
+
+  const ServerContext& server_;
+  FilterCallbacks* cb_ = nullptr;
+  ProviderAccount* account_ = nullptr;
+  UpstreamRequest up_;
+  bool body_set_ = false;
+  CredentialWait credentials_;
+  std::unique_ptr<ResponseForwarding> forwarding_;
+  std::unique_ptr<UpstreamCall> call_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+}  // namespace
+
+std::unique_ptr<Filter> makeUpstreamExchange(const ServerContext& server) {
+  return std::make_unique<UpstreamExchange>(server);
+}
+
+}  // namespace relay
