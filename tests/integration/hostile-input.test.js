@@ -1,0 +1,60 @@
+'use strict';
+// Bodies built to crash a JSON parser: nesting beyond 128 levels and numbers that overflow
+// RapidJSON 1.1.0's exponent arithmetic (CVE-2024-38517). Each gets a 400 in the client's
+// format, and the relay keeps serving.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startClaudeEnv, oauth, suiteScope, RELAY_KEY } = require('./lib/claude-env');
+const { request, assertAnthropicError, assertOpenAIError } = require('./lib');
+
+const scope = suiteScope();
+let env;
+test.before(async () => {
+  env = await startClaudeEnv(scope.t, { accounts: [oauth('hostile-1')] });
+});
+test.after(() => scope.run());
+
+const post = (urlPath, body) =>
+  request(`${env.url}${urlPath}`, {
+    method: 'POST', body,
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': RELAY_KEY },
+  });
+
+async function stillServes() {
+  const { res } = await env.message({ model: 'claude-sonnet-4-5' });
+  assert.equal(res.status, 200, `a normal request after the hostile one: ${res.text}`);
+}
+
+test('200 KB of "[" to /v1/messages: 400 in Anthropic format, and the relay keeps serving', async () => {
+  const mark = env.mark();
+  const res = await post('/v1/messages', '['.repeat(200 * 1024));
+  assertAnthropicError(res, 400, 'invalid_request_error');
+  assert.match(res.json.error.message, /nesting deeper than 128/);
+  assert.equal(env.since(mark).length, 0, 'nothing reached the upstream');
+  await stillServes();
+});
+
+test('deep JSON inside a valid object to the OpenAI route: 400 in OpenAI format', async () => {
+  const body = `{"model":"gpt-4o","messages":[{"role":"user","content":${'['.repeat(5000)}${']'.repeat(5000)}}]}`;
+  const res = await post('/openai/v1/chat/completions', body);
+  assertOpenAIError(res, 400);
+  assert.match(res.json.error.message, /nesting deeper than 128/);
+  await stillServes();
+});
+
+test('128 levels of nesting are still accepted', async () => {
+  const body = `{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[{"role":"user","content":"hi"}],"x":${'['.repeat(127)}${']'.repeat(127)}}`;
+  const res = await post('/v1/messages', body);
+  assert.equal(res.status, 200, res.text);
+});
+
+test('a huge negative exponent with a long fraction (CVE-2024-38517): 400, no crash', async () => {
+  const mark = env.mark();
+  const res = await post('/v1/messages', '{"model":"claude-sonnet-4-5","messages":[],"max_tokens":0.000000000001e-2147483639}');
+  assertAnthropicError(res, 400);
+  assert.match(res.json.error.message, /out of range/);
+  assert.equal(env.since(mark).length, 0, 'nothing reached the upstream');
+  const res2 = await post('/v1/messages', '{"model":"claude-sonnet-4-5","messages":[],"max_tokens":1e-99999999999999999999}');
+  assertAnthropicError(res2, 400);
+  await stillServes();
+});
