@@ -47,12 +47,15 @@ void onSignal(uv_signal_t* h, int signum) {
   }
 }
 
-HttpServerLimits limitsFrom(const ServerConfig& s) {
+HttpServerLimits limitsFrom(const ServerConfig& s,
+                            const std::shared_ptr<ConnectionBudget>& connections) {
   HttpServerLimits l;
+  l.connections = connections;
   l.max_header_bytes = s.max_header_bytes;
   l.max_request_bytes = s.max_request_bytes;
   l.header_timeout_ms = static_cast<uint64_t>(s.header_timeout_seconds) * 1000;
   l.idle_timeout_ms = static_cast<uint64_t>(s.idle_timeout_seconds) * 1000;
+  l.body_idle_timeout_ms = static_cast<uint64_t>(s.body_idle_timeout_seconds) * 1000;
   l.write_high_water = s.stream_buffer_bytes;
   return l;
 }
@@ -171,8 +174,9 @@ int runServer(ServerContext& ctx) {
 
   int n = sc.workers > 0 ? sc.workers : static_cast<int>(uv_available_parallelism());
   std::vector<std::unique_ptr<Worker>> workers;
+  auto connections = std::make_shared<ConnectionBudget>(static_cast<size_t>(sc.max_connections));
   for (int i = 0; i < n; ++i) {
-    workers.push_back(std::make_unique<Worker>(i, ctx, limitsFrom(sc)));
+    workers.push_back(std::make_unique<Worker>(i, ctx, limitsFrom(sc, connections)));
     if (!workers.back()->listen(&error)) {
       logf(LogLevel::kError, "server", "%s", error.c_str());
       return 1;
