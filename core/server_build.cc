@@ -1,4 +1,7 @@
+#include <arpa/inet.h>
+
 #include <chrono>
+#include <cstring>
 #include <set>
 
 #include "core/accounts/account_pool.h"
@@ -90,11 +93,33 @@ bool buildRoutes(ServerContext& ctx, std::string* error) {
   return true;
 }
 
+// 127.0.0.0/8, ::1 (also IPv4-mapped) and "localhost"; a name or wildcard is not loopback.
+bool isLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
+// With no api_keys, anyone who reaches the address spends the accounts.
+bool checkOpenRelay(const Config& c, std::string* error) {
+  if (!c.api_keys.empty() || c.server.allow_open || isLoopbackHost(c.server.host)) return true;
+  *error = c.file + ": api_keys is empty and server.host '" + c.server.host +
+           "' is not a loopback address, so anyone who can reach it could use every account. "
+           "Add api_keys, listen on 127.0.0.1, or set server.allow_open: true to run an open "
+           "relay on purpose";
+  return false;
+}
+
 }  // namespace
 
 std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* error) {
   auto ctx = std::make_unique<ServerContext>();
   ctx->config = std::move(config);
+  if (!checkOpenRelay(ctx->config, error)) return nullptr;
   ctx->start_time_ms = static_cast<uint64_t>(unixTimeMs());
   ctx->on_request_finished = &recordFinishedRequest;
   if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error)) return nullptr;
