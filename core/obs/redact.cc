@@ -9,9 +9,18 @@ namespace {
 constexpr std::string_view kMask = "[REDACTED]";
 
 // Keys whose value is a secret wherever they appear: JSON bodies, headers, query strings.
-constexpr std::array<std::string_view, 11> kSecretKeys = {
-    "refresh_token", "access_token",   "id_token",      "api_key",  "api-key",      "apikey",
-    "x-api-key",     "x-goog-api-key", "client_secret", "password", "session_token"};
+constexpr std::array<std::string_view, 17> kSecretKeys = {
+    "refresh_token", "access_token", "id_token", "session_token", "token",
+    "api_key",       "api-key",      "apikey",   "x-api-key",     "x-goog-api-key",
+    "client_secret", "secret",       "password", "authorization", "proxy-authorization",
+    "cookie",        "set-cookie"};
+
+// Keys whose value is a credential after an optional scheme word ("Bearer abc").
+constexpr std::array<std::string_view, 2> kAuthorizationKeys = {"authorization",
+                                                                "proxy-authorization"};
+
+// Keys whose unquoted value runs to the end of the line ("a=1; b=2" is one cookie header).
+constexpr std::array<std::string_view, 2> kWholeLineKeys = {"cookie", "set-cookie"};
 
 char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
@@ -46,6 +55,27 @@ size_t skipWhile(std::string_view text, size_t pos, bool (*pred)(char)) {
 
 bool isSpace(char c) {
   return c == ' ' || c == '\t';
+}
+
+bool isLineEnd(char c) {
+  return c == '\r' || c == '\n';
+}
+
+template <size_t N>
+bool isOneOf(std::string_view key, const std::array<std::string_view, N>& keys) {
+  for (std::string_view k : keys)
+    if (k == key) return true;
+  return false;
+}
+
+// A quote, or a quote escaped once or more (JSON inside a JSON string: \"k\":\"v\").
+// Returns the position after it, and whether it was escaped; npos when there is none.
+size_t skipQuote(std::string_view text, size_t p, bool* escaped) {
+  size_t q = p;
+  while (q < text.size() && text[q] == '\\') ++q;
+  if (q >= text.size() || (text[q] != '"' && text[q] != '\'')) return std::string_view::npos;
+  *escaped = q > p;
+  return q + 1;
 }
 
 bool isValueEnd(char c) {
@@ -88,18 +118,42 @@ size_t valueEnd(std::string_view text, size_t pos, char quote) {
   return pos;
 }
 
+// Where the value starting at `p` ends, by how it was opened.
+size_t valueEndFor(std::string_view text, size_t p, std::string_view key, char quote,
+                   bool escaped) {
+  if (escaped) {  // ends where the escaped closing quote begins
+    while (p < text.size() && text[p] != '\\') ++p;
+    return p;
+  }
+  if (quote == 0 && isOneOf(key, kWholeLineKeys)) {
+    while (p < text.size() && !isLineEnd(text[p])) ++p;
+    return p;
+  }
+  return valueEnd(text, p, quote);
+}
+
 // `key` then an optional closing quote, `:` or `=`, an optional opening quote and the value.
 bool matchKeyValue(std::string_view text, size_t pos, std::string_view key, Match* m) {
   if (!startsWithNoCase(text, pos, key)) return false;
   size_t p = pos + key.size();
   if (p < text.size() && isWordChar(text[p])) return false;
-  if (p < text.size() && (text[p] == '"' || text[p] == '\'')) ++p;
+  bool escaped = false;
+  if (size_t q = skipQuote(text, p, &escaped); q != std::string_view::npos) p = q;
   p = skipWhile(text, p, isSpace);
   if (p >= text.size() || (text[p] != ':' && text[p] != '=')) return false;
   p = skipWhile(text, p + 1, isSpace);
   char quote = 0;
-  if (p < text.size() && (text[p] == '"' || text[p] == '\'')) quote = text[p++];
-  size_t end = valueEnd(text, p, quote);
+  escaped = false;
+  if (size_t q = skipQuote(text, p, &escaped); q != std::string_view::npos) {
+    quote = text[q - 1];
+    p = q;
+  }
+  // "Bearer abc": the scheme stays readable, the credential goes.
+  if (isOneOf(key, kAuthorizationKeys)) {
+    size_t word = skipWhile(text, p, isWordChar);
+    if (word > p && word < text.size() && text[word] == ' ') p = word + 1;
+  }
+  size_t end = valueEndFor(text, p, key, quote, escaped);
   if (end == p) return false;
   *m = {p, end};
   return true;
@@ -110,7 +164,7 @@ bool matchSecretKey(std::string_view text, size_t pos, Match* m) {
   for (std::string_view key : kSecretKeys) {
     if (matchKeyValue(text, pos, key, m)) return true;
   }
-  // Gemini's `?key=` query parameter; a bare `key=` elsewhere is too common to mask.
+  // A `?key=` query parameter; a bare `key=` elsewhere is too common to mask.
   if (pos > 0 && (text[pos - 1] == '?' || text[pos - 1] == '&')) {
     return matchKeyValue(text, pos, "key", m);
   }
@@ -129,12 +183,17 @@ bool matchAt(std::string_view text, size_t pos, Match* m) {
     case 'b':
       return matchPrefixedToken(text, pos, "bearer ", 1, isTokenChar, m) ||
              matchPrefixedToken(text, pos, "basic ", 1, isTokenChar, m);
+    case 'y':  // a common OAuth access-token shape
+      return matchPrefixedToken(text, pos, "ya29.", 20, isTokenChar, m);
+    case '1':  // a common OAuth refresh-token shape
+      return matchPrefixedToken(text, pos, "1//", 20, isTokenChar, m);
     case 'r':
     case 'i':
     case 'x':
     case 'c':
     case 'p':
     case 'k':
+    case 't':
       return matchSecretKey(text, pos, m);
     default:
       return false;
