@@ -58,7 +58,7 @@ void Http1ServerConnection::start() {
 void Http1ServerConnection::refuse(int status, std::string_view message, int retry_after_seconds) {
   uv_tcp_nodelay(&tcp_, 1);
   close_after_response_ = true;
-  std::string body = renderErrorBody(WireFormat::Anthropic, status, message);
+  std::string body = renderErrorBody(guessWireFormat("/"), status, message);  // no path read yet
   Headers h;
   h.add("content-type", "application/json");
   h.add("retry-after", std::to_string(retry_after_seconds));
