@@ -283,7 +283,12 @@ void Http1ServerConnection::begin(int status, const Headers& headers,
 bool Http1ServerConnection::write(std::string_view bytes) {
   if (closing_ || !response_started_) return !closing_;
   if (!bytes.empty() && !head_request_) writeBody(bytes);
-  if (pending_write_bytes_ >= owner_.limits().write_high_water) write_blocked_ = true;
+  if (pending_write_bytes_ >= owner_.limits().write_high_water && !write_blocked_) {
+    write_blocked_ = true;
+    // A client that stops reading would hold its upstream stream forever: give it as long as
+    // an upstream gets to go silent, then close.
+    armTimer(owner_.limits().body_idle_timeout_ms);
+  }
   return !write_blocked_;
 }
 
@@ -403,6 +408,7 @@ void Http1ServerConnection::onWriteDone(uv_write_t* req, int status) {
   }
   if (c->write_blocked_ && c->pending_write_bytes_ <= c->owner_.limits().write_high_water / 2) {
     c->write_blocked_ = false;
+    if (c->phase_ == Phase::Dispatched) uv_timer_stop(&c->timer_);  // the client reads again
     if (auto cb = std::move(c->writable_cb_)) cb();
   }
   if (c->close_when_flushed_ && c->pending_write_bytes_ == 0 && !c->closing_) c->closeWhenIdle();
@@ -421,6 +427,8 @@ void Http1ServerConnection::onTimer(uv_timer_t* t) {
     c->protocolError(408, "request body stalled longer than server.body_idle_timeout_seconds");
   } else if (c->phase_ == Phase::Idle) {
     c->close();
+  } else if (c->phase_ == Phase::Dispatched && c->write_blocked_) {
+    c->close();  // the client read nothing for body_idle_timeout_ms; its stream is cancelled
   }
 }
 
