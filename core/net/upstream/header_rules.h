@@ -8,6 +8,10 @@
 
 namespace relay {
 
+// The most response-header bytes (names and values) accepted from an upstream; beyond it the
+// response fails as a protocol error instead of growing a buffer the upstream controls.
+inline constexpr size_t kMaxUpstreamHeaderBytes = 64 * 1024;
+
 // The client's headers minus hop-by-hop, Host, Content-Length and Accept-Encoding, plus
 // "accept-encoding: identity" (the relay reads bodies; it does not want to inflate them).
 Headers requestHeadersForUpstream(const Headers& in);

@@ -183,3 +183,31 @@ TEST_CASE("a header value with CR, LF or NUL is refused before anything is sent"
   REQUIRE(runUntil(&cl.loop, [&] { return ok.done(); }));
   CHECK(ok.complete);
 }
+
+TEST_CASE("response headers over 64 KiB fail the exchange (HTTP/1.1 and HTTP/2)") {
+  auto& server = NodeUpstream::get();
+  for (const std::string& url :
+       {httpUrl(server.plainPort(), "/huge-headers"), httpsUrl(server.h2Port(), "/huge-headers")}) {
+    CAPTURE(url);
+    ClientLoop cl;
+    RecordingHandler h;
+    auto call = cl.client->send(cl.request(url), &h);
+    REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+    REQUIRE(h.error.has_value());
+    CAPTURE(h.error->message);
+    CHECK(h.error->kind == UpstreamError::Kind::Protocol);
+    CHECK(h.error->message.find("response headers larger than 65536 bytes") != std::string::npos);
+    CHECK(h.status == 0);
+  }
+}
+
+TEST_CASE("a gzip bomb fails once the body expands past the limit") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  RecordingHandler h;
+  auto call = cl.client->send(cl.request(httpUrl(server.plainPort(), "/gzip-bomb")), &h);
+  REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+  REQUIRE(h.error.has_value());
+  CHECK(h.error->message.find("expands more than 200 times") != std::string::npos);
+  CHECK(h.body.size() < 16u * 1024 * 1024);
+}
