@@ -7,6 +7,7 @@
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
 #include "core/loop/clock.h"
+#include "core/obs/redact.h"
 #include "core/plugin/plugin_host.h"
 #include "core/plugin/plugin_loader.h"
 #include "core/provider/provider_set.h"
@@ -104,6 +105,17 @@ bool isLoopbackHost(const std::string& host) {
   return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
 }
 
+// Every secret in the config is masked exactly in logs, whatever shape it has.
+void registerConfigSecrets(const Config& c) {
+  for (const std::string& key : c.api_keys) addRedactedValue(key);
+  addRedactedValue(c.server.metrics_token);
+  for (const AccountConfig& a : c.accounts) {
+    for (const std::string* s : {&a.refresh_token, &a.api_key, &a.client_secret, &a.access_token})
+      addRedactedValue(*s);
+    if (a.proxy) addRedactedValue(a.proxy->password);
+  }
+}
+
 // With no api_keys, anyone who reaches the address spends the accounts.
 bool checkOpenRelay(const Config& c, std::string* error) {
   if (!c.api_keys.empty() || c.server.allow_open || isLoopbackHost(c.server.host)) return true;
@@ -120,6 +132,7 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
   auto ctx = std::make_unique<ServerContext>();
   ctx->config = std::move(config);
   if (!checkOpenRelay(ctx->config, error)) return nullptr;
+  registerConfigSecrets(ctx->config);
   ctx->start_time_ms = static_cast<uint64_t>(unixTimeMs());
   ctx->on_request_finished = &recordFinishedRequest;
   if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error)) return nullptr;

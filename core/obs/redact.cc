@@ -1,7 +1,13 @@
 #include "core/obs/redact.h"
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
 
 namespace relay {
 namespace {
@@ -200,9 +206,66 @@ bool matchAt(std::string_view text, size_t pos, Match* m) {
   }
 }
 
+constexpr size_t kMinExactSecret = 8;
+
+using SecretList = std::vector<std::string>;
+
+// Read on every log line, written rarely: readers take a snapshot without a lock.
+std::shared_ptr<const SecretList>& exactSecrets() {
+  static std::shared_ptr<const SecretList> list = std::make_shared<const SecretList>();
+  return list;
+}
+
+std::mutex& exactSecretsWriteMutex() {
+  static std::mutex m;
+  return m;
+}
+
+// Replaces every occurrence of every registered value; nullopt when none occurs.
+std::optional<std::string> maskExactSecrets(std::string_view text) {
+  std::shared_ptr<const SecretList> list = std::atomic_load(&exactSecrets());
+  std::optional<std::string> out;
+  for (const std::string& secret : *list) {
+    std::string_view current = out ? std::string_view(*out) : text;
+    if (current.find(secret) == std::string_view::npos) continue;
+    std::string next;
+    next.reserve(current.size());
+    size_t pos = 0;
+    for (size_t hit; (hit = current.find(secret, pos)) != std::string_view::npos;) {
+      next.append(current.substr(pos, hit - pos)).append(kMask);
+      pos = hit + secret.size();
+    }
+    next.append(current.substr(pos));
+    out = std::move(next);
+  }
+  return out;
+}
+
+std::string redactPatterns(std::string_view text);
+
 }  // namespace
 
+void addRedactedValue(std::string_view secret) {
+  if (secret.size() < kMinExactSecret) return;
+  std::lock_guard<std::mutex> lock(exactSecretsWriteMutex());
+  std::shared_ptr<const SecretList> old = std::atomic_load(&exactSecrets());
+  if (std::find(old->begin(), old->end(), secret) != old->end()) return;
+  auto next = std::make_shared<SecretList>(*old);
+  next->emplace_back(secret);
+  // Longest first, so a secret that contains another is masked whole.
+  std::stable_sort(next->begin(), next->end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::atomic_store(&exactSecrets(), std::shared_ptr<const SecretList>(std::move(next)));
+}
+
 std::string redactSecrets(std::string_view text) {
+  if (std::optional<std::string> masked = maskExactSecrets(text)) return redactPatterns(*masked);
+  return redactPatterns(text);
+}
+
+namespace {
+
+std::string redactPatterns(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   size_t pos = 0;
@@ -218,5 +281,7 @@ std::string redactSecrets(std::string_view text) {
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace relay

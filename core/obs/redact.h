@@ -12,6 +12,12 @@ namespace relay {
 // authorization (the scheme word kept), cookie and set-cookie (the whole line), in the forms
 // JSON `"k":"v"`, escaped JSON `\"k\":\"v\"`, `k=v` and `k: v`, and `?key=` / `&key=` query
 // parameters. The mask is "[REDACTED]".
+// Exact secret values registered below are masked first, wherever they appear.
 std::string redactSecrets(std::string_view text);
+
+// Registers a secret the host handles (a config secret, a stored token) to be masked exactly
+// in every later log line. Values shorter than 8 bytes are ignored (too likely in plain text).
+// Thread-safe; registering the same value twice is harmless.
+void addRedactedValue(std::string_view secret);
 
 }  // namespace relay

@@ -93,5 +93,19 @@ TEST_CASE("words that only start like a secret key stay") {
   CHECK(redactSecrets("secretary=bob cookies=2") == "secretary=bob cookies=2");
 }
 
+TEST_CASE("registered secret values are masked exactly, whatever their shape") {
+  CHECK(redactSecrets("proxy user:Zq7-plain-looking-pw@host") ==
+        "proxy user:Zq7-plain-looking-pw@host");
+  addRedactedValue("Zq7-plain-looking-pw");
+  addRedactedValue("Zq7-plain-looking-pw");  // twice is harmless
+  addRedactedValue("short");                 // ignored: too likely in ordinary text
+  CHECK(redactSecrets("proxy user:Zq7-plain-looking-pw@host and Zq7-plain-looking-pw again") ==
+        "proxy user:[REDACTED]@host and [REDACTED] again");
+  CHECK(redactSecrets("a short word") == "a short word");
+  // A longer secret containing a shorter one is masked whole.
+  addRedactedValue("Zq7-plain-looking-pw-EXTENDED");
+  CHECK(redactSecrets("x Zq7-plain-looking-pw-EXTENDED y") == "x [REDACTED] y");
+}
+
 }  // namespace
 }  // namespace relay
