@@ -58,3 +58,14 @@ test('a huge negative exponent with a long fraction (CVE-2024-38517): 400, no cr
   assertAnthropicError(res2, 400);
   await stillServes();
 });
+
+test('an account key holding CR/LF is never written into an upstream request', async (t) => {
+  const { api } = require('./lib/claude-env');
+  const bad = await startClaudeEnv(t, { accounts: [api('crlf-key', { api_key: 'sk-ant-api03-x\r\nx-injected: 1', register: false })] });
+  const mark = bad.mark();
+  const { res } = await bad.message({ model: 'claude-sonnet-4-5' });
+  assert.ok(res.status >= 500, `refused by the relay: ${res.status} ${res.text}`);
+  assert.equal(res.json && res.json.type, 'error', res.text);
+  assert.equal(bad.mock.requests.slice(mark).length, 0, 'nothing reached the upstream');
+  await bad.relay.waitForStderr(/CR, LF or NUL/);
+});
