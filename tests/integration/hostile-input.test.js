@@ -69,3 +69,33 @@ test('an account key holding CR/LF is never written into an upstream request', a
   assert.equal(bad.mock.requests.slice(mark).length, 0, 'nothing reached the upstream');
   await bad.relay.waitForStderr(/CR, LF or NUL/);
 });
+
+test('invalid UTF-8 in a JSON body: 400 in the client\'s format', async () => {
+  const body = Buffer.concat([Buffer.from('{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}]}')]);
+  const res = await fetch(`${env.url}/v1/messages`, {
+    method: 'POST', body,
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': RELAY_KEY },
+  });
+  const json = await res.json();
+  assert.equal(res.status, 400);
+  assert.equal(json.type, 'error');
+  assert.match(json.error.message, /malformed JSON body: Invalid encoding/);
+  await stillServes();
+});
+
+test('a client that pipelines thousands of requests without reading does not stall others', async () => {
+  const net = require('net');
+  const sock = net.connect(env.relay.port, '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  sock.pause(); // never reads
+  const one = 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n';
+  sock.write(one.repeat(50000)); // ~1.6 MB of requests
+  for (let i = 0; i < 5; i++) {
+    const started = Date.now();
+    const res = await fetch(`${env.url}/health`);
+    assert.equal(res.status, 200);
+    assert.ok(Date.now() - started < 2000, 'answered promptly');
+  }
+  await stillServes();
+  sock.destroy();
+});
