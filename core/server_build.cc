@@ -1,9 +1,13 @@
+#include <arpa/inet.h>
+
 #include <chrono>
+#include <cstring>
 #include <set>
 
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
 #include "core/loop/clock.h"
+#include "core/obs/redact.h"
 #include "core/plugin/plugin_host.h"
 #include "core/plugin/plugin_loader.h"
 #include "core/provider/provider_set.h"
@@ -90,11 +94,45 @@ bool buildRoutes(ServerContext& ctx, std::string* error) {
   return true;
 }
 
+// 127.0.0.0/8, ::1 (also IPv4-mapped) and "localhost"; a name or wildcard is not loopback.
+bool isLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
+// Every secret in the config is masked exactly in logs, whatever shape it has.
+void registerConfigSecrets(const Config& c) {
+  for (const std::string& key : c.api_keys) addRedactedValue(key);
+  addRedactedValue(c.server.metrics_token);
+  for (const AccountConfig& a : c.accounts) {
+    for (const std::string* s : {&a.refresh_token, &a.api_key, &a.client_secret, &a.access_token})
+      addRedactedValue(*s);
+    if (a.proxy) addRedactedValue(a.proxy->password);
+  }
+}
+
+// With no api_keys, anyone who reaches the address spends the accounts.
+bool checkOpenRelay(const Config& c, std::string* error) {
+  if (!c.api_keys.empty() || c.server.allow_open || isLoopbackHost(c.server.host)) return true;
+  *error = c.file + ": api_keys is empty and server.host '" + c.server.host +
+           "' is not a loopback address, so anyone who can reach it could use every account. "
+           "Add api_keys, listen on 127.0.0.1, or set server.allow_open: true to run an open "
+           "relay on purpose";
+  return false;
+}
+
 }  // namespace
 
 std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* error) {
   auto ctx = std::make_unique<ServerContext>();
   ctx->config = std::move(config);
+  if (!checkOpenRelay(ctx->config, error)) return nullptr;
+  registerConfigSecrets(ctx->config);
   ctx->start_time_ms = static_cast<uint64_t>(unixTimeMs());
   ctx->on_request_finished = [server = ctx.get()](const Request& req, const RequestState& state,
                                                   const StreamStats& stats) {

@@ -1,6 +1,8 @@
 #include <signal.h>
+#include <sys/resource.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -47,14 +49,38 @@ void onSignal(uv_signal_t* h, int signum) {
   }
 }
 
-HttpServerLimits limitsFrom(const ServerConfig& s) {
+HttpServerLimits limitsFrom(const ServerConfig& s,
+                            const std::shared_ptr<ConnectionBudget>& connections) {
   HttpServerLimits l;
+  l.connections = connections;
   l.max_header_bytes = s.max_header_bytes;
   l.max_request_bytes = s.max_request_bytes;
   l.header_timeout_ms = static_cast<uint64_t>(s.header_timeout_seconds) * 1000;
   l.idle_timeout_ms = static_cast<uint64_t>(s.idle_timeout_seconds) * 1000;
+  l.body_idle_timeout_ms = static_cast<uint64_t>(s.body_idle_timeout_seconds) * 1000;
   l.write_high_water = s.stream_buffer_bytes;
   return l;
+}
+
+// Each connection holds a descriptor: raise the soft open-file limit (towards the hard one) so
+// server.max_connections, not accept() failing, decides when connections are refused.
+void raiseFileLimit(const ServerConfig& s) {
+  constexpr rlim_t kSpare = 256;  // database, log files, upstream connections, plugins
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  rlim_t want = static_cast<rlim_t>(s.max_connections) + kSpare;
+  if (lim.rlim_cur >= want) return;
+  rlim_t target = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
+  if (target > lim.rlim_cur) {
+    rlimit raised{target, lim.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim.rlim_cur = target;
+  }
+  if (lim.rlim_cur < want)
+    logf(LogLevel::kWarn, "server",
+         "server.max_connections is %d but the open-file limit is %llu; beyond about %llu "
+         "connections accept() fails instead of answering 503 (raise ulimit -n)",
+         s.max_connections, static_cast<unsigned long long>(lim.rlim_cur),
+         static_cast<unsigned long long>(lim.rlim_cur > kSpare ? lim.rlim_cur - kSpare : 0));
 }
 
 bool openStore(ServerContext& ctx) {
@@ -160,6 +186,7 @@ int runServer(ServerContext& ctx) {
     logf(LogLevel::kError, "server", "server.access_log: %s", error.c_str());
     return 1;
   }
+  raiseFileLimit(sc);
   if (!openStore(ctx)) return 1;
 
   ControlLoop control;
@@ -171,8 +198,9 @@ int runServer(ServerContext& ctx) {
 
   int n = sc.workers > 0 ? sc.workers : static_cast<int>(uv_available_parallelism());
   std::vector<std::unique_ptr<Worker>> workers;
+  auto connections = std::make_shared<ConnectionBudget>(static_cast<size_t>(sc.max_connections));
   for (int i = 0; i < n; ++i) {
-    workers.push_back(std::make_unique<Worker>(i, ctx, limitsFrom(sc)));
+    workers.push_back(std::make_unique<Worker>(i, ctx, limitsFrom(sc, connections)));
     if (!workers.back()->listen(&error)) {
       logf(LogLevel::kError, "server", "%s", error.c_str());
       return 1;

@@ -70,6 +70,10 @@ struct ServerConfig {
   int body_idle_timeout_seconds = 300;
   size_t stream_buffer_bytes = 1024 * 1024;
   std::string access_log = "stderr";  // "stderr", "off" or a file path
+  // Hostile-input guards.
+  int max_connections = 16384;  // beyond it a new connection gets 503 and is closed
+  bool allow_open = false;      // start with no api_keys on a non-loopback address
+  std::string metrics_token;    // when set, /metrics and the detailed /health require it
 };
 
 struct SessionConfig {

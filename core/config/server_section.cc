@@ -22,11 +22,26 @@ void readUpstreamClient(const MapReader& r, ServerConfig* s) {
 ServerConfig readServerSection(const YAML::Node& node, const YAML::Node& key,
                                const std::string& file) {
   MapReader r(node, "server", file, key);
-  r.allowKeys({"host", "port", "database_path", "log_level", "workers", "drain_timeout_seconds",
-               "max_request_bytes", "max_header_bytes", "header_timeout_seconds",
-               "idle_timeout_seconds", "upstream_ca_file", "connect_timeout_seconds",
-               "tls_handshake_timeout_seconds", "response_header_timeout_seconds",
-               "body_idle_timeout_seconds", "stream_buffer_bytes", "access_log"});
+  r.allowKeys({"host",
+               "port",
+               "database_path",
+               "log_level",
+               "workers",
+               "drain_timeout_seconds",
+               "max_request_bytes",
+               "max_header_bytes",
+               "header_timeout_seconds",
+               "idle_timeout_seconds",
+               "upstream_ca_file",
+               "connect_timeout_seconds",
+               "tls_handshake_timeout_seconds",
+               "response_header_timeout_seconds",
+               "body_idle_timeout_seconds",
+               "stream_buffer_bytes",
+               "access_log",
+               "max_connections",
+               "allow_open",
+               "metrics_token"});
   ServerConfig s;
   r.readNonEmptyString("host", &s.host);
   r.readInt("port", 1, 65535, &s.port);
@@ -40,6 +55,9 @@ ServerConfig readServerSection(const YAML::Node& node, const YAML::Node& key,
   r.readInt("idle_timeout_seconds", 1, kDay, &s.idle_timeout_seconds);
   readUpstreamClient(r, &s);
   r.readNonEmptyString("access_log", &s.access_log);
+  r.readInt("max_connections", 1, 10000000, &s.max_connections);
+  r.readBool("allow_open", &s.allow_open);
+  r.readNonEmptyString("metrics_token", &s.metrics_token);
   return s;
 }
 

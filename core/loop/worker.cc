@@ -76,6 +76,18 @@ void Worker::onConnection(uv_stream_t* server, int status) {
   auto* w = static_cast<Worker*>(server->data);
   if (status < 0 || w->draining_) return;
   auto* conn = new Http1ServerConnection(&w->loop_, *w);
+  ConnectionBudget* budget = w->limits_.connections.get();
+  if (budget != nullptr && !budget->tryAcquire()) {
+    // Over server.max_connections: answer 503 at once; the open connections keep being served.
+    w->refused_.insert(conn);
+    if (uv_accept(server, reinterpret_cast<uv_stream_t*>(conn->tcp())) != 0) {
+      conn->close();
+      return;
+    }
+    relayMetrics().connectionRefused();
+    conn->refuse(503, "the relay is at server.max_connections; retry shortly", 1);
+    return;
+  }
   if (uv_accept(server, reinterpret_cast<uv_stream_t*>(conn->tcp())) != 0) {
     w->connections_.insert(conn);
     conn->close();
@@ -87,7 +99,11 @@ void Worker::onConnection(uv_stream_t* server, int status) {
 }
 
 void Worker::onConnectionClosed(Http1ServerConnection* conn) {
-  if (connections_.erase(conn)) relayMetrics().connectionClosed();
+  if (refused_.erase(conn)) return;
+  if (connections_.erase(conn)) {
+    relayMetrics().connectionClosed();
+    if (limits_.connections) limits_.connections->release();
+  }
   if (draining_) maybeStop();
 }
 

@@ -65,6 +65,7 @@ class Worker final : public ConnectionOwner, public RequestHandler {
   std::unique_ptr<UpstreamClient> upstream_;
   WorkerContext context_;
   std::set<Http1ServerConnection*> connections_;
+  std::set<Http1ServerConnection*> refused_;  // answered 503, closing (not in the budget)
   std::unique_ptr<char[]> read_buffer_;
   std::atomic<uint64_t> drain_timeout_ms_{0};
   bool draining_ = false;

@@ -55,6 +55,18 @@ void Http1ServerConnection::start() {
   armTimer(owner_.limits().header_timeout_ms);
 }
 
+void Http1ServerConnection::refuse(int status, std::string_view message, int retry_after_seconds) {
+  uv_tcp_nodelay(&tcp_, 1);
+  close_after_response_ = true;
+  std::string body = renderErrorBody(guessWireFormat("/"), status, message);  // no path read yet
+  Headers h;
+  h.add("content-type", "application/json");
+  h.add("retry-after", std::to_string(retry_after_seconds));
+  begin(status, h, body.size());
+  write(body);
+  end();
+}
+
 void Http1ServerConnection::armTimer(uint64_t ms) {
   if (closing_) return;
   uv_timer_start(&timer_, &onTimer, ms, 0);
@@ -161,7 +173,7 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
   r.http_minor = p->http_minor;
   c->keep_alive_ = llhttp_should_keep_alive(p) != 0;
   c->phase_ = Phase::Body;
-  uv_timer_stop(&c->timer_);
+  c->armTimer(c->owner_.limits().body_idle_timeout_ms);  // restarted by every body chunk
   // Request smuggling guards (llhttp rejects most of these too; be explicit).
   size_t cl_count = r.headers.count("content-length");
   if (cl_count > 0 && r.headers.has("transfer-encoding")) {
@@ -198,11 +210,14 @@ int Http1ServerConnection::onBody(llhttp_t* p, const char* at, size_t len) {
     return -1;
   }
   c->req_.body.append(at, len);
+  c->armTimer(c->owner_.limits().body_idle_timeout_ms);
   return 0;
 }
 
 int Http1ServerConnection::onMessageComplete(llhttp_t* p) {
-  self(p)->phase_ = Phase::Dispatched;
+  auto* c = self(p);
+  c->phase_ = Phase::Dispatched;
+  uv_timer_stop(&c->timer_);
   return HPE_PAUSED;
 }
 
@@ -268,7 +283,12 @@ void Http1ServerConnection::begin(int status, const Headers& headers,
 bool Http1ServerConnection::write(std::string_view bytes) {
   if (closing_ || !response_started_) return !closing_;
   if (!bytes.empty() && !head_request_) writeBody(bytes);
-  if (pending_write_bytes_ >= owner_.limits().write_high_water) write_blocked_ = true;
+  if (pending_write_bytes_ >= owner_.limits().write_high_water && !write_blocked_) {
+    write_blocked_ = true;
+    // A client that stops reading would hold its upstream stream forever: give it as long as
+    // an upstream gets to go silent, then close.
+    armTimer(owner_.limits().body_idle_timeout_ms);
+  }
   return !write_blocked_;
 }
 
@@ -388,6 +408,7 @@ void Http1ServerConnection::onWriteDone(uv_write_t* req, int status) {
   }
   if (c->write_blocked_ && c->pending_write_bytes_ <= c->owner_.limits().write_high_water / 2) {
     c->write_blocked_ = false;
+    if (c->phase_ == Phase::Dispatched) uv_timer_stop(&c->timer_);  // the client reads again
     if (auto cb = std::move(c->writable_cb_)) cb();
   }
   if (c->close_when_flushed_ && c->pending_write_bytes_ == 0 && !c->closing_) c->closeWhenIdle();
@@ -400,10 +421,14 @@ void Http1ServerConnection::onTimer(uv_timer_t* t) {
   if (c->closing_) return;
   if (c->close_when_flushed_) {
     c->close();  // lingering ended
-  } else if (c->phase_ == Phase::Head || c->phase_ == Phase::Body) {
+  } else if (c->phase_ == Phase::Head) {
     c->protocolError(408, "request not received in time");
+  } else if (c->phase_ == Phase::Body) {
+    c->protocolError(408, "request body stalled longer than server.body_idle_timeout_seconds");
   } else if (c->phase_ == Phase::Idle) {
     c->close();
+  } else if (c->phase_ == Phase::Dispatched && c->write_blocked_) {
+    c->close();  // the client read nothing for body_idle_timeout_ms; its stream is cancelled
   }
 }
 

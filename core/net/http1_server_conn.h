@@ -21,6 +21,9 @@ class Http1ServerConnection final : public ResponseSink {
   // The TCP handle to accept into; call start() after a successful uv_accept.
   uv_tcp_t* tcp() { return &tcp_; }
   void start();
+  // Instead of start(): answers `status` with connection: close and retry-after at once, reads
+  // nothing, and closes once the answer is flushed.
+  void refuse(int status, std::string_view message, int retry_after_seconds);
   // Closes once the current response (if any) has been written; at once when idle.
   void closeWhenIdle();
   void close();

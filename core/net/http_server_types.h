@@ -8,6 +8,7 @@
 #include "core/http/request.h"
 #include "core/http/response_sink.h"
 #include "core/loop/deferred_deleter.h"
+#include "core/net/connection_budget.h"
 
 namespace relay {
 
@@ -16,7 +17,10 @@ struct HttpServerLimits {
   size_t max_request_bytes = 32u * 1024 * 1024;
   uint64_t header_timeout_ms = 30000;
   uint64_t idle_timeout_ms = 75000;
+  uint64_t body_idle_timeout_ms = 300000;  // longest silence inside a request body -> 408
   size_t write_high_water = 1024 * 1024;
+  // Shared by every worker; null: no limit.
+  std::shared_ptr<ConnectionBudget> connections;
 };
 
 struct StreamStats {

@@ -1,7 +1,13 @@
 #include "core/obs/redact.h"
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
 
 namespace relay {
 namespace {
@@ -9,9 +15,18 @@ namespace {
 constexpr std::string_view kMask = "[REDACTED]";
 
 // Keys whose value is a secret wherever they appear: JSON bodies, headers, query strings.
-constexpr std::array<std::string_view, 11> kSecretKeys = {
-    "refresh_token", "access_token",   "id_token",      "api_key",  "api-key",      "apikey",
-    "x-api-key",     "x-goog-api-key", "client_secret", "password", "session_token"};
+constexpr std::array<std::string_view, 17> kSecretKeys = {
+    "refresh_token", "access_token", "id_token", "session_token", "token",
+    "api_key",       "api-key",      "apikey",   "x-api-key",     "x-goog-api-key",
+    "client_secret", "secret",       "password", "authorization", "proxy-authorization",
+    "cookie",        "set-cookie"};
+
+// Keys whose value is a credential after an optional scheme word ("Bearer abc").
+constexpr std::array<std::string_view, 2> kAuthorizationKeys = {"authorization",
+                                                                "proxy-authorization"};
+
+// Keys whose unquoted value runs to the end of the line ("a=1; b=2" is one cookie header).
+constexpr std::array<std::string_view, 2> kWholeLineKeys = {"cookie", "set-cookie"};
 
 char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
@@ -46,6 +61,27 @@ size_t skipWhile(std::string_view text, size_t pos, bool (*pred)(char)) {
 
 bool isSpace(char c) {
   return c == ' ' || c == '\t';
+}
+
+bool isLineEnd(char c) {
+  return c == '\r' || c == '\n';
+}
+
+template <size_t N>
+bool isOneOf(std::string_view key, const std::array<std::string_view, N>& keys) {
+  for (std::string_view k : keys)
+    if (k == key) return true;
+  return false;
+}
+
+// A quote, or a quote escaped once or more (JSON inside a JSON string: \"k\":\"v\").
+// Returns the position after it, and whether it was escaped; npos when there is none.
+size_t skipQuote(std::string_view text, size_t p, bool* escaped) {
+  size_t q = p;
+  while (q < text.size() && text[q] == '\\') ++q;
+  if (q >= text.size() || (text[q] != '"' && text[q] != '\'')) return std::string_view::npos;
+  *escaped = q > p;
+  return q + 1;
 }
 
 bool isValueEnd(char c) {
@@ -88,18 +124,42 @@ size_t valueEnd(std::string_view text, size_t pos, char quote) {
   return pos;
 }
 
+// Where the value starting at `p` ends, by how it was opened.
+size_t valueEndFor(std::string_view text, size_t p, std::string_view key, char quote,
+                   bool escaped) {
+  if (escaped) {  // ends where the escaped closing quote begins
+    while (p < text.size() && text[p] != '\\') ++p;
+    return p;
+  }
+  if (quote == 0 && isOneOf(key, kWholeLineKeys)) {
+    while (p < text.size() && !isLineEnd(text[p])) ++p;
+    return p;
+  }
+  return valueEnd(text, p, quote);
+}
+
 // `key` then an optional closing quote, `:` or `=`, an optional opening quote and the value.
 bool matchKeyValue(std::string_view text, size_t pos, std::string_view key, Match* m) {
   if (!startsWithNoCase(text, pos, key)) return false;
   size_t p = pos + key.size();
   if (p < text.size() && isWordChar(text[p])) return false;
-  if (p < text.size() && (text[p] == '"' || text[p] == '\'')) ++p;
+  bool escaped = false;
+  if (size_t q = skipQuote(text, p, &escaped); q != std::string_view::npos) p = q;
   p = skipWhile(text, p, isSpace);
   if (p >= text.size() || (text[p] != ':' && text[p] != '=')) return false;
   p = skipWhile(text, p + 1, isSpace);
   char quote = 0;
-  if (p < text.size() && (text[p] == '"' || text[p] == '\'')) quote = text[p++];
-  size_t end = valueEnd(text, p, quote);
+  escaped = false;
+  if (size_t q = skipQuote(text, p, &escaped); q != std::string_view::npos) {
+    quote = text[q - 1];
+    p = q;
+  }
+  // "Bearer abc": the scheme stays readable, the credential goes.
+  if (isOneOf(key, kAuthorizationKeys)) {
+    size_t word = skipWhile(text, p, isWordChar);
+    if (word > p && word < text.size() && text[word] == ' ') p = word + 1;
+  }
+  size_t end = valueEndFor(text, p, key, quote, escaped);
   if (end == p) return false;
   *m = {p, end};
   return true;
@@ -110,7 +170,7 @@ bool matchSecretKey(std::string_view text, size_t pos, Match* m) {
   for (std::string_view key : kSecretKeys) {
     if (matchKeyValue(text, pos, key, m)) return true;
   }
-  // Gemini's `?key=` query parameter; a bare `key=` elsewhere is too common to mask.
+  // A `?key=` query parameter; a bare `key=` elsewhere is too common to mask.
   if (pos > 0 && (text[pos - 1] == '?' || text[pos - 1] == '&')) {
     return matchKeyValue(text, pos, "key", m);
   }
@@ -129,21 +189,83 @@ bool matchAt(std::string_view text, size_t pos, Match* m) {
     case 'b':
       return matchPrefixedToken(text, pos, "bearer ", 1, isTokenChar, m) ||
              matchPrefixedToken(text, pos, "basic ", 1, isTokenChar, m);
+    case 'y':  // a common OAuth access-token shape
+      return matchPrefixedToken(text, pos, "ya29.", 20, isTokenChar, m);
+    case '1':  // a common OAuth refresh-token shape
+      return matchPrefixedToken(text, pos, "1//", 20, isTokenChar, m);
     case 'r':
     case 'i':
     case 'x':
     case 'c':
     case 'p':
     case 'k':
+    case 't':
       return matchSecretKey(text, pos, m);
     default:
       return false;
   }
 }
 
+constexpr size_t kMinExactSecret = 8;
+
+using SecretList = std::vector<std::string>;
+
+// Read on every log line, written rarely: readers take a snapshot without a lock.
+std::shared_ptr<const SecretList>& exactSecrets() {
+  static std::shared_ptr<const SecretList> list = std::make_shared<const SecretList>();
+  return list;
+}
+
+std::mutex& exactSecretsWriteMutex() {
+  static std::mutex m;
+  return m;
+}
+
+// Replaces every occurrence of every registered value; nullopt when none occurs.
+std::optional<std::string> maskExactSecrets(std::string_view text) {
+  std::shared_ptr<const SecretList> list = std::atomic_load(&exactSecrets());
+  std::optional<std::string> out;
+  for (const std::string& secret : *list) {
+    std::string_view current = out ? std::string_view(*out) : text;
+    if (current.find(secret) == std::string_view::npos) continue;
+    std::string next;
+    next.reserve(current.size());
+    size_t pos = 0;
+    for (size_t hit; (hit = current.find(secret, pos)) != std::string_view::npos;) {
+      next.append(current.substr(pos, hit - pos)).append(kMask);
+      pos = hit + secret.size();
+    }
+    next.append(current.substr(pos));
+    out = std::move(next);
+  }
+  return out;
+}
+
+std::string redactPatterns(std::string_view text);
+
 }  // namespace
 
+void addRedactedValue(std::string_view secret) {
+  if (secret.size() < kMinExactSecret) return;
+  std::lock_guard<std::mutex> lock(exactSecretsWriteMutex());
+  std::shared_ptr<const SecretList> old = std::atomic_load(&exactSecrets());
+  if (std::find(old->begin(), old->end(), secret) != old->end()) return;
+  auto next = std::make_shared<SecretList>(*old);
+  next->emplace_back(secret);
+  // Longest first, so a secret that contains another is masked whole.
+  std::stable_sort(next->begin(), next->end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::atomic_store(&exactSecrets(), std::shared_ptr<const SecretList>(std::move(next)));
+}
+
 std::string redactSecrets(std::string_view text) {
+  if (std::optional<std::string> masked = maskExactSecrets(text)) return redactPatterns(*masked);
+  return redactPatterns(text);
+}
+
+namespace {
+
+std::string redactPatterns(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   size_t pos = 0;
@@ -159,5 +281,7 @@ std::string redactSecrets(std::string_view text) {
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace relay

@@ -6,10 +6,18 @@
 
 namespace relay {
 
-// Replaces the secret part of: sk-ant-... and other sk-... keys, AIza... Google keys,
-// `Bearer <token>` / `Basic <token>`, and values of keys such as refresh_token, access_token,
-// api_key, x-api-key, client_secret, password (JSON `"k":"v"`, `k=v`, `k: v`), and `?key=` /
-// `&key=` query parameters. The mask is "[REDACTED]".
+// Replaces the secret part of: sk-ant-... and other sk-... keys, AIza... keys, ya29.... and
+// 1//... OAuth token shapes, `Bearer <token>` / `Basic <token>`, and values of keys such as
+// token, refresh_token, access_token, api_key, x-api-key, secret, client_secret, password,
+// authorization (the scheme word kept), cookie and set-cookie (the whole line), in the forms
+// JSON `"k":"v"`, escaped JSON `\"k\":\"v\"`, `k=v` and `k: v`, and `?key=` / `&key=` query
+// parameters. The mask is "[REDACTED]".
+// Exact secret values registered below are masked first, wherever they appear.
 std::string redactSecrets(std::string_view text);
+
+// Registers a secret the host handles (a config secret, a stored token) to be masked exactly
+// in every later log line. Values shorter than 8 bytes are ignored (too likely in plain text).
+// Thread-safe; registering the same value twice is harmless.
+void addRedactedValue(std::string_view secret);
 
 }  // namespace relay

@@ -52,6 +52,10 @@ RelayMetrics::RelayMetrics(MetricsRegistry& registry, std::string_view version)
                                   {"provider"})),
       active_connections_(
           registry.gauge("relay_active_connections", "Open client connections.").with({})),
+      refused_connections_(registry
+                               .counter("relay_refused_connections_total",
+                                        "Connections answered 503 at server.max_connections.")
+                               .with({})),
       active_streams_(
           registry.gauge("relay_active_streams", "Event streams in flight to clients.").with({})) {
   registry.gauge("relay_build_info", "Build of the running relay; always 1.", {"version"})

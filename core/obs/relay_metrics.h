@@ -21,6 +21,7 @@ class RelayMetrics {
                        uint64_t bytes);
   void connectionOpened() { active_connections_.inc(); }
   void connectionClosed() { active_connections_.dec(); }
+  void connectionRefused() { refused_connections_.inc(); }
   void streamOpened() { active_streams_.inc(); }
   void streamClosed() { active_streams_.dec(); }
   void upstreamResponse(std::string_view provider, std::string_view account, int status);
@@ -39,6 +40,7 @@ class RelayMetrics {
   CounterFamily& upstream_errors_;
   CounterFamily& failovers_;
   Gauge active_connections_;
+  Counter refused_connections_;
   Gauge active_streams_;
 };
 

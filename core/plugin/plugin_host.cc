@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/obs/redact.h"
+
 namespace relay {
 namespace {
 
@@ -151,7 +153,7 @@ std::string formatPluginLogLine(uint32_t level, std::string_view message) {
   std::string line = "relay: plugin [";
   line += levelName(level);
   line += "] ";
-  line += message;
+  line += redactSecrets(message);  // plugins log through the same redaction as the host
   line += '\n';
   return line;
 }

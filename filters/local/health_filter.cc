@@ -1,3 +1,4 @@
+#include <openssl/crypto.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -12,10 +13,17 @@ namespace relay {
 
 namespace {
 
+constexpr std::string_view kBearer = "Bearer ";
+
 class HealthFilter final : public Filter {
  public:
   FilterStatus onRequest(FilterCallbacks& cb) override {
     const ServerContext& s = cb.server();
+    // Account states stay private when a token guards them; the status alone is public.
+    if (!metricsTokenPresented(s, cb.request())) {
+      cb.sendLocalReply(200, "application/json", R"({"status":"ok"})");
+      return FilterStatus::Stop;
+    }
     auto now_ms = static_cast<uint64_t>(unixTimeMs());
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -46,6 +54,17 @@ class HealthFilter final : public Filter {
 };
 
 }  // namespace
+
+bool metricsTokenPresented(const ServerContext& server, const Request& req) {
+  const std::string& token = server.config.server.metrics_token;
+  if (token.empty()) return true;
+  const std::string* auth = req.headers.find("authorization");
+  if (auth == nullptr || auth->size() != kBearer.size() + token.size()) return false;
+  bool scheme = true;
+  for (size_t i = 0; i < kBearer.size(); ++i)
+    scheme = scheme && ((*auth)[i] | 0x20) == (kBearer[i] | 0x20);  // "bearer" in any case
+  return scheme && CRYPTO_memcmp(auth->data() + kBearer.size(), token.data(), token.size()) == 0;
+}
 
 std::unique_ptr<FilterFactory> buildHealthFilter(const FilterSpec& spec, const ServerContext&,
                                                  std::string* error) {

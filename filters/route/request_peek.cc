@@ -3,14 +3,17 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include "core/json/bounded_reader.h"
+
 namespace relay {
 
 namespace {
 
-// Tracks depth; captures top-level "model" and "stream" and ignores everything else.
+// Tracks depth (refusing more than json::kMaxJsonDepth); captures top-level "model" and
+// "stream" and ignores everything else. Numbers arrive as text and are never converted.
 struct PeekHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PeekHandler> {
   RequestPeek* out;
-  int depth = 0;
+  json::DepthGuard guard;
   bool root_is_object = false;
   enum class Want { None, Model, Stream } want = Want::None;
 
@@ -18,41 +21,41 @@ struct PeekHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PeekHandler
     want = Want::None;
     return true;
   }
+  // The base class would hand a number to String(), turning "model": 5 into "5".
+  bool RawNumber(const char*, rapidjson::SizeType, bool) { return Default(); }
   bool String(const char* s, rapidjson::SizeType len, bool) {
-    if (depth == 1 && want == Want::Model) out->model.assign(s, len);
+    if (guard.depth() == 1 && want == Want::Model) out->model.assign(s, len);
     want = Want::None;
     return true;
   }
   bool Bool(bool b) {
-    if (depth == 1 && want == Want::Stream) out->stream = b;
+    if (guard.depth() == 1 && want == Want::Stream) out->stream = b;
     want = Want::None;
     return true;
   }
   bool Key(const char* s, rapidjson::SizeType len, bool) {
     std::string_view k(s, len);
-    want = depth != 1      ? Want::None
-           : k == "model"  ? Want::Model
-           : k == "stream" ? Want::Stream
-                           : Want::None;
+    want = guard.depth() != 1 ? Want::None
+           : k == "model"     ? Want::Model
+           : k == "stream"    ? Want::Stream
+                              : Want::None;
     return true;
   }
   bool StartObject() {
-    if (depth == 0) root_is_object = true;
-    ++depth;
+    if (guard.depth() == 0) root_is_object = true;
     want = Want::None;
-    return true;
+    return guard.enter();
   }
   bool EndObject(rapidjson::SizeType) {
-    --depth;
+    guard.leave();
     return true;
   }
   bool StartArray() {
-    ++depth;
     want = Want::None;
-    return true;
+    return guard.enter();
   }
   bool EndArray(rapidjson::SizeType) {
-    --depth;
+    guard.leave();
     return true;
   }
 };
@@ -65,7 +68,12 @@ RequestPeek peekJsonBody(std::string_view body) {
   h.out = &peek;
   rapidjson::Reader reader;
   rapidjson::MemoryStream ms(body.data(), body.size());
-  rapidjson::ParseResult r = reader.Parse<rapidjson::kParseValidateEncodingFlag>(ms, h);
+  rapidjson::ParseResult r =
+      reader.Parse<json::kBoundedParseFlags | rapidjson::kParseValidateEncodingFlag>(ms, h);
+  if (h.guard.tooDeep()) {
+    peek.error = json::kTooDeepMessage;
+    return peek;
+  }
   if (r.IsError()) {
     peek.error = std::string("malformed JSON body: ") + rapidjson::GetParseError_En(r.Code()) +
                  " (at byte " + std::to_string(r.Offset()) + ")";

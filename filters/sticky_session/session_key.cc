@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/json/bounded_document.h"
+
 namespace relay {
 
 namespace {
@@ -55,8 +57,8 @@ std::string_view headerValue(const Request& req, std::string_view name) {
 std::string sessionFromJsonUserId(std::string_view user_id) {
   if (user_id.empty() || user_id.front() != '{') return {};
   rapidjson::Document inner;
-  inner.Parse(user_id.data(), user_id.size());
-  if (inner.HasParseError()) return {};
+  rapidjson::MemoryStream in(user_id.data(), user_id.size());
+  if (json::parseWithoutNumbers(in, inner) != json::BoundedParse::kOk) return {};
   return std::string(stringMember(inner, "session_id"));
 }
 
@@ -236,11 +238,11 @@ std::string derive(const Request& req, WireFormat format, std::string_view key_i
 
   // The NUL-terminated form lets RapidJSON use its SIMD scanners when the build enables them
   // (RAPIDJSON_SSE2/SSE42/NEON; ~10x on large bodies). A NUL would end the text early, so a body
-  // holding one counts as malformed.
+  // holding one counts as malformed. Too deep a body gives no key (the route filter answers it).
   if (req.body.find('\0') != std::string::npos) return {};
   rapidjson::Document body;
-  body.Parse(req.body.c_str());
-  if (body.HasParseError() || !body.IsObject()) return {};
+  rapidjson::StringStream in(req.body.c_str());
+  if (json::parseWithoutNumbers(in, body) != json::BoundedParse::kOk || !body.IsObject()) return {};
 
   if (std::string session = sessionFromUserId(body); !session.empty())
     return scopedKey(key_id, "user-id", session);

@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "bounded_json.h"
+
 namespace relay::claude {
 
 namespace {
@@ -38,10 +40,14 @@ rapidjson::Value textBlock(std::string_view text, rapidjson::Document::Allocator
 
 }  // namespace
 
-std::optional<std::string> withIdentityBlock(std::string_view body) {
+std::optional<std::string> withIdentityBlock(std::string_view body, std::string* refusal) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseFullPrecisionFlag>(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  JsonParse parsed = parseBoundedJson(body, doc);
+  if (parsed == JsonParse::kTooDeep || parsed == JsonParse::kNumberOutOfRange) {
+    if (refusal != nullptr) *refusal = jsonParseProblem(parsed);
+    return std::nullopt;
+  }
+  if (parsed != JsonParse::kOk || !doc.IsObject()) return std::nullopt;
   auto& alloc = doc.GetAllocator();
   rapidjson::Value blocks(rapidjson::kArrayType);
   blocks.PushBack(textBlock(kIdentityLine, alloc), alloc);

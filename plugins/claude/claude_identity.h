@@ -13,8 +13,9 @@ inline constexpr std::string_view kIdentityLine =
 
 // The body with the identity block first in `system` (a string system becomes an array of text
 // blocks); nullopt when the body already has a system block starting "You are Claude Code" or
-// is not a JSON object (then it is sent unchanged).
-std::optional<std::string> withIdentityBlock(std::string_view body);
+// is not a JSON object (then it is sent unchanged). A body nested too deep or holding a number
+// out of range is refused: nullopt with *refusal set to a sentence for the client.
+std::optional<std::string> withIdentityBlock(std::string_view body, std::string* refusal = nullptr);
 
 }  // namespace relay::claude
 

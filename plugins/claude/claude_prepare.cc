@@ -56,12 +56,13 @@ bool addCredentials(relay_host_request_t* req, const ClaudeAccount& account,
 }
 
 // OAuth tokens are refused without the identity line; Claude Code's own bodies stay untouched.
+// A body the rewrite refuses (too deep, a number out of range) fails with *refusal set.
 bool addIdentityIfNeeded(relay_host_request_t* req, const relay_request_view_t& request,
-                         std::string_view upstream_path) {
+                         std::string_view upstream_path, std::string* refusal) {
   if (upstream_path.substr(0, 12) != "/v1/messages" || request.body.len == 0) return true;
   if (isClaudeCodeClient(request.headers, request.header_count)) return true;
-  std::optional<std::string> body = withIdentityBlock(toView(request.body));
-  if (!body) return true;
+  std::optional<std::string> body = withIdentityBlock(toView(request.body), refusal);
+  if (!body) return refusal->empty();
   return host()->set_body(req, toSlice(*body)) == RELAY_OK;
 }
 
@@ -87,9 +88,11 @@ int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
   std::string_view method = toView(request.method);
   if (method.empty()) method = "POST";
   const relay_host_t* h = host();
+  std::string refusal;
   bool ok = h->set_upstream(req, toSlice(method), toSlice(url)) == RELAY_OK &&
             addClientHeaders(req, request, oauth) && addCredentials(req, account, access_token) &&
-            (!oauth || addIdentityIfNeeded(req, request, *path));
+            (!oauth || addIdentityIfNeeded(req, request, *path, &refusal));
+  if (!refusal.empty()) return reject(err, 400, refusal);
   if (!ok) return reject(err, 500, account.label() + ": the host refused the upstream request");
   return RELAY_PREPARE_READY;
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "bounded_json.h"
 #include "host_api.h"
 #include "sha256_hex.h"
 
@@ -85,8 +86,7 @@ std::string refreshRequestBody(std::string_view refresh_token, std::string_view 
 
 bool parseTokenGrant(std::string_view body, TokenGrant* out, std::string* why) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) {
     *why = "the token answer is not JSON";
     return false;
   }
@@ -101,16 +101,17 @@ bool parseTokenGrant(std::string_view body, TokenGrant* out, std::string* why) {
   if (refresh != doc.MemberEnd() && refresh->value.IsString())
     out->refresh_token.assign(refresh->value.GetString(), refresh->value.GetStringLength());
   auto expires = doc.FindMember("expires_in");
+  constexpr double kMaxExpiresIn = 10.0 * 365 * 24 * 3600;  // a cast beyond int64 is undefined
   if (expires != doc.MemberEnd() && expires->value.IsNumber() && expires->value.GetDouble() > 0)
-    out->expires_in_seconds = static_cast<int64_t>(expires->value.GetDouble());
+    out->expires_in_seconds =
+        static_cast<int64_t>(std::min(expires->value.GetDouble(), kMaxExpiresIn));
   return true;
 }
 
 std::string oauthErrorCode(std::string_view body) {
   constexpr size_t kMaxCode = 64;  // a code, not a free-form message
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return {};
+  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return {};
   auto error = doc.FindMember("error");
   if (error == doc.MemberEnd()) return {};
   std::string code;

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "bounded_json.h"
 #include "host_api.h"
 
 namespace relay::claude {
@@ -71,6 +72,7 @@ void UsageTap::feed(std::string_view bytes) {
 }
 
 void UsageTap::onLine(std::string_view line) {
+  if (overflow_) return;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) return dispatchEvent();
   auto field = [&](std::string_view name) -> std::optional<std::string_view> {
@@ -87,6 +89,10 @@ void UsageTap::onLine(std::string_view line) {
     if (!isUsageEvent(event_)) return;  // content deltas are not kept
     if (!data_.empty()) data_.push_back('\n');
     data_.append(*data);
+    if (data_.size() > kMaxBuffered) {  // one event the upstream never ends
+      overflow_ = true;
+      data_.clear();
+    }
   }
 }
 
@@ -100,9 +106,8 @@ void UsageTap::applyJson(std::string_view json) {
   if (json.find("usage") == std::string_view::npos &&
       json.find("\"model\"") == std::string_view::npos)
     return;
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return;
+  rapidjson::Document doc;  // the upstream's JSON gets the same guards as a client's
+  if (parseBoundedJson(json, doc) != JsonParse::kOk || !doc.IsObject()) return;
   auto type = doc.FindMember("type");
   std::string_view kind =
       type != doc.MemberEnd() && type->value.IsString() ? type->value.GetString() : "";

@@ -33,6 +33,7 @@ bool BodyDecoder::decode(std::string_view input, std::string& out) {
   // Until "deflate" proves to carry a zlib wrapper, keep its bytes to replay them raw.
   bool may_fall_back = !gzip_ && !fell_back_ && !any_output_;
   if (may_fall_back) replay_.append(input);
+  input_bytes_ += input.size();
   zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   zs_.avail_in = static_cast<uInt>(input.size());
   char buf[16384];
@@ -46,6 +47,7 @@ bool BodyDecoder::decode(std::string_view input, std::string& out) {
       std::string replay = std::move(replay_);
       replay_.clear();
       if (!restartAsRawDeflate()) break;
+      input_bytes_ -= replay.size();  // counted again by the replay
       return decode(replay, out);
     }
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
@@ -54,6 +56,12 @@ bool BodyDecoder::decode(std::string_view input, std::string& out) {
       return false;
     }
     size_t produced = sizeof(buf) - zs_.avail_out;
+    output_bytes_ += produced;
+    if (output_bytes_ > kFreeOutputBytes && output_bytes_ > input_bytes_ * kMaxExpansion) {
+      error_ = "content-encoding: the body expands more than " + std::to_string(kMaxExpansion) +
+               " times (a decompression bomb?)";
+      return false;
+    }
     out.append(buf, produced);
     if (produced > 0 && !any_output_) {
       any_output_ = true;

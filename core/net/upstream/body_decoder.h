@@ -3,6 +3,7 @@
 
 #include <zlib.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,7 +18,13 @@ class BodyDecoder {
   BodyDecoder(const BodyDecoder&) = delete;
   BodyDecoder& operator=(const BodyDecoder&) = delete;
 
-  // Appends the decoded bytes to `out`; false (with error()) on corrupt input.
+  // Beyond kFreeOutputBytes, output may be at most kMaxExpansion times the input so far: a
+  // compressed body cannot grow a buffer without bound (a "gzip bomb").
+  static constexpr size_t kFreeOutputBytes = 1024 * 1024;
+  static constexpr size_t kMaxExpansion = 200;
+
+  // Appends the decoded bytes to `out`; false (with error()) on corrupt input or one that
+  // expands beyond the limit above.
   bool decode(std::string_view input, std::string& out);
   // True once the compressed stream said it was complete.
   bool finished() const { return finished_; }
@@ -31,6 +38,8 @@ class BodyDecoder {
   bool finished_ = false;
   bool any_output_ = false;
   bool fell_back_ = false;
+  uint64_t input_bytes_ = 0;
+  uint64_t output_bytes_ = 0;
   std::string replay_;  // "deflate" input kept until the first output byte
   std::string error_;
 };

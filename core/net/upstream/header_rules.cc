@@ -26,7 +26,54 @@ std::vector<std::string> connectionTokens(const Headers& headers) {
   return tokens;
 }
 
+// RFC 9110 tchar.
+bool isTokenChar(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool isToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!isTokenChar(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+bool hasLineBreakOrNul(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
 }  // namespace
+
+std::string unsafeRequestHead(const std::string& method, const Headers& headers) {
+  if (!isToken(method)) return "the method is not an HTTP token";
+  for (const Header& h : headers.all()) {
+    // Printed names are safe: a token has no control characters.
+    if (!isToken(h.name)) return "a header name is not an HTTP token";
+    if (hasLineBreakOrNul(h.value))
+      return "header '" + h.name + "' has a CR, LF or NUL in its value";
+  }
+  return {};
+}
 
 Headers requestHeadersForUpstream(const Headers& in) {
   Headers out;

@@ -8,9 +8,18 @@
 
 namespace relay {
 
+// The most response-header bytes (names and values) accepted from an upstream; beyond it the
+// response fails as a protocol error instead of growing a buffer the upstream controls.
+inline constexpr size_t kMaxUpstreamHeaderBytes = 64 * 1024;
+
 // The client's headers minus hop-by-hop, Host, Content-Length and Accept-Encoding, plus
 // "accept-encoding: identity" (the relay reads bodies; it does not want to inflate them).
 Headers requestHeadersForUpstream(const Headers& in);
+
+// Why `method` or a header would corrupt the request head (a CR, LF or NUL in a value, a name
+// or method that is not an HTTP token), or "" when all are safe to serialise. Values can come
+// from plugins and config, so they are checked before any byte is sent.
+std::string unsafeRequestHead(const std::string& method, const Headers& headers);
 
 // HTTP/1.1 request head: request line, Host, the filtered headers, Content-Length.
 std::string serializeHttp1Request(const std::string& method, const UpstreamUrl& url,

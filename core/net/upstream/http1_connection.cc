@@ -42,6 +42,7 @@ uint32_t Http1Connection::startStream(const OutgoingRequest& req, StreamSink* si
   stream_id_ = next_stream_id_++;
   head_request_ = *req.method == "HEAD";
   got_response_bytes_ = headers_delivered_ = message_done_ = paused_ = in_value_ = false;
+  head_bytes_ = 0;
   headers_.clear();
   field_.clear();
   value_.clear();
@@ -74,7 +75,12 @@ void Http1Connection::onTransportData(std::string_view bytes) {
     if (!paused_) finishMessage();
     return;
   }
-  if (err != HPE_OK) {
+  if (err != HPE_OK && head_bytes_ > kMaxUpstreamHeaderBytes) {
+    failStream(
+        {UpstreamError::Kind::Protocol,
+         "response headers larger than " + std::to_string(kMaxUpstreamHeaderBytes) + " bytes",
+         false});
+  } else if (err != HPE_OK) {
     failStream({UpstreamError::Kind::Protocol,
                 std::string("malformed HTTP/1.1 response: ") + llhttp_errno_name(err) + " (" +
                     (parser_.reason != nullptr ? parser_.reason : "") + ")",
@@ -115,6 +121,8 @@ int Http1Connection::onHeaderField(llhttp_t* p, const char* at, size_t len) {
     c->value_.clear();
     c->in_value_ = false;
   }
+  c->head_bytes_ += len;
+  if (c->head_bytes_ > kMaxUpstreamHeaderBytes) return -1;
   c->field_.append(at, len);
   return 0;
 }
@@ -122,6 +130,8 @@ int Http1Connection::onHeaderField(llhttp_t* p, const char* at, size_t len) {
 int Http1Connection::onHeaderValue(llhttp_t* p, const char* at, size_t len) {
   Http1Connection* c = self(p);
   c->in_value_ = true;
+  c->head_bytes_ += len;
+  if (c->head_bytes_ > kMaxUpstreamHeaderBytes) return -1;
   c->value_.append(at, len);
   return 0;
 }

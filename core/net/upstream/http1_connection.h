@@ -63,6 +63,7 @@ class Http1Connection final : public UpstreamConnection, private Transport::Hand
   std::string field_;
   std::string value_;
   bool in_value_ = false;
+  size_t head_bytes_ = 0;     // response header bytes so far (kMaxUpstreamHeaderBytes)
   std::string pending_body_;  // parsed while the consumer was paused
 };
 

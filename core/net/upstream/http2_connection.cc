@@ -12,6 +12,7 @@ struct Http2Connection::Stream {
   StreamSink* sink = nullptr;  // null once finished or cancelled
   int status = 0;
   Headers headers;
+  size_t head_bytes = 0;  // kMaxUpstreamHeaderBytes
   bool headers_delivered = false;
   bool got_bytes = false;
   bool conn_was_reused = false;
@@ -51,6 +52,8 @@ struct Http2Callbacks {
     if (s == nullptr || s->headers_delivered) return 0;  // trailers are dropped
     std::string_view n(reinterpret_cast<const char*>(name), namelen);
     std::string_view v(reinterpret_cast<const char*>(value), valuelen);
+    s->head_bytes += namelen + valuelen;
+    if (s->head_bytes > kMaxUpstreamHeaderBytes) return 0;  // failed when the frame ends
     if (n == ":status") {
       s->status = 0;
       for (char c : v) s->status = s->status * 10 + (c - '0');
@@ -215,12 +218,15 @@ void Http2Connection::onHeadersFrame(Stream& s, bool end_stream) {
       return;
     }
     s.got_bytes = true;
-    if (s.status == 0) {
+    bool too_large = s.head_bytes > kMaxUpstreamHeaderBytes;
+    if (s.status == 0 || too_large) {
       nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_PROTOCOL_ERROR);
       StreamSink* sink = s.sink;
       s.sink = nullptr;
-      return sink->onStreamFailed(
-          {UpstreamError::Kind::Protocol, "HTTP/2 response without :status", false});
+      std::string why = too_large ? "response headers larger than " +
+                                        std::to_string(kMaxUpstreamHeaderBytes) + " bytes"
+                                  : "HTTP/2 response without :status";
+      return sink->onStreamFailed({UpstreamError::Kind::Protocol, why, false});
     }
     s.headers_delivered = true;
     Headers headers = std::move(s.headers);

@@ -53,6 +53,12 @@ void UpstreamExchange::start() {
     timer_.start(0, [this] { fail(UpstreamError::Kind::Protocol, "invalid URL: " + url_error_); });
     return;
   }
+  if (std::string unsafe = unsafeRequestHead(request_.method, wire_headers_); !unsafe.empty()) {
+    timer_.start(0, [this, unsafe] {
+      fail(UpstreamError::Kind::Protocol, unsafe + "; the request was not sent");
+    });
+    return;
+  }
   timer_.start(static_cast<uint64_t>(request_.timeouts.response_headers_ms), [this] {
     stopStream();
     fail(UpstreamError::Kind::TimeoutHeaders,

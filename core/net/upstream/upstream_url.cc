@@ -75,6 +75,13 @@ std::optional<UpstreamUrl> parseUpstreamUrl(std::string_view url, std::string* e
     fail(error, "URL must start with http:// or https://");
     return std::nullopt;
   }
+  for (char c : rest) {
+    // A space or control character would split or end the request line it is written into.
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      fail(error, "URL contains a space or control character");
+      return std::nullopt;
+    }
+  }
   size_t path_start = rest.find_first_of("/?#");
   if (!parseAuthority(rest.substr(0, path_start), out, error)) return std::nullopt;
   std::string_view path = path_start == std::string_view::npos ? "" : rest.substr(path_start);

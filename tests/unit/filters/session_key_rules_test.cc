@@ -139,3 +139,26 @@ TEST_CASE("a body with nothing to key on gives no key") {
   CHECK(key(jsonRequest(R"({"contents":[]})"), WireFormat::Gemini) == "");
   CHECK(key(jsonRequest(R"({"input":[]})"), WireFormat::OpenAIResponses) == "");
 }
+
+TEST_CASE("a body nested beyond 128 levels gives no key and no crash") {
+  CHECK(key(jsonRequest(std::string(200 * 1024, '['))).empty());
+  std::string deep =
+      R"({"prompt_cache_key":"p","x":)" + std::string(128, '[') + std::string(128, ']') + "}";
+  CHECK(key(jsonRequest(deep)).empty());
+  std::string at_limit =
+      R"({"prompt_cache_key":"p","x":)" + std::string(127, '[') + std::string(127, ']') + "}";
+  CHECK(key(jsonRequest(at_limit)) == "k1:prompt-cache-key:p");
+}
+
+TEST_CASE("a user_id holding deep JSON falls through to the next rule") {
+  std::string user_id = std::string(500, '{');
+  std::string body = R"({"metadata":{"user_id":")" + user_id + R"("},"prompt_cache_key":"p"})";
+  CHECK(key(jsonRequest(body)) == "k1:prompt-cache-key:p");
+}
+
+TEST_CASE("huge exponents do not reach RapidJSON's number conversion") {
+  auto req = jsonRequest(R"({"max_tokens":0.000000000001e-2147483639,"t":-1e-99999999999999999999,)"
+                         R"("prompt_cache_key":"p"})");
+  CHECK(key(req) == "k1:prompt-cache-key:p");
+  CHECK(key(jsonRequest(R"({"prompt_cache_key":5})")).empty());
+}

@@ -167,4 +167,21 @@ TEST_CASE("failover must be a map when given") {
         "relay.yaml:1:11: failover: expected a map of keys, got a list");
 }
 
+TEST_CASE("hostile-input guards: max_connections, allow_open, metrics_token") {
+  Config d = loadOk("");
+  CHECK(d.server.max_connections == 16384);
+  CHECK_FALSE(d.server.allow_open);
+  CHECK(d.server.metrics_token.empty());
+  Config c = loadOk(
+      "server:\n"
+      "  max_connections: 3\n"
+      "  allow_open: true\n"
+      "  metrics_token: m-123\n");
+  CHECK(c.server.max_connections == 3);
+  CHECK(c.server.allow_open);
+  CHECK(c.server.metrics_token == "m-123");
+  CHECK(loadError("server:\n  max_connections: 0\n").find("max_connections") != std::string::npos);
+  CHECK(loadError("server:\n  metrics_token: \"\"\n").find("metrics_token") != std::string::npos);
+}
+
 }  // namespace relay

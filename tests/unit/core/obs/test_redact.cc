@@ -5,7 +5,7 @@
 namespace relay {
 namespace {
 
-TEST_CASE("Anthropic and OpenAI keys are masked after their prefix") {
+TEST_CASE("sk-ant-, sk- and AIza keys are masked after their prefix") {
   CHECK(redactSecrets("using sk-ant-api03-AbC_12-xyz for claude-1") ==
         "using sk-ant-[REDACTED] for claude-1");
   CHECK(redactSecrets("key sk-ant-oat01-ZZZ.") == "key sk-ant-[REDACTED].");
@@ -56,6 +56,55 @@ TEST_CASE("a ?key= query parameter is masked but a bare key= is not") {
 TEST_CASE("names that merely contain a secret key name are left alone") {
   CHECK(redactSecrets("my_api_key_count=3") == "my_api_key_count=3");
   CHECK(redactSecrets("refresh_tokens_total 4") == "refresh_tokens_total 4");
+}
+
+TEST_CASE("token, secret, authorization and cookie keys are masked") {
+  CHECK(redactSecrets(R"({"token":"t-123","id":"a1"})") == R"({"token":"[REDACTED]","id":"a1"})");
+  CHECK(redactSecrets("token=abc&user=u") == "token=[REDACTED]&user=u");
+  CHECK(redactSecrets(R"({"secret": "s3cr3t"})") == R"({"secret": "[REDACTED]"})");
+  CHECK(redactSecrets("authorization: sk-raw-key-without-scheme") == "authorization: [REDACTED]");
+  CHECK(redactSecrets("Authorization: Token abc123\r\nHost: h") ==
+        "Authorization: Token [REDACTED]\r\nHost: h");
+  CHECK(redactSecrets(R"({"authorization":"Bearer abc"})") ==
+        R"({"authorization":"Bearer [REDACTED]"})");
+  CHECK(redactSecrets("Cookie: sid=abc; csrf=def\r\nAccept: */*") ==
+        "Cookie: [REDACTED]\r\nAccept: */*");
+  CHECK(redactSecrets("set-cookie: sid=abc; Path=/; HttpOnly") == "set-cookie: [REDACTED]");
+}
+
+TEST_CASE("escaped JSON keys (JSON inside a JSON string) are masked") {
+  CHECK(redactSecrets(R"({"body":"{\"access_token\":\"at-123\",\"expires_in\":3600}"})") ==
+        R"({"body":"{\"access_token\":\"[REDACTED]\",\"expires_in\":3600}"})");
+  CHECK(redactSecrets(R"(\\\"refresh_token\\\": \\\"rt-1\\\")") ==
+        R"(\\\"refresh_token\\\": \\\"[REDACTED]\\\")");
+}
+
+TEST_CASE("OAuth token shapes ya29. and 1// are masked after their prefix") {
+  CHECK(redactSecrets("using ya29.a0AfB_byC1234567890abcdefghij-xyz now") ==
+        "using ya29.[REDACTED] now");
+  CHECK(redactSecrets(R"(rt "1//0gAbCdEfGhIjKlMnOpQrStUvWxYz-_0123")") == R"(rt "1//[REDACTED]")");
+  CHECK(redactSecrets("ya29.short and 1//2 and http://1//x") ==
+        "ya29.short and 1//2 and http://1//x");
+}
+
+TEST_CASE("words that only start like a secret key stay") {
+  CHECK(redactSecrets("token expires soon; tokens=3 token_type=Bearer") ==
+        "token expires soon; tokens=3 token_type=Bearer");
+  CHECK(redactSecrets("secretary=bob cookies=2") == "secretary=bob cookies=2");
+}
+
+TEST_CASE("registered secret values are masked exactly, whatever their shape") {
+  CHECK(redactSecrets("proxy user:Zq7-plain-looking-pw@host") ==
+        "proxy user:Zq7-plain-looking-pw@host");
+  addRedactedValue("Zq7-plain-looking-pw");
+  addRedactedValue("Zq7-plain-looking-pw");  // twice is harmless
+  addRedactedValue("short");                 // ignored: too likely in ordinary text
+  CHECK(redactSecrets("proxy user:Zq7-plain-looking-pw@host and Zq7-plain-looking-pw again") ==
+        "proxy user:[REDACTED]@host and [REDACTED] again");
+  CHECK(redactSecrets("a short word") == "a short word");
+  // A longer secret containing a shorter one is masked whole.
+  addRedactedValue("Zq7-plain-looking-pw-EXTENDED");
+  CHECK(redactSecrets("x Zq7-plain-looking-pw-EXTENDED y") == "x [REDACTED] y");
 }
 
 }  // namespace

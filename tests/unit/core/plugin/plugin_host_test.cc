@@ -98,6 +98,17 @@ TEST_CASE("plugin log lines carry the level") {
   CHECK(relay::formatPluginLogLine(99, "odd") == "relay: plugin [error] odd\n");
 }
 
+TEST_CASE("plugin log lines go through the host's secret redaction") {
+  CHECK(relay::formatPluginLogLine(
+            RELAY_LOG_INFO,
+            R"(token endpoint said {"access_token":"at-1","refresh_token":"rt-2"})") ==
+        "relay: plugin [info] token endpoint said "
+        R"({"access_token":"[REDACTED]","refresh_token":"[REDACTED]"})"
+        "\n");
+  CHECK(relay::formatPluginLogLine(RELAY_LOG_WARN, "retrying with Bearer abc.def") ==
+        "relay: plugin [warn] retrying with Bearer [REDACTED]\n");
+}
+
 TEST_CASE("without a bridge the request callbacks answer unsupported") {
   const relay_host_t* host = relay::pluginHostTable();
   relay::setPluginHostBridge(nullptr);

@@ -220,6 +220,39 @@ TEST_CASE("OAuth requests not from Claude Code get the identity block first") {
   CHECK_FALSE(fake().body_set);
 }
 
+TEST_CASE("the identity rewrite keeps numbers, and refuses deep bodies and huge numbers") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", oauthJson(fake().now_ms / 1000 + 3600)));
+  RequestSpec spec;
+  spec.headers = {{"user-agent", "OpenAI/Python 1.0"}};
+  spec.body = R"({"max_tokens":4096,"n":-3,"big":18446744073709551615,"t":1e-5,"x":0.25})";
+  REQUIRE(prepare(a.handle, spec) == RELAY_PREPARE_READY);
+  REQUIRE(fake().body_set);
+  CHECK(fake().body.starts_with(
+      R"({"max_tokens":4096,"n":-3,"big":18446744073709551615,"t":0.00001,"x":0.25,"system":[)"));
+
+  for (const std::string& body : {std::string(200 * 1024, '['), R"({"x":)" + std::string(128, '[') +
+                                                                    std::string(128, ']') + "}"}) {
+    fake().reset();
+    spec.body = body;
+    relay_error_t err{};
+    CHECK(prepare(a.handle, spec, &err) == RELAY_PREPARE_REJECT);
+    CHECK(err.status == 400);
+    CHECK(std::string(err.message) == "JSON nesting deeper than 128 levels");
+  }
+  fake().reset();
+  spec.body = R"({"x":)" + std::string(127, '[') + std::string(127, ']') + "}";
+  CHECK(prepare(a.handle, spec) == RELAY_PREPARE_READY);
+
+  // CVE-2024-38517: RapidJSON 1.1.0 overflows adding this exponent to the fraction's.
+  fake().reset();
+  spec.body = R"({"model":"m","max_tokens":0.000000000001e-2147483639})";
+  relay_error_t err{};
+  CHECK(prepare(a.handle, spec, &err) == RELAY_PREPARE_REJECT);
+  CHECK(err.status == 400);
+  CHECK(std::string(err.message) == "a number in the JSON body is out of range");
+}
+
 TEST_CASE("API accounts never get the identity block") {
   fake().reset();
   Account a(newAccount("claude-api", kApiJson));

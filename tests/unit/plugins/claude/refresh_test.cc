@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "claude_refresh.h"
 #include "fake_host.h"
 #include "sha256_hex.h"
 
@@ -110,6 +111,20 @@ TEST_CASE("expires_in missing means one hour") {
   plugin().refresh(a.handle, 1);
   answer(a.handle, fake().http[0].call_id, 200, R"({"access_token":"a","refresh_token":"r2"})");
   CHECK(fake().store["expires_at_ms"] == std::to_string(fake().now_ms + 3600 * 1000LL));
+}
+
+TEST_CASE("token answers: deep JSON is refused, a huge expires_in is clamped") {
+  relay::claude::TokenGrant grant;
+  std::string why;
+  CHECK_FALSE(relay::claude::parseTokenGrant(std::string(100000, '['), &grant, &why));
+  CHECK(why == "the token answer is not JSON");
+  CHECK(relay::claude::oauthErrorCode(R"({"error":)" + std::string(100000, '{')).empty());
+  REQUIRE(
+      relay::claude::parseTokenGrant(R"({"access_token":"a","expires_in":1e300})", &grant, &why));
+  CHECK(grant.expires_in_seconds == 10LL * 365 * 24 * 3600);
+  // CVE-2024-38517's shape: refused, never handed to RapidJSON's conversion.
+  CHECK_FALSE(relay::claude::parseTokenGrant(
+      R"({"access_token":"a","expires_in":0.000000000001e-2147483639})", &grant, &why));
 }
 
 TEST_CASE("refresh with a valid token and no force ends at once; force refreshes anyway") {

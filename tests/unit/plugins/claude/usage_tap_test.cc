@@ -104,3 +104,21 @@ TEST_CASE("error answers and compressed bodies pass through without a tap") {
   CHECK(begin(200, {{"content-type", "text/event-stream"}, {"content-encoding", "gzip"}}) ==
         nullptr);
 }
+
+TEST_CASE("hostile upstream answers: deep JSON and an event that never ends are given up") {
+  fake().reset();
+  relay_plugin_stream_t* s = begin(200, {{"content-type", "application/json"}});
+  std::string deep = R"({"usage":{"input_tokens":1},"x":)" + std::string(200 * 1024, '[');
+  run(s, deep, 4096);
+  CHECK(fake().emitted == deep);  // passed through untouched, no crash
+  CHECK(fake().usages.empty());
+
+  fake().reset();
+  s = begin(200, {{"content-type", "text/event-stream"}});
+  std::string line = "data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":1}}\n";
+  std::string endless = "event: message_delta\n";
+  while (endless.size() < 9u * 1024 * 1024) endless += line;  // never a blank line
+  run(s, endless, 1 << 20);
+  CHECK(fake().emitted.size() == endless.size());
+  CHECK(fake().usages.empty());
+}

@@ -156,3 +156,58 @@ TEST_CASE("an invalid URL is reported on the loop, not inside send()") {
   REQUIRE(h.error.has_value());
   CHECK(h.error->message.find("http:// or https://") != std::string::npos);
 }
+
+TEST_CASE("a header value with CR, LF or NUL is refused before anything is sent") {
+  auto& server = NodeUpstream::get();
+  const std::string bad_values[] = {"ok\r\nx-injected: 1", "a\nb", std::string("a\0b", 3)};
+  for (const std::string& value : bad_values) {
+    ClientLoop cl;
+    RecordingHandler h;
+    UpstreamRequest r = cl.request(httpUrl(server.plainPort(), "/hello"));
+    r.headers.add("x-from-plugin", value);
+    auto call = cl.client->send(std::move(r), &h);
+    CHECK_FALSE(h.done());  // reported from the loop
+    REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+    REQUIRE(h.error.has_value());
+    CHECK(h.error->kind == UpstreamError::Kind::Protocol);
+    CHECK(h.error->message.find("header 'x-from-plugin' has a CR, LF or NUL in its value; "
+                                "the request was not sent") != std::string::npos);
+    CHECK_FALSE(h.complete);
+  }
+  // The same request with a clean value is served (the refusal above is the check, not the server).
+  ClientLoop cl;
+  RecordingHandler ok;
+  UpstreamRequest r = cl.request(httpUrl(server.plainPort(), "/hello"));
+  r.headers.add("x-from-plugin", "fine\tvalue");
+  auto call = cl.client->send(std::move(r), &ok);
+  REQUIRE(runUntil(&cl.loop, [&] { return ok.done(); }));
+  CHECK(ok.complete);
+}
+
+TEST_CASE("response headers over 64 KiB fail the exchange (HTTP/1.1 and HTTP/2)") {
+  auto& server = NodeUpstream::get();
+  for (const std::string& url :
+       {httpUrl(server.plainPort(), "/huge-headers"), httpsUrl(server.h2Port(), "/huge-headers")}) {
+    CAPTURE(url);
+    ClientLoop cl;
+    RecordingHandler h;
+    auto call = cl.client->send(cl.request(url), &h);
+    REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+    REQUIRE(h.error.has_value());
+    CAPTURE(h.error->message);
+    CHECK(h.error->kind == UpstreamError::Kind::Protocol);
+    CHECK(h.error->message.find("response headers larger than 65536 bytes") != std::string::npos);
+    CHECK(h.status == 0);
+  }
+}
+
+TEST_CASE("a gzip bomb fails once the body expands past the limit") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  RecordingHandler h;
+  auto call = cl.client->send(cl.request(httpUrl(server.plainPort(), "/gzip-bomb")), &h);
+  REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+  REQUIRE(h.error.has_value());
+  CHECK(h.error->message.find("expands more than 200 times") != std::string::npos);
+  CHECK(h.body.size() < 16u * 1024 * 1024);
+}

@@ -30,6 +30,37 @@ TEST_CASE("parseUpstreamUrl") {
   CHECK_FALSE(parseUpstreamUrl("https://user:pw@h/", &err));
 }
 
+TEST_CASE("parseUpstreamUrl refuses spaces and control characters (request line injection)") {
+  std::string err;
+  CHECK_FALSE(parseUpstreamUrl("https://h/v1/messages HTTP/1.1\r\nx-injected: 1", &err));
+  CHECK(err == "URL contains a space or control character");
+  CHECK_FALSE(parseUpstreamUrl("https://h/a\nb", &err));
+  CHECK_FALSE(parseUpstreamUrl(std::string("https://h/a\0b", 13), &err));
+  CHECK_FALSE(parseUpstreamUrl("https://h\r/", &err));
+  CHECK(parseUpstreamUrl("https://h/a%20b?q=1", &err));
+}
+
+TEST_CASE("unsafeRequestHead: CR, LF, NUL in values; names and methods must be tokens") {
+  Headers ok;
+  ok.add("x-api-key", "abc");
+  ok.add("x-note", "tabs\tand \x80 obs-text are fine");
+  CHECK(unsafeRequestHead("POST", ok).empty());
+  for (const std::string& value :
+       {std::string("a\rb"), std::string("a\nb"), std::string("a\0b", 3)}) {
+    Headers bad = ok;
+    bad.add("x-from-config", value);
+    CHECK(unsafeRequestHead("POST", bad) ==
+          "header 'x-from-config' has a CR, LF or NUL in its value");
+  }
+  Headers bad_name;
+  bad_name.add("x-a\r\nx-b", "v");
+  CHECK(unsafeRequestHead("POST", bad_name) == "a header name is not an HTTP token");
+  Headers empty_name;
+  empty_name.add("", "v");
+  CHECK_FALSE(unsafeRequestHead("GET", empty_name).empty());
+  CHECK(unsafeRequestHead("GET / HTTP/1.1\r\n", ok) == "the method is not an HTTP token");
+}
+
 TEST_CASE("requestHeadersForUpstream strips hop-by-hop and forces identity encoding") {
   Headers in;
   in.add("Host", "relay.local");

@@ -72,6 +72,18 @@ const routes = {
     while (sseWaiting.length) sseWaiting.shift()();
     res.end('released');
   },
+  '/huge-headers': (req, res) => {
+    // 2000 copies of one header: HPACK sends each as an index, so the block is small while the
+    // headers it decodes to are about 100 KB.
+    res.writeHead(200, { 'content-type': 'text/plain', 'x-pad': Array(2000).fill('p'.repeat(40)) });
+    res.end('body');
+  },
+  '/gzip-bomb': (req, res) => {
+    const gz = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024));  // 64 MB of zeros, ~64 KB sent
+    res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': gz.length,
+                         'content-type': 'application/octet-stream' });
+    res.end(gz);
+  },
   '/gzip': (req, res) => {
     const plain = 'compressed payload '.repeat(2000);
     const gz = zlib.gzipSync(plain);
@@ -133,7 +145,7 @@ function tag(server, sock) {
 }
 
 const servers = {
-  h2: http2.createSecureServer({ ...tlsOpts, allowHTTP1: true }, handler('h2')),
+  h2: http2.createSecureServer({ ...tlsOpts, allowHTTP1: true, maxSendHeaderBlockLength: 1024 * 1024 }, handler('h2')),
   h1tls: https.createServer({ ...tlsOpts, ALPNProtocols: ['http/1.1'] }, handler('h1tls')),
   plain: http.createServer(handler('plain')),
 };

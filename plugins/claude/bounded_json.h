@@ -1,0 +1,29 @@
+// Client JSON is read under two guards (the same as the host's core/json/bounded_reader.h; a
+// plugin builds against the ABI header only, so it keeps its own copy): nesting at most
+// kMaxJsonDepth deep, since RapidJSON recurses once per level, and numbers read as text and
+// converted with std::from_chars, since Debian's RapidJSON 1.1.0 overflows converting huge
+// negative exponents (CVE-2024-38517).
+#ifndef RELAY_PLUGINS_CLAUDE_BOUNDED_JSON_H
+#define RELAY_PLUGINS_CLAUDE_BOUNDED_JSON_H
+
+#include <rapidjson/document.h>
+#include <rapidjson/reader.h>
+
+#include <string_view>
+
+namespace relay::claude {
+
+inline constexpr int kMaxJsonDepth = 128;
+
+enum class JsonParse { kOk, kMalformed, kTooDeep, kNumberOutOfRange };
+
+// Parses `text` into `doc`. Integers keep their integer type; a number beyond double range is
+// refused (kNumberOutOfRange) rather than rounded to infinity or zero.
+JsonParse parseBoundedJson(std::string_view text, rapidjson::Document& doc);
+
+// A sentence for a client, or "" for kOk.
+std::string_view jsonParseProblem(JsonParse status);
+
+}  // namespace relay::claude
+
+#endif

@@ -1,0 +1,40 @@
+'use strict';
+// The relay raises its soft open-file limit towards server.max_connections, so the limit, not
+// accept() failing, decides when connections are refused; when the hard limit is too low it
+// says so at start-up.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const { spawn } = require('child_process');
+const { makeTempDir, writeRelayConfig, freePort, RelayProcess, requireBinary } = require('./lib');
+
+const limitsOf = (pid) => {
+  const line = fs.readFileSync(`/proc/${pid}/limits`, 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  const [soft, hard] = line.replace('Max open files', '').trim().split(/\s+/);
+  return { soft: Number(soft), hard: hard === 'unlimited' ? Infinity : Number(hard) };
+};
+
+// Starts the relay under `ulimit -Sn <soft>`.
+async function startWithSoftLimit(t, soft, server) {
+  const dir = makeTempDir(t);
+  const port = await freePort();
+  const file = writeRelayConfig(dir, { api_keys: ['k1'], server }, port);
+  const child = spawn('bash', ['-c', `ulimit -Sn ${soft} && exec "$0" --config "$1"`, requireBinary(), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const relay = new RelayProcess(child, port, file);
+  t.after(() => relay.stop('SIGKILL'));
+  await relay.waitHealthy();
+  return relay;
+}
+
+test('the soft open-file limit is raised to max_connections plus a spare', async (t) => {
+  const relay = await startWithSoftLimit(t, 512, { max_connections: 4000 });
+  const { soft, hard } = limitsOf(relay.child.pid);
+  assert.equal(soft, Math.min(hard, 4000 + 256), `soft limit ${soft} (hard ${hard})`);
+});
+
+test('a hard limit below max_connections is reported at start-up', async (t) => {
+  const { hard } = limitsOf(process.pid);
+  if (!Number.isFinite(hard) || hard > 1000000) return t.skip(`hard limit ${hard} is too high to exceed`);
+  const relay = await startWithSoftLimit(t, 512, { max_connections: Math.min(10000000, hard * 2) });
+  assert.match(relay.stderr, /open-file limit is \d+; beyond about \d+ connections accept\(\) fails/);
+});
