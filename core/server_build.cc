@@ -6,6 +6,7 @@
 #include "core/loop/clock.h"
 #include "core/plugin/plugin_host.h"
 #include "core/plugin/plugin_loader.h"
+#include "core/provider/account_validation.h"
 #include "core/provider/provider_set.h"
 #include "core/request_finish.h"
 #include "core/server.h"
@@ -98,6 +99,9 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
   ctx->start_time_ms = static_cast<uint64_t>(unixTimeMs());
   ctx->on_request_finished = &recordFinishedRequest;
   if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error)) return nullptr;
+  // Each plugin checks the keys of its accounts (also under --check-config).
+  *error = validateAccounts(ctx->config.accounts, *ctx->plugins);
+  if (!error->empty()) return nullptr;
   const PluginRegistry& plugins = *ctx->plugins;
   ctx->accounts.load(ctx->config.accounts, [&plugins](const std::string& type) {
     const LoadedPlugin* p = plugins.providerFor(type);

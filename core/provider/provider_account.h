@@ -35,6 +35,8 @@ struct ProviderEnvironment {
   std::string default_ca_file;  // server.upstream_ca_file
   int connect_timeout_ms = 10000;
   int handshake_timeout_ms = 10000;
+  // The plugin told the token's expiry (host->schedule_refresh): for /health and the table.
+  std::function<void(const std::string& account_id, int64_t expires_at_ms)> on_token_expiry;
 };
 
 class ProviderAccount final : public relay_host_account {
@@ -45,8 +47,9 @@ class ProviderAccount final : public relay_host_account {
                   ProviderEnvironment& env);
   ~ProviderAccount() override;
 
-  // Control loop, at start-up: loads stored facts and creates the plugin account.
-  bool create(std::string* error);
+  // Control loop, at start-up: loads stored facts and creates the plugin account; on
+  // rejection err holds the plugin's reason (and, ABI 1.1, the key).
+  bool create(relay_error_t* err);
 
   const std::string& id() const { return config_.id; }
   const AccountConfig& config() const { return config_; }
@@ -90,6 +93,7 @@ class ProviderAccount final : public relay_host_account {
   relay_plugin_account_t* handle_ = nullptr;
   std::map<std::string, std::string, std::less<>> facts_;  // control loop only
   std::atomic<int64_t> token_expires_at_ms_{0};
+  bool refresh_token_configured_ = false;
   bool refreshing_ = false;  // control loop only
   std::vector<Waiter> waiters_;
   uv_timer_t* refresh_timer_ = nullptr;
