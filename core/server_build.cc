@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <chrono>
 #include <set>
 
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
+#include "core/config/config_error.h"
 #include "core/loop/clock.h"
 #include "core/plugin/plugin_host.h"
 #include "core/plugin/plugin_loader.h"
@@ -21,12 +23,22 @@ std::string where(const ConfigMark& m) {
   return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) + ": ";
 }
 
+// The plugins found beside the binary (or installed), then the config's `plugins:` list.
 bool loadPluginsInto(ServerContext& ctx, std::string* error) {
   ctx.plugins = std::make_unique<PluginRegistry>();
   PluginLoader loader(pluginHostTable());
-  std::string why = loadPlugins(ctx.config.plugins, loader, ctx.plugins.get());
+  std::string why = loadPlugins({}, loader, ctx.plugins.get());
   if (!why.empty()) {
     *error = ctx.config.file + ": plugins: " + why;
+    return false;
+  }
+  const Config& c = ctx.config;
+  for (size_t i = 0; i < c.plugins.size(); ++i) {
+    why = loadConfiguredPlugin(c.plugins[i], loader, ctx.plugins.get());
+    if (why.empty()) continue;
+    ConfigMark mark = i < c.plugin_marks.size() ? c.plugin_marks[i] : ConfigMark{c.file, 0, 0};
+    if (mark.file.empty()) mark.file = c.file;
+    *error = formatConfigError(mark, "plugins[" + std::to_string(i) + "]", why);
     return false;
   }
   return true;
@@ -61,10 +73,25 @@ bool buildChains(ServerContext& ctx, std::string* error) {
   return true;
 }
 
+// A built-in route is also served by every loaded plugin that declares the route's format
+// (ABI 1.1 `formats`), so a provider written outside the tree needs no route of its own.
+void addNativeProviders(const PluginRegistry& plugins, RouteConfig* route) {
+  std::string format = route->format.empty() ? "anthropic" : route->format;
+  for (const auto& p : plugins.plugins()) {
+    if (p->servesAllFormats() || !p->servesFormat(format) || p->accountTypes().empty()) continue;
+    auto& list = route->providers;
+    if (!list.empty() && std::find(list.begin(), list.end(), p->name()) == list.end())
+      list.push_back(p->name());
+  }
+}
+
 bool buildRoutes(ServerContext& ctx, std::string* error) {
   // Declared routes come first so they win over a built-in route with the same path.
   std::vector<RouteConfig> configs = ctx.config.routes;
-  for (auto& r : defaultRouteConfigs()) configs.push_back(std::move(r));
+  for (auto& r : defaultRouteConfigs()) {
+    addNativeProviders(*ctx.plugins, &r);
+    configs.push_back(std::move(r));
+  }
   for (size_t i = 0; i < configs.size(); ++i) {
     const RouteConfig& rc = configs[i];
     std::string key = "routes[" + std::to_string(i) + "]";

@@ -15,7 +15,8 @@ bool findEntry(const YAML::Node& map, std::string_view path, YAML::Node* key, YA
   for (const auto& kv : map) {
     if (!kv.first.IsScalar()) continue;
     const std::string& k = kv.first.Scalar();
-    bool prefix = path.substr(0, k.size()) == k && (path.size() == k.size() || path[k.size()] == '.');
+    bool prefix =
+        path.substr(0, k.size()) == k && (path.size() == k.size() || path[k.size()] == '.');
     if (!prefix || k.size() < best) continue;
     best = k.size();
     key->reset(kv.first);  // reset, not =: yaml-cpp's = would overwrite the tree's node

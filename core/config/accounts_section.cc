@@ -17,7 +17,8 @@ std::vector<std::pair<std::string, std::string>> readModelMap(const MapReader& r
   MapReader map(e->value, r.pathOf("model_map"), r.file(), e->key_node);
   map.rejectDuplicateKeys();
   for (const MapReader::Entry& m : map.entries()) {
-    out.emplace_back(m.key, readNonEmptyStringNode(m.value, map.pathOf(m.key), r.file(), m.key_node));
+    out.emplace_back(m.key,
+                     readNonEmptyStringNode(m.value, map.pathOf(m.key), r.file(), m.key_node));
   }
   return out;
 }

@@ -103,7 +103,10 @@ struct Config {
   std::vector<std::string> api_keys;
   SessionConfig session;
   std::vector<AccountConfig> accounts;
-  std::vector<std::string> plugins;  // explicit plugin paths; empty: discover
+  // Plugin files loaded after the ones found beside the binary or installed (ABI docs:
+  // docs/plugins.md); plugin_marks[i] locates plugins[i].
+  std::vector<std::string> plugins;
+  std::vector<ConfigMark> plugin_marks;
   std::map<std::string, ChainConfig> chains;
   std::vector<RouteConfig> routes;  // empty: the built-in route table
   YAML::Node failover;              // optional top-level failover defaults

@@ -38,4 +38,10 @@ class PluginRegistry {
 std::string loadPlugins(const std::vector<std::string>& explicit_paths, const PluginLoader& loader,
                         PluginRegistry* registry);
 
+// Loads one file the configuration lists. A file already loaded (e.g. an in-tree plugin listed
+// explicitly) is skipped; a different file whose plugin name, account type or translation is
+// taken is refused. The error (one sentence naming both files) or empty.
+std::string loadConfiguredPlugin(const std::string& path, const PluginLoader& loader,
+                                 PluginRegistry* registry);
+
 }  // namespace relay

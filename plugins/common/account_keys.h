@@ -20,8 +20,8 @@
 namespace relay::account_keys {
 
 // Read by the core for every account (docs/plugins.md, "Account keys").
-inline constexpr std::string_view kCoreKeys[] = {"type",    "id",    "name",    "priority", "enabled",
-                                                 "api_url", "proxy", "ca_file", "model_map"};
+inline constexpr std::string_view kCoreKeys[] = {
+    "type", "id", "name", "priority", "enabled", "api_url", "proxy", "ca_file", "model_map"};
 
 // What account_new reports: the key ("" = the account as a whole) and a secret-free message.
 struct KeyError {
@@ -34,7 +34,8 @@ inline void fillError(relay_error_t* err, const relay_host_t* host, const KeyErr
   if (!err) return;
   err->status = 0;
   std::snprintf(err->message, sizeof err->message, "%s", e.message.c_str());
-  if (host && (host->abi_version >> 16) == RELAY_PLUGIN_ABI_MAJOR && (host->abi_version & 0xffff) >= 1)
+  if (host && (host->abi_version >> 16) == RELAY_PLUGIN_ABI_MAJOR &&
+      (host->abi_version & 0xffff) >= 1)
     std::snprintf(err->key, sizeof err->key, "%s", e.key.c_str());
 }
 

@@ -234,9 +234,9 @@ TEST_CASE("a key a plugin rejects is located at its value, an unknown key at the
         "relay.yaml:2:5: accounts[0]: missing required key 'k'");
   CHECK(accountKeyError(a, 0, "nowhere", "m") == "relay.yaml:2:5: accounts[0].nowhere: m");
   // Locating never changes the tree.
-  CHECK(YAML::Dump(a.node) == YAML::Dump(YAML::Load(
-                                  "type: t\nid: a\nexpires_at: -4\nmodel_map:\n  gpt-4.1: x\n"
-                                  "empty:\n")));
+  CHECK(YAML::Dump(a.node) ==
+        YAML::Dump(YAML::Load("type: t\nid: a\nexpires_at: -4\nmodel_map:\n  gpt-4.1: x\n"
+                              "empty:\n")));
 }
 
 }  // namespace relay
