@@ -8,6 +8,7 @@
 #include "core/loop/clock.h"
 #include "core/plugin/plugin_host.h"
 #include "core/plugin/plugin_loader.h"
+#include "core/provider/account_secrets.h"
 #include "core/provider/account_validation.h"
 #include "core/provider/provider_set.h"
 #include "core/request_finish.h"
@@ -125,6 +126,8 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
   ctx->config = std::move(config);
   ctx->start_time_ms = static_cast<uint64_t>(unixTimeMs());
   ctx->on_request_finished = &recordFinishedRequest;
+  // Provider keys are unknown to the core: mask every secret-looking account value in logs.
+  registerAccountSecrets(ctx->config.accounts);
   if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error)) return nullptr;
   // Each plugin checks the keys of its accounts (also under --check-config).
   *error = validateAccounts(ctx->config.accounts, *ctx->plugins);
