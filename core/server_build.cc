@@ -77,7 +77,7 @@ bool buildChains(ServerContext& ctx, std::string* error) {
 // A built-in route is also served by every loaded plugin that declares the route's format
 // (ABI 1.1 `formats`), so a provider written outside the tree needs no route of its own.
 void addNativeProviders(const PluginRegistry& plugins, RouteConfig* route) {
-  std::string format = route->format.empty() ? "anthropic" : route->format;
+  const std::string& format = route->format;
   for (const auto& p : plugins.plugins()) {
     if (p->servesAllFormats() || !p->servesFormat(format) || p->accountTypes().empty()) continue;
     auto& list = route->providers;
@@ -102,7 +102,7 @@ bool buildRoutes(ServerContext& ctx, std::string* error) {
     r.methods = rc.methods;
     r.chain_name = rc.chain;
     r.providers = rc.providers;
-    auto fmt = parseWireFormat(rc.format.empty() ? "anthropic" : rc.format);
+    auto fmt = parseWireFormat(rc.format);  // the config reader sets a default
     if (!fmt) {
       *error = where(rc.mark) + key + ".format: unknown format '" + rc.format + "'";
       return false;

@@ -18,7 +18,8 @@ class PluginRegistry {
   std::string add(std::unique_ptr<LoadedPlugin> plugin);
 
   const LoadedPlugin* providerFor(std::string_view account_type) const;
-  const LoadedPlugin* translatorFor(std::string_view pair) const;  // "openai-chat>anthropic"
+  const LoadedPlugin* translatorFor(
+      std::string_view pair) const;  // "<from>><to>", e.g. "fmt-a>fmt-b"
   const LoadedPlugin* translatorFor(std::string_view from, std::string_view to) const;
   const LoadedPlugin* byName(std::string_view name) const;
 
