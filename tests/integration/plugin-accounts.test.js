@@ -121,3 +121,20 @@ test('a plugin built against ABI 1.0 loads through plugins: and serves a request
   assert.equal(seen.length, 1);
   assert.equal(seen[0].headers['x-legacy-secret'], 'from-1.0');
 });
+
+test('--check-config runs the plugins on every account without any I/O', async (t) => {
+  const mock = await startMockUpstream();
+  t.after(() => mock.close());
+  const dir = makeTempDir(t);
+  const file = writeRelayConfig(dir, {
+    accounts: [{
+      type: 'claude-oauth', id: 'expired', refresh_token: 'rt-check', access_token: 'at-old',
+      expires_at: Math.floor(Date.now() / 1000) - 60, token_url: `${mock.url}/v1/oauth/token`, api_url: mock.url,
+    }],
+  }, 3999);
+  const r = runRelayCli(['--check-config', file]);
+  assert.equal(r.code, 0, r.stderr);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(mock.requests.length, 0, 'no token refresh, no upstream call');
+  assert.ok(!fs.existsSync(path.join(dir, 'relay.db')), 'no database was created');
+});
