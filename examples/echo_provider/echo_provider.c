@@ -30,7 +30,7 @@ static const relay_host_t* g_host;
 static const char* const kAccountTypes[] = {"echo-api", NULL};
 static const char* const kFormats[] = {"anthropic", NULL};
 /* Keys every account may have: the relay core reads them, a plugin just accepts them. */
-static const char* const kCoreKeys[] = {"type",    "id",    "name",    "priority", "enabled",
+static const char* const kCoreKeys[] = {"type",    "id",    "name",    "priority",  "enabled",
                                         "api_url", "proxy", "ca_file", "model_map", NULL};
 
 static relay_slice_t cstr(const char* s) {
@@ -138,8 +138,9 @@ static relay_plugin_account_t* account_new(relay_host_account_t* host_account, r
     if (c.p < c.end && *c.p == ',') c.p++;
   }
   if (!a->secret[0] || !a->api_url[0]) {
-    reject(err, "", a->secret[0] ? "missing required key 'api_url' for type echo-api"
-                                 : "missing required key 'echo_secret' for type echo-api");
+    reject(err, "",
+           a->secret[0] ? "missing required key 'api_url' for type echo-api"
+                        : "missing required key 'echo_secret' for type echo-api");
     free(a);
     return NULL;
   }
