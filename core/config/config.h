@@ -92,7 +92,7 @@ struct RouteConfig {
   std::string path;                  // exact, or a prefix when it ends in '*'
   std::vector<std::string> methods;  // empty: any
   std::string chain;
-  std::string format;  // anthropic, openai-chat, openai-responses, gemini
+  std::string format;  // a client wire format name (see core/http/wire_format.h)
   std::vector<std::string> providers;
   ConfigMark mark;
 };
