@@ -1,15 +1,19 @@
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <set>
 
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
+#include "core/config/config_error.h"
 #include "core/loop/clock.h"
 #include "core/obs/redact.h"
 #include "core/plugin/plugin_host.h"
 #include "core/plugin/plugin_loader.h"
+#include "core/provider/account_secrets.h"
+#include "core/provider/account_validation.h"
 #include "core/provider/provider_set.h"
 #include "core/request_finish.h"
 #include "core/server.h"
@@ -24,12 +28,22 @@ std::string where(const ConfigMark& m) {
   return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) + ": ";
 }
 
+// The plugins found beside the binary (or installed), then the config's `plugins:` list.
 bool loadPluginsInto(ServerContext& ctx, std::string* error) {
   ctx.plugins = std::make_unique<PluginRegistry>();
   PluginLoader loader(pluginHostTable());
-  std::string why = loadPlugins(ctx.config.plugins, loader, ctx.plugins.get());
+  std::string why = loadPlugins({}, loader, ctx.plugins.get());
   if (!why.empty()) {
     *error = ctx.config.file + ": plugins: " + why;
+    return false;
+  }
+  const Config& c = ctx.config;
+  for (size_t i = 0; i < c.plugins.size(); ++i) {
+    why = loadConfiguredPlugin(c.plugins[i], loader, ctx.plugins.get());
+    if (why.empty()) continue;
+    ConfigMark mark = i < c.plugin_marks.size() ? c.plugin_marks[i] : ConfigMark{c.file, 0, 0};
+    if (mark.file.empty()) mark.file = c.file;
+    *error = formatConfigError(mark, "plugins[" + std::to_string(i) + "]", why);
     return false;
   }
   return true;
@@ -77,7 +91,7 @@ bool buildRoutes(ServerContext& ctx, std::string* error) {
     r.methods = rc.methods;
     r.chain_name = rc.chain;
     r.providers = rc.providers;
-    auto fmt = parseWireFormat(rc.format.empty() ? "anthropic" : rc.format);
+    auto fmt = parseWireFormat(rc.format);  // the config reader sets a default
     if (!fmt) {
       *error = where(rc.mark) + key + ".format: unknown format '" + rc.format + "'";
       return false;
@@ -105,15 +119,13 @@ bool isLoopbackHost(const std::string& host) {
   return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
 }
 
-// Every secret in the config is masked exactly in logs, whatever shape it has.
+// Every relay-level secret in the config is masked exactly in logs, whatever shape it has
+// (account values: registerAccountSecrets).
 void registerConfigSecrets(const Config& c) {
   for (const std::string& key : c.api_keys) addRedactedValue(key);
   addRedactedValue(c.server.metrics_token);
-  for (const AccountConfig& a : c.accounts) {
-    for (const std::string* s : {&a.refresh_token, &a.api_key, &a.client_secret, &a.access_token})
-      addRedactedValue(*s);
+  for (const AccountConfig& a : c.accounts)
     if (a.proxy) addRedactedValue(a.proxy->password);
-  }
 }
 
 // With no api_keys, anyone who reaches the address spends the accounts.
@@ -138,7 +150,12 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
                                                   const StreamStats& stats) {
     recordFinishedRequest(*server, req, state, stats);
   };
+  // Provider keys are unknown to the core: mask every secret-looking account value in logs.
+  registerAccountSecrets(ctx->config.accounts);
   if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error)) return nullptr;
+  // Each plugin checks the keys of its accounts (also under --check-config).
+  *error = validateAccounts(ctx->config.accounts, *ctx->plugins);
+  if (!error->empty()) return nullptr;
   const PluginRegistry& plugins = *ctx->plugins;
   ctx->accounts.load(ctx->config.accounts, [&plugins](const std::string& type) {
     const LoadedPlugin* p = plugins.providerFor(type);

@@ -131,6 +131,11 @@ bool startAccounts(ServerContext& ctx, ControlLoop& control) {
           return p ? p->name() : type;
         },
         ctx.store.get());
+    // Model families are the provider plugin's business (ABI 1.1 model_family).
+    ctx.pool->setModelFamilies([&plugins](const std::string& provider, std::string_view model) {
+      const LoadedPlugin* p = plugins.byName(provider);
+      return p ? p->modelFamily(model) : std::string();
+    });
     ctx.pool->loadState(unixTimeMs());
     registerAccountMetrics(*ctx.pool);
     ctx.sticky = std::make_unique<StickyStore>(
@@ -149,6 +154,9 @@ bool startAccounts(ServerContext& ctx, ControlLoop& control) {
   env.default_ca_file = c.server.upstream_ca_file;
   env.connect_timeout_ms = c.server.connect_timeout_seconds * 1000;
   env.handshake_timeout_ms = c.server.tls_handshake_timeout_seconds * 1000;
+  env.on_token_expiry = [pool = ctx.pool.get()](const std::string& id, int64_t expires_at_ms) {
+    if (PoolAccount* a = pool->find(id)) pool->setTokenExpiry(*a, expires_at_ms);
+  };
   installHandleBridge();
   ctx.providers = std::make_unique<ProviderSet>();
   std::string error;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 
 namespace relay {
 namespace {
@@ -21,6 +22,23 @@ constexpr size_t kClaimAttempts = 4;
 
 }  // namespace
 
+// The family of one pick's model on each provider, asked once per provider.
+class AccountPool::FamilyCache {
+ public:
+  FamilyCache(const AccountPool& pool, std::string_view model) : pool_(pool), model_(model) {}
+  const std::string& of(const PoolAccount& account) {
+    for (const auto& [provider, family] : known_)
+      if (provider == account.provider()) return family;
+    known_.emplace_back(account.provider(), pool_.familyOf(account, model_));
+    return known_.back().second;
+  }
+
+ private:
+  const AccountPool& pool_;
+  std::string_view model_;
+  std::deque<std::pair<std::string, std::string>> known_;  // references stay valid
+};
+
 AccountPool::AccountPool(const std::vector<AccountConfig>& accounts, const ProviderOf& provider_of,
                          store::Store* store, Clock clock)
     : store_(store), clock_(clock ? std::move(clock) : Clock(systemClockMs)) {
@@ -39,20 +57,25 @@ PoolAccount* AccountPool::find(std::string_view id) const {
   return it == by_id_.end() ? nullptr : it->second;
 }
 
+std::string AccountPool::familyOf(const PoolAccount& account, std::string_view model) const {
+  return family_of_ && !model.empty() ? family_of_(account.provider(), model) : std::string();
+}
+
 bool AccountPool::usable(const PoolAccount& account, std::string_view model, int64_t now_ms) const {
+  std::string family = familyOf(account, model);
   std::lock_guard lock(account.mu_);
-  return account.health_.usableFor(modelFamily(model), now_ms);
+  return account.health_.usableFor(family, now_ms);
 }
 
 PoolAccount* AccountPool::pick(const std::vector<std::string>& providers, std::string_view model,
                                const std::vector<std::string>& excluded,
                                std::string_view preferred_id, int64_t now_ms) {
-  std::string_view family = modelFamily(model);
+  FamilyCache families(*this, model);
   if (PoolAccount* preferred = preferred_id.empty() ? nullptr : find(preferred_id)) {
     bool allowed = providers.empty() || contains(providers, preferred->provider());
     if (allowed && !contains(excluded, preferred->id())) {
       std::lock_guard lock(preferred->mu_);
-      if (preferred->health_.usableFor(family, now_ms)) {
+      if (preferred->health_.usableFor(families.of(*preferred), now_ms)) {
         markUsedLocked(*preferred, now_ms);
         return preferred;
       }
@@ -61,38 +84,40 @@ PoolAccount* AccountPool::pick(const std::vector<std::string>& providers, std::s
   // Past kClaimAttempts a claim fails only when the candidate just became unusable.
   size_t limit = kClaimAttempts + accounts_.size();
   for (size_t attempt = 1; attempt <= limit; ++attempt) {
-    Candidate best = bestCandidate(providers, family, excluded, now_ms);
+    Candidate best = bestCandidate(providers, families, excluded, now_ms);
     if (best.account == nullptr) return nullptr;
-    if (claim(best, family, now_ms, attempt >= kClaimAttempts)) return best.account;
+    if (claim(best, families.of(*best.account), now_ms, attempt >= kClaimAttempts))
+      return best.account;
   }
   return nullptr;
 }
 
 AccountPool::Candidate AccountPool::bestCandidate(const std::vector<std::string>& providers,
-                                                  std::string_view family,
+                                                  FamilyCache& families,
                                                   const std::vector<std::string>& excluded,
                                                   int64_t now_ms) const {
   Candidate best;
   if (providers.empty()) {
     for (const auto& account : accounts_)
-      considerCandidate(*account, family, excluded, now_ms, best);
+      considerCandidate(*account, families, excluded, now_ms, best);
     return best;
   }
   for (const std::string& provider : providers) {
     auto it = by_provider_.find(provider);
     if (it == by_provider_.end()) continue;
     for (PoolAccount* account : it->second) {
-      considerCandidate(*account, family, excluded, now_ms, best);
+      considerCandidate(*account, families, excluded, now_ms, best);
     }
   }
   return best;
 }
 
-void AccountPool::considerCandidate(PoolAccount& account, std::string_view family,
+void AccountPool::considerCandidate(PoolAccount& account, FamilyCache& families,
                                     const std::vector<std::string>& excluded, int64_t now_ms,
                                     Candidate& best) const {
   if (&account == best.account || contains(excluded, account.id())) return;
   if (best.account != nullptr && account.priority() < best.account->priority()) return;
+  const std::string& family = families.of(account);
   std::lock_guard lock(account.mu_);
   if (!account.health_.usableFor(family, now_ms)) return;
   bool better = best.account == nullptr || account.priority() > best.account->priority() ||

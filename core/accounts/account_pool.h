@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "core/accounts/account_state.h"
-#include "core/accounts/model_family.h"
 #include "core/accounts/pool_account.h"
 #include "core/config/config.h"
 
@@ -31,6 +30,9 @@ class AccountPool {
  public:
   using ProviderOf = std::function<std::string(const std::string& account_type)>;
   using Clock = std::function<int64_t()>;  // Unix ms
+  // The name under which `model`'s limits are kept on accounts of `provider` (its plugin's
+  // model_family); "" = the model has no family. Any thread.
+  using FamilyOf = std::function<std::string(const std::string& provider, std::string_view model)>;
 
   // `store` may be null (nothing persisted); it must outlive the pool. `clock` stamps the
   // changes that take no time argument; empty: the system clock.
@@ -39,6 +41,10 @@ class AccountPool {
   AccountPool(const AccountPool&) = delete;
   AccountPool& operator=(const AccountPool&) = delete;
 
+  // Start-up, before traffic: how model families are named (default: no model has one).
+  void setModelFamilies(FamilyOf family_of) { family_of_ = std::move(family_of); }
+  std::string familyOf(const PoolAccount& account, std::string_view model) const;
+
   // Start-up, before traffic: restores persisted health (blocking query). A config toggled
   // from `enabled: false` to true since the last run re-enables a disabled account.
   // Throws store::StoreError.
@@ -46,7 +52,7 @@ class AccountPool {
 
   // The account for one attempt: `preferred_id` (the sticky binding) while it is usable;
   // else the highest priority usable account of `providers` (empty: any) not in `excluded`
-  // and not limited for modelFamily(model), ties to the least recently picked. Marks the
+  // and not limited for familyOf(account, model), ties to the least recently picked. Marks the
   // chosen account used. Null when none is usable.
   PoolAccount* pick(const std::vector<std::string>& providers, std::string_view model,
                     const std::vector<std::string>& excluded, std::string_view preferred_id,
@@ -80,10 +86,11 @@ class AccountPool {
     PoolAccount* account = nullptr;
     uint64_t use_seq = 0;
   };
+  class FamilyCache;  // one pick's model family per provider
 
-  Candidate bestCandidate(const std::vector<std::string>& providers, std::string_view family,
+  Candidate bestCandidate(const std::vector<std::string>& providers, FamilyCache& families,
                           const std::vector<std::string>& excluded, int64_t now_ms) const;
-  void considerCandidate(PoolAccount& account, std::string_view family,
+  void considerCandidate(PoolAccount& account, FamilyCache& families,
                          const std::vector<std::string>& excluded, int64_t now_ms,
                          Candidate& best) const;
   bool claim(const Candidate& candidate, std::string_view family, int64_t now_ms, bool force);
@@ -99,6 +106,7 @@ class AccountPool {
   std::map<std::string, std::vector<PoolAccount*>, std::less<>> by_provider_;
   store::Store* store_;
   Clock clock_;
+  FamilyOf family_of_;
   std::atomic<uint64_t> next_use_seq_{0};
 };
 

@@ -35,7 +35,7 @@ struct AccountHealth {
   int64_t error_count = 0;
   std::string last_error;
   int64_t last_error_at = 0;
-  std::string warning;  // e.g. "anthropic-ratelimit-unified-5h-status: allowed_warning"
+  std::string warning;  // the provider's note about a healthy account (e.g. a quota near its limit)
   int64_t token_expires_at = 0;
   int64_t last_used_at = 0;
 

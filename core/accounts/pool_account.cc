@@ -11,7 +11,6 @@ PoolAccount::PoolAccount(const AccountConfig& config, std::string provider)
       provider_(std::move(provider)),
       priority_(config.priority) {
   health_.config_enabled = config.enabled;
-  health_.token_expires_at = config.expires_at > 0 ? config.expires_at * 1000 : 0;
 }
 
 AccountSnapshot PoolAccount::snapshot(int64_t now_ms) const {

@@ -14,6 +14,27 @@ void writeString(JsonWriter& w, const std::string& s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
+// Any YAML value: scalars as strings (YAML gives them no type; the plugin decides what a
+// string means), null as null, maps as objects (keys as strings), lists as arrays.
+void writeNode(JsonWriter& w, const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) {
+    w.Null();
+  } else if (node.IsScalar()) {
+    writeString(w, node.Scalar());
+  } else if (node.IsSequence()) {
+    w.StartArray();
+    for (const YAML::Node& item : node) writeNode(w, item);
+    w.EndArray();
+  } else {
+    w.StartObject();
+    for (const auto& kv : node) {
+      writeString(w, kv.first.IsScalar() ? kv.first.Scalar() : std::string());
+      writeNode(w, kv.second);
+    }
+    w.EndObject();
+  }
+}
+
 void writeProxy(JsonWriter& w, const MapReader& account, const ProxyConfig& p) {
   w.StartObject();
   MapReader r(account.find("proxy")->value, account.pathOf("proxy"), account.file());
@@ -24,17 +45,6 @@ void writeProxy(JsonWriter& w, const MapReader& account, const ProxyConfig& p) {
     } else {
       writeString(w, readStringNode(e.value, r.pathOf(e.key), r.file()));
     }
-  }
-  w.EndObject();
-}
-
-void writeModelMap(JsonWriter& w, const MapReader& account) {
-  w.StartObject();
-  const MapReader::Entry* e = account.find("model_map");
-  MapReader r(e->value, account.pathOf("model_map"), account.file(), e->key_node);
-  for (const MapReader::Entry& m : r.entries()) {
-    writeString(w, m.key);
-    writeString(w, readStringNode(m.value, r.pathOf(m.key), r.file()));
   }
   w.EndObject();
 }
@@ -52,14 +62,10 @@ std::string accountJson(const MapReader& account, const AccountConfig& parsed) {
       w.Int(parsed.priority);
     } else if (e.key == "enabled") {
       w.Bool(parsed.enabled);
-    } else if (e.key == "expires_at") {
-      w.Int64(parsed.expires_at);
     } else if (e.key == "proxy") {
       writeProxy(w, account, *parsed.proxy);
-    } else if (e.key == "model_map") {
-      writeModelMap(w, account);
     } else {
-      writeString(w, readStringNode(e.value, account.pathOf(e.key), account.file()));
+      writeNode(w, e.value);
     }
   }
   w.EndObject();

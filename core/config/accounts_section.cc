@@ -1,5 +1,5 @@
 // `accounts:` — the upstream accounts, their credentials and proxies.
-#include <limits>
+#include <utility>
 
 #include "core/config/config_error.h"
 #include "core/config/config_sections.h"
@@ -9,76 +9,42 @@ namespace relay {
 
 namespace {
 
-// Keys only the provider plugin reads: checked for shape, kept in the JSON.
-void checkPluginKeys(const MapReader& r) {
-  std::string project_id;
-  r.readString("project_id", &project_id);
-  if (const MapReader::Entry* e = r.find("model_map")) {
-    MapReader map(e->value, r.pathOf("model_map"), r.file(), e->key_node);
-    map.rejectDuplicateKeys();
-    for (const MapReader::Entry& m : map.entries()) {
-      readNonEmptyStringNode(m.value, map.pathOf(m.key), r.file(), m.key_node);
-    }
-  }
-}
-
-// model_map: {requested model: model this account is asked for}, in file order.
-void readAccountModelMap(const MapReader& r, AccountConfig* a) {
+// model_map: the core rewrites the model with it, so its shape is checked here.
+std::vector<std::pair<std::string, std::string>> readModelMap(const MapReader& r) {
+  std::vector<std::pair<std::string, std::string>> out;
   const MapReader::Entry* e = r.find("model_map");
-  if (!e) return;
+  if (!e) return out;
   MapReader map(e->value, r.pathOf("model_map"), r.file(), e->key_node);
-  for (const MapReader::Entry& m : map.entries())
-    a->model_map.emplace_back(
-        m.key, readNonEmptyStringNode(m.value, map.pathOf(m.key), r.file(), m.key_node));
+  map.rejectDuplicateKeys();
+  for (const MapReader::Entry& m : map.entries()) {
+    out.emplace_back(m.key,
+                     readNonEmptyStringNode(m.value, map.pathOf(m.key), r.file(), m.key_node));
+  }
+  return out;
 }
 
-void requireCredentials(const MapReader& r, const AccountConfig& a) {
-  const std::string suffix = " for type " + a.type;
-  bool oauth = a.type == "claude-oauth" || a.type == "gemini";
-  if (oauth && a.refresh_token.empty() && a.access_token.empty()) {
-    if (r.has("refresh_token")) {
-      r.fail("refresh_token", "expected a non-empty string" + suffix + " (or an access_token)");
-    }
-    r.require("refresh_token", suffix);
-  }
-  if (a.type == "claude-api" && a.api_key.empty()) {
-    if (r.has("api_key")) r.fail("api_key", "expected a non-empty string" + suffix);
-    r.require("api_key", suffix);
-  }
-}
-
+// Only the keys every account has are read here; the provider plugin validates the rest
+// (account_new gets the whole mapping as JSON and names the key it rejects).
 AccountConfig readAccount(const YAML::Node& node, const std::string& path,
                           const std::string& file) {
   if (node.IsNull()) throw ConfigError(markOf(node, file), path, "expected a map, got nothing");
   MapReader r(node, path, file);
-  r.allowKeys({"type", "id", "name", "priority", "enabled", "refresh_token", "api_key", "api_url",
-               "token_url", "client_id", "client_secret", "access_token", "expires_at", "ca_file",
-               "proxy", "project_id", "model_map"});
+  r.rejectDuplicateKeys();
   r.require("type");
   r.require("id");
   AccountConfig a;
   a.mark = r.mark();
+  a.node = node;
   r.readNonEmptyString("type", &a.type);
   readIdentifier(r, "id", &a.id);
   a.name = a.id;
   r.readString("name", &a.name);
   r.readInt("priority", -1000000, 1000000, &a.priority);
   r.readBool("enabled", &a.enabled);
-  for (auto [key, field] : {std::pair{"refresh_token", &a.refresh_token},
-                            {"api_key", &a.api_key},
-                            {"api_url", &a.api_url},
-                            {"token_url", &a.token_url},
-                            {"client_id", &a.client_id},
-                            {"client_secret", &a.client_secret},
-                            {"access_token", &a.access_token},
-                            {"ca_file", &a.ca_file}}) {
-    r.readString(key, field);
-  }
-  r.readInt("expires_at", 0, std::numeric_limits<int64_t>::max(), &a.expires_at);
+  r.readString("api_url", &a.api_url);
+  r.readString("ca_file", &a.ca_file);
   a.proxy = readProxySection(r);
-  checkPluginKeys(r);
-  readAccountModelMap(r, &a);
-  requireCredentials(r, a);
+  a.model_map = readModelMap(r);
   a.json = accountJson(r, a);
   return a;
 }

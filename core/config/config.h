@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace relay {
@@ -27,27 +28,24 @@ struct ProxyConfig {
   std::string password;  // optional
 };
 
+// The keys every account has; the rest of the mapping belongs to the provider plugin, which
+// receives all of it as `json` and validates it (see docs/plugins.md, "Account keys").
 struct AccountConfig {
-  std::string type;  // claude-oauth, claude-api, gemini, ...
+  std::string type;  // an account type a loaded plugin declares
   std::string id;
   std::string name;
   int priority = 50;
   bool enabled = true;
-  std::string refresh_token;
-  std::string api_key;
   std::string api_url;  // empty: the provider's default
-  std::string token_url;
-  std::string client_id;
-  std::string client_secret;
-  std::string access_token;
-  int64_t expires_at = 0;  // unix seconds; 0 = unknown
   std::string ca_file;
   std::optional<ProxyConfig> proxy;
-  // model_map: requested model (after the route's map) -> the model this account is asked for.
+  // model_map, in file order: requested model -> model sent upstream.
   std::vector<std::pair<std::string, std::string>> model_map;
   // The whole account mapping as JSON (after ${ENV} substitution), handed to the
-  // provider plugin's account_new so plugins can read keys the core does not know.
+  // provider plugin's account_new: priority is a number, enabled a boolean, proxy.port a
+  // number; every other scalar is a string exactly as written, maps are objects, lists arrays.
   std::string json;
+  YAML::Node node;  // the mapping itself, to locate the key a plugin rejects
   ConfigMark mark;
 };
 
@@ -98,7 +96,7 @@ struct RouteConfig {
   std::string path;                  // exact, or a prefix when it ends in '*'
   std::vector<std::string> methods;  // empty: any
   std::string chain;
-  std::string format;  // anthropic, openai-chat, openai-responses, gemini
+  std::string format;  // a client wire format name (see core/http/wire_format.h)
   std::vector<std::string> providers;
   ConfigMark mark;
 };
@@ -109,7 +107,10 @@ struct Config {
   std::vector<std::string> api_keys;
   SessionConfig session;
   std::vector<AccountConfig> accounts;
-  std::vector<std::string> plugins;  // explicit plugin paths; empty: discover
+  // Plugin files loaded after the ones found beside the binary or installed (ABI docs:
+  // docs/plugins.md); plugin_marks[i] locates plugins[i].
+  std::vector<std::string> plugins;
+  std::vector<ConfigMark> plugin_marks;
   std::map<std::string, ChainConfig> chains;
   std::vector<RouteConfig> routes;  // empty: the built-in route table
   YAML::Node failover;              // optional top-level failover defaults

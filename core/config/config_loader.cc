@@ -56,6 +56,9 @@ Config readConfig(const YAML::Node& root, const std::string& file) {
   c.accounts =
       readAccountsSection(valueOr(top, "accounts", none), keyOr(top, "accounts", none), file);
   top.readStringList("plugins", &c.plugins);
+  if (const MapReader::Entry* e = top.find("plugins"); e && e->value.IsSequence()) {
+    for (const YAML::Node& item : e->value) c.plugin_marks.push_back(markOf(item, file));
+  }
   c.chains = readFilterChainsSection(valueOr(top, "filter_chains", none),
                                      keyOr(top, "filter_chains", none), file);
   c.routes =

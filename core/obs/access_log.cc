@@ -7,6 +7,7 @@
 
 #include "core/obs/log.h"
 #include "core/obs/log_writer.h"
+#include "core/obs/secret_values.h"
 
 namespace relay {
 namespace {
@@ -122,9 +123,10 @@ bool accessLogEnabled() {
 
 void writeAccessLog(const AccessLogEntry& entry) {
   if (!accessLogEnabled()) return;
-  LogWriter::instance().enqueue(LogStream::kAccess,
-                                formatLogLine(logClockMs(), LogLevel::kInfo, "access",
-                                              redactSecrets(formatAccessLogLine(entry))));
+  LogWriter::instance().enqueue(
+      LogStream::kAccess,
+      formatLogLine(logClockMs(), LogLevel::kInfo, "access",
+                    redactSecrets(maskSecretValues(formatAccessLogLine(entry)))));
 }
 
 }  // namespace relay

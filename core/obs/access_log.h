@@ -19,7 +19,7 @@ struct AccessLogEntry {
   int upstream_status = 0;  // 0: not logged
 };
 
-// `method=POST path=/v1/messages status=200 bytes=123 duration_ms=4.2 account=claude-1 key=k1`
+// `method=POST path=/v1/messages status=200 bytes=123 duration_ms=4.2 account=acct-1 key=k1`
 // (then route=, upstream_status= when set); no timestamp and no newline.
 std::string formatAccessLogLine(const AccessLogEntry& entry);
 

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "core/obs/log_writer.h"
+#include "core/obs/secret_values.h"
 
 namespace relay {
 namespace {
@@ -97,7 +98,8 @@ std::string formatLogLine(int64_t unix_ms, LogLevel level, std::string_view comp
 void logLine(LogLevel level, std::string_view component, std::string_view message) {
   if (!logEnabled(level)) return;
   LogWriter::instance().enqueue(
-      LogStream::kMain, formatLogLine(logClockMs(), level, component, redactSecrets(message)));
+      LogStream::kMain,
+      formatLogLine(logClockMs(), level, component, redactSecrets(maskSecretValues(message))));
 }
 
 void logf(LogLevel level, std::string_view component, const char* fmt, ...) {

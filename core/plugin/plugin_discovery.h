@@ -6,7 +6,7 @@
 
 namespace relay {
 
-// "claude" for ".../librelay_claude.so"; empty when the file name does not match.
+// "echo" for ".../librelay_echo.so"; empty when the file name does not match.
 std::string pluginNameFromPath(const std::string& path);
 
 // Plugin files found in build_plugins_dir/<x>/librelay_*.so (the build tree), then in

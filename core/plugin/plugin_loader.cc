@@ -100,6 +100,10 @@ LoadedPlugin::LoadedPlugin(std::string path, void* handle, uint32_t abi_version,
       name_(table.name ? table.name : ""),
       account_types_(copyList(table.account_types)),
       translations_(copyList(table.translations)) {
+  if (RELAY_PLUGIN_HAS(&table_, formats)) {
+    all_formats_ = false;
+    formats_ = copyList(table_.formats);
+  }
   std::lock_guard<std::mutex> lock(g_live_mutex);
   g_live_handles.emplace(handle_, path_);
 }
@@ -111,6 +115,19 @@ LoadedPlugin::~LoadedPlugin() {
     g_live_handles.erase(handle_);
   }
   if (handle_) dlclose(handle_);
+}
+
+bool LoadedPlugin::servesFormat(std::string_view format) const {
+  return all_formats_ || std::find(formats_.begin(), formats_.end(), format) != formats_.end();
+}
+
+std::string LoadedPlugin::modelFamily(std::string_view model) const {
+  if (!RELAY_PLUGIN_HAS(&table_, model_family)) return "";
+  char out[RELAY_FAMILY_MAX] = {};
+  relay_slice_t m{model.data(), model.size()};
+  if (table_.model_family(m, out, sizeof out) != RELAY_OK) return "";
+  out[sizeof out - 1] = '\0';  // a plugin that forgot the NUL cannot overrun us
+  return out;
 }
 
 PluginLoader::PluginLoader(const relay_host_t* host) : host_(host) {}

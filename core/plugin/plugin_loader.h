@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/abi/relay_plugin.h"
@@ -28,6 +29,14 @@ class LoadedPlugin {
   size_t tableSize() const { return table_.struct_size; }
   const std::vector<std::string>& accountTypes() const { return account_types_; }
   const std::vector<std::string>& translations() const { return translations_; }
+  // 1.1 `formats`: the client wire formats served natively. A 1.0 plugin (or a NULL list)
+  // serves every format, as 1.0 hosts assumed; formats() is then empty.
+  bool servesAllFormats() const { return all_formats_; }
+  const std::vector<std::string>& formats() const { return formats_; }
+  bool servesFormat(std::string_view format) const;
+  // 1.1 `model_family`: the name a model's limits are kept under ("" = none, also for a
+  // plugin without the hook). Any thread.
+  std::string modelFamily(std::string_view model) const;
 
  private:
   std::string path_;
@@ -37,6 +46,8 @@ class LoadedPlugin {
   std::string name_;
   std::vector<std::string> account_types_;
   std::vector<std::string> translations_;
+  bool all_formats_ = true;
+  std::vector<std::string> formats_;
 };
 
 struct PluginLoadResult {

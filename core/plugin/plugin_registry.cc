@@ -1,5 +1,8 @@
 #include "core/plugin/plugin_registry.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include "core/plugin/plugin_discovery.h"
 
 namespace relay {
@@ -75,6 +78,21 @@ std::string loadPlugins(const std::vector<std::string>& explicit_paths, const Pl
     if (!error.empty()) return error;
   }
   return "";
+}
+
+}  // namespace relay
+
+namespace relay {
+
+std::string loadConfiguredPlugin(const std::string& path, const PluginLoader& loader,
+                                 PluginRegistry* registry) {
+  for (const auto& loaded : registry->plugins()) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(path, loaded->path(), ec)) return "";
+  }
+  PluginLoadResult result = loader.load(path);
+  if (!result.plugin) return result.error;
+  return registry->add(std::move(result.plugin));
 }
 
 }  // namespace relay

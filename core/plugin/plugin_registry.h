@@ -18,7 +18,8 @@ class PluginRegistry {
   std::string add(std::unique_ptr<LoadedPlugin> plugin);
 
   const LoadedPlugin* providerFor(std::string_view account_type) const;
-  const LoadedPlugin* translatorFor(std::string_view pair) const;  // "openai-chat>anthropic"
+  const LoadedPlugin* translatorFor(
+      std::string_view pair) const;  // "<from>><to>", e.g. "fmt-a>fmt-b"
   const LoadedPlugin* translatorFor(std::string_view from, std::string_view to) const;
   const LoadedPlugin* byName(std::string_view name) const;
 
@@ -37,5 +38,11 @@ class PluginRegistry {
 // it (a configured plugin that does not load stops start-up). Empty string on success.
 std::string loadPlugins(const std::vector<std::string>& explicit_paths, const PluginLoader& loader,
                         PluginRegistry* registry);
+
+// Loads one file the configuration lists. A file already loaded (e.g. an in-tree plugin listed
+// explicitly) is skipped; a different file whose plugin name, account type or translation is
+// taken is refused. The error (one sentence naming both files) or empty.
+std::string loadConfiguredPlugin(const std::string& path, const PluginLoader& loader,
+                                 PluginRegistry* registry);
 
 }  // namespace relay

@@ -1,5 +1,7 @@
 #include "core/provider/provider_account.h"
 
+#include <cstdio>
+
 #include "core/loop/clock.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/obs/log.h"
@@ -80,12 +82,7 @@ ProviderAccount::~ProviderAccount() {
   shutdown();
 }
 
-bool ProviderAccount::canRefresh() const {
-  // Accounts configured with a refresh token are the ones whose credentials rotate (OAuth).
-  return RELAY_PLUGIN_HAS(&plugin_.table(), refresh) && !config_.refresh_token.empty();
-}
-
-bool ProviderAccount::create(std::string* error) {
+bool ProviderAccount::create(relay_error_t* err) {
   if (env_.store && env_.secrets) {
     store::CredentialRepo repo(*env_.secrets);
     std::string id = config_.id;
@@ -100,16 +97,12 @@ bool ProviderAccount::create(std::string* error) {
   }
   const relay_plugin_t& p = plugin_.table();
   if (!RELAY_PLUGIN_HAS(&p, account_new)) {
-    *error = "plugin " + plugin_.name() + " cannot serve accounts yet";
+    snprintf(err->message, sizeof err->message, "plugin %s cannot serve accounts yet",
+             plugin_.name().c_str());
     return false;
   }
-  relay_error_t err{};
-  handle_ = p.account_new(this, slice(config_.type), slice(config_.json), &err);
-  if (!handle_) {
-    *error = err.message[0] ? err.message : "rejected by plugin " + plugin_.name();
-    return false;
-  }
-  return true;
+  handle_ = p.account_new(this, slice(config_.type), slice(config_.json), err);
+  return handle_ != nullptr;
 }
 
 void ProviderAccount::requestCredentials(bool force, std::shared_ptr<store::LoopMailbox> reply_to,
@@ -228,7 +221,10 @@ void ProviderAccount::persist() {
 }
 
 int ProviderAccount::scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) {
-  if (expires_at_ms > 0) token_expires_at_ms_ = expires_at_ms;
+  if (expires_at_ms > 0) {
+    token_expires_at_ms_ = expires_at_ms;
+    if (env_.on_token_expiry) env_.on_token_expiry(config_.id, expires_at_ms);
+  }
   if (!env_.control_loop) return RELAY_UNSUPPORTED;
   if (!refresh_timer_) {
     refresh_timer_ = new uv_timer_t;

@@ -35,6 +35,8 @@ struct ProviderEnvironment {
   std::string default_ca_file;  // server.upstream_ca_file
   int connect_timeout_ms = 10000;
   int handshake_timeout_ms = 10000;
+  // The plugin told the token's expiry (host->schedule_refresh): for /health and the table.
+  std::function<void(const std::string& account_id, int64_t expires_at_ms)> on_token_expiry;
 };
 
 class ProviderAccount final : public relay_host_account {
@@ -45,14 +47,14 @@ class ProviderAccount final : public relay_host_account {
                   ProviderEnvironment& env);
   ~ProviderAccount() override;
 
-  // Control loop, at start-up: loads stored facts and creates the plugin account.
-  bool create(std::string* error);
+  // Control loop, at start-up: loads stored facts and creates the plugin account; on
+  // rejection err holds the plugin's reason (and, ABI 1.1, the key).
+  bool create(relay_error_t* err);
 
   const std::string& id() const { return config_.id; }
   const AccountConfig& config() const { return config_; }
   const LoadedPlugin& plugin() const { return plugin_; }
   relay_plugin_account_t* handle() const { return handle_; }
-  bool canRefresh() const;
   int64_t tokenExpiresAtMs() const { return token_expires_at_ms_.load(); }
 
   // Any thread: runs a refresh (or joins the one in flight) and calls `done` on `reply_to`'s

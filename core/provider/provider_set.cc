@@ -1,5 +1,7 @@
 #include "core/provider/provider_set.h"
 
+#include "core/provider/account_validation.h"
+
 namespace relay {
 
 bool ProviderSet::create(const std::vector<AccountConfig>& accounts, const PluginRegistry& plugins,
@@ -14,11 +16,14 @@ bool ProviderSet::create(const std::vector<AccountConfig>& accounts, const Plugi
       *error = where + "no plugin serves type " + a.type;
       return false;
     }
-    if (!RELAY_PLUGIN_HAS(&plugin->table(), account_new)) continue;  // provider not served yet
+    // A provider that cannot prepare requests does not serve yet (its keys were validated).
+    if (!RELAY_PLUGIN_HAS(&plugin->table(), account_new) ||
+        !RELAY_PLUGIN_HAS(&plugin->table(), prepare))
+      continue;
     auto acc = std::make_unique<ProviderAccount>(a, *plugin, env);
-    std::string why;
-    if (!acc->create(&why)) {
-      *error = where + why;
+    relay_error_t err{};
+    if (!acc->create(&err)) {
+      *error = accountRejection(a, i, *plugin, err);
       return false;
     }
     accounts_[a.id] = std::move(acc);

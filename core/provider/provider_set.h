@@ -13,7 +13,7 @@ namespace relay {
 class ProviderSet {
  public:
   // Creates each account through its plugin; stops at the first account a plugin rejects
-  // ("file:line:col: accounts[i]: why").
+  // ("file:line:col: accounts[i].<key>: why").
   bool create(const std::vector<AccountConfig>& accounts, const PluginRegistry& plugins,
               ProviderEnvironment& env, std::string* error);
   ProviderAccount* find(std::string_view id) const;

@@ -1,4 +1,5 @@
-// model_family_limits: a model family (e.g. "opus") limited on one account until a time (Unix ms).
+// model_family_limits: a model family (as the provider plugin names it) limited on one account
+// until a time (Unix ms).
 #pragma once
 
 #include <sqlite3.h>

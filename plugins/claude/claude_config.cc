@@ -6,26 +6,6 @@ namespace relay::claude {
 
 namespace {
 
-std::string stringMember(const rapidjson::Value& obj, const char* key) {
-  auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd() || !it->value.IsString()) return std::string();
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
-
-int64_t integerMember(const rapidjson::Value& obj, const char* key) {
-  auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd()) return 0;
-  if (it->value.IsInt64()) return it->value.GetInt64();
-  if (it->value.IsString()) {
-    try {
-      return std::stoll(it->value.GetString());
-    } catch (...) {
-      return 0;
-    }
-  }
-  return 0;
-}
-
 std::string withDefault(std::string value, std::string_view fallback) {
   if (value.empty()) value = std::string(fallback);
   while (value.size() > 1 && value.back() == '/') value.pop_back();
@@ -35,35 +15,44 @@ std::string withDefault(std::string value, std::string_view fallback) {
 }  // namespace
 
 bool parseClaudeConfig(std::string_view account_type, std::string_view config_json,
-                       ClaudeConfig* out, std::string* error) {
+                       ClaudeConfig* out, account_keys::KeyError* error) {
+  using account_keys::AccountKeys;
   if (account_type == "claude-oauth") {
     out->oauth = true;
   } else if (account_type != "claude-api") {
-    *error = "unknown account type '" + std::string(account_type) + "'";
+    *error = {"type", "unknown account type '" + std::string(account_type) + "'"};
     return false;
   }
-  rapidjson::Document doc;
-  doc.Parse(config_json.data(), config_json.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    *error = "account config is not a JSON object";
+  const std::string suffix = " for type " + std::string(account_type);
+  AccountKeys keys;
+  if (!keys.parse(config_json, error) ||
+      !keys.allowOnly(
+          {"api_key", "refresh_token", "access_token", "expires_at", "token_url", "client_id"},
+          error))
     return false;
-  }
-  out->id = stringMember(doc, "id");
-  out->name = stringMember(doc, "name");
-  std::string label = "account '" + (out->id.empty() ? out->name : out->id) + "'";
-  out->api_key = stringMember(doc, "api_key");
-  out->refresh_token = stringMember(doc, "refresh_token");
-  out->access_token = stringMember(doc, "access_token");
-  out->expires_at = integerMember(doc, "expires_at");
-  out->api_url = withDefault(stringMember(doc, "api_url"), kDefaultApiUrl);
-  out->token_url = withDefault(stringMember(doc, "token_url"), kDefaultTokenUrl);
-  out->client_id = withDefault(stringMember(doc, "client_id"), kDefaultClientId);
+  std::string api_url, token_url, client_id;
+  bool ok =
+      keys.string("id", &out->id, error) && keys.string("name", &out->name, error) &&
+      keys.string("api_url", &api_url, error) && keys.string("api_key", &out->api_key, error) &&
+      keys.string("refresh_token", &out->refresh_token, error) &&
+      keys.string("access_token", &out->access_token, error) &&
+      keys.integer("expires_at", 0, &out->expires_at, error) &&
+      keys.string("token_url", &token_url, error) && keys.string("client_id", &client_id, error);
+  if (!ok) return false;
+  out->api_url = withDefault(api_url, kDefaultApiUrl);
+  out->token_url = withDefault(token_url, kDefaultTokenUrl);
+  out->client_id = withDefault(client_id, kDefaultClientId);
   if (!out->oauth && out->api_key.empty()) {
-    *error = label + " (claude-api) needs api_key";
+    *error = keys.has("api_key")
+                 ? account_keys::KeyError{"api_key", "expected a non-empty string" + suffix}
+                 : AccountKeys::missing("api_key", suffix);
     return false;
   }
   if (out->oauth && out->refresh_token.empty() && out->access_token.empty()) {
-    *error = label + " (claude-oauth) needs refresh_token or access_token";
+    *error = keys.has("refresh_token")
+                 ? account_keys::KeyError{"refresh_token", "expected a non-empty string" + suffix +
+                                                               " (or an access_token)"}
+                 : AccountKeys::missing("refresh_token", suffix);
     return false;
   }
   return true;

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "account_keys.h"
+
 namespace relay::claude {
 
 inline constexpr std::string_view kDefaultApiUrl = "https://api.anthropic.com";
@@ -25,9 +27,13 @@ struct ClaudeConfig {
   std::string client_id;
 };
 
-// Parses config_json for account_type; on failure returns false and sets error (no secrets).
+// Both types accept every key of either (as the configuration always did): api_key,
+// refresh_token, access_token, expires_at, token_url, client_id, plus the core's keys.
+// claude-api needs api_key; claude-oauth needs refresh_token or access_token.
+// Parses config_json for account_type; on failure returns false and names the offending key
+// in error (no secrets).
 bool parseClaudeConfig(std::string_view account_type, std::string_view config_json,
-                       ClaudeConfig* out, std::string* error);
+                       ClaudeConfig* out, account_keys::KeyError* error);
 
 }  // namespace relay::claude
 

@@ -31,9 +31,9 @@ relay_plugin_account_t* accountNew(relay_host_account_t* host_account, relay_sli
                                    relay_slice_t config_json, relay_error_t* err) {
   try {
     ClaudeConfig config;
-    std::string error;
+    account_keys::KeyError error;
     if (!parseClaudeConfig(toView(type), toView(config_json), &config, &error)) {
-      fillError(err, 0, "claude: " + error);
+      account_keys::fillError(err, host(), error);
       return nullptr;
     }
     auto* account = new ClaudeAccount(host_account, std::move(config));
@@ -128,6 +128,12 @@ void onHttpDone(relay_plugin_account_t* account, uint64_t call_id,
   }
 }
 
+int modelFamilyHook(relay_slice_t model, char* out, size_t out_size) {
+  if (!out || out_size == 0) return RELAY_ERROR;
+  copyText(out, out_size, modelFamily(toView(model)));
+  return RELAY_OK;
+}
+
 int listModelsHook(relay_plugin_account_t*, relay_host_model_list_t* list) {
   try {
     return listModels(list);
@@ -174,6 +180,7 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   mine.formats = kFormats;
   mine.classify_answer = classifyAnswerHook;
   mine.response_observes = 1;  // the usage tap only reads; the host forwards the bytes
+  mine.model_family = modelFamilyHook;
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }

@@ -10,7 +10,7 @@ namespace relay {
 struct TransportError {
   enum class Kind { Dns, Connect, Proxy, ProxyAuth, Tls, Timeout, Reset, Closed };
   Kind kind;
-  // Attributed, e.g. "account claude-1: proxy socks5 127.0.0.1:1080: SOCKS5 authentication
+  // Attributed, e.g. "account acct-1: proxy socks5 127.0.0.1:1080: SOCKS5 authentication
   // rejected". Never contains a secret.
   std::string message;
 };

@@ -22,6 +22,7 @@ template <typename Body>
 void withPool(const std::string& path, const std::vector<AccountConfig>& accounts, Body body) {
   auto store = test::openStore(path);
   AccountPool pool(accounts, providerOf, store.get(), fixedClock);
+  pool.setModelFamilies(test::familyOf);
   pool.loadState(kNow);
   body(pool);
 }
@@ -92,11 +93,10 @@ TEST_CASE("an explicit enable is persisted") {
   });
 }
 
-TEST_CASE("the stored access-token expiry wins over the config's") {
+TEST_CASE("the stored access-token expiry is restored") {
   test::TempDir dir;
   std::string path = dir.file("relay.db");
   AccountConfig config = account("a");
-  config.expires_at = 1'600'000'000;
   {
     auto store = test::openStore(path);
     store->query([](sqlite3* db) {

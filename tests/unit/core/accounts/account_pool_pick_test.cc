@@ -20,12 +20,23 @@ std::string pickId(AccountPool& pool, std::string_view model = "claude-sonnet-4"
   return chosen ? chosen->id() : "<none>";
 }
 
-TEST_CASE("modelFamily finds opus, sonnet and haiku by substring") {
-  CHECK(modelFamily("claude-opus-4-1-20250805") == "opus");
-  CHECK(modelFamily("claude-sonnet-4-5") == "sonnet");
-  CHECK(modelFamily("claude-3-5-haiku-latest") == "haiku");
-  CHECK(modelFamily("gemini-2.5-pro") == "");
-  CHECK(modelFamily("") == "");
+TEST_CASE("model families come from the function the host installs, per provider") {
+  AccountPool pool({account("c"), account("g", "gemini")}, providerOf);
+  PoolAccount& c = *pool.find("c");
+  PoolAccount& g = *pool.find("g");
+  CHECK(pool.familyOf(c, "claude-opus-4") == "");  // nothing installed: no families
+  pool.setModelFamilies([](const std::string& provider, std::string_view model) {
+    return provider == "gemini" ? std::string(model) : test::familyOf(provider, model);
+  });
+  CHECK(pool.familyOf(c, "claude-opus-4-1-20250805") == "opus");
+  CHECK(pool.familyOf(g, "gemini-2.5-pro") == "gemini-2.5-pro");
+  CHECK(pool.familyOf(g, "") == "");
+  // A family limit applies to the family the account's own provider names.
+  pool.limitFamily(g, "gemini-2.5-pro", kNow + 60'000);
+  CHECK_FALSE(pool.usable(g, "gemini-2.5-pro", kNow));
+  CHECK(pool.usable(g, "gemini-2.5-flash", kNow));
+  CHECK(pickId(pool, "gemini-2.5-pro", {}, "", kNow, {"gemini"}) == "<none>");
+  CHECK(pickId(pool, "gemini-2.5-flash", {}, "", kNow, {"gemini"}) == "g");
 }
 
 TEST_CASE("higher priority wins; equal priorities rotate least recently used first") {
@@ -57,6 +68,7 @@ TEST_CASE("config-disabled accounts are never picked") {
 TEST_CASE("the sticky account wins while usable") {
   AccountPool pool({account("best", "claude-oauth", 90), account("sticky", "claude-oauth", 10)},
                    providerOf);
+  pool.setModelFamilies(test::familyOf);
   PoolAccount& sticky = *pool.find("sticky");
   CHECK(pickId(pool, "claude-opus-4", {}, "sticky") == "sticky");
 
@@ -96,6 +108,7 @@ TEST_CASE("a cooldown blocks until it ends and is never shortened") {
 
 TEST_CASE("a family limit blocks only that family, until it ends") {
   AccountPool pool({account("a")}, providerOf);
+  pool.setModelFamilies(test::familyOf);
   PoolAccount& a = *pool.find("a");
   pool.limitFamily(a, "opus", kNow + 1000);
   CHECK(pickId(pool, "claude-opus-4-1") == "<none>");
@@ -159,12 +172,10 @@ TEST_CASE("summary counts each provider's accounts by state") {
   CHECK(summary["gemini"] == std::map<std::string, int>{{"active", 1}});
 }
 
-TEST_CASE("the token expiry comes from the config and can be updated") {
-  AccountConfig config = account("a");
-  config.expires_at = 1'800'000'000;
-  AccountPool pool({config}, providerOf);
+TEST_CASE("the token expiry is unknown until the plugin host tells it") {
+  AccountPool pool({account("a")}, providerOf);
   PoolAccount& a = *pool.find("a");
-  CHECK(a.snapshot(kNow).health.token_expires_at == 1'800'000'000'000);
+  CHECK(a.snapshot(kNow).health.token_expires_at == 0);
   pool.setTokenExpiry(a, kNow + 3'600'000);
   CHECK(a.snapshot(kNow).health.token_expires_at == kNow + 3'600'000);
 }

@@ -6,6 +6,7 @@
 #include "core/accounts/account_pool.h"
 #include "core/accounts/account_table.h"
 #include "core/accounts/accounts_command.h"
+#include "core/store/sqlite_statement.h"
 #include "pool_test_support.h"
 
 namespace relay {
@@ -31,8 +32,7 @@ Config smallConfig(const std::string& database_path) {
   config.accounts = {account("claude-main", "claude-oauth", 90), account("claude-spare"),
                      account("claude-cool"), account("gem", "gemini", 10),
                      account("parked", "claude-api", 50, false)};
-  config.accounts[0].expires_at = 4'102'448'400;  // 2100-01-01T01:00:00Z
-  config.accounts[4].api_key = "sk-ant-api03-very-secret";
+  config.accounts[4].json = R"({"api_key":"sk-ant-api03-very-secret"})";
   return config;
 }
 
@@ -49,6 +49,14 @@ TEST_CASE("the accounts command prints the persisted state of each account, no s
     auto store = test::openStore(config.server.database_path);
     AccountPool pool(config.accounts, test::providerOf, store.get());
     pool.loadState(0);
+    // The token expiry is what the plugin host stored (2100-01-01T01:00:00Z).
+    store->query([](sqlite3* db) {
+      store::SqliteStatement(db,
+                             "INSERT INTO credentials (account_id, expires_at, updated_at) "
+                             "VALUES ('claude-main', 4102448400000, 1)")
+          .run();
+      return 0;
+    });
     pool.disable(*pool.find("claude-spare"), "organization has been disabled");
     // The schema keeps no cooldown reason; the last error explains it after a restart.
     pool.recordError(*pool.find("claude-cool"), "529 overloaded");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config/config.h"
@@ -21,8 +22,16 @@ inline AccountConfig account(std::string id, std::string type = "claude-oauth", 
   config.type = std::move(type);
   config.priority = priority;
   config.enabled = enabled;
-  config.refresh_token = "sk-ant-ort01-secret-refresh-token";
+  config.json = R"({"refresh_token":"sk-ant-ort01-secret-refresh-token"})";
   return config;
+}
+
+// Model families as a provider plugin would name them (the pool itself knows none).
+inline std::string familyOf(const std::string& /*provider*/, std::string_view model) {
+  for (std::string_view family : {"opus", "sonnet", "haiku"}) {
+    if (model.find(family) != std::string_view::npos) return std::string(family);
+  }
+  return "";
 }
 
 // "claude-oauth" -> "claude", "gemini" -> "gemini".

@@ -35,7 +35,7 @@ std::string refusal(const std::string& path) {
 TEST_CASE("a plugin built for another major ABI is refused with both versions") {
   std::string path = FIXTURE_WRONG_MAJOR;
   CHECK(refusal(path) ==
-        path + ": built for relay plugin ABI 2.0, this relay speaks 1.0; rebuild the plugin");
+        path + ": built for relay plugin ABI 2.0, this relay speaks 1.1; rebuild the plugin");
 }
 
 TEST_CASE("a plugin built for a newer minor ABI is accepted") {
@@ -50,15 +50,15 @@ TEST_CASE("a plugin built for a newer minor ABI is accepted") {
 TEST_CASE("a plugin without relay_plugin_init is refused") {
   std::string path = FIXTURE_NO_INIT;
   CHECK(refusal(path) == path +
-                             ": built for relay plugin ABI 1.0 but does not export "
-                             "relay_plugin_init, this relay speaks 1.0; rebuild the plugin");
+                             ": built for relay plugin ABI 1.1 but does not export "
+                             "relay_plugin_init, this relay speaks 1.1; rebuild the plugin");
 }
 
 TEST_CASE("a shared object that is not a relay plugin is refused") {
   // libm is loadable but exports no relay symbols.
   CHECK(refusal("libm.so.6") ==
         "libm.so.6: not a relay plugin: it does not export relay_plugin_abi_version (this relay "
-        "speaks plugin ABI 1.0)");
+        "speaks plugin ABI 1.1)");
 }
 
 TEST_CASE("a file that cannot be opened is refused with dlopen's reason") {
@@ -72,7 +72,7 @@ TEST_CASE("a plugin whose init fails is refused with the return code and both ve
   std::string path = FIXTURE_INIT_FAILS;
   CHECK(refusal(path) == path +
                              ": relay_plugin_init failed with -7 (plugin built for relay plugin "
-                             "ABI 1.0, this relay speaks 1.0)");
+                             "ABI 1.1, this relay speaks 1.1)");
 }
 
 TEST_CASE("hooks beyond a plugin's struct_size read as NULL") {
@@ -98,7 +98,7 @@ TEST_CASE("a table too small for the v1 header is refused") {
   std::string path = FIXTURE_TINY_TABLE;
   CHECK(refusal(path) == path +
                              ": plugin table is 4 bytes, smaller than the 32-byte header of "
-                             "relay plugin ABI 1.0; rebuild the plugin");
+                             "relay plugin ABI 1.1; rebuild the plugin");
 }
 
 TEST_CASE("the real plugins load and declare their account types") {
@@ -110,7 +110,7 @@ TEST_CASE("the real plugins load and declare their account types") {
   };
   const Expect cases[] = {
       {PLUGIN_CLAUDE, "claude", {"claude-oauth", "claude-api"}, {}},
-      {PLUGIN_GEMINI, "gemini", {"gemini"}, {}},
+      {PLUGIN_GEMINI, "gemini", {"gemini", "gemini-api"}, {}},
       {PLUGIN_OPENAI,
        "openai",
        {"openai-api"},
@@ -147,6 +147,60 @@ TEST_CASE("a plugin table filled by a newer plugin is cut to the host's size") {
 }
 
 TEST_CASE("ABI versions format as major.minor") {
-  CHECK(relay::formatAbiVersion(RELAY_PLUGIN_ABI_VERSION) == "1.0");
+  CHECK(relay::formatAbiVersion(RELAY_PLUGIN_ABI_VERSION) == "1.1");
   CHECK(relay::formatAbiVersion((3u << 16) | 12u) == "3.12");
+}
+
+TEST_CASE("a plugin built against the ABI 1.0 header loads, serves every format, has no family") {
+  PluginLoadResult result = load(FIXTURE_ABI_1_0_PROVIDER);
+  REQUIRE_MESSAGE(result.plugin != nullptr, result.error);
+  const relay::LoadedPlugin& plugin = *result.plugin;
+  CHECK(plugin.abiVersion() == (1u << 16));
+  // Its table ends where 1.0 ended: before formats.
+  CHECK(plugin.tableSize() == offsetof(relay_plugin_t, formats));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), formats));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), classify_answer));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), model_family));
+  CHECK(plugin.servesAllFormats());
+  CHECK(plugin.servesFormat("anthropic"));
+  CHECK(plugin.servesFormat("gemini"));
+  CHECK(plugin.modelFamily("any-model") == "");
+  CHECK(plugin.accountTypes() == std::vector<std::string>{"fixture-legacy"});
+  // Its 1.0 hooks work: account_new reads its own keys from the config JSON.
+  const relay_plugin_t& table = plugin.table();
+  relay_error_t err{};
+  std::string bad = R"({"type":"fixture-legacy","id":"x"})";
+  CHECK(table.account_new(nullptr, {"fixture-legacy", 14}, {bad.data(), bad.size()}, &err) ==
+        nullptr);
+  CHECK(std::string(err.message) == "fixture-legacy needs api_url");
+  std::string good = R"({"type":"fixture-legacy","id":"x","api_url":"http://127.0.0.1:1"})";
+  relay_plugin_account_t* account =
+      table.account_new(nullptr, {"fixture-legacy", 14}, {good.data(), good.size()}, &err);
+  REQUIRE(account != nullptr);
+  table.account_free(account);
+}
+
+TEST_CASE("the real plugins declare their formats and model families (ABI 1.1)") {
+  PluginLoadResult claude = load(PLUGIN_CLAUDE);
+  REQUIRE_MESSAGE(claude.plugin != nullptr, claude.error);
+  CHECK_FALSE(claude.plugin->servesAllFormats());
+  CHECK(claude.plugin->formats() == std::vector<std::string>{"anthropic"});
+  CHECK(claude.plugin->servesFormat("anthropic"));
+  CHECK_FALSE(claude.plugin->servesFormat("openai-chat"));
+  CHECK(claude.plugin->modelFamily("claude-opus-4-1-20250805") == "opus");
+  CHECK(claude.plugin->modelFamily("claude-sonnet-4-5") == "sonnet");
+  CHECK(claude.plugin->modelFamily("claude-3-5-haiku-latest") == "haiku");
+  CHECK(claude.plugin->modelFamily("gemini-2.5-pro") == "");
+
+  PluginLoadResult gemini = load(PLUGIN_GEMINI);
+  REQUIRE_MESSAGE(gemini.plugin != nullptr, gemini.error);
+  CHECK(gemini.plugin->formats() == std::vector<std::string>{"gemini"});
+  CHECK(gemini.plugin->modelFamily("gemini-2.5-pro") == "gemini-2.5-pro");
+  CHECK(gemini.plugin->modelFamily("") == "");
+
+  PluginLoadResult openai = load(PLUGIN_OPENAI);
+  REQUIRE_MESSAGE(openai.plugin != nullptr, openai.error);
+  CHECK(openai.plugin->formats() == std::vector<std::string>{"openai-chat", "openai-responses"});
+  CHECK(openai.plugin->servesFormat("openai-responses"));
+  CHECK_FALSE(openai.plugin->servesFormat("anthropic"));
 }

@@ -102,6 +102,27 @@ TEST_CASE("loading stops at the first plugin that is refused") {
   std::string error =
       relay::loadPlugins({PLUGIN_GEMINI, FIXTURE_WRONG_MAJOR, PLUGIN_CLAUDE}, loader, &registry);
   CHECK(error == std::string(FIXTURE_WRONG_MAJOR) +
-                     ": built for relay plugin ABI 2.0, this relay speaks 1.0; rebuild the plugin");
+                     ": built for relay plugin ABI 2.0, this relay speaks 1.1; rebuild the plugin");
   CHECK(registry.providerFor("claude-oauth") == nullptr);
+}
+
+TEST_CASE("a configured plugin adds to the loaded ones; an already loaded file is skipped") {
+  relay::PluginLoader loader(relay::pluginHostTable());
+  relay::PluginRegistry registry;
+  REQUIRE(relay::loadPlugins({PLUGIN_CLAUDE}, loader, &registry) == "");
+  CHECK(relay::loadConfiguredPlugin(FIXTURE_ABI_1_0_PROVIDER, loader, &registry) == "");
+  CHECK(registry.providerFor("fixture-legacy") != nullptr);
+  // The same file again (as `plugins:` may list an in-tree plugin): nothing happens.
+  CHECK(relay::loadConfiguredPlugin(PLUGIN_CLAUDE, loader, &registry) == "");
+  CHECK(registry.plugins().size() == 2);
+  // Another file with a taken name is refused, naming both files.
+  fs::path copy = fs::temp_directory_path() / ("relay_plugin_conf_" + std::to_string(getpid())) /
+                  "librelay_other.so";
+  fs::create_directories(copy.parent_path());
+  fs::copy_file(PLUGIN_CLAUDE, copy, fs::copy_options::overwrite_existing);
+  CHECK(relay::loadConfiguredPlugin(copy.string(), loader, &registry) ==
+        copy.string() + ": plugin name \"claude\" is already taken by plugin \"claude\" (" +
+            PLUGIN_CLAUDE + ")");
+  CHECK(registry.plugins().size() == 2);
+  fs::remove_all(copy.parent_path());
 }

@@ -1,0 +1,54 @@
+#include "core/obs/secret_values.h"
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace relay {
+namespace {
+
+constexpr size_t kMinSecretBytes = 6;
+constexpr std::string_view kMask = "[REDACTED]";
+
+using Values = std::vector<std::string>;
+
+std::mutex g_mutex;
+// Writers publish a new list; readers hold the one they took while they mask.
+std::shared_ptr<const Values> g_values = std::make_shared<const Values>();
+
+std::shared_ptr<const Values> current() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  return g_values;
+}
+
+}  // namespace
+
+void registerSecretValue(std::string_view value) {
+  if (value.size() < kMinSecretBytes) return;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  auto next = std::make_shared<Values>(*g_values);
+  if (std::find(next->begin(), next->end(), value) != next->end()) return;
+  next->emplace_back(value);
+  // Longer first, so a secret that contains another is masked whole.
+  std::sort(next->begin(), next->end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  g_values = std::move(next);
+}
+
+std::string maskSecretValues(std::string_view text) {
+  std::shared_ptr<const Values> values = current();
+  std::string out(text);
+  for (const std::string& v : *values) {
+    for (size_t pos = out.find(v); pos != std::string::npos; pos = out.find(v, pos + kMask.size()))
+      out.replace(pos, v.size(), kMask);
+  }
+  return out;
+}
+
+void clearSecretValues() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  g_values = std::make_shared<const Values>();
+}
+
+}  // namespace relay
