@@ -1,7 +1,7 @@
 // The OpenAI plugin: the openai-api provider and the translators that let OpenAI clients
-// (Chat Completions, Responses / Codex CLI) use Anthropic accounts. Only the declarations so
-// far; the hooks come with the translation work.
+// (Chat Completions, Responses / Codex CLI) use Anthropic accounts (translator.h).
 #include "relay_plugin.h"
+#include "translator.h"
 
 namespace {
 
@@ -23,6 +23,8 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   mine.name = "openai";
   mine.account_types = kAccountTypes;
   mine.translations = kTranslations;
+  relay::openai::setTranslatorHost(host);
+  relay::openai::installTranslatorHooks(mine);
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }
