@@ -45,7 +45,7 @@ void parseClientJson(std::string_view text, rapidjson::Document& doc, const char
 }
 
 bool parseUpstreamJson(std::string_view text, rapidjson::Document& doc) {
-  if (nestsDeeperThan(text, kMaxJsonDepth)) return false;
+  if (nestsDeeperThan(text, kMaxUpstreamJsonDepth)) return false;
   doc.Parse(text.data(), text.size());
   return !doc.HasParseError();
 }

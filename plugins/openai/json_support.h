@@ -18,6 +18,8 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // Deepest nesting of arrays and objects accepted from a client; deeper input is a 400.
 inline constexpr int kMaxJsonDepth = 128;
+// Upstream answers are trusted more, but still parsed within a bound (recursive parser).
+inline constexpr int kMaxUpstreamJsonDepth = 1024;
 
 // A request the translator refuses: the host renders status + message in the client format.
 struct RequestRejected : std::runtime_error {

@@ -259,7 +259,8 @@ void applySampling(AnthropicRequest& out, const rapidjson::Value& body) {
   }
   if (const rapidjson::Value* p = member(body, "top_p")) {
     if (!p->IsNumber()) reject("top_p must be a number");
-    out.top_p = p->GetDouble();
+    // Current Anthropic models refuse temperature and top_p together: temperature wins.
+    if (!out.temperature) out.top_p = p->GetDouble();
   }
 }
 

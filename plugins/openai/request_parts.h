@@ -46,6 +46,8 @@ void applyResponseFormat(AnthropicRequest& out, const rapidjson::Value* format);
 
 // stop: a string or an array of strings.
 void applyStop(AnthropicRequest& out, const rapidjson::Value* stop);
+// temperature (capped at 1: OpenAI's range is 0..2) and top_p; with both, only temperature
+// goes (current Anthropic models refuse the pair).
 void applySampling(AnthropicRequest& out, const rapidjson::Value& body);
 
 }  // namespace relay::openai

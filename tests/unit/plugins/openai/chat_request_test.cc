@@ -46,7 +46,7 @@ TEST_CASE("chat request: system, images, tool calls and merged tool results (gol
       R"("tools":[{"name":"weather","description":"Weather by city","input_schema":)"
       R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}],)"
       R"("tool_choice":{"type":"any","disable_parallel_tool_use":true},)"
-      R"("temperature":1.0,"top_p":0.9,"stop_sequences":["END"],"stream":true})";
+      R"("temperature":1.0,"stop_sequences":["END"],"stream":true})";
   CHECK(t.request(in) == want);
 }
 
