@@ -173,6 +173,33 @@ std::string functionCallItem(std::string_view id, std::string_view call_id, std:
   return std::string(written(b));
 }
 
+std::string customToolCallItem(std::string_view id, std::string_view call_id, std::string_view name,
+                               std::string_view input, std::string_view status) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  w.StartObject();
+  w.Key("type");
+  w.String("custom_tool_call");
+  w.Key("id");
+  writeString(w, id);
+  w.Key("call_id");
+  writeString(w, call_id);
+  w.Key("name");
+  writeString(w, name);
+  w.Key("input");
+  writeString(w, input);
+  w.Key("status");
+  writeString(w, status);
+  w.EndObject();
+  return std::string(written(b));
+}
+
+std::string customToolInput(const rapidjson::Value& input) {
+  if (std::optional<std::string_view> text = stringMember(input, "input"))
+    return std::string(*text);
+  return input.IsString() ? std::string(input.GetString(), input.GetStringLength()) : toJson(input);
+}
+
 void writeResponse(JsonWriter& w, const ResponseSnapshot& r) {
   w.StartObject();
   w.Key("id");

@@ -43,6 +43,11 @@ std::string reasoningItem(std::string_view id, std::string_view summary,
 std::string functionCallItem(std::string_view id, std::string_view call_id, std::string_view name,
                              std::string_view arguments, std::string_view status);
 
+std::string customToolCallItem(std::string_view id, std::string_view call_id, std::string_view name,
+                               std::string_view input, std::string_view status);
+// The text input of a custom tool's tool_use input object ({"input": "..."}).
+std::string customToolInput(const rapidjson::Value& input);
+
 struct ResponseSnapshot {
   std::string id;
   int64_t created_at = 0;

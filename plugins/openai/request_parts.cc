@@ -152,6 +152,62 @@ std::string toolDefinition(std::string_view name, const rapidjson::Value* descri
   return std::string(written(b));
 }
 
+std::string customToolDefinition(const rapidjson::Value& tool) {
+  std::string_view name = stringOr(tool, "name");
+  if (name.empty()) reject("every custom tool needs a name");
+  std::string description(stringOr(tool, "description"));
+  description += description.empty() ? "" : "\n\n";
+  description += "Put the tool's free-form text input in the \"input\" string.";
+  if (const rapidjson::Value* format = member(tool, "format");
+      format && stringOr(*format, "type") == "grammar") {
+    description += " The text must follow this " + std::string(stringOr(*format, "syntax")) +
+                   " grammar:\n" + std::string(stringOr(*format, "definition"));
+  }
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  w.StartObject();
+  w.Key("name");
+  writeString(w, name);
+  w.Key("description");
+  writeString(w, description);
+  w.Key("input_schema");
+  w.StartObject();
+  w.Key("type");
+  w.String("object");
+  w.Key("properties");
+  w.StartObject();
+  w.Key("input");
+  w.StartObject();
+  w.Key("type");
+  w.String("string");
+  w.EndObject();
+  w.EndObject();
+  w.Key("required");
+  w.StartArray();
+  w.String("input");
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return std::string(written(b));
+}
+
+std::string customToolUseBlock(std::string_view id, std::string_view name, std::string_view input) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  startBlock(w, "tool_use");
+  w.Key("id");
+  writeString(w, id);
+  w.Key("name");
+  writeString(w, name);
+  w.Key("input");
+  w.StartObject();
+  w.Key("input");
+  writeString(w, input);
+  w.EndObject();
+  w.EndObject();
+  return std::string(written(b));
+}
+
 std::string toolChoice(const rapidjson::Value* choice, bool parallel_tool_calls) {
   std::string type = "auto";
   std::string name;
@@ -165,7 +221,9 @@ std::string toolChoice(const rapidjson::Value* choice, bool parallel_tool_calls)
       reject("tool_choice must be none, auto, required or a function");
     }
   } else if (choice && choice->IsObject()) {
-    if (stringOr(*choice, "type") != "function") reject("tool_choice supports function tools only");
+    std::string_view choice_type = stringOr(*choice, "type");
+    if (choice_type != "function" && choice_type != "custom")
+      reject("tool_choice supports function and custom tools only");
     const rapidjson::Value* function = member(*choice, "function");
     name = std::string(function ? stringOr(*function, "name") : stringOr(*choice, "name"));
     if (name.empty()) reject("tool_choice names no function");

@@ -25,6 +25,12 @@ std::string toolResultBlock(std::string_view id, const std::vector<std::string>&
 
 std::string toolDefinition(std::string_view name, const rapidjson::Value* description,
                            const rapidjson::Value* parameters);
+// A custom (freeform) Responses tool as an Anthropic tool taking one string, "input"; the
+// grammar, when given, goes into the description.
+std::string customToolDefinition(const rapidjson::Value& tool);
+// A custom tool call echoed back: tool_use with {"input": text}.
+std::string customToolUseBlock(std::string_view id, std::string_view name, std::string_view input);
+
 // "none" | "auto" | "required" | {type:"function", name} | {type:"function", function:{name}}.
 std::string toolChoice(const rapidjson::Value* choice, bool parallel_tool_calls);
 

@@ -117,6 +117,17 @@ void input(AnthropicRequest& out, const Value& body) {
       const Value* output = member(item, "output");
       std::vector<std::string> content = output ? userBlocks(*output) : std::vector<std::string>();
       out.append("user", toolResultBlock(call_id, content));
+    } else if (type == "custom_tool_call") {
+      std::string_view call_id = stringOr(item, "call_id");
+      if (call_id.empty()) reject("a custom_tool_call item has no call_id");
+      out.append("assistant",
+                 customToolUseBlock(call_id, stringOr(item, "name"), stringOr(item, "input")));
+    } else if (type == "custom_tool_call_output") {
+      std::string_view call_id = stringOr(item, "call_id");
+      if (call_id.empty()) reject("a custom_tool_call_output item has no call_id");
+      const Value* output = member(item, "output");
+      std::vector<std::string> content = output ? userBlocks(*output) : std::vector<std::string>();
+      out.append("user", toolResultBlock(call_id, content));
     } else if (type == "reasoning") {
       reasoningItem(out, item);
     } else {
@@ -125,16 +136,21 @@ void input(AnthropicRequest& out, const Value& body) {
   }
 }
 
-// Function tools only: other tool types (web search, hosted tools) have no Anthropic
+// Function and custom tools; other tool types (web search, hosted tools) have no Anthropic
 // counterpart through this relay and are left out rather than failing the request.
-void tools(AnthropicRequest& out, const Value& body) {
+void tools(AnthropicRequest& out, const Value& body, RequestFacts& facts) {
   const Value* list = member(body, "tools");
   if (!list) return;
   if (!list->IsArray()) reject("tools must be an array");
   for (const Value& tool : list->GetArray()) {
-    if (stringOr(tool, "type") != "function") continue;
-    out.tools.push_back(toolDefinition(stringOr(tool, "name"), member(tool, "description"),
-                                       member(tool, "parameters")));
+    std::string_view type = stringOr(tool, "type");
+    if (type == "function") {
+      out.tools.push_back(toolDefinition(stringOr(tool, "name"), member(tool, "description"),
+                                         member(tool, "parameters")));
+    } else if (type == "custom") {
+      out.tools.push_back(customToolDefinition(tool));
+      facts.custom_tools.emplace(stringOr(tool, "name"));
+    }
   }
   if (out.tools.empty()) return;
   out.tool_choice =
@@ -183,16 +199,16 @@ std::string translateResponsesRequest(std::string_view body_text, int64_t defaul
   }
   std::string_view instructions = stringOr(body, "instructions");
   if (!instructions.empty()) out.system.emplace_back(instructions);
+  RequestFacts local;
+  if (!facts) facts = &local;
   input(out, body);
-  tools(out, body);
+  tools(out, body, *facts);
   applySampling(out, body);
   if (const Value* text = member(body, "text")) applyResponseFormat(out, member(*text, "format"));
   applyThinking(out, effort(body));
   out.stream = boolOr(body, "stream", false);
-  if (facts) {
-    facts->model = out.model;
-    facts->stream = out.stream;
-  }
+  facts->model = out.model;
+  facts->stream = out.stream;
   return out.serialize();
 }
 

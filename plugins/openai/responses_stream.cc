@@ -106,6 +106,12 @@ void ResponsesStream::blockStart(const Value& data, std::string& out) {
     b.item_id = itemId("rs_", suffix_, index);
     if (b.type == "redacted_thinking") b.redacted = toJson(*block);
     item = reasoningItem(b.item_id, "", "");
+  } else if (b.type == "tool_use" && facts_.custom_tools.count(stringOr(*block, "name"))) {
+    b.type = "custom_tool";  // its input is text: sent whole when the block ends
+    b.item_id = itemId("ctc_", suffix_, index);
+    b.call_id = std::string(stringOr(*block, "id"));
+    b.name = std::string(stringOr(*block, "name"));
+    item = customToolCallItem(b.item_id, b.call_id, b.name, "", "in_progress");
   } else if (b.type == "tool_use") {
     b.item_id = itemId("fc_", suffix_, index);
     b.call_id = std::string(stringOr(*block, "id"));
@@ -162,6 +168,9 @@ void ResponsesStream::blockDelta(const Value& data, std::string& out) {
   } else if (type == "input_json_delta" && b.type == "tool_use") {
     piece = stringOr(*delta, "partial_json");
     event_type = "response.function_call_arguments.delta";
+  } else if (type == "input_json_delta" && b.type == "custom_tool") {
+    b.text += stringOr(*delta, "partial_json");
+    return;
   } else if (type == "signature_delta") {
     b.signature += stringOr(*delta, "signature");
     return;
@@ -197,6 +206,8 @@ void ResponsesStream::blockStop(const Value& data, std::string& out) {
     thinkingDone(b, out);
   } else if (b.type == "tool_use") {
     functionDone(b, out);
+  } else if (b.type == "custom_tool") {
+    customDone(b, out);
   } else {
     return;
   }
@@ -278,6 +289,18 @@ void ResponsesStream::functionDone(Block& b, std::string& out) {
     writeString(w, b.text);
   });
   output_[b.output_index] = functionCallItem(b.item_id, b.call_id, b.name, b.text, "completed");
+}
+
+void ResponsesStream::customDone(Block& b, std::string& out) {
+  rapidjson::Document input;
+  std::string text;
+  if (!b.text.empty() && parseUpstreamJson(b.text, input)) text = customToolInput(input);
+  event(out, "response.custom_tool_call_input.done", [&](JsonWriter& w) {
+    itemFields(w, b.item_id, b.output_index);
+    w.Key("input");
+    writeString(w, text);
+  });
+  output_[b.output_index] = customToolCallItem(b.item_id, b.call_id, b.name, text, "completed");
 }
 
 void ResponsesStream::messageStop(std::string& out) {

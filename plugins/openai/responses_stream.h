@@ -40,6 +40,7 @@ class ResponsesStream : public StreamTranslator {
   void textDone(Block& b, std::string& out);
   void thinkingDone(Block& b, std::string& out);
   void functionDone(Block& b, std::string& out);
+  void customDone(Block& b, std::string& out);
   void messageStop(std::string& out);
   void error(const rapidjson::Value& data, std::string& out);
 

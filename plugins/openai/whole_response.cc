@@ -138,6 +138,11 @@ std::optional<std::string> responseFromMessage(std::string_view body, const Requ
     } else if (type == "thinking" || type == "redacted_thinking") {
       output.push_back(reasoningItem(itemId("rs_", m.suffix, index), stringOr(block, "thinking"),
                                      encodeThinkingBlock(toJson(block))));
+    } else if (type == "tool_use" && facts.custom_tools.count(stringOr(block, "name"))) {
+      const Value* input = member(block, "input");
+      output.push_back(customToolCallItem(
+          itemId("ctc_", m.suffix, index), stringOr(block, "id"), stringOr(block, "name"),
+          input ? customToolInput(*input) : std::string(), "completed"));
     } else if (type == "tool_use") {
       const Value* input = member(block, "input");
       output.push_back(functionCallItem(itemId("fc_", m.suffix, index), stringOr(block, "id"),
