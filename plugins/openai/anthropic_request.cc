@@ -9,6 +9,32 @@ void AnthropicRequest::append(std::string_view role, std::string block) {
   turns.back().blocks.push_back(std::move(block));
 }
 
+namespace {
+bool startsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+bool isThinkingBlock(const std::string& block) {
+  if (startsWith(block, R"({"type":"thinking")") ||
+      startsWith(block, R"({"type":"redacted_thinking")"))
+    return true;
+  rapidjson::Document doc;  // a block handed back in another key order
+  if (!parseUpstreamJson(block, doc) || !doc.IsObject()) return false;
+  std::string_view type = stringOr(doc, "type");
+  return type == "thinking" || type == "redacted_thinking";
+}
+}  // namespace
+
+bool AnthropicRequest::lastToolTurnLacksThinking() const {
+  for (auto it = turns.rbegin(); it != turns.rend(); ++it) {
+    if (it->role != "assistant" || it->blocks.empty()) continue;
+    bool calls_tools = false;
+    for (const std::string& block : it->blocks)
+      calls_tools = calls_tools || startsWith(block, R"({"type":"tool_use")");
+    return calls_tools && !isThinkingBlock(it->blocks.front());
+  }
+  return false;
+}
+
 std::string AnthropicRequest::serialize() const {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);

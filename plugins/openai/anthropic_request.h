@@ -35,6 +35,9 @@ struct AnthropicRequest {
 
   // Appends blocks to the last turn when it has the same role, else starts a turn.
   void append(std::string_view role, std::string block);
+  // True when the last assistant turn calls tools without starting with a thinking block:
+  // Anthropic refuses such a turn while thinking is on (its signed block was lost).
+  bool lastToolTurnLacksThinking() const;
   // Writes the body; drops turns without blocks.
   std::string serialize() const;
 };

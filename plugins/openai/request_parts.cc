@@ -268,7 +268,7 @@ void applyThinking(AnthropicRequest& out, std::string_view effort) {
     out.max_tokens =
         std::max(out.max_tokens, std::min(out.max_tokens + budget, kThinkingMaxTokensCap));
   budget = std::min(budget, out.max_tokens - 1);
-  if (budget < 1024) return;
+  if (budget < 1024 || out.lastToolTurnLacksThinking()) return;
   out.thinking_budget = budget;
   out.temperature.reset();
   if (out.top_p && (*out.top_p < 0.95 || *out.top_p > 1)) out.top_p.reset();

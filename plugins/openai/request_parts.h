@@ -40,7 +40,9 @@ int64_t thinkingBudgetFor(std::string_view effort);
 // Enables thinking within the request's limits. Without a client limit, max_tokens becomes
 // default + budget, capped at kThinkingMaxTokensCap (the smallest output limit of current
 // models); then budget < max_tokens and >= 1024 (else off);
-// thinking is dropped when a tool is forced (Anthropic allows only auto/none with thinking);
+// thinking is dropped when a tool is forced (Anthropic allows only auto/none with thinking)
+// and when the last assistant turn calls tools without its signed thinking block (lost from
+// the cache, or never had one): Anthropic would refuse the request;
 // with thinking on, temperature is dropped and top_p kept only within [0.95, 1].
 inline constexpr int64_t kThinkingMaxTokensCap = 32000;
 void applyThinking(AnthropicRequest& out, std::string_view effort);

@@ -78,6 +78,7 @@ TEST_CASE("thinking cache: a streamed answer's signed thinking goes back before 
   Translator t("openai-chat>anthropic");
   t.streamWhole(thinkingTextToolStream("toolu_tc1"), 1);
   std::string body = t.request(followUp("toolu_tc1"));
+  CHECK(body.find(R"("thinking":{"type":"enabled","budget_tokens":2048})") != std::string::npos);
   CHECK(
       body.find(
           R"({"role":"assistant","content":[)"
@@ -110,4 +111,7 @@ TEST_CASE("thinking cache: an unknown tool call id sends the turn without thinki
   CHECK(body.find(R"({"role":"assistant","content":[{"type":"text","text":"Héllo"},)"
                   R"({"type":"tool_use","id":"toolu_never_seen")") != std::string::npos);
   CHECK(body.find(R"("type":"thinking","thinking")") == std::string::npos);
+  // Anthropic refuses a thinking request whose last tool-use turn lost its signed block, so
+  // this request goes without extended thinking.
+  CHECK(body.find(R"("thinking":{)") == std::string::npos);
 }
