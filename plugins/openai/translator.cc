@@ -76,6 +76,7 @@ bool applyOptions(Translator& t, std::string_view options) {
 }  // namespace
 
 void Translator::remember(const relay_host_request_t* req, RequestFacts f) {
+  std::lock_guard<std::mutex> lock(mu);
   auto [it, inserted] = facts.insert_or_assign(req, std::move(f));
   (void)it;
   if (!inserted) return;
@@ -87,6 +88,7 @@ void Translator::remember(const relay_host_request_t* req, RequestFacts f) {
 }
 
 RequestFacts Translator::factsFor(const relay_host_request_t* req) const {
+  std::lock_guard<std::mutex> lock(mu);
   auto it = facts.find(req);
   return it == facts.end() ? RequestFacts() : it->second;
 }

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -26,6 +27,8 @@ struct Translator {
   ClientFormat format = ClientFormat::kChat;
   int64_t default_max_tokens = 8192;
   ThinkingCache* cache = &ThinkingCache::shared();
+  // The ABI promises one loop at a time; the lock keeps a host that shares more safe anyway.
+  mutable std::mutex mu;
   std::unordered_map<const relay_host_request_t*, RequestFacts> facts;
   std::deque<const relay_host_request_t*> order;  // oldest first, for the bound
 

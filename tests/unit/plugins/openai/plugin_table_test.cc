@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "translator.h"
 #include "translator_host.h"
 
 TEST_CASE("plugin table: translations and translator hooks") {
@@ -34,4 +35,18 @@ TEST_CASE("translator: a shared instance keeps each request's facts apart") {
   CHECK(with_usage.find(R"("usage")") != std::string::npos);
   CHECK(without.find(R"("model":"b")") != std::string::npos);
   CHECK(without.find(R"("usage")") == std::string::npos);
+}
+
+TEST_CASE("translator: remembers at most kMaxRememberedRequests requests, oldest out first") {
+  relay::openai::Translator t;
+  static char handles[relay::openai::kMaxRememberedRequests + 10];
+  auto req = [](size_t i) { return reinterpret_cast<const relay_host_request_t*>(&handles[i]); };
+  for (size_t i = 0; i < sizeof(handles); ++i) {
+    relay::openai::RequestFacts f;
+    f.model = std::to_string(i);
+    t.remember(req(i), f);
+  }
+  CHECK(t.facts.size() == relay::openai::kMaxRememberedRequests);
+  CHECK(t.factsFor(req(0)).model.empty());
+  CHECK(t.factsFor(req(sizeof(handles) - 1)).model == std::to_string(sizeof(handles) - 1));
 }
