@@ -18,7 +18,7 @@ void rejectUnsupported(const Value& body) {
   if (member(body, "audio")) reject("audio output is not supported by this endpoint");
   if (const Value* modalities = member(body, "modalities"); modalities && modalities->IsArray()) {
     for (const Value& m : modalities->GetArray()) {
-      if (m.IsString() && std::string_view(m.GetString()) == "audio")
+      if (m.IsString() && stringView(m) == "audio")
         reject("audio output is not supported by this endpoint");
     }
   }
@@ -67,7 +67,7 @@ void userMessage(AnthropicRequest& out, const Value& message) {
       if (!text.empty()) out.append("user", textBlock(text));
     } else if (type == "image_url") {
       const Value* image = member(part, "image_url");
-      std::string_view url = image && image->IsString() ? std::string_view(image->GetString())
+      std::string_view url = image && image->IsString() ? stringView(*image)
                              : image                    ? stringOr(*image, "url")
                                                         : std::string_view();
       out.append("user", imageBlock(url));

@@ -37,6 +37,10 @@ void parseClientJson(std::string_view text, rapidjson::Document& doc, const char
 bool parseUpstreamJson(std::string_view text, rapidjson::Document& doc);
 
 std::string toJson(const rapidjson::Value& value);
+// A string value's bytes (embedded NULs included).
+inline std::string_view stringView(const rapidjson::Value& v) {
+  return std::string_view(v.GetString(), v.GetStringLength());
+}
 
 const rapidjson::Value* member(const rapidjson::Value& object, const char* name);
 std::optional<std::string_view> stringMember(const rapidjson::Value& object, const char* name);

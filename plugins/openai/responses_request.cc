@@ -35,7 +35,7 @@ std::string_view partText(const Value& part) {
 std::vector<std::string> userBlocks(const Value& content) {
   std::vector<std::string> blocks;
   if (content.IsString()) {
-    if (content.GetStringLength() > 0) blocks.push_back(textBlock(content.GetString()));
+    if (content.GetStringLength() > 0) blocks.push_back(textBlock(stringView(content)));
     return blocks;
   }
   if (!content.IsArray()) reject("message content must be a string or an array of parts");
@@ -63,7 +63,7 @@ void messageItem(AnthropicRequest& out, const Value& item) {
   const Value* content = member(item, "content");
   if (role == "system" || role == "developer") {
     if (content && content->IsString()) {
-      if (content->GetStringLength() > 0) out.system.emplace_back(content->GetString());
+      if (content->GetStringLength() > 0) out.system.emplace_back(stringView(*content));
     } else if (content && content->IsArray()) {
       for (const Value& part : content->GetArray()) {
         std::string_view text = partText(part);
@@ -76,7 +76,7 @@ void messageItem(AnthropicRequest& out, const Value& item) {
   } else if (role == "assistant") {
     if (!content) return;
     if (content->IsString()) {
-      if (content->GetStringLength() > 0) out.append("assistant", textBlock(content->GetString()));
+      if (content->GetStringLength() > 0) out.append("assistant", textBlock(stringView(*content)));
     } else if (content->IsArray()) {
       for (const Value& part : content->GetArray()) {
         std::string_view text = partText(part);
@@ -97,7 +97,7 @@ void input(AnthropicRequest& out, const Value& body) {
   const Value* items = member(body, "input");
   if (!items) reject("input is required");
   if (items->IsString()) {
-    if (items->GetStringLength() > 0) out.append("user", textBlock(items->GetString()));
+    if (items->GetStringLength() > 0) out.append("user", textBlock(stringView(*items)));
     return;
   }
   if (!items->IsArray()) reject("input must be a string or an array of items");

@@ -128,3 +128,10 @@ TEST_CASE("responses request: previous_response_id and other stored state are a 
     CHECK_MESSAGE(std::string(err.message).find(c.says) != std::string::npos, err.message);
   }
 }
+
+TEST_CASE("responses request: strings keep every byte, embedded NULs included") {
+  Translator t(kResponses);
+  CHECK(t.request(R"({"model":"m","instructions":"x\u0000y","input":"a\u0000b"})") ==
+        R"({"model":"m","max_tokens":8192,"system":[{"type":"text","text":"x\u0000y"}],)"
+        R"("messages":[{"role":"user","content":[{"type":"text","text":"a\u0000b"}]}]})");
+}
