@@ -50,6 +50,10 @@ void ChatStream::chunk(std::string& out, const Fields& delta, std::string_view f
   }
   w.EndObject();
   w.EndArray();
+  if (facts_.include_usage) {  // null on every chunk but the last, as OpenAI sends it
+    w.Key("usage");
+    w.Null();
+  }
   w.EndObject();
   sseData(out, written(b));
 }

@@ -14,8 +14,14 @@ const std::string kChunkHead =
     R"(data: {"id":"chatcmpl-S1","object":"chat.completion.chunk","created":1700000000,)"
     R"("model":"claude-sonnet-4-5","choices":[{"index":0,"delta":)";
 
-std::string chunk(const std::string& delta, const std::string& finish = "null") {
-  return kChunkHead + delta + R"(,"logprobs":null,"finish_reason":)" + finish + "}]}\n\n";
+std::string chunk(const std::string& delta, const std::string& finish = "null",
+                  bool usage_null = false) {
+  return kChunkHead + delta + R"(,"logprobs":null,"finish_reason":)" + finish + "}]" +
+         (usage_null ? R"(,"usage":null)" : "") + "}\n\n";
+}
+// With include_usage every chunk but the usage chunk says "usage":null.
+std::string chunkU(const std::string& delta, const std::string& finish = "null") {
+  return chunk(delta, finish, true);
 }
 
 std::string streamingRequest(bool include_usage) {
@@ -30,13 +36,14 @@ TEST_CASE("chat stream: thinking, text and a tool call with include_usage (golde
   Translator t("openai-chat>anthropic");
   REQUIRE(t.request(streamingRequest(true), nullptr, 1) != "");
   std::string want =
-      chunk(R"({"role":"assistant","content":""})") + chunk(R"({"reasoning_content":"Let me "})") +
-      chunk(R"({"reasoning_content":"check."})") + chunk(R"({"content":"Héllo"})") +
-      chunk(R"({"tool_calls":[{"index":0,"id":"toolu_cs1","type":"function","function":)"
-            R"({"name":"weather","arguments":""}}]})") +
-      chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"{\"city\": "}}]})") +
-      chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]})") +
-      chunk("{}", R"("tool_calls")") +
+      chunkU(R"({"role":"assistant","content":""})") +
+      chunkU(R"({"reasoning_content":"Let me "})") + chunkU(R"({"reasoning_content":"check."})") +
+      chunkU(R"({"content":"Héllo"})") +
+      chunkU(R"({"tool_calls":[{"index":0,"id":"toolu_cs1","type":"function","function":)"
+             R"({"name":"weather","arguments":""}}]})") +
+      chunkU(R"({"tool_calls":[{"index":0,"function":{"arguments":"{\"city\": "}}]})") +
+      chunkU(R"({"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]})") +
+      chunkU("{}", R"("tool_calls")") +
       R"(data: {"id":"chatcmpl-S1","object":"chat.completion.chunk","created":1700000000,)"
       R"("model":"claude-sonnet-4-5","choices":[],"usage":{"prompt_tokens":55,)"
       R"("completion_tokens":30,"total_tokens":85,"prompt_tokens_details":{"cached_tokens":40,)"
