@@ -16,7 +16,7 @@ const TypeMapping kMappings[] = {
     {"permission_error", "permission_error", ""},
     {"not_found_error", "not_found_error", ""},
     {"request_too_large", "invalid_request_error", "request_too_large"},
-    {"rate_limit_error", "rate_limit_error", "rate_limit_exceeded"},
+    {"rate_limit_error", "rate_limit_exceeded", "rate_limit_exceeded"},
     {"billing_error", "insufficient_quota", "insufficient_quota"},
     {"api_error", "server_error", ""},
     {"timeout_error", "server_error", "timeout"},
@@ -32,7 +32,7 @@ const char* typeForStatus(int32_t status) {
     case 404:
       return "not_found_error";
     case 429:
-      return "rate_limit_error";
+      return "rate_limit_exceeded";  // as the relay's own 429s say it (core wire format)
     default:
       return status >= 500 || status == 0 ? "server_error" : "invalid_request_error";
   }

@@ -12,7 +12,7 @@ namespace relay::openai {
 
 struct OpenAiError {
   std::string message;
-  std::string type;  // invalid_request_error, authentication_error, rate_limit_error, ...
+  std::string type;  // invalid_request_error, authentication_error, rate_limit_exceeded, ...
   std::string code;  // empty = null
 };
 

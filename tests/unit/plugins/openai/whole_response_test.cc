@@ -76,7 +76,7 @@ TEST_CASE("errors: Anthropic error bodies become OpenAI's shape") {
   Translator t("openai-chat>anthropic");
   CHECK(t.error(429, R"({"type":"error","error":{"type":"rate_limit_error","message":"Slow down"},)"
                      R"("request_id":"req_1"})") ==
-        R"({"error":{"message":"Slow down","type":"rate_limit_error","param":null,)"
+        R"({"error":{"message":"Slow down","type":"rate_limit_exceeded","param":null,)"
         R"("code":"rate_limit_exceeded"}})");
   CHECK(t.error(400, R"({"type":"error","error":{"type":"invalid_request_error",)"
                      R"("message":"prompt is too long: 210000 tokens > 200000 maximum"}})") ==
