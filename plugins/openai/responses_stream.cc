@@ -319,8 +319,19 @@ void ResponsesStream::error(const Value& data, std::string& out) {
   done_ = true;
   OpenAiError e = openAiErrorFrom(0, toJson(data));
   if (!started_) responseEvent(out, "response.created", snapshot("in_progress"));
+  std::string code = e.code.empty() ? e.type : e.code;
+  // The typed error event for clients that watch it, then the terminal response.failed that
+  // Codex reads.
+  event(out, "error", [&](JsonWriter& w) {
+    w.Key("code");
+    writeString(w, code);
+    w.Key("message");
+    writeString(w, e.message);
+    w.Key("param");
+    w.Null();
+  });
   ResponseSnapshot r = snapshot("failed");
-  r.error_code = e.code.empty() ? e.type : e.code;
+  r.error_code = code;
   r.error_message = e.message;
   r.usage = &usage_;
   responseEvent(out, "response.failed", r);

@@ -135,6 +135,9 @@ TEST_CASE(
 
   std::string failed = t.streamWhole(errorMidStream(), 4);
   CHECK(failed.find("event: response.output_text.delta\n") != std::string::npos);
+  CHECK(failed.find("event: error\n"
+                    R"(data: {"type":"error","sequence_number":5,"code":"overloaded",)"
+                    R"("message":"Overloaded","param":null})") != std::string::npos);
   CHECK(failed.find("event: response.failed\n") != std::string::npos);
   CHECK(failed.find(R"("status":"failed","error":{"code":"overloaded","message":"Overloaded"})") !=
         std::string::npos);
