@@ -1,12 +1,12 @@
 // The OpenAI plugin: the openai-api provider and the translators that let OpenAI clients
-// (Chat Completions, Responses / Codex CLI) use Anthropic accounts. So far it declares its
-// formats and translations and validates openai-api accounts (api_key, organization); the
-// request and translator hooks come with the translation work.
+// (Chat Completions, Responses / Codex CLI) use Anthropic accounts (translator.h). It also
+// validates openai-api accounts (api_key, organization); serving them comes later.
 #include <memory>
 #include <string>
 
 #include "account_keys.h"
 #include "relay_plugin.h"
+#include "translator.h"
 
 namespace {
 
@@ -73,6 +73,8 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   mine.account_new = accountNew;
   mine.account_free = accountFree;
   mine.formats = kFormats;
+  relay::openai::setTranslatorHost(host);
+  relay::openai::installTranslatorHooks(mine);
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }
