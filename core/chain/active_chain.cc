@@ -1,6 +1,7 @@
 #include "core/chain/active_chain.h"
 
 #include "core/chain/route_table.h"
+#include "core/formats/error_render.h"
 
 namespace relay {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/http/wire_format.h"
+#include "core/formats/wire_format.h"
 
 namespace relay {
 
@@ -24,11 +24,11 @@ struct TokenUsage {
 struct RequestState {
   // ---- per request ----
   const Route* route = nullptr;
-  WireFormat format = WireFormat::Anthropic;  // the client's wire format
-  std::string key_id;                         // which relay key authenticated (never the key)
-  std::string session_key;                    // sticky-session key, if any
-  std::string requested_model;                // the model as the client named it
-  std::string model;                          // requested model after the route's model map
+  WireFormat format = kDefaultWireFormat;  // the client's wire format
+  std::string key_id;                      // which relay key authenticated (never the key)
+  std::string session_key;                 // sticky-session key, if any
+  std::string requested_model;             // the model as the client named it
+  std::string model;                       // requested model after the route's model map
   bool stream = false;
   std::string sticky_account_id;               // bound by an earlier request of the session
   std::vector<std::string> excluded_accounts;  // failed earlier in this request
@@ -42,9 +42,9 @@ struct RequestState {
   bool retried_same_account = false;  // the one same-account retry of this account is used
 
   // ---- per attempt (reset when an attempt starts) ----
-  std::string account_id;                              // account serving the attempt
-  std::string provider;                                // the plugin serving account_id
-  WireFormat upstream_format = WireFormat::Anthropic;  // the body's format after translate
+  std::string account_id;                           // account serving the attempt
+  std::string provider;                             // the plugin serving account_id
+  WireFormat upstream_format = kDefaultWireFormat;  // the body's format after translate
   std::string upstream_model;  // the model the upstream is asked for (route + account maps)
   TokenUsage usage;            // reported by the provider's response observer
 };

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/config/config.h"
-#include "core/http/wire_format.h"
+#include "core/formats/wire_format.h"
 
 namespace relay {
 
@@ -17,7 +17,7 @@ struct Route {
   bool prefix = false;
   std::vector<std::string> methods;  // empty: any method
   std::string chain_name;
-  WireFormat format = WireFormat::Anthropic;
+  WireFormat format = kDefaultWireFormat;
   std::vector<std::string> providers;
   const FilterChainFactory* chain = nullptr;  // resolved after chains are built
 };
@@ -36,7 +36,8 @@ class RouteTable {
   std::vector<Route> routes_;
 };
 
-// The built-in routes used when the config declares no `routes:`.
+// The built-in routes (core/formats/default_routes.h) used when the config declares no
+// `routes:`.
 std::vector<RouteConfig> defaultRouteConfigs();
 // The built-in chains used when the config declares no `filter_chains:` (name -> filters).
 std::vector<ChainConfig> defaultChainConfigs();

@@ -96,7 +96,7 @@ struct RouteConfig {
   std::string path;                  // exact, or a prefix when it ends in '*'
   std::vector<std::string> methods;  // empty: any
   std::string chain;
-  std::string format;  // a client wire format name (see core/http/wire_format.h)
+  std::string format;  // a client wire format name (see core/formats/wire_format.h)
   std::vector<std::string> providers;
   ConfigMark mark;
 };

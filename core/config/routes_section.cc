@@ -4,15 +4,12 @@
 
 #include "core/config/config_error.h"
 #include "core/config/config_sections.h"
+#include "core/formats/default_routes.h"
+#include "core/formats/wire_format.h"
 
 namespace relay {
 
 namespace {
-
-constexpr std::array<std::string_view, 11> kBuiltinChains = {
-    "anthropic",   "anthropic_models", "anthropic_count_tokens", "gemini", "gemini_models",
-    "openai_chat", "openai_models",    "openai_responses",       "health", "metrics",
-    "ok"};
 
 constexpr std::array<std::string_view, 7> kMethods = {"GET",    "POST", "PUT",    "PATCH",
                                                       "DELETE", "HEAD", "OPTIONS"};
@@ -56,7 +53,7 @@ RouteConfig readRoute(const YAML::Node& node, const std::string& path, const std
   r.require("chain");
   RouteConfig route;
   route.mark = r.mark();
-  route.format = "anthropic";
+  route.format = std::string(wireFormatName(kDefaultWireFormat));
   r.readNonEmptyString("path", &route.path);
   checkPath(r, route.path);
   readMethods(r, &route.methods);
@@ -65,7 +62,7 @@ RouteConfig readRoute(const YAML::Node& node, const std::string& path, const std
     r.fail("chain", "unknown chain \"" + route.chain +
                         "\" (declare it under filter_chains or use a built-in chain)");
   }
-  r.readEnum("format", {"anthropic", "openai-chat", "openai-responses", "gemini"}, &route.format);
+  r.readEnum("format", kWireFormatNames, &route.format);
   r.readStringList("providers", &route.providers);
   return route;
 }
@@ -73,7 +70,7 @@ RouteConfig readRoute(const YAML::Node& node, const std::string& path, const std
 }  // namespace
 
 bool isBuiltinChainName(const std::string& name) {
-  return std::find(kBuiltinChains.begin(), kBuiltinChains.end(), name) != kBuiltinChains.end();
+  return formats::isDefaultChainName(name);
 }
 
 std::vector<RouteConfig> readRoutesSection(const YAML::Node& node, const YAML::Node& /*key*/,

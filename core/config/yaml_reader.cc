@@ -31,7 +31,7 @@ std::string sizeName(uint64_t bytes) {
   return std::to_string(bytes);
 }
 
-std::string joinNames(std::initializer_list<std::string_view> names) {
+std::string joinNames(std::span<const std::string_view> names) {
   std::string out;
   for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
   return out;
@@ -114,8 +114,9 @@ void MapReader::allowKeys(std::initializer_list<std::string_view> known) const {
     for (std::string_view k : known) ok = ok || k == e.key;
     if (ok) continue;
     std::string guess = closestName(e.key, known);
-    std::string hint =
-        guess.empty() ? "expected one of: " + joinNames(known) : "did you mean '" + guess + "'?";
+    std::string hint = guess.empty()
+                           ? "expected one of: " + joinNames({known.begin(), known.size()})
+                           : "did you mean '" + guess + "'?";
     throw ConfigError(markOf(e.key_node, file_), pathOf(e.key), "unknown key (" + hint + ")");
   }
 }
@@ -173,6 +174,11 @@ void MapReader::readBool(std::string_view key, bool* out) const {
 }
 
 void MapReader::readEnum(std::string_view key, std::initializer_list<std::string_view> allowed,
+                         std::string* out) const {
+  readEnum(key, std::span<const std::string_view>(allowed.begin(), allowed.size()), out);
+}
+
+void MapReader::readEnum(std::string_view key, std::span<const std::string_view> allowed,
                          std::string* out) const {
   const Entry* e = find(key);
   if (!e) return;

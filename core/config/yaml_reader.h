@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,8 @@ class MapReader {
   void readNonEmptyString(std::string_view key, std::string* out) const;
   void readBool(std::string_view key, bool* out) const;
   void readEnum(std::string_view key, std::initializer_list<std::string_view> allowed,
+                std::string* out) const;
+  void readEnum(std::string_view key, std::span<const std::string_view> allowed,
                 std::string* out) const;
   void readStringList(std::string_view key, std::vector<std::string>* out) const;
   int64_t readInt64(std::string_view key, int64_t min, int64_t max, int64_t current) const;

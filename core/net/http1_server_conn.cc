@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/formats/error_render.h"
 #include "core/http/status_text.h"
-#include "core/http/wire_format.h"
 
 namespace relay {
 

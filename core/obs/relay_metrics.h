@@ -25,7 +25,7 @@ class RelayMetrics {
   void streamOpened() { active_streams_.inc(); }
   void streamClosed() { active_streams_.dec(); }
   void upstreamResponse(std::string_view provider, std::string_view account, int status);
-  // kind: connect, timeout, tls, protocol, auth, rate_limit, overloaded, ...
+  // kind: a transport failure (upstreamErrorKindName): dns, connect, tls, timeout_headers, ...
   void upstreamError(std::string_view provider, std::string_view account, std::string_view kind);
   void failover(std::string_view provider);
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <vector>
 
+#include "core/formats/client_key.h"
 #include "core/server_context.h"
 #include "filters/factory.h"
 
@@ -36,21 +37,6 @@ struct KeyTable {
   std::vector<std::string> ids;
 };
 
-// The credential the client presented, in the order PROTOCOLS.md lists the sources.
-std::string presentedKey(const Request& req) {
-  if (const auto* v = req.headers.find("x-api-key")) return *v;
-  if (const auto* v = req.headers.find("authorization")) {
-    std::string_view s = *v;
-    if (s.size() > 7 && equalsIgnoreCase(s.substr(0, 7), "bearer ")) {
-      s.remove_prefix(7);
-      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-      return std::string(s);
-    }
-  }
-  if (const auto* v = req.headers.find("x-goog-api-key")) return *v;
-  return req.queryParam("key");
-}
-
 class AuthFilter final : public Filter {
  public:
   explicit AuthFilter(const KeyTable& keys) : keys_(keys) {}
@@ -58,11 +44,10 @@ class AuthFilter final : public Filter {
   FilterStatus onRequest(FilterCallbacks& cb) override {
     Request& req = cb.request();
     if (!keys_.digests.empty()) {
-      std::string key = presentedKey(req);
+      std::string key = formats::clientKey(req);
       if (key.empty()) {
-        cb.sendError(401,
-                     "missing relay API key: send it as x-api-key, Authorization: Bearer, "
-                     "x-goog-api-key or ?key=");
+        cb.sendError(
+            401, "missing relay API key: send it as " + std::string(formats::clientKeyPlaces()));
         return FilterStatus::Stop;
       }
       Digest d = digestOf(key);
@@ -77,9 +62,7 @@ class AuthFilter final : public Filter {
       cb.state().key_id = keys_.ids[static_cast<size_t>(match)];
     }
     // The client's credentials never travel further.
-    req.headers.remove("x-api-key");
-    req.headers.remove("authorization");
-    req.headers.remove("x-goog-api-key");
+    formats::removeClientKeyHeaders(req.headers);
     req.headers.remove("proxy-authorization");
     return FilterStatus::Continue;
   }

@@ -1,5 +1,5 @@
-// Relay-key authentication: keys from `api_keys`, accepted from x-api-key, Authorization:
-// Bearer, x-goog-api-key or ?key=; compared in constant time; an empty list disables it.
+// Relay-key authentication: keys from `api_keys`, accepted wherever a client of any wire format
+// puts its key (core/formats/client_key.h); compared in constant time; an empty list disables it.
 #pragma once
 
 #include "core/chain/filter.h"

@@ -1,10 +1,8 @@
 #include "filters/models/models_filter.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "core/accounts/account_pool.h"
 #include "core/chain/route_table.h"
+#include "core/formats/model_list.h"
 #include "core/loop/clock.h"
 #include "core/plugin/host_handles.h"
 #include "core/provider/provider_set.h"
@@ -17,71 +15,12 @@ namespace relay {
 namespace {
 
 struct ModelList final : relay_host_model_list {
-  std::vector<std::pair<std::string, std::string>> models;
+  formats::ModelEntries models;
   int addModel(std::string_view id, std::string_view name) override {
     models.emplace_back(id, name);
     return RELAY_OK;
   }
 };
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-std::string render(WireFormat f, const ModelList& list) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  if (f == WireFormat::Gemini) {
-    str(w, "models");
-    w.StartArray();
-    for (const auto& [id, name] : list.models) {
-      w.StartObject();
-      str(w, "name"), str(w, "models/" + id);
-      str(w, "displayName"), str(w, name);
-      str(w, "supportedGenerationMethods");
-      w.StartArray();
-      str(w, "generateContent"), str(w, "streamGenerateContent");
-      w.EndArray();
-      w.EndObject();
-    }
-    w.EndArray();
-  } else if (f == WireFormat::Anthropic) {
-    str(w, "data");
-    w.StartArray();
-    for (const auto& [id, name] : list.models) {
-      w.StartObject();
-      str(w, "type"), str(w, "model");
-      str(w, "id"), str(w, id);
-      str(w, "display_name"), str(w, name);
-      str(w, "created_at"), str(w, "2025-01-01T00:00:00Z");
-      w.EndObject();
-    }
-    w.EndArray();
-    str(w, "has_more"), w.Bool(false);
-    str(w, "first_id");
-    list.models.empty() ? w.Null() : (str(w, list.models.front().first), true);
-    str(w, "last_id");
-    list.models.empty() ? w.Null() : (str(w, list.models.back().first), true);
-  } else {
-    str(w, "object"), str(w, "list");
-    str(w, "data");
-    w.StartArray();
-    for (const auto& [id, name] : list.models) {
-      w.StartObject();
-      str(w, "id"), str(w, id);
-      str(w, "object"), str(w, "model");
-      str(w, "created"), w.Int64(1735689600);
-      str(w, "owned_by"), str(w, "relay");
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
 
 class ModelsFilter final : public Filter {
  public:
@@ -113,7 +52,7 @@ class ModelsFilter final : public Filter {
       cb.sendError(503, "no available account for provider " + names);
       return FilterStatus::Stop;
     }
-    cb.sendLocalReply(200, "application/json", render(st.format, list));
+    cb.sendLocalReply(200, "application/json", formats::renderModelList(st.format, list.models));
     return FilterStatus::Stop;
   }
 };

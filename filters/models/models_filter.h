@@ -1,5 +1,5 @@
 // `models`: answers a model-list request locally from the provider plugin's list, in the
-// client's format (Anthropic, OpenAI or Gemini shape).
+// client's format (core/formats/model_list.h).
 #pragma once
 
 #include "core/chain/filter.h"

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "core/formats/model_path.h"
 #include "filters/route/request_peek.h"
 
 namespace relay {
@@ -9,17 +10,6 @@ namespace relay {
 namespace {
 
 using ModelMap = std::map<std::string, std::string, std::less<>>;
-
-// "/gemini/v1beta/models/gemini-2.5-pro:streamGenerateContent" -> model and method.
-void peekGeminiPath(std::string_view path, RequestState& st) {
-  auto m = path.find("/models/");
-  if (m == std::string_view::npos) return;
-  std::string_view rest = path.substr(m + 8);
-  auto colon = rest.find(':');
-  st.model = std::string(rest.substr(0, colon));
-  if (colon != std::string_view::npos)
-    st.stream = rest.substr(colon + 1) == "streamGenerateContent";
-}
 
 class RouteFilter final : public Filter {
  public:
@@ -41,7 +31,9 @@ class RouteFilter final : public Filter {
       st.model = peek.model;
       st.stream = peek.stream;
     }
-    if (st.format == WireFormat::Gemini) peekGeminiPath(req.path(), st);
+    formats::PathModel in_path = formats::modelFromPath(st.format, req.path());
+    if (in_path.model) st.model = *in_path.model;
+    if (in_path.stream) st.stream = *in_path.stream;
     st.requested_model = st.model;
     if (auto it = map_.find(st.model); it != map_.end()) st.model = it->second;
     return FilterStatus::Continue;

@@ -1,4 +1,5 @@
-// Reads model and stream from the request (body or Gemini path) and applies `model_map`.
+// Reads model and stream from the request (body, or path for formats that put them there)
+// and applies `model_map`.
 #pragma once
 
 #include "core/chain/filter.h"

@@ -1,4 +1,4 @@
-// `translate: {from: openai-chat, to: anthropic}` (or bare `translate`: the pair is inferred
+// `translate: {from: <format>, to: <format>}` (or bare `translate`: the pair is inferred
 // from the route's format and the formats the chosen account's provider serves natively). The
 // plugin that declares the pair in `translations` converts the request body, and on the way
 // back the streamed answer (incrementally), a whole answer and error bodies, to the client's

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/http/wire_format.h"
+#include "core/formats/error_render.h"
 
 using namespace relay;
 

@@ -1,0 +1,29 @@
+#include "core/formats/client_key.h"
+
+namespace relay::formats {
+
+std::string clientKey(const Request& req) {
+  if (const auto* v = req.headers.find("x-api-key")) return *v;
+  if (const auto* v = req.headers.find("authorization")) {
+    std::string_view s = *v;
+    if (s.size() > 7 && equalsIgnoreCase(s.substr(0, 7), "bearer ")) {
+      s.remove_prefix(7);
+      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+      return std::string(s);
+    }
+  }
+  if (const auto* v = req.headers.find("x-goog-api-key")) return *v;
+  return req.queryParam("key");
+}
+
+void removeClientKeyHeaders(Headers& headers) {
+  headers.remove("x-api-key");
+  headers.remove("authorization");
+  headers.remove("x-goog-api-key");
+}
+
+std::string_view clientKeyPlaces() {
+  return "x-api-key, Authorization: Bearer, x-goog-api-key or ?key=";
+}
+
+}  // namespace relay::formats

@@ -1,0 +1,20 @@
+// Where a client of each wire format puts its API key (PROTOCOLS.md part B "Relay key"):
+// x-api-key, Authorization: Bearer, x-goog-api-key or the ?key= query parameter.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/http/request.h"
+
+namespace relay::formats {
+
+// The key the client presented, from the first of those places that holds one; "" if none.
+// Every place is read whatever the route's format, so a client may use any of them.
+std::string clientKey(const Request& req);
+// Removes every header a client key may travel in, so it never goes further.
+void removeClientKeyHeaders(Headers& headers);
+// The places, worded for an error message: "x-api-key, Authorization: Bearer, ...".
+std::string_view clientKeyPlaces();
+
+}  // namespace relay::formats

@@ -1,0 +1,48 @@
+// Where each wire format, and the clients that speak it, carry a conversation's identity: the
+// session headers and body fields the sticky-session key is read from, and where the "system"
+// text and the first message sit for the content hash (PROTOCOLS.md part B "Sticky session key").
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/formats/wire_format.h"
+#include "core/http/request.h"
+
+namespace relay::formats {
+
+// A session id a client sent, and the <source> label of the place it came from; value "" if none.
+struct SessionId {
+  std::string_view source;
+  std::string value;
+};
+
+// Rule 1: a header that decides alone (its client always sends it, so no body is parsed):
+//   x-claude-code-session-id                                    "claude-session"
+SessionId sessionFromHeaderOnly(const Request& req);
+
+// Rule 2: metadata.user_id holding a JSON string of an object with session_id, or the legacy
+// user_<hex>_account_<uuid>_session_<uuid> form                  "user-id"
+SessionId sessionFromUserId(const rapidjson::Value& body);
+
+// Rule 3, in order:
+//   header session_id / x-session-id (also session-id)           "session-header"
+//   body prompt_cache_key                                         "prompt-cache-key"
+//   body client_metadata.session_id                               "client-metadata"
+//   body request.session_id (Code Assist envelope)                "code-assist"
+SessionId explicitSessionId(const Request& req, const rapidjson::Value& body);
+
+// Rule 4's inputs: views into the parsed body.
+struct HashTexts {
+  std::vector<std::string_view> cached;  // system blocks marked cache_control
+  std::vector<std::string_view> system;  // all system text
+  std::vector<std::string_view> first;   // the first message
+};
+
+// Fills `t` from where `format` keeps its system text and its first message.
+void collectHashTexts(const rapidjson::Value& body, WireFormat format, HashTexts& t);
+
+}  // namespace relay::formats
