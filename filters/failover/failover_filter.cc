@@ -149,7 +149,7 @@ class FailoverFilter final : public Filter {
           !st.sticky_account_id.empty() && st.sticky_account_id == pa.id() && st.attempt == 1;
       bool others = survey.usable > 0 || survey.probe != nullptr;
       if (transient && !effect.ejected && !st.probe && (sticky || !others) &&
-          retrySameAccount(cb, pa))
+          retrySameAccount(cb, pa, what))
         return true;
       if (others) {
         logf(LogLevel::kInfo, "failover", "account %s: %s; trying another account", pa.id().c_str(),
@@ -175,15 +175,15 @@ class FailoverFilter final : public Filter {
   }
 
   // The same account again after a short jittered backoff, within max_wait_seconds.
-  bool retrySameAccount(FilterCallbacks& cb, ProviderAccount& pa) {
+  bool retrySameAccount(FilterCallbacks& cb, ProviderAccount& pa, const std::string& what) {
     RequestState& st = cb.state();
     thread_local std::minstd_rand jitter(std::random_device{}());
     int64_t delay = (kBackoffBaseMs << std::min(st.attempt - 1, 4)) +
                     static_cast<int64_t>(jitter() % kBackoffBaseMs);
     if (st.backoff_waited_ms + delay > cb.traits().max_wait_ms) return false;
     st.backoff_waited_ms += delay;
-    logf(LogLevel::kInfo, "failover", "account %s: transient failure; retrying it in %lld ms",
-         pa.id().c_str(), static_cast<long long>(delay));
+    logf(LogLevel::kInfo, "failover", "account %s: %s; retrying it in %lld ms", pa.id().c_str(),
+         what.c_str(), static_cast<long long>(delay));
     return cb.newAttempt({static_cast<uint64_t>(delay), pa.id(), false});
   }
 
