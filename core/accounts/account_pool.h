@@ -26,6 +26,33 @@ class Store;
 }
 struct PersistedPoolState;
 
+// Outlier detection for transient failures (PROTOCOLS.md B, "Transient failures never cause an
+// outage"): eject after `consecutive_failures` in a row, for base_ms << (ejections in a row),
+// at most cap_ms.
+struct EjectionPolicy {
+  int64_t consecutive_failures = 3;
+  int64_t base_ms = 10 * 1000;
+  int64_t cap_ms = 60 * 1000;
+};
+
+struct TransientOutcome {
+  bool ejected = false;     // this failure ejected the account
+  int64_t until_ms = 0;     // the ejection's end
+  int64_t consecutive = 0;  // transient failures in a row, this one included
+};
+
+// Where the candidates of one request stand (those not excluded), and when the soonest
+// cooldown or limit of any of them (excluded ones too) ends.
+struct PoolSurvey {
+  int usable = 0;
+  int transient = 0;           // ejected for transient failures: may be probed
+  int rate_limited = 0;        // a 429 cooldown, or the model's family limited: waits for the reset
+  int permanent = 0;           // disabled, or resting after a credential or billing failure
+  int64_t soonest_end_ms = 0;  // 0: nothing ends
+  PoolAccount* probe = nullptr;  // the transient one whose cooldown ends first
+  std::string permanent_state;   // "account X is disabled: ..." for the first permanent one
+};
+
 class AccountPool {
  public:
   using ProviderOf = std::function<std::string(const std::string& account_type)>;
@@ -60,10 +87,23 @@ class AccountPool {
   PoolAccount* find(std::string_view id) const;
   bool usable(const PoolAccount& account, std::string_view model, int64_t now_ms) const;
 
-  // A successful answer: clears the error counter; records `warning` ("" clears it).
+  // A successful answer: clears the error counter, the transient-failure count and the ejection
+  // level, and a transient cooldown in force (a probe succeeded: half-open); records `warning`
+  // ("" clears it). A recovery from an ejection is logged once.
   void markSuccess(PoolAccount& account, std::string_view warning);
   // Unusable until `until_ms`; an earlier end never shortens a cooldown in force.
-  void cooldown(PoolAccount& account, int64_t until_ms, std::string_view reason);
+  void cooldown(PoolAccount& account, int64_t until_ms, std::string_view reason,
+                CooldownKind kind = CooldownKind::kTransient);
+  // Counts a transient failure; ejects the account when the policy says so (logged once), or
+  // again at once when the failure is a probe's (ejected before, no success since).
+  TransientOutcome noteTransientFailure(PoolAccount& account, const EjectionPolicy& policy,
+                                        std::string_view reason);
+  PoolSurvey survey(const std::vector<std::string>& providers, std::string_view model,
+                    const std::vector<std::string>& excluded, int64_t now_ms) const;
+  // Panic mode: every candidate is unusable; the transient one whose cooldown ends first, as a
+  // probe (counted), or null when none may be probed.
+  PoolAccount* pickProbe(const std::vector<std::string>& providers, std::string_view model,
+                         const std::vector<std::string>& excluded, int64_t now_ms);
   // Unusable until re-enabled.
   void disable(PoolAccount& account, std::string_view reason);
   // Operator action: clears disabled and cooldown state. False when `id` is unknown.

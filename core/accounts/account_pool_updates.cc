@@ -3,6 +3,7 @@
 
 #include "core/accounts/account_pool.h"
 #include "core/accounts/pool_state_rows.h"
+#include "core/obs/log.h"
 #include "core/obs/redact.h"
 #include "core/obs/secret_values.h"
 #include "core/store/family_limit_repo.h"
@@ -26,19 +27,35 @@ std::string errorText(std::string_view message) {
 void AccountPool::markSuccess(PoolAccount& account, std::string_view warning) {
   std::lock_guard lock(account.mu_);
   AccountHealth& health = account.health_;
+  int64_t now = clock_();
+  bool probed_out = health.cooldown_kind == CooldownKind::kTransient && health.cooldown_until > now;
   // The common case changes nothing and must not touch the store.
-  if (health.error_count == 0 && health.warning == warning) return;
+  if (health.error_count == 0 && health.warning == warning && health.consecutive_failures == 0 &&
+      health.ejection_level == 0 && !probed_out)
+    return;
+  if (health.ejection_level > 0 || probed_out)
+    logf(LogLevel::kInfo, "accounts", "account %s recovered after %lld ejection(s) in a row",
+         account.id().c_str(), static_cast<long long>(health.ejection_level));
+  if (probed_out) {
+    health.cooldown_until = 0;
+    health.cooldown_reason.clear();
+    health.cooldown_kind = CooldownKind::kNone;
+  }
   health.error_count = 0;
+  health.consecutive_failures = 0;
+  health.ejection_level = 0;
   health.warning = std::string(warning);
-  persistLocked(account, clock_());
+  persistLocked(account, now);
 }
 
-void AccountPool::cooldown(PoolAccount& account, int64_t until_ms, std::string_view reason) {
+void AccountPool::cooldown(PoolAccount& account, int64_t until_ms, std::string_view reason,
+                           CooldownKind kind) {
   std::lock_guard lock(account.mu_);
   AccountHealth& health = account.health_;
   if (until_ms <= health.cooldown_until) return;
   health.cooldown_until = until_ms;
   health.cooldown_reason = reason.empty() ? "cooldown" : std::string(reason);
+  health.cooldown_kind = kind;
   persistLocked(account, clock_());
 }
 
@@ -58,14 +75,17 @@ bool AccountPool::enable(std::string_view id) {
   health.disabled_reason.clear();
   health.cooldown_until = 0;
   health.cooldown_reason.clear();
+  health.cooldown_kind = CooldownKind::kNone;
   health.error_count = 0;
+  health.consecutive_failures = 0;
+  health.ejection_level = 0;
   persistLocked(*account, clock_());
   return true;
 }
 
 void AccountPool::limitFamily(PoolAccount& account, std::string_view family, int64_t until_ms) {
   if (family.empty()) {
-    cooldown(account, until_ms, "rate limited");
+    cooldown(account, until_ms, "rate limited", CooldownKind::kRateLimited);
     return;
   }
   std::lock_guard lock(account.mu_);

@@ -18,6 +18,27 @@ const char* accountStateName(AccountState state) {
   return "unknown";
 }
 
+const char* cooldownKindName(CooldownKind kind) {
+  switch (kind) {
+    case CooldownKind::kTransient:
+      return "transient";
+    case CooldownKind::kRateLimited:
+      return "rate_limited";
+    case CooldownKind::kPermanent:
+      return "permanent";
+    default:
+      return "";
+  }
+}
+
+CooldownKind parseCooldownKind(std::string_view name) {
+  for (CooldownKind k :
+       {CooldownKind::kTransient, CooldownKind::kRateLimited, CooldownKind::kPermanent}) {
+    if (name == cooldownKindName(k)) return k;
+  }
+  return CooldownKind::kNone;
+}
+
 AccountState AccountHealth::stateAt(int64_t now_ms) const {
   if (!config_enabled) return AccountState::kUnconfiguredDisabled;
   if (!disabled_reason.empty()) return AccountState::kDisabled;

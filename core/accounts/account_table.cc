@@ -8,7 +8,7 @@
 namespace relay {
 namespace {
 
-constexpr size_t kColumns = 9;
+constexpr size_t kColumns = 11;
 constexpr size_t kMaxCell = 60;
 using Row = std::array<std::string, kColumns>;
 
@@ -52,6 +52,8 @@ Row rowFor(const AccountSnapshot& account) {
           cooling ? isoTimeUtc(health.cooldown_until) : "-",
           cell(stateReason(account)),
           familyLimits(health),
+          std::to_string(health.consecutive_failures),
+          std::to_string(health.ejection_level),
           isoTimeUtc(health.token_expires_at),
           cell(health.last_error)};
 }
@@ -79,7 +81,7 @@ std::string isoTimeUtc(int64_t unix_ms) {
 
 std::string formatAccountTable(const std::vector<AccountSnapshot>& accounts) {
   std::vector<Row> rows{{"ID", "TYPE", "PRIORITY", "STATE", "UNTIL", "REASON", "FAMILY-LIMITS",
-                         "TOKEN-EXPIRES", "LAST-ERROR"}};
+                         "FAILURES", "EJECTIONS", "TOKEN-EXPIRES", "LAST-ERROR"}};
   for (const AccountSnapshot& account : accounts) rows.push_back(rowFor(account));
   std::array<size_t, kColumns> widths{};
   for (const Row& row : rows) {

@@ -50,6 +50,9 @@ store::AccountStateRow toStateRow(const std::string& account_id, const AccountHe
   row.error_count = health.error_count;
   row.warning = textOrNull(health.warning);
   row.updated_at = now_ms;
+  row.consecutive_failures = health.consecutive_failures;
+  row.ejection_level = health.ejection_level;
+  row.cooldown_kind = textOrNull(cooldownKindName(health.cooldown_kind));
   return row;
 }
 
@@ -60,6 +63,9 @@ void applyStateRow(const store::AccountStateRow& row, AccountHealth& health) {
   health.last_error_at = row.last_error_at.value_or(0);
   health.error_count = row.error_count;
   health.warning = row.warning.value_or("");
+  health.consecutive_failures = row.consecutive_failures;
+  health.ejection_level = row.ejection_level;
+  health.cooldown_kind = parseCooldownKind(row.cooldown_kind.value_or(""));
   // The schema has no column for it; the last error is the best account of why.
   if (health.cooldown_until > 0 && health.cooldown_reason.empty()) {
     health.cooldown_reason = health.last_error;

@@ -126,6 +126,7 @@ void ActiveChain::startAttempt() {
   }
   state_.account_id.clear();
   state_.provider.clear();
+  state_.probe = false;
   state_.upstream_format = state_.format;
   state_.upstream_model.clear();
   state_.usage = TokenUsage{};
@@ -225,11 +226,17 @@ void ActiveChain::clientFailure(const AnswerFailure& failure) {
 }
 
 void ActiveChain::sendLocalReply(int status, std::string_view content_type, std::string body) {
+  sendLocalReply(status, content_type, std::move(body), Headers());
+}
+
+void ActiveChain::sendLocalReply(int status, std::string_view content_type, std::string body,
+                                 Headers extra) {
   if (finished_ || sink_.started()) return;
   size_t below = running_ ? next_ : responder_;
   ResponseHead head;
   head.status = status;
-  head.headers.add("content-type", content_type);
+  head.headers = std::move(extra);
+  head.headers.set("content-type", content_type);
   head.content_length = body.size();
   head.local = true;
   encodeHeaders(below, std::move(head));
@@ -239,6 +246,11 @@ void ActiveChain::sendLocalReply(int status, std::string_view content_type, std:
 
 void ActiveChain::sendError(int status, std::string_view message) {
   sendLocalReply(status, "application/json", renderErrorBody(state_.format, status, message));
+}
+
+void ActiveChain::sendErrorWithHeaders(int status, std::string_view message, const Headers& extra) {
+  sendLocalReply(status, "application/json", renderErrorBody(state_.format, status, message),
+                 extra);
 }
 
 void ActiveChain::onStreamFinished(const StreamStats& stats) {

@@ -35,7 +35,9 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   void continueChain() override;
   const ChainTraits& traits() override { return state_.route->chain->traits(); }
   void sendLocalReply(int status, std::string_view content_type, std::string body) override;
+  void sendLocalReply(int status, std::string_view content_type, std::string body, Headers extra);
   void sendError(int status, std::string_view message) override;
+  void sendErrorWithHeaders(int status, std::string_view message, const Headers& extra) override;
   void answerHeaders(ResponseHead head) override;
   bool answerData(std::string_view bytes) override;
   void answerEnd() override;

@@ -42,11 +42,14 @@ struct ChainTraits {
   int max_attempts = 1;   // accounts tried per request
   int max_wait_ms = 10000;
   // The longest rest the host grants an account per failure class (the plugin proposes).
-  int64_t unauthorized_cooldown_ms = 30 * 60 * 1000;  // permanent: credentials
-  int64_t billing_cooldown_ms = 60 * 60 * 1000;       // permanent: billing
-  int64_t overloaded_cooldown_ms = 5 * 60 * 1000;     // transient: overload
-  int64_t server_error_cooldown_ms = 60 * 1000;       // transient: 5xx, transport
-  int64_t rate_limit_max_cooldown_ms = 30 * 60 * 1000;
+  int64_t unauthorized_cooldown_ms = 30 * 60 * 1000;    // permanent: credentials
+  int64_t billing_cooldown_ms = 60 * 60 * 1000;         // permanent: billing
+  int64_t overloaded_cooldown_ms = 5 * 60 * 1000;       // transient: overload
+  int64_t server_error_cooldown_ms = 60 * 1000;         // transient: 5xx, transport
+  int64_t rate_limit_max_cooldown_ms = 30 * 60 * 1000;  // a 429 that announces no reset
+  // Outlier detection for transient failures (PROTOCOLS.md B).
+  int consecutive_failures = 3;          // transient failures in a row that eject an account
+  int64_t base_ejection_ms = 10 * 1000;  // the first ejection; doubles per ejection in a row
 };
 
 // The head of an answer travelling toward the client.
@@ -106,6 +109,11 @@ class FilterCallbacks {
   virtual void sendLocalReply(int status, std::string_view content_type, std::string body) = 0;
   // An error rendered in the route's (client's) wire format.
   virtual void sendError(int status, std::string_view message) = 0;
+  // The same with extra headers (e.g. retry-after); by default they are dropped.
+  virtual void sendErrorWithHeaders(int status, std::string_view message, const Headers& extra) {
+    (void)extra;
+    sendError(status, message);
+  }
 
   // The terminal filter's answer, handed to the response hooks in reverse order.
   virtual void answerHeaders(ResponseHead head) = 0;

@@ -40,10 +40,12 @@ struct RequestState {
   std::string retry_account_id;       // serve the next attempt with this account again
   bool refresh_before_send = false;   // the next attempt refreshes credentials first
   bool retried_same_account = false;  // the one same-account retry of this account is used
+  int64_t backoff_waited_ms = 0;      // spent in same-account backoffs after transient failures
 
   // ---- per attempt (reset when an attempt starts) ----
-  std::string account_id;                           // account serving the attempt
-  std::string provider;                             // the plugin serving account_id
+  std::string account_id;  // account serving the attempt
+  std::string provider;    // the plugin serving account_id
+  bool probe = false;      // panic mode: account_id is cooling down and is tried as a probe
   WireFormat upstream_format = kDefaultWireFormat;  // the body's format after translate
   std::string upstream_model;  // the model the upstream is asked for (route + account maps)
   TokenUsage usage;            // reported by the provider's response observer

@@ -20,6 +20,10 @@ struct AccountStateRow {
   int64_t error_count = 0;
   std::optional<std::string> warning;
   int64_t updated_at = 0;
+  // 0002_outlier_detection.sql
+  int64_t consecutive_failures = 0;
+  int64_t ejection_level = 0;
+  std::optional<std::string> cooldown_kind;  // "transient", "rate_limited", "permanent"
 
   bool operator==(const AccountStateRow&) const = default;
 };

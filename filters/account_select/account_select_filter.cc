@@ -4,6 +4,7 @@
 
 #include "core/accounts/account_pool.h"
 #include "core/loop/clock.h"
+#include "core/obs/log.h"
 #include "core/server_context.h"
 #include "filters/provider/serving_providers.h"
 
@@ -31,7 +32,15 @@ class AccountSelectFilter final : public Filter {
         st.account_id = a->id();
         return FilterStatus::Continue;
       }
-      return noAccount(cb, providers);
+      // Panic mode: every candidate is cooling down for a transient reason; probe the one
+      // whose cooldown ends first (a success clears it).
+      if (PoolAccount* a = pool->pickProbe(providers, st.model, st.excluded_accounts, now)) {
+        logf(LogLevel::kInfo, "failover", "panic mode: probing account %s", a->id().c_str());
+        st.account_id = a->id();
+        st.probe = true;
+        return FilterStatus::Continue;
+      }
+      return nothingCanServe(cb, *pool, providers, now);
     }
     for (const auto& provider : providers) {
       for (const AccountEntry* a : cb.server().accounts.usable(provider)) {
@@ -46,15 +55,47 @@ class AccountSelectFilter final : public Filter {
   }
 
  private:
-  static FilterStatus noAccount(FilterCallbacks& cb, const std::vector<std::string>& providers) {
+  // Nothing to attempt: 429 when rate limits are what stands in the way, 503 naming an
+  // account's state when credentials or billing do, else 503 "no available account"; each with
+  // retry-after when some cooldown or limit ends.
+  static FilterStatus nothingCanServe(FilterCallbacks& cb, const AccountPool& pool,
+                                      const std::vector<std::string>& providers, int64_t now) {
+    RequestState& st = cb.state();
+    PoolSurvey s = pool.survey(providers, st.model, st.excluded_accounts, now);
+    Headers extra;
+    if (s.soonest_end_ms > now)
+      extra.add("retry-after", std::to_string((s.soonest_end_ms - now + 999) / 1000));
+    if (s.rate_limited > 0) {
+      cb.sendErrorWithHeaders(429, "every account for " + names(providers) + " is rate limited",
+                              extra);
+      return FilterStatus::Stop;
+    }
+    if (s.permanent > 0) {
+      cb.sendErrorWithHeaders(503, s.permanent_state, extra);
+      return FilterStatus::Stop;
+    }
+    cb.sendErrorWithHeaders(503, noAccountMessage(cb, providers), extra);
+    return FilterStatus::Stop;
+  }
+
+  static std::string names(const std::vector<std::string>& providers) {
     std::string names;
     for (const auto& p : providers) names += (names.empty() ? "" : " or ") + p;
     if (names.empty()) names = "(none configured for this route)";
-    std::string why = "no available account for provider " + names;
+    return "provider " + names;
+  }
+
+  static std::string noAccountMessage(FilterCallbacks& cb,
+                                      const std::vector<std::string>& providers) {
+    std::string why = "no available account for " + names(providers);
     if (!cb.state().excluded_accounts.empty())
       why +=
           " (" + std::to_string(cb.state().excluded_accounts.size()) + " failed for this request)";
-    cb.sendError(503, why);
+    return why;
+  }
+
+  static FilterStatus noAccount(FilterCallbacks& cb, const std::vector<std::string>& providers) {
+    cb.sendError(503, noAccountMessage(cb, providers));
     return FilterStatus::Stop;
   }
 

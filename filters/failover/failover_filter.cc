@@ -1,11 +1,16 @@
 #include "filters/failover/failover_filter.h"
 
 #include "core/accounts/account_pool.h"
+#include "core/http/wire_format.h"
+#include "core/loop/clock.h"
 #include "core/obs/log.h"
 #include "core/obs/relay_metrics.h"
 #include "core/provider/provider_set.h"
 #include "core/server_context.h"
 #include "filters/failover/failover_policy.h"
+#include "filters/provider/serving_providers.h"
+
+#include <random>
 
 namespace relay {
 
@@ -38,6 +43,9 @@ class FailoverFilter final : public Filter {
     if (passing_) return next.end();
     ClassifiedAnswer answer{held_.status, &held_.headers, body_, {}};
     if (tryAgain(cb, answer, "upstream answered " + std::to_string(held_.status))) return;
+    if (final_.permanent) return emitError(cb, next, 503, final_.message);
+    if (final_.retry_after_s > 0)
+      held_.headers.set("retry-after", std::to_string(final_.retry_after_s));
     held_.content_length = body_.size();
     next.headers(std::move(held_));
     next.data(body_);
@@ -52,14 +60,30 @@ class FailoverFilter final : public Filter {
       relay_action_t a = classifyWithPlugin(*pa, cb.request(), cb.state(), answer);
       if (PoolAccount* pool_account = cb.server().pool->find(pa->id()))
         applyAccountEffect(*cb.server().pool, *pool_account, cb.traits(), a, 0, f.message);
-    } else if (!passing_ && pa && tryAgain(cb, f)) {
-      return;
+    } else if (!passing_ && pa) {
+      if (tryAgain(cb, f)) return;
+      if (final_.decided) {
+        // No HTTP answer from the last account: 502 (504 for a timeout) naming it and the cause.
+        int status = final_.permanent ? 503 : f.status;
+        std::string message =
+            final_.permanent ? final_.message : "account " + pa->id() + ": " + f.message;
+        return emitError(cb, next, status, message);
+      }
     }
     next.fail(f);
   }
 
  private:
   static constexpr size_t kErrorBodyCap = 64 * 1024;
+
+  // What the client gets once no attempt is left (PROTOCOLS.md B, "What the client gets when
+  // nothing could serve").
+  struct FinalAnswer {
+    bool decided = false;
+    bool permanent = false;  // an account-credential failure: 503 naming the state
+    std::string message;
+    int64_t retry_after_s = 0;  // 0: none known
+  };
 
   ProviderAccount* account(FilterCallbacks& cb) const {
     if (!server_.providers || !server_.pool) return nullptr;
@@ -93,7 +117,8 @@ class FailoverFilter final : public Filter {
     return act(cb, a, answer.status, what);
   }
 
-  // Acts on a classified failure: true when a new attempt was started.
+  // Acts on a classified failure: true when a new attempt was started; otherwise final_ says
+  // what the client gets (when the failure was one failover acts on).
   bool act(FilterCallbacks& cb, const relay_action_t& a, int status, const std::string& what) {
     if (a.kind == RELAY_ACTION_OK || a.kind == RELAY_ACTION_PASS_THROUGH) return false;
     ProviderAccount& pa = *account(cb);
@@ -109,22 +134,81 @@ class FailoverFilter final : public Filter {
       st.retried_same_account = true;
       if (cb.newAttempt({a.ms, pa.id(), false})) return true;
     }
+    AccountEffect effect;
     if (PoolAccount* pool_account = server_.pool->find(pa.id()))
-      applyAccountEffect(*server_.pool, *pool_account, t, a, status, what);
+      effect = applyAccountEffect(*server_.pool, *pool_account, t, a, status, what);
+    bool transient = effect.failure_class == RELAY_CLASS_TRANSIENT;
     st.attempt++;
-    if (st.attempt >= t.max_attempts) return false;
-    logf(LogLevel::kInfo, "failover", "account %s: %s; trying another account", pa.id().c_str(),
-         what.c_str());
-    relayMetrics().failover(pa.plugin().name());
-    st.excluded_accounts.push_back(pa.id());
-    st.retried_same_account = false;
-    return cb.newAttempt({});
+    std::vector<std::string> excluded = st.excluded_accounts;
+    excluded.push_back(pa.id());
+    const std::vector<std::string> providers = servingProviders(cb.server(), st);
+    PoolSurvey survey = server_.pool->survey(providers, st.model, excluded, unixTimeMs());
+    if (st.attempt < t.max_attempts) {
+      // A session keeps its account across a blip: one backoff on it before moving on.
+      bool sticky =
+          !st.sticky_account_id.empty() && st.sticky_account_id == pa.id() && st.attempt == 1;
+      bool others = survey.usable > 0 || survey.probe != nullptr;
+      if (transient && !effect.ejected && !st.probe && (sticky || !others) &&
+          retrySameAccount(cb, pa, what))
+        return true;
+      if (others) {
+        logf(LogLevel::kInfo, "failover", "account %s: %s; trying another account", pa.id().c_str(),
+             what.c_str());
+        relayMetrics().failover(pa.plugin().name());
+        st.excluded_accounts.push_back(pa.id());
+        st.retried_same_account = false;
+        if (cb.newAttempt({})) return true;
+      }
+    }
+    final_.decided = true;
+    int64_t now = unixTimeMs();
+    final_.retry_after_s = survey.soonest_end_ms > now ? (survey.soonest_end_ms - now + 999) / 1000
+                           : transient                 ? 1
+                                                       : 0;
+    if (effect.failure_class == RELAY_CLASS_PERMANENT) {
+      final_.permanent = true;
+      final_.message = "account " + pa.id() +
+                       " cannot serve: " + std::string(a.reason[0] ? a.reason : what) +
+                       (a.kind == RELAY_ACTION_DISABLE ? " (disabled until re-enabled)" : "");
+    }
+    return false;
   }
+
+  // The same account again after a short jittered backoff, within max_wait_seconds.
+  bool retrySameAccount(FilterCallbacks& cb, ProviderAccount& pa, const std::string& what) {
+    RequestState& st = cb.state();
+    thread_local std::minstd_rand jitter(std::random_device{}());
+    int64_t delay = (kBackoffBaseMs << std::min(st.attempt - 1, 4)) +
+                    static_cast<int64_t>(jitter() % kBackoffBaseMs);
+    if (st.backoff_waited_ms + delay > cb.traits().max_wait_ms) return false;
+    st.backoff_waited_ms += delay;
+    logf(LogLevel::kInfo, "failover", "account %s: %s; retrying it in %lld ms", pa.id().c_str(),
+         what.c_str(), static_cast<long long>(delay));
+    return cb.newAttempt({static_cast<uint64_t>(delay), pa.id(), false});
+  }
+
+  // An error the relay renders in the client's format, with retry-after when known.
+  void emitError(FilterCallbacks& cb, ResponseEmitter& next, int status, const std::string& msg) {
+    std::string body = renderErrorBody(cb.state().format, status, msg);
+    ResponseHead head;
+    head.status = status;
+    head.local = true;
+    head.headers.add("content-type", "application/json");
+    if (final_.retry_after_s > 0)
+      head.headers.add("retry-after", std::to_string(final_.retry_after_s));
+    head.content_length = body.size();
+    next.headers(std::move(head));
+    next.data(body);
+    next.end();
+  }
+
+  static constexpr int64_t kBackoffBaseMs = 250;
 
   const ServerContext& server_;
   bool passing_ = false;
   ResponseHead held_;
   std::string body_;
+  FinalAnswer final_;
 };
 
 class FailoverFactory final : public FilterFactory {
@@ -209,6 +293,8 @@ std::unique_ptr<FilterFactory> buildFailoverFilter(const FilterSpec& spec,
   ChainTraits policy;
   int attempts = 3;
   int wait_s = 10;
+  int consecutive = 3;
+  int base_ejection_s = 10;
   // Top-level `failover:` gives the defaults; the filter's own map overrides them.
   for (const YAML::Node& n : {server.config.failover, spec.config}) {
     if (!n || n.IsNull()) continue;
@@ -218,19 +304,25 @@ std::unique_ptr<FilterFactory> buildFailoverFilter(const FilterSpec& spec,
     }
     for (const auto& kv : n) {
       std::string k = kv.first.as<std::string>();
-      if (k != "max_attempts" && k != "max_wait_seconds" && k != "cooldown_seconds") {
-        *error =
-            "unknown key '" + k + "' (expected: max_attempts, max_wait_seconds, cooldown_seconds)";
+      if (k != "max_attempts" && k != "max_wait_seconds" && k != "cooldown_seconds" &&
+          k != "consecutive_failures" && k != "base_ejection_seconds") {
+        *error = "unknown key '" + k +
+                 "' (expected: max_attempts, max_wait_seconds, consecutive_failures, "
+                 "base_ejection_seconds, cooldown_seconds)";
         return nullptr;
       }
     }
     if (!readInt(n, "max_attempts", 1, 20, &attempts, error) ||
         !readInt(n, "max_wait_seconds", 0, 600, &wait_s, error) ||
+        !readInt(n, "consecutive_failures", 1, 100, &consecutive, error) ||
+        !readInt(n, "base_ejection_seconds", 1, 3600, &base_ejection_s, error) ||
         !readCooldowns(n, &policy, error))
       return nullptr;
   }
   policy.max_attempts = attempts;
   policy.max_wait_ms = wait_s * 1000;
+  policy.consecutive_failures = consecutive;
+  policy.base_ejection_ms = static_cast<int64_t>(base_ejection_s) * 1000;
   return std::make_unique<FailoverFactory>(policy, server);
 }
 

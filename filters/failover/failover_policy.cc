@@ -72,31 +72,49 @@ int64_t capFor(const ChainTraits& t, relay_failure_class_t c, int status) {
 }  // namespace
 
 int64_t cappedRestMs(const ChainTraits& t, const relay_action_t& a, int status) {
-  int64_t cap = capFor(t, failureClass(a, status), status);
+  relay_failure_class_t c = failureClass(a, status);
+  int64_t cap = capFor(t, c, status);
   int64_t proposed = static_cast<int64_t>(std::min<uint64_t>(a.ms, INT64_MAX / 2));
+  // A rate limit ends at the reset the upstream announced (up to 8 days ahead), never later;
+  // rate_limit_max is for a 429 that announced none.
+  if (c == RELAY_CLASS_RATE_LIMITED) return proposed == 0 ? cap : std::min(proposed, kMaxResetMs);
   return proposed == 0 ? cap : std::min(proposed, cap);
 }
 
-void applyAccountEffect(AccountPool& pool, PoolAccount& account, const ChainTraits& t,
-                        const relay_action_t& a, int status, const std::string& what) {
+AccountEffect applyAccountEffect(AccountPool& pool, PoolAccount& account, const ChainTraits& t,
+                                 const relay_action_t& a, int status, const std::string& what) {
   int64_t now = unixTimeMs();
   std::string reason = a.reason[0] ? a.reason : what;
+  AccountEffect out;
+  out.failure_class = failureClass(a, status);
   switch (a.kind) {
     case RELAY_ACTION_COOLDOWN:
     case RELAY_ACTION_RETRY_AFTER:
     case RELAY_ACTION_REFRESH_AND_RETRY:  // only when the refresh was already spent
-      pool.cooldown(account, now + cappedRestMs(t, a, status), reason);
+      if (out.failure_class == RELAY_CLASS_TRANSIENT) {
+        EjectionPolicy policy{t.consecutive_failures, t.base_ejection_ms,
+                              cappedRestMs(t, a, status)};
+        out.ejected = pool.noteTransientFailure(account, policy, reason).ejected;
+      } else {
+        CooldownKind kind = out.failure_class == RELAY_CLASS_RATE_LIMITED
+                                ? CooldownKind::kRateLimited
+                                : CooldownKind::kPermanent;
+        pool.cooldown(account, now + cappedRestMs(t, a, status), reason, kind);
+      }
       break;
     case RELAY_ACTION_DISABLE:
       pool.disable(account, reason);
       break;
-    case RELAY_ACTION_LIMIT_MODEL_FAMILY:
-      pool.limitFamily(account, a.family, now + static_cast<int64_t>(a.ms));
+    case RELAY_ACTION_LIMIT_MODEL_FAMILY: {
+      int64_t ms = static_cast<int64_t>(std::min<uint64_t>(a.ms, kMaxResetMs));
+      pool.limitFamily(account, a.family, now + (ms == 0 ? t.rate_limit_max_cooldown_ms : ms));
       break;
+    }
     default:
       break;
   }
   pool.recordError(account, what);
+  return out;
 }
 
 }  // namespace relay

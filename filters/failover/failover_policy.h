@@ -30,12 +30,24 @@ relay_action_t classifyWithPlugin(const ProviderAccount& account, const Request&
 // The action's failure class; a 1.0 plugin's (NONE) is derived from the status.
 relay_failure_class_t failureClass(const relay_action_t& a, int status);
 
+// Announced resets are honoured this far ahead (weekly limits are real).
+inline constexpr int64_t kMaxResetMs = 8LL * 24 * 3600 * 1000;
+
 // The rest the host grants: the plugin's proposal (or the cap when it proposed none), at most
-// the cap of the failure class.
+// the cap of the failure class. A rate limit's proposal is the announced reset: kept as is up
+// to kMaxResetMs; the rate_limit_max cap applies only when none was proposed. For a transient
+// failure it caps the ejection (see EjectionPolicy).
 int64_t cappedRestMs(const ChainTraits& t, const relay_action_t& a, int status);
 
-// Applies cooldown / disable / family limit and records the error on the account.
-void applyAccountEffect(AccountPool& pool, PoolAccount& account, const ChainTraits& t,
-                        const relay_action_t& a, int status, const std::string& what);
+struct AccountEffect {
+  relay_failure_class_t failure_class = RELAY_CLASS_NONE;
+  bool ejected = false;  // a transient failure that ejected the account
+};
+
+// Applies the action to the account: a transient failure counts toward ejection; a rate limit
+// or permanent failure cools it down (kind recorded), disable / family limit; and records the
+// error on the account.
+AccountEffect applyAccountEffect(AccountPool& pool, PoolAccount& account, const ChainTraits& t,
+                                 const relay_action_t& a, int status, const std::string& what);
 
 }  // namespace relay

@@ -73,16 +73,16 @@ void classifyRateLimit(const UpstreamAnswer& a, const std::string& lower_body,
   if (((rejected || reset) && !claim_family.empty()) || weekly_opus) {
     std::string family = claim_family.empty() ? modelFamily(a.model) : claim_family;
     if (family.empty()) family = "opus";  // only the weekly-Opus body gets here
-    uint64_t ms = reset ? *reset : retry ? *retry : kFamilyLimitFallbackMs;
+    uint64_t ms = std::min(reset ? *reset : retry ? *retry : kFamilyLimitFallbackMs, kMaxResetMs);
     setAction(out, RELAY_ACTION_LIMIT_MODEL_FAMILY, ms, "429 weekly " + family + " limit", family);
   } else if (reset) {
-    setAction(out, RELAY_ACTION_COOLDOWN, std::min(*reset, kRateLimitCapMs),
+    setAction(out, RELAY_ACTION_COOLDOWN, std::min(*reset, kMaxResetMs),
               "429 rate limited until the unified reset");
   } else if (retry && *retry <= kMaxWaitMs) {
     setAction(out, RELAY_ACTION_RETRY_AFTER, *retry, "429 rate limited, short retry-after");
   } else {
-    setAction(out, RELAY_ACTION_COOLDOWN,
-              std::min(retry.value_or(kDefaultRetryAfterMs), kRateLimitCapMs), "429 rate limited");
+    setAction(out, RELAY_ACTION_COOLDOWN, std::min(retry.value_or(0), kMaxResetMs),
+              "429 rate limited");
   }
 }
 

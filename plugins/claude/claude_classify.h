@@ -12,8 +12,9 @@ namespace relay::claude {
 
 inline constexpr uint64_t kUnauthorizedCooldownMs = 30 * 60 * 1000;
 inline constexpr uint64_t kBillingCooldownMs = 60 * 60 * 1000;
-inline constexpr uint64_t kRateLimitCapMs = 30 * 60 * 1000;
-inline constexpr uint64_t kDefaultRetryAfterMs = 60 * 1000;
+// An announced reset (unified reset, retry-after) is honoured this far ahead: weekly limits are
+// real. A 429 that announces none proposes no rest (0); the host's rate_limit_max applies.
+inline constexpr uint64_t kMaxResetMs = 8ULL * 24 * 3600 * 1000;
 inline constexpr uint64_t kMaxWaitMs = 10 * 1000;  // failover.max_wait_seconds default
 inline constexpr uint64_t kFamilyLimitFallbackMs = 60 * 60 * 1000;  // no reset time given
 inline constexpr uint64_t kOverloadedCooldownMs = 5 * 60 * 1000;

@@ -1,6 +1,7 @@
 'use strict';
 // Every cooldown is configurable (PROTOCOLS.md B): `failover.cooldown_seconds` sets how long an
-// account rests after each kind of failure; when the rest ends, the account serves again.
+// account rests after each kind of failure (for transient ones it caps the ejection, which starts
+// at base_ejection_seconds, 10 s); when the rest ends, the account serves again.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startClaudeEnv, api } = require('./lib/claude-env');
@@ -8,10 +9,11 @@ const { startClaudeEnv, api } = require('./lib/claude-env');
 const accountsOf = (calls) => calls.map((c) => c.account);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// consecutive_failures: 1 ejects on the first transient failure, so its cap shows at once.
 function pair(t, cooldown_seconds) {
   return startClaudeEnv(t, {
     accounts: [api('primary', { priority: 100 }), api('secondary', { priority: 50 })],
-    config: { failover: { max_attempts: 3, max_wait_seconds: 10, cooldown_seconds } },
+    config: { failover: { max_attempts: 3, max_wait_seconds: 10, consecutive_failures: 1, cooldown_seconds } },
   });
 }
 

@@ -46,12 +46,24 @@ test('a session stays on one account, a second session uses the other, a failure
   assert.deepEqual(await servedBy(env, S3), [home], 'the old home account serves new sessions again');
 });
 
-test('a session whose account is overloaded (529) moves and stays on the new account', async (t) => {
+test('a session stays on its account across one 529 (retried there after a short backoff)', async (t) => {
   const env = await startClaudeEnv(t, { accounts: [api('x', { priority: 100 }), api('y', { priority: 100 })] });
+  const [home] = await servedBy(env, S1);
+  for (let i = 0; i < 5; i++) assert.deepEqual(await servedBy(env, S1), [home]);
+  env.mock.enqueue({ path: '/v1/messages', credential: apiKeyOf(home), status: 529 });
+  assert.deepEqual(await servedBy(env, S1), [home, home]);
+  for (let i = 0; i < 5; i++) assert.deepEqual(await servedBy(env, S1), [home]);
+});
+
+test('a session whose account is ejected (529s in a row) moves and stays on the new account', async (t) => {
+  const env = await startClaudeEnv(t, {
+    accounts: [api('x', { priority: 100 }), api('y', { priority: 100 })],
+    config: { failover: { consecutive_failures: 2 } },
+  });
   const [home] = await servedBy(env, S1);
   const other = home === 'x' ? 'y' : 'x';
   for (let i = 0; i < 5; i++) assert.deepEqual(await servedBy(env, S1), [home]);
-  env.mock.enqueue({ path: '/v1/messages', credential: apiKeyOf(home), status: 529 });
-  assert.deepEqual(await servedBy(env, S1), [home, other]);
+  env.mock.enqueue({ path: '/v1/messages', credential: apiKeyOf(home), status: 529, times: 2 });
+  assert.deepEqual(await servedBy(env, S1), [home, home, other]);
   for (let i = 0; i < 10; i++) assert.deepEqual(await servedBy(env, S1), [other]);
 });

@@ -41,9 +41,12 @@ TEST_CASE("the plugin proposes the rest; the failover configuration caps it per 
   CHECK(cappedRestMs(t, action(60 * kS, RELAY_CLASS_TRANSIENT), 500) == 2 * kS);
   CHECK(cappedRestMs(t, action(300 * kS, RELAY_CLASS_TRANSIENT), 529) == 3 * kS);
   CHECK(cappedRestMs(t, action(1 * kS, RELAY_CLASS_TRANSIENT), 529) == 1 * kS);  // shorter kept
-  CHECK(cappedRestMs(t, action(3600 * kS, RELAY_CLASS_RATE_LIMITED), 429) == 4 * kS);
+  // A rate limit's proposal is its announced reset: kept up to 8 days, never capped lower.
+  CHECK(cappedRestMs(t, action(3600 * kS, RELAY_CLASS_RATE_LIMITED), 429) == 3600 * kS);
+  CHECK(cappedRestMs(t, action(30 * 86400 * kS, RELAY_CLASS_RATE_LIMITED), 429) == kMaxResetMs);
+  CHECK(cappedRestMs(t, action(0, RELAY_CLASS_RATE_LIMITED), 429) == 4 * kS);  // none announced
   CHECK(cappedRestMs(t, action(1800 * kS, RELAY_CLASS_PERMANENT), 401) == 5 * kS);
   CHECK(cappedRestMs(t, action(3600 * kS, RELAY_CLASS_PERMANENT), 402) == 6 * kS);
-  CHECK(cappedRestMs(t, action(0), 0) == 2 * kS);          // nothing proposed: the cap itself
-  CHECK(cappedRestMs(t, action(10 * kS), 429) == 4 * kS);  // 1.0: class from the status
+  CHECK(cappedRestMs(t, action(0), 0) == 2 * kS);           // nothing proposed: the cap itself
+  CHECK(cappedRestMs(t, action(10 * kS), 429) == 10 * kS);  // 1.0: class from the status
 }

@@ -29,9 +29,18 @@ SecretBox::Key keyOf(uint8_t fill) {
 }  // namespace
 
 TEST_CASE_FIXTURE(SchemaFixture, "AccountStateRepo saves, replaces, loads and removes") {
-  AccountStateRow cooling{
-      "claude-1",        "cooldown", 1'700'000'060'000,   std::nullopt,     "429 rate_limit_error",
-      1'700'000'000'000, 3,          "near weekly limit", 1'700'000'000'500};
+  AccountStateRow cooling{"claude-1",
+                          "cooldown",
+                          1'700'000'060'000,
+                          std::nullopt,
+                          "429 rate_limit_error",
+                          1'700'000'000'000,
+                          3,
+                          "near weekly limit",
+                          1'700'000'000'500,
+                          2,
+                          1,
+                          "rate_limited"};
   AccountStateRow healthy;
   healthy.account_id = "gemini-1";
   healthy.updated_at = 5;

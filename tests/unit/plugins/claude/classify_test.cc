@@ -95,7 +95,7 @@ TEST_CASE("429 whose body names a weekly Opus limit limits the model's family") 
   CHECK(r.family == "opus");
 }
 
-TEST_CASE("429 account-wide unified reset cools down until the reset, capped at 30 minutes") {
+TEST_CASE("429 account-wide unified reset cools down until the reset, honoured up to 8 days") {
   fake().reset();
   Result r = classify(429, {{"anthropic-ratelimit-unified-status", "rejected"},
                             {"anthropic-ratelimit-unified-reset", resetIn(600)},
@@ -105,7 +105,11 @@ TEST_CASE("429 account-wide unified reset cools down until the reset, capped at 
   r = classify(429,
                {{"anthropic-ratelimit-unified-reset", resetIn(5 * 3600)}, {"retry-after", "2"}});
   CHECK(r.kind == RELAY_ACTION_COOLDOWN);
-  CHECK(r.ms == 30 * kMin);
+  CHECK(r.ms == 5 * 60 * kMin);
+  r = classify(429, {{"anthropic-ratelimit-unified-reset", resetIn(7 * 86400)}});
+  CHECK(r.ms == 7 * 24 * 60 * kMin);
+  r = classify(429, {{"anthropic-ratelimit-unified-reset", resetIn(30 * 86400)}});
+  CHECK(r.ms == 8 * 24 * 60 * kMin);
 }
 
 TEST_CASE("429 with a short retry-after retries the same account") {
@@ -117,16 +121,16 @@ TEST_CASE("429 with a short retry-after retries the same account") {
   CHECK(r.ms == 10000);
 }
 
-TEST_CASE("other 429s cool down for retry-after, capped, default 60 s") {
+TEST_CASE("other 429s cool down for retry-after; without one they propose no rest") {
   Result r = classify(429, {{"retry-after", "11"}});
   CHECK(r.kind == RELAY_ACTION_COOLDOWN);
   CHECK(r.ms == 11000);
   r = classify(429, {{"retry-after", "86400"}});
   CHECK(r.kind == RELAY_ACTION_COOLDOWN);
-  CHECK(r.ms == 30 * kMin);
+  CHECK(r.ms == 24 * 60 * kMin);
   r = classify(429);
   CHECK(r.kind == RELAY_ACTION_COOLDOWN);
-  CHECK(r.ms == kMin);
+  CHECK(r.ms == 0);  // no announced reset: the host's rate_limit_max
 }
 
 TEST_CASE("529 or an overloaded_error body excludes the account for 5 minutes") {
