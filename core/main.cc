@@ -9,6 +9,7 @@
 
 #include "core/accounts/accounts_command.h"
 #include "core/config/listen_address.h"
+#include "core/login/login_command.h"
 #include "core/obs/log.h"
 #include "core/server.h"
 #include "relay_build_config.h"
@@ -18,6 +19,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: relay-server [--config FILE] [--listen HOST:PORT] [--check-config [FILE]]\n"
     "       relay-server accounts [--config FILE]   print every account's state\n"
+    "       relay-server login [--config FILE] ACCOUNT_ID   sign an OAuth account in: prints\n"
+    "                      the authorize URL, reads the code pasted back on standard input\n"
+    "       relay-server login [--config FILE] ACCOUNT_ID --from-<cli> [PATH] [--take-over]\n"
+    "                      take over the login in a provider CLI's credential file\n"
     "       relay-server --version | --help\n"
     "\n"
     "  -c, --config FILE   configuration file, YAML (.yaml, .yml) or TOML (.toml)\n"
@@ -32,6 +37,8 @@ struct Options {
   std::string config = "config.yaml";
   bool check_only = false;
   bool accounts = false;  // `relay-server accounts --config FILE`
+  bool login = false;     // `relay-server login --config FILE ACCOUNT_ID ...`
+  relay::LoginOptions login_options;
   std::optional<relay::ListenAddress> listen;
 };
 
@@ -49,6 +56,15 @@ int parseArgs(int argc, char** argv, Options* o) {
     }
     if (a == "accounts" && i == 1) {
       o->accounts = true;
+    } else if (a == "login" && i == 1) {
+      o->login = true;
+    } else if (o->login && a.starts_with("--from-") && a.size() > 7) {
+      o->login_options.import_source = a.substr(7);
+      if (i + 1 < argc && argv[i + 1][0] != '-') o->login_options.import_path = argv[++i];
+    } else if (o->login && a == "--take-over") {
+      o->login_options.take_over = true;
+    } else if (o->login && !a.starts_with("-") && o->login_options.account_id.empty()) {
+      o->login_options.account_id = a;
     } else if (a == "--check-config") {
       o->check_only = true;
       if (i + 1 < argc && argv[i + 1][0] != '-') o->config = argv[++i];  // --check-config FILE
@@ -69,6 +85,10 @@ int parseArgs(int argc, char** argv, Options* o) {
       return 2;
     }
   }
+  if (o->login && o->login_options.account_id.empty()) {
+    std::fprintf(stderr, "relay-server: login needs an ACCOUNT_ID\n\n%s", kUsage);
+    return 2;
+  }
   return -1;
 }
 
@@ -88,6 +108,12 @@ int main(int argc, char** argv) {
   if (opts.listen) {
     loaded.config->server.host = opts.listen->host;
     loaded.config->server.port = opts.listen->port;
+  }
+  if (opts.login) {
+    int rc = relay::runLoginCommand(std::move(*loaded.config), opts.login_options, std::cin,
+                                    std::cout, std::cerr);
+    relay::flushLogs();
+    return rc;
   }
   if (opts.accounts) return relay::runAccountsCommand(*loaded.config, std::cout, std::cerr);
   std::string error;

@@ -18,6 +18,7 @@
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
 #include "core/plugin/host_handles.h"
+#include "core/provider/credential_watch.h"
 #include "core/provider/provider_set.h"
 #include "core/server.h"
 #include "core/store/loop_mailbox.h"
@@ -116,6 +117,8 @@ struct ControlLoop {
   std::unique_ptr<UpstreamClient> client;
   std::optional<store::SecretBox> secrets;
   ProviderEnvironment env;
+  // Tokens written by `relay-server login` while the relay runs.
+  std::unique_ptr<CredentialWatch> credential_watch;
   ServerContext* ctx = nullptr;
 };
 
@@ -164,6 +167,11 @@ bool startAccounts(ServerContext& ctx, ControlLoop& control) {
     logf(LogLevel::kError, "accounts", "%s", error.c_str());
     return false;
   }
+  // New credentials are an operator's fix: the account's failure state is cleared with them.
+  control.credential_watch = std::make_unique<CredentialWatch>(
+      &control.loop, *ctx.store, *control.secrets, *ctx.providers,
+      [pool = ctx.pool.get()](const std::string& id) { pool->enable(id); });
+  control.credential_watch->start();
   return true;
 }
 
@@ -178,6 +186,7 @@ void onWorkersDone(uv_async_t* a) {
   close(&control->sig.sigterm);
   close(&control->workers_done);
   close(&control->purge_timer);
+  if (control->credential_watch) control->credential_watch->stop();
   if (control->ctx->providers) control->ctx->providers->shutdown();
   control->mailbox->close();
   control->client.reset();

@@ -1,4 +1,4 @@
-/* relay_plugin.h: the relay plugin ABI, version 1.1 (changelog: docs/plugins.md).
+/* relay_plugin.h: the relay plugin ABI, version 1.2 (changelog: docs/plugins.md).
  *
  * Pure C (C11 and C++20), standard headers only; the only header a plugin includes.
  * Naming: types are relay_*_t; functions the plugin implements are hooks in relay_plugin_t;
@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define RELAY_PLUGIN_ABI_MAJOR 1 /* a different major is refused by the host */
-#define RELAY_PLUGIN_ABI_MINOR 1 /* a newer minor only appends; the host accepts it */
+#define RELAY_PLUGIN_ABI_MINOR 2 /* a newer minor only appends; the host accepts it */
 #define RELAY_PLUGIN_ABI_VERSION \
   ((uint32_t)(((uint32_t)RELAY_PLUGIN_ABI_MAJOR << 16) | (uint32_t)RELAY_PLUGIN_ABI_MINOR))
 
@@ -239,7 +239,25 @@ typedef struct relay_host {
    * expiry); a later call replaces the earlier one. Also tells the host the token's expiry
    * (expires_at_ms, 0 = unknown) for /health and the accounts table. Account's loop only. */
   int (*schedule_refresh)(relay_host_account_t* account, int64_t at_ms, int64_t expires_at_ms);
+
+  /* ---- 1.2: login (`relay-server login`), account's loop only ---- */
+
+  /* login_begin hands the provider's authorize URL (borrowed for the call; the host copies). */
+  int (*login_url)(relay_host_account_t* account, relay_slice_t url);
+  /* Ends login_exchange or login_import: outcome is a relay_login_outcome_t. On OK the tokens
+   * were already written through store_put; identity names who logged in ("a@b.c, Org"; may be
+   * empty). reason says why it failed, never a secret. Slices borrowed for the call. */
+  void (*login_done)(relay_host_account_t* account, int32_t outcome, relay_slice_t identity,
+                     relay_slice_t reason);
 } relay_host_t;
+
+/* 1.2: how a login ended (host->login_done). */
+typedef enum relay_login_outcome {
+  RELAY_LOGIN_OK = 0,
+  RELAY_LOGIN_REJECTED = 1, /* the provider refused the code: expired, used or wrong */
+  RELAY_LOGIN_NETWORK = 2,  /* no answer: connect, TLS, proxy or timeout failure */
+  RELAY_LOGIN_FAILED = 3    /* anything else (bad answer, unreadable file, refused take-over) */
+} relay_login_outcome_t;
 
 /* ---- plugin table (the plugin fills it in relay_plugin_init) ------------------------------ */
 
@@ -348,6 +366,28 @@ typedef struct relay_plugin {
    * client gets exactly what response_data emits (chunked, as its length is unknown). Check it
    * with RELAY_PLUGIN_RESPONSE_OBSERVES. */
   uint32_t response_observes;
+
+  /* ---- 1.2: login ---- */
+
+  /* Starts an interactive login: writes the provider's authorize URL through host->login_url,
+   * built from the account's config, state and the PKCE S256 code_challenge (both made by the
+   * host, borrowed for the call). RELAY_OK, or RELAY_ERROR with err filled. */
+  int (*login_begin)(relay_plugin_account_t* account, relay_slice_t state,
+                     relay_slice_t code_challenge, relay_error_t* err);
+  /* Exchanges the code the user pasted back (the host split off and checked the state) at the
+   * provider's token endpoint through host->http_call; the answer arrives through on_http_done,
+   * and the plugin stores the tokens (host->store_put) and ends with host->login_done. */
+  int (*login_exchange)(relay_plugin_account_t* account, relay_slice_t code, relay_slice_t state,
+                        relay_slice_t code_verifier);
+  /* Takes over the tokens of a provider CLI's credential file: source names the CLI (the word
+   * after `--from-`, e.g. "claude-code"), path the file (empty = the CLI's default), take_over
+   * nonzero when the user accepted that the CLI may lose that login. Ends with login_done
+   * (RELAY_LOGIN_FAILED with the reason when the source is unknown or the user must confirm). */
+  int (*login_import)(relay_plugin_account_t* account, relay_slice_t source, relay_slice_t path,
+                      int32_t take_over);
+  /* The account's stored facts changed outside this process (another process logged in): the
+   * plugin re-reads them through host->store_get. Account's loop. */
+  void (*credentials_changed)(relay_plugin_account_t* account);
 } relay_plugin_t;
 
 /* True when a table as its owner built it is large enough to hold field and the field is set. */

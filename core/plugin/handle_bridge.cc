@@ -44,6 +44,13 @@ class HandleBridge final : public PluginHostBridge {
   int scheduleRefresh(relay_host_account_t* a, int64_t at, int64_t expires) override {
     return a ? a->scheduleRefresh(at, expires) : RELAY_ERROR;
   }
+  int loginUrl(relay_host_account_t* a, std::string_view url) override {
+    return a ? a->loginUrl(url) : RELAY_ERROR;
+  }
+  void loginDone(relay_host_account_t* a, int32_t outcome, std::string_view identity,
+                 std::string_view reason) override {
+    if (a) a->loginDone(outcome, identity, reason);
+  }
 };
 
 }  // namespace

@@ -24,6 +24,9 @@ struct relay_host_account {
   virtual void credentialsReady() = 0;
   virtual void credentialsFailed(std::string_view reason) = 0;
   virtual int scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) = 0;
+  // 1.2: login; only the login command's account answers them.
+  virtual int loginUrl(std::string_view) { return RELAY_UNSUPPORTED; }
+  virtual void loginDone(int32_t, std::string_view, std::string_view) {}
 };
 
 struct relay_host_model_list {

@@ -114,6 +114,16 @@ int hostScheduleRefresh(relay_host_account_t* account, int64_t at_ms, int64_t ex
   return b ? b->scheduleRefresh(account, at_ms, expires_at_ms) : RELAY_UNSUPPORTED;
 }
 
+int hostLoginUrl(relay_host_account_t* account, relay_slice_t url) {
+  PluginHostBridge* b = bridge();
+  return b ? b->loginUrl(account, view(url)) : RELAY_UNSUPPORTED;
+}
+
+void hostLoginDone(relay_host_account_t* account, int32_t outcome, relay_slice_t identity,
+                   relay_slice_t reason) {
+  if (PluginHostBridge* b = bridge()) b->loginDone(account, outcome, view(identity), view(reason));
+}
+
 relay_host_t makeHostTable() {
   relay_host_t host{};
   host.struct_size = sizeof(relay_host_t);
@@ -132,6 +142,8 @@ relay_host_t makeHostTable() {
   host.credentials_failed = hostCredentialsFailed;
   host.add_model = hostAddModel;
   host.schedule_refresh = hostScheduleRefresh;
+  host.login_url = hostLoginUrl;
+  host.login_done = hostLoginDone;
   return host;
 }
 

@@ -48,6 +48,9 @@ class PluginHostBridge {
   // Background refresh at at_ms; records the token expiry for display.
   virtual int scheduleRefresh(relay_host_account_t* account, int64_t at_ms,
                               int64_t expires_at_ms) = 0;
+  // 1.2: login (relay-server login). Defaults: not supported.
+  virtual int loginUrl(relay_host_account_t*, std::string_view) { return RELAY_UNSUPPORTED; }
+  virtual void loginDone(relay_host_account_t*, int32_t, std::string_view, std::string_view) {}
 };
 
 // The process-wide host table (same pointer for every plugin, valid for the process).

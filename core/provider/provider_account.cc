@@ -88,10 +88,7 @@ bool ProviderAccount::create(relay_error_t* err) {
     std::string id = config_.id;
     auto rec = env_.store->query([&repo, id](sqlite3* db) { return repo.load(db, id); });
     if (rec) {
-      if (rec->refresh_token) facts_["refresh_token"] = *rec->refresh_token;
-      if (rec->access_token) facts_["access_token"] = *rec->access_token;
-      if (rec->expires_at) facts_["expires_at_ms"] = std::to_string(*rec->expires_at);
-      if (rec->config_token_hash) facts_["config_refresh_token_sha256"] = *rec->config_token_hash;
+      facts_ = factsOf(*rec);
       if (rec->expires_at) token_expires_at_ms_ = *rec->expires_at;
     }
   }
@@ -220,12 +217,61 @@ void ProviderAccount::persist() {
   env_.store->post([repo, rec](sqlite3* db) { repo.save(db, rec); });
 }
 
+std::map<std::string, std::string, std::less<>> ProviderAccount::factsOf(
+    const store::CredentialRecord& rec) {
+  std::map<std::string, std::string, std::less<>> facts;
+  if (rec.refresh_token) facts["refresh_token"] = *rec.refresh_token;
+  if (rec.access_token) facts["access_token"] = *rec.access_token;
+  if (rec.expires_at) facts["expires_at_ms"] = std::to_string(*rec.expires_at);
+  if (rec.config_token_hash) facts["config_refresh_token_sha256"] = *rec.config_token_hash;
+  return facts;
+}
+
+ProviderAccount::Reload ProviderAccount::reloadCredentials(
+    const std::optional<store::CredentialRecord>& record) {
+  if (!record || record->undecryptable) return Reload::kUnchanged;
+  auto fresh = factsOf(*record);
+  bool same = true;
+  for (const char* key : {"refresh_token", "access_token", "expires_at_ms"}) {
+    auto a = fresh.find(key);
+    auto b = facts_.find(key);
+    bool a_has = a != fresh.end(), b_has = b != facts_.end();
+    if (a_has != b_has || (a_has && a->second != b->second)) same = false;
+  }
+  if (same) return Reload::kUnchanged;
+  if (!handle_ || !RELAY_PLUGIN_HAS(&plugin_.table(), credentials_changed))
+    return Reload::kUnsupported;
+  if (refreshing_) return Reload::kDeferred;
+  for (auto& [key, value] : fresh) facts_[key] = value;
+  if (record->expires_at) token_expires_at_ms_ = *record->expires_at;
+  logf(LogLevel::kInfo, "accounts", "account %s: new credentials in the store; using them",
+       config_.id.c_str());
+  plugin_.table().credentials_changed(handle_);
+  return Reload::kApplied;
+}
+
+void ProviderAccount::afterStoreWrites(std::function<void(bool ok)> done) {
+  if (!env_.store) return done(true);
+  env_.store->postWithReply([](sqlite3*) {}, env_.control_loop, std::move(done));
+}
+
+int ProviderAccount::loginUrl(std::string_view url) {
+  if (!on_login_url) return RELAY_UNSUPPORTED;
+  on_login_url(url);
+  return RELAY_OK;
+}
+
+void ProviderAccount::loginDone(int32_t outcome, std::string_view identity,
+                                std::string_view reason) {
+  if (on_login_done) on_login_done(outcome, identity, reason);
+}
+
 int ProviderAccount::scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) {
   if (expires_at_ms > 0) {
     token_expires_at_ms_ = expires_at_ms;
     if (env_.on_token_expiry) env_.on_token_expiry(config_.id, expires_at_ms);
   }
-  if (!env_.control_loop) return RELAY_UNSUPPORTED;
+  if (!env_.control_loop || !env_.background_refresh) return RELAY_UNSUPPORTED;
   if (!refresh_timer_) {
     refresh_timer_ = new uv_timer_t;
     uv_timer_init(env_.control_loop, refresh_timer_);

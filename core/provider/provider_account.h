@@ -10,12 +10,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config/config.h"
 #include "core/plugin/host_handles.h"
 #include "core/plugin/plugin_loader.h"
+#include "core/store/credential_repo.h"
 #include "core/store/loop_mailbox.h"
 #include "core/store/secret_box.h"
 #include "core/store/store.h"
@@ -35,6 +37,8 @@ struct ProviderEnvironment {
   std::string default_ca_file;  // server.upstream_ca_file
   int connect_timeout_ms = 10000;
   int handshake_timeout_ms = 10000;
+  // False for a short-lived command (login): the plugin's background refreshes are not run.
+  bool background_refresh = true;
   // The plugin told the token's expiry (host->schedule_refresh): for /health and the table.
   std::function<void(const std::string& account_id, int64_t expires_at_ms)> on_token_expiry;
 };
@@ -69,6 +73,23 @@ class ProviderAccount final : public relay_host_account {
   void credentialsReady() override;
   void credentialsFailed(std::string_view reason) override;
   int scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) override;
+  int loginUrl(std::string_view url) override;
+  void loginDone(int32_t outcome, std::string_view identity, std::string_view reason) override;
+
+  // 1.2 login: the login command listens to the plugin's login_url / login_done.
+  std::function<void(std::string_view url)> on_login_url;
+  std::function<void(int32_t outcome, std::string_view identity, std::string_view reason)>
+      on_login_done;
+
+  // Control loop: the stored credentials changed outside this process (record = the row now).
+  // Updates the facts and tells the plugin (credentials_changed). kDeferred while a refresh of
+  // this process is in flight: ask again later.
+  enum class Reload { kUnchanged, kApplied, kDeferred, kUnsupported };
+  Reload reloadCredentials(const std::optional<store::CredentialRecord>& record);
+
+  // Control loop: `done` runs on the control loop once every store write queued so far is
+  // committed (at once without a store).
+  void afterStoreWrites(std::function<void(bool ok)> done);
 
   // Control loop: cancels timers and calls; the plugin account is freed.
   void shutdown();
@@ -85,6 +106,9 @@ class ProviderAccount final : public relay_host_account {
   void finishRefresh(bool ok, const std::string& reason);
   void persist();
   static void onRefreshTimer(uv_timer_t* t);
+  // The facts a stored credential row holds (tokens, expiry, config fingerprint).
+  static std::map<std::string, std::string, std::less<>> factsOf(
+      const store::CredentialRecord& record);
 
   AccountConfig config_;
   const LoadedPlugin& plugin_;

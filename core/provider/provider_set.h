@@ -1,6 +1,7 @@
 // Every configured account's plugin side, created on the control loop at start-up.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,6 +18,9 @@ class ProviderSet {
   bool create(const std::vector<AccountConfig>& accounts, const PluginRegistry& plugins,
               ProviderEnvironment& env, std::string* error);
   ProviderAccount* find(std::string_view id) const;
+  void forEach(const std::function<void(ProviderAccount&)>& fn) const {
+    for (const auto& [_, a] : accounts_) fn(*a);
+  }
   // Control loop: frees every plugin account.
   void shutdown();
 

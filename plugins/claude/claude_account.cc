@@ -24,16 +24,19 @@ std::optional<std::string> ClaudeAccount::storeGet(std::string_view key) const {
 void ClaudeAccount::loadTokens() {
   if (!config_.oauth) return;
   std::optional<std::string> stored_refresh = storeGet(kStoreRefreshToken);
+  std::optional<std::string> stored_access = storeGet(kStoreAccessToken);
   std::optional<std::string> stored_sha = storeGet(kStoreConfigTokenSha);
   bool config_changed = stored_sha && *stored_sha != sha256Hex(config_.refresh_token);
-  if (!stored_refresh || stored_refresh->empty()) return;
+  bool has_refresh = stored_refresh && !stored_refresh->empty();
+  bool has_access = stored_access && !stored_access->empty();
+  if (!has_refresh && !has_access) return;
   if (config_changed) {
     logLine(RELAY_LOG_INFO, label_ + ": refresh_token in the config changed; using it");
     return;
   }
   TokenState state;
-  state.refresh_token = *stored_refresh;
-  state.access_token = storeGet(kStoreAccessToken).value_or("");
+  if (has_refresh) state.refresh_token = *stored_refresh;
+  if (has_access) state.access_token = *stored_access;
   std::string expires = storeGet(kStoreExpiresAtMs).value_or("0");
   try {
     state.expires_at_ms = std::stoll(expires);
@@ -41,8 +44,8 @@ void ClaudeAccount::loadTokens() {
     state.expires_at_ms = 0;
   }
   // A stored access token without a known expiry cannot be trusted: let a refresh run.
-  if (state.expires_at_ms == 0) state.access_token.clear();
-  logLine(RELAY_LOG_DEBUG, label_ + ": using the stored rotated refresh token");
+  if (state.expires_at_ms == 0 && has_refresh) state.access_token.clear();
+  logLine(RELAY_LOG_DEBUG, label_ + ": using the stored tokens");
   setTokens(std::move(state));
 }
 
@@ -73,6 +76,26 @@ bool ClaudeAccount::endRefresh(uint64_t call_id) {
   std::lock_guard<std::mutex> lock(mu_);
   if (call_id == 0 || call_id != refresh_call_id_) return false;
   refresh_call_id_ = 0;
+  return true;
+}
+
+uint64_t ClaudeAccount::beginLogin() {
+  std::lock_guard<std::mutex> lock(mu_);
+  login_call_id_ = kLoginCallBit | next_call_id_++;
+  return login_call_id_;
+}
+
+bool ClaudeAccount::endLogin(uint64_t call_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (call_id == 0 || call_id != login_call_id_) return false;
+  login_call_id_ = 0;
+  return true;
+}
+
+bool ClaudeAccount::takeExpiryWarning() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (expiry_warned_) return false;
+  expiry_warned_ = true;
   return true;
 }
 

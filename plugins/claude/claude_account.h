@@ -56,6 +56,15 @@ class ClaudeAccount {
   // True when call_id is the refresh in flight (and ends it).
   bool endRefresh(uint64_t call_id);
 
+  // Login (ABI 1.2): the token exchange's call id has kLoginCallBit set, so on_http_done can
+  // tell it from a refresh. endLogin is true when call_id is the exchange in flight.
+  static constexpr uint64_t kLoginCallBit = uint64_t{1} << 63;
+  uint64_t beginLogin();
+  bool endLogin(uint64_t call_id);
+
+  // A setup-token (access token, no refresh token) close to its expiry is reported once.
+  bool takeExpiryWarning();
+
  private:
   std::optional<std::string> storeGet(std::string_view key) const;
 
@@ -66,6 +75,8 @@ class ClaudeAccount {
   TokenState tokens_;
   uint64_t next_call_id_ = 1;
   uint64_t refresh_call_id_ = 0;  // 0 = none in flight
+  uint64_t login_call_id_ = 0;    // 0 = none in flight
+  bool expiry_warned_ = false;
 };
 
 inline ClaudeAccount* fromHandle(relay_plugin_account_t* handle) {

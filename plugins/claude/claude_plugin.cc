@@ -7,6 +7,7 @@
 #include "claude_account.h"
 #include "claude_classify.h"
 #include "claude_config.h"
+#include "claude_login.h"
 #include "claude_models.h"
 #include "claude_prepare.h"
 #include "claude_refresh.h"
@@ -39,6 +40,8 @@ relay_plugin_account_t* accountNew(relay_host_account_t* host_account, relay_sli
     auto* account = new ClaudeAccount(host_account, std::move(config));
     account->loadTokens();
     scheduleBackgroundRefresh(*account);
+    rememberSetupTokenExpiry(*account);
+    warnIfSetupTokenExpiring(*account);
     return toHandle(account);
   } catch (const std::exception& e) {
     fillError(err, 0, std::string("claude: account_new failed: ") + e.what());
@@ -53,6 +56,7 @@ void accountFree(relay_plugin_account_t* account) {
 int prepare(relay_plugin_account_t* account, relay_host_request_t* req,
             const relay_request_view_t* request, relay_error_t* err) {
   try {
+    warnIfSetupTokenExpiring(*fromHandle(account));  // a long-running relay warns too
     return prepareRequest(*fromHandle(account), req, *request, err);
   } catch (const std::exception& e) {
     fillError(err, 500, std::string("claude: prepare failed: ") + e.what());
@@ -122,9 +126,48 @@ int refresh(relay_plugin_account_t* account, int32_t force) {
 void onHttpDone(relay_plugin_account_t* account, uint64_t call_id,
                 const relay_http_response_t* response) {
   try {
-    finishRefresh(*fromHandle(account), call_id, *response);
+    if (call_id & ClaudeAccount::kLoginCallBit)
+      finishExchange(*fromHandle(account), call_id, *response);
+    else
+      finishRefresh(*fromHandle(account), call_id, *response);
   } catch (const std::exception& e) {
     logLine(RELAY_LOG_ERROR, std::string("token answer handling failed: ") + e.what());
+  }
+}
+
+int loginBeginHook(relay_plugin_account_t* account, relay_slice_t state,
+                   relay_slice_t code_challenge, relay_error_t* err) {
+  try {
+    return beginLogin(*fromHandle(account), toView(state), toView(code_challenge), err);
+  } catch (const std::exception& e) {
+    fillError(err, 0, std::string("claude: login failed: ") + e.what());
+    return RELAY_ERROR;
+  }
+}
+
+int loginExchangeHook(relay_plugin_account_t* account, relay_slice_t code, relay_slice_t state,
+                      relay_slice_t code_verifier) {
+  try {
+    return startExchange(*fromHandle(account), toView(code), toView(state), toView(code_verifier));
+  } catch (const std::exception&) {
+    return RELAY_ERROR;
+  }
+}
+
+int loginImportHook(relay_plugin_account_t* account, relay_slice_t source, relay_slice_t path,
+                    int32_t take_over) {
+  try {
+    return importCredentials(*fromHandle(account), toView(source), toView(path), take_over != 0);
+  } catch (const std::exception&) {
+    return RELAY_ERROR;
+  }
+}
+
+void credentialsChangedHook(relay_plugin_account_t* account) {
+  try {
+    reloadCredentials(*fromHandle(account));
+  } catch (const std::exception& e) {
+    logLine(RELAY_LOG_ERROR, std::string("reloading credentials failed: ") + e.what());
   }
 }
 
@@ -181,6 +224,10 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   mine.classify_answer = classifyAnswerHook;
   mine.response_observes = 1;  // the usage tap only reads; the host forwards the bytes
   mine.model_family = modelFamilyHook;
+  mine.login_begin = loginBeginHook;
+  mine.login_exchange = loginExchangeHook;
+  mine.login_import = loginImportHook;
+  mine.credentials_changed = credentialsChangedHook;
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }

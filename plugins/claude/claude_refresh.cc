@@ -130,7 +130,10 @@ int startRefresh(ClaudeAccount& account, bool force) {
   }
   TokenState tokens = account.tokens();
   if (tokens.refresh_token.empty()) {
-    failed(account, "no refresh_token configured");
+    failed(account,
+           tokens.access_token.empty()
+               ? "not logged in: run relay-server login --config FILE " + account.config().id
+               : "no refresh_token configured (the access token expired)");
     return RELAY_OK;
   }
   std::optional<uint64_t> call_id = account.beginRefresh();

@@ -1,6 +1,11 @@
 'use strict';
 // OAuth token endpoints (PROTOCOLS.md B + C2 + C5.2) with the state a relay test needs to check:
 // Claude refresh tokens rotate and are single-use; Google refresh tokens do not rotate.
+// Claude login: GET /oauth/authorize stands in for the sign-in page (it answers with the code the
+// page would show, `code#state`), and the token endpoint's authorization_code grant checks the
+// PKCE verifier against the challenge; a code works once.
+
+const crypto = require('crypto');
 
 const CLAUDE_CLIENT_ID = '9d1c250a-e61b-44d9-88ed-5944d1962f5e';
 
@@ -18,6 +23,52 @@ class OAuthState {
     this.claudeExpiresIn = 28800;
     this.googleExpiresIn = 3599;
     this.counter = 0;
+    this.authCodes = new Map(); // code -> {account, challenge, state, redirectUri, used}
+    this.authorizeAccount = 'login'; // the account the next sign-in belongs to
+    this.exchanges = []; // {ok, error} per authorization_code grant
+  }
+
+  // The sign-in page: remembers the PKCE challenge and hands out a one-time code.
+  authorize(query) {
+    const bad = (d) => ({ status: 400, json: { error: 'invalid_request', error_description: d } });
+    if (query.get('client_id') !== CLAUDE_CLIENT_ID) return bad('unknown client_id');
+    if (query.get('response_type') !== 'code') return bad('response_type must be code');
+    if (query.get('code_challenge_method') !== 'S256' || !query.get('code_challenge')) return bad('PKCE S256 required');
+    if (!query.get('state') || !query.get('redirect_uri')) return bad('state and redirect_uri required');
+    const code = `mock-auth-code-${++this.counter}`;
+    this.authCodes.set(code, {
+      account: this.authorizeAccount, challenge: query.get('code_challenge'), state: query.get('state'),
+      redirectUri: query.get('redirect_uri'), scope: query.get('scope'), used: false,
+    });
+    return { status: 200, json: { code, state: query.get('state'), shown: `${code}#${query.get('state')}` } };
+  }
+
+  exchangeClaude(body) {
+    const fail = (error, description) => {
+      this.exchanges.push({ ok: false, error });
+      return { status: 400, json: { error, error_description: description } };
+    };
+    if (body.client_id !== CLAUDE_CLIENT_ID) return fail('invalid_request', 'Invalid request format');
+    const grant = this.authCodes.get(body.code);
+    if (!grant || grant.used) return fail('invalid_grant', 'Invalid or expired authorization code');
+    if (grant.redirectUri !== body.redirect_uri) return fail('invalid_grant', 'redirect_uri mismatch');
+    if (grant.state !== body.state) return fail('invalid_grant', 'state mismatch');
+    const challenge = crypto.createHash('sha256').update(String(body.code_verifier || '')).digest('base64url');
+    if (challenge !== grant.challenge) return fail('invalid_grant', 'PKCE verification failed');
+    grant.used = true;
+    this.exchanges.push({ ok: true });
+    const { access, n } = this.issue('claude', grant.account, this.claudeExpiresIn);
+    const refresh = `sk-ant-ort01-mock-${grant.account}-${n}`;
+    this.refreshTokens.set(refresh, { provider: 'claude', account: grant.account });
+    return {
+      status: 200,
+      json: {
+        token_type: 'Bearer', access_token: access, refresh_token: refresh, expires_in: this.claudeExpiresIn,
+        scope: grant.scope,
+        account: { uuid: `uuid-${grant.account}`, email_address: `${grant.account}@example.test` },
+        organization: { uuid: `org-${grant.account}`, name: `Org ${grant.account}` },
+      },
+    };
   }
 
   addClaudeAccount(account, refreshToken) {
@@ -55,6 +106,7 @@ class OAuthState {
 
   refreshClaude(body) {
     const bad = (description) => ({ status: 400, json: { error: 'invalid_grant', error_description: description } });
+    if (body && body.grant_type === 'authorization_code') return this.exchangeClaude(body);
     if (!body || body.grant_type !== 'refresh_token') return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token' } };
     if (body.client_id !== CLAUDE_CLIENT_ID) return { status: 400, json: { error: 'invalid_request', error_description: 'Invalid request format' } };
     const info = this.refreshTokens.get(body.refresh_token);
@@ -98,7 +150,8 @@ class OAuthState {
 }
 
 // Plans for the token endpoints, or undefined for other paths.
-function handleOAuth(state, method, pathname, headers, rawBody, json) {
+function handleOAuth(state, method, pathname, headers, rawBody, json, query) {
+  if (method === 'GET' && pathname === '/oauth/authorize' && query) return state.authorize(query);
   if (method !== 'POST') return undefined;
   if (pathname === '/v1/oauth/token') {
     if (!String(headers['content-type'] || '').includes('application/json')) {

@@ -139,7 +139,7 @@ class MockUpstream extends EventEmitter {
 
   route(method, url, headers, raw, json, script, record) {
     const p = url.pathname;
-    const oauth = handleOAuth(this.oauth, method, p, headers, raw, json);
+    const oauth = handleOAuth(this.oauth, method, p, headers, raw, json, url.searchParams);
     if (oauth) return oauth;
     if (script && script.status >= 400 && script.body === undefined && script.frames === undefined) {
       return providerError(p, script.status, script.message || `scripted ${script.status}`);
