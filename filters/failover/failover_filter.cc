@@ -1,7 +1,7 @@
 #include "filters/failover/failover_filter.h"
 
 #include "core/accounts/account_pool.h"
-#include "core/http/wire_format.h"
+#include "core/formats/error_render.h"
 #include "core/loop/clock.h"
 #include "core/obs/log.h"
 #include "core/obs/relay_metrics.h"
