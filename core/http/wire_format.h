@@ -7,6 +7,8 @@
 
 namespace relay {
 
+class Headers;
+
 enum class WireFormat { Anthropic, OpenAIChat, OpenAIResponses, Gemini };
 
 std::optional<WireFormat> parseWireFormat(std::string_view name);
@@ -19,5 +21,9 @@ WireFormat guessWireFormat(std::string_view path);
 std::string renderErrorBody(WireFormat f, int status, std::string_view message);
 // The same error as one server-sent event, for errors after a stream has started.
 std::string renderErrorEvent(WireFormat f, int status, std::string_view message);
+
+// The shape of a model list on a path both worlds use (/v1/models): a client that sends only
+// `Authorization: Bearer` (no anthropic-version, no x-api-key) gets OpenAI's list.
+WireFormat modelListFormat(WireFormat route_format, const Headers& headers);
 
 }  // namespace relay

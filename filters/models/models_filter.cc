@@ -30,11 +30,42 @@ void str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-std::string render(WireFormat f, const ModelList& list) {
+// Codex asks `GET {base_url}/models?client_version=…` for its own catalogue shape (PROTOCOLS C4).
+void renderCodex(Writer& w, const ModelList& list) {
+  str(w, "models");
+  w.StartArray();
+  int priority = 0;
+  for (const auto& [id, name] : list.models) {
+    w.StartObject();
+    str(w, "slug"), str(w, id);
+    str(w, "display_name"), str(w, name);
+    str(w, "description"), str(w, name);
+    str(w, "default_reasoning_level"), str(w, "medium");
+    str(w, "supported_reasoning_levels");
+    w.StartArray();
+    for (const char* effort : {"low", "medium", "high"}) {
+      w.StartObject();
+      str(w, "effort"), str(w, effort);
+      str(w, "description"), str(w, effort);
+      w.EndObject();
+    }
+    w.EndArray();
+    str(w, "visibility"), str(w, "list");
+    str(w, "supported_in_api"), w.Bool(true);
+    str(w, "priority"), w.Int(priority++);
+    str(w, "context_window"), w.Int64(200000);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+std::string render(WireFormat f, bool codex, const ModelList& list) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
-  if (f == WireFormat::Gemini) {
+  if (codex && f != WireFormat::Gemini) {
+    renderCodex(w, list);
+  } else if (f == WireFormat::Gemini) {
     str(w, "models");
     w.StartArray();
     for (const auto& [id, name] : list.models) {
@@ -113,7 +144,9 @@ class ModelsFilter final : public Filter {
       cb.sendError(503, "no available account for provider " + names);
       return FilterStatus::Stop;
     }
-    cb.sendLocalReply(200, "application/json", render(st.format, list));
+    WireFormat shape = modelListFormat(st.format, cb.request().headers);
+    bool codex = !cb.request().queryParam("client_version").empty();
+    cb.sendLocalReply(200, "application/json", render(shape, codex, list));
     return FilterStatus::Stop;
   }
 };
