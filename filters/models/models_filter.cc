@@ -30,8 +30,9 @@ void str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-// Codex asks `GET {base_url}/models?client_version=…` for its own catalogue shape (PROTOCOLS C4).
-void renderCodex(Writer& w, const ModelList& list) {
+// `GET {base_url}/models?client_version=…` asks for a coding agent's model catalogue shape
+// (PROTOCOLS C4), not a plain list.
+void renderCatalogue(Writer& w, const ModelList& list) {
   str(w, "models");
   w.StartArray();
   int priority = 0;
@@ -59,12 +60,12 @@ void renderCodex(Writer& w, const ModelList& list) {
   w.EndArray();
 }
 
-std::string render(WireFormat f, bool codex, const ModelList& list) {
+std::string render(WireFormat f, bool catalogue, const ModelList& list) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
-  if (codex && f != WireFormat::Gemini) {
-    renderCodex(w, list);
+  if (catalogue && f != WireFormat::Gemini) {
+    renderCatalogue(w, list);
   } else if (f == WireFormat::Gemini) {
     str(w, "models");
     w.StartArray();
@@ -145,8 +146,8 @@ class ModelsFilter final : public Filter {
       return FilterStatus::Stop;
     }
     WireFormat shape = modelListFormat(st.format, cb.request().headers);
-    bool codex = !cb.request().queryParam("client_version").empty();
-    cb.sendLocalReply(200, "application/json", render(shape, codex, list));
+    bool catalogue = !cb.request().queryParam("client_version").empty();
+    cb.sendLocalReply(200, "application/json", render(shape, catalogue, list));
     return FilterStatus::Stop;
   }
 };

@@ -187,6 +187,15 @@ describe('openai SDK through the relay onto a Claude account', () => {
     assert.ok(codex.json.models.every((m) => typeof m.display_name === 'string' && Array.isArray(m.supported_reasoning_levels)));
   });
 
+  test('a wrong method on the /v1 OpenAI paths answers in OpenAI shape', async () => {
+    for (const p of ['/v1/chat/completions', '/v1/responses', '/openai/responses']) {
+      const res = await request(`${env.url}${p}`, { headers: { authorization: `Bearer ${RELAY_KEY}` } });
+      assert.equal(res.status, 405, `${p}: ${res.text}`);
+      assert.equal(typeof res.json.error.message, 'string', res.text);
+      assert.equal(res.json.type, undefined, `not the Anthropic envelope: ${res.text}`);
+    }
+  });
+
   test('a WebSocket upgrade on the responses path is refused at once with 426', async () => {
     const port = new URL(env.url).port;
     const { text } = await rawExchange(port, `GET /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${RELAY_KEY}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
