@@ -1,7 +1,11 @@
 #include "core/formats/error_render.h"
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "core/http/headers.h"
 
 namespace relay {
 
@@ -157,6 +161,17 @@ std::string renderErrorEvent(WireFormat f, int status, std::string_view message)
       return "data: " + body + "\n\n";
   }
   return body;
+}
+
+WireFormat modelListFormat(WireFormat route_format, const Headers& headers) {
+  if (route_format != WireFormat::Anthropic) return route_format;
+  if (headers.has("anthropic-version") || headers.has("x-api-key")) return route_format;
+  const std::string* auth = headers.find("authorization");
+  if (!auth || auth->size() < 7 ||
+      !std::equal(auth->begin(), auth->begin() + 7, "bearer ",
+                  [](char a, char b) { return (a | 0x20) == b; }))
+    return route_format;
+  return WireFormat::OpenAIChat;
 }
 
 }  // namespace relay

@@ -1,5 +1,7 @@
 #include "core/formats/model_list.h"
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -13,13 +15,56 @@ void str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
+// `GET {base_url}/models?client_version=…` asks for a coding agent's model catalogue shape
+// (PROTOCOLS C4), not a plain list.
+void renderCatalogue(Writer& w, const ModelEntries& models) {
+  str(w, "models");
+  w.StartArray();
+  int priority = 0;
+  for (const auto& [id, name] : models) {
+    w.StartObject();
+    str(w, "slug"), str(w, id);
+    str(w, "display_name"), str(w, name);
+    str(w, "description"), str(w, name);
+    str(w, "default_reasoning_level"), str(w, "medium");
+    str(w, "supported_reasoning_levels");
+    w.StartArray();
+    for (const char* effort : {"low", "medium", "high"}) {
+      w.StartObject();
+      str(w, "effort"), str(w, effort);
+      str(w, "description"), str(w, effort);
+      w.EndObject();
+    }
+    w.EndArray();
+    str(w, "visibility"), str(w, "list");
+    str(w, "supported_in_api"), w.Bool(true);
+    str(w, "priority"), w.Int(priority++);
+    str(w, "context_window"), w.Int64(200000);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 }  // namespace
 
-std::string renderModelList(WireFormat f, const ModelEntries& models) {
+WireFormat modelListFormat(WireFormat route_format, const Headers& headers) {
+  if (route_format != WireFormat::Anthropic) return route_format;
+  if (headers.has("anthropic-version") || headers.has("x-api-key")) return route_format;
+  const std::string* auth = headers.find("authorization");
+  if (!auth || auth->size() < 7 ||
+      !std::equal(auth->begin(), auth->begin() + 7, "bearer ",
+                  [](char a, char b) { return (a | 0x20) == b; }))
+    return route_format;
+  return WireFormat::OpenAIChat;
+}
+
+std::string renderModelList(WireFormat f, const ModelEntries& models, bool catalogue) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
-  if (f == WireFormat::Gemini) {
+  if (catalogue && f != WireFormat::Gemini) {
+    renderCatalogue(w, models);
+  } else if (f == WireFormat::Gemini) {
     str(w, "models");
     w.StartArray();
     for (const auto& [id, name] : models) {

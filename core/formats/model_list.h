@@ -6,13 +6,19 @@
 #include <vector>
 
 #include "core/formats/wire_format.h"
+#include "core/http/headers.h"
 
 namespace relay::formats {
 
 // (id, display name) pairs, in the order the provider listed them.
 using ModelEntries = std::vector<std::pair<std::string, std::string>>;
 
-// The complete JSON body listing `models` for a client of `format`.
-std::string renderModelList(WireFormat format, const ModelEntries& models);
+// The complete JSON body listing `models` for a client of `format`. `catalogue`: the client
+// asked with `?client_version=` (a coding agent's model catalogue, PROTOCOLS C4), not a list.
+std::string renderModelList(WireFormat format, const ModelEntries& models, bool catalogue = false);
+
+// The shape of a model list on a path both worlds use (/v1/models): a client that sends only
+// `Authorization: Bearer` (no anthropic-version, no x-api-key) gets the OpenAI list.
+WireFormat modelListFormat(WireFormat route_format, const Headers& headers);
 
 }  // namespace relay::formats

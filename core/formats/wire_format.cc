@@ -26,8 +26,10 @@ std::string_view wireFormatName(WireFormat f) {
 
 WireFormat guessWireFormat(std::string_view path) {
   if (path.starts_with("/gemini/") || path.starts_with("/v1beta/")) return WireFormat::Gemini;
-  if (path.starts_with("/openai/v1/responses")) return WireFormat::OpenAIResponses;
-  if (path.starts_with("/openai/")) return WireFormat::OpenAIChat;
+  if (path.starts_with("/openai/v1/responses") || path.starts_with("/openai/responses") ||
+      path.starts_with("/v1/responses"))
+    return WireFormat::OpenAIResponses;
+  if (path.starts_with("/openai/") || path.starts_with("/v1/chat/")) return WireFormat::OpenAIChat;
   return WireFormat::Anthropic;
 }
 

@@ -52,7 +52,10 @@ class ModelsFilter final : public Filter {
       cb.sendError(503, "no available account for provider " + names);
       return FilterStatus::Stop;
     }
-    cb.sendLocalReply(200, "application/json", formats::renderModelList(st.format, list.models));
+    WireFormat shape = formats::modelListFormat(st.format, cb.request().headers);
+    bool catalogue = !cb.request().queryParam("client_version").empty();
+    cb.sendLocalReply(200, "application/json",
+                      formats::renderModelList(shape, list.models, catalogue));
     return FilterStatus::Stop;
   }
 };

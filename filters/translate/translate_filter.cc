@@ -13,6 +13,7 @@ namespace {
 
 struct Pair {
   std::string from, to;  // both empty: inferred per attempt
+  std::string options;   // "?key=value&…" appended to the pair given to translator_new
 };
 
 class TranslateFilter final : public Filter {
@@ -40,7 +41,7 @@ class TranslateFilter final : public Filter {
       cb.sendError(501, "no loaded plugin translates " + client + " to " + to);
       return FilterStatus::Stop;
     }
-    translation_ = std::make_unique<Translation>(*plugin, client + ">" + to);
+    translation_ = std::make_unique<Translation>(*plugin, client + ">" + to + configured_.options);
     if (!translation_->ok()) {
       cb.sendError(501, "translator " + client + ">" + to + ": " + translation_->error());
       return FilterStatus::Stop;
@@ -157,6 +158,24 @@ class TranslateFactory final : public FilterFactory {
   Pair pair_;
 };
 
+// `default_max_tokens: N` (the output limit a translator sets when the client gave none).
+bool readOptions(const YAML::Node& c, std::string* options, std::string* error) {
+  const YAML::Node v = c["default_max_tokens"];
+  if (!v) return true;
+  long long n = 0;
+  try {
+    n = v.IsScalar() ? v.as<long long>() : 0;
+  } catch (const YAML::Exception&) {
+    n = 0;
+  }
+  if (n <= 0 || n > 1000000) {
+    *error = "default_max_tokens: expected a positive integer";
+    return false;
+  }
+  *options = "?default_max_tokens=" + std::to_string(n);
+  return true;
+}
+
 bool readFormat(const YAML::Node& n, const char* key, std::string* out, std::string* error) {
   const YAML::Node v = n[key];
   if (!v || !v.IsScalar() || v.as<std::string>().empty()) {
@@ -176,16 +195,18 @@ std::unique_ptr<FilterFactory> buildTranslateFilter(const FilterSpec& spec,
   const YAML::Node& c = spec.config;
   if (c && !c.IsNull() && !(c.IsMap() && c.size() == 0)) {
     if (!c.IsMap()) {
-      *error = "expected a map {from: FORMAT, to: FORMAT}";
+      *error = "expected a map {from: FORMAT, to: FORMAT, default_max_tokens: N}";
       return nullptr;
     }
     for (const auto& kv : c) {
       std::string k = kv.first.as<std::string>();
-      if (k != "from" && k != "to") {
-        *error = "unknown key '" + k + "' (expected: from, to)";
+      if (k != "from" && k != "to" && k != "default_max_tokens") {
+        *error = "unknown key '" + k + "' (expected: from, to, default_max_tokens)";
         return nullptr;
       }
     }
+    if (!readOptions(c, &pair.options, error)) return nullptr;
+    if (!c["from"] && !c["to"]) return std::make_unique<TranslateFactory>(server, std::move(pair));
     if (!readFormat(c, "from", &pair.from, error) || !readFormat(c, "to", &pair.to, error))
       return nullptr;
     if (!server.plugins || !server.plugins->translatorFor(pair.from, pair.to)) {

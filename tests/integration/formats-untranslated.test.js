@@ -1,12 +1,12 @@
 'use strict';
-// Until translators exist, an OpenAI-format request routed to a Claude account is refused with a
-// clear error in the client's own format — never forwarded untranslated to Anthropic.
+// A request in a format that no loaded plugin translates for the account's provider (Gemini
+// format onto a Claude account) is refused with a clear error in the client's own format — never
+// forwarded untranslated to Anthropic. (OpenAI formats are translated: openai-sdk.test.js.)
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startClaudeEnv, oauth, suiteScope } = require('./lib/claude-env');
-const { assertOpenAIError } = require('./lib');
 
-describe('OpenAI routes without translation', () => {
+describe('a format without a translator for the provider', () => {
   const scope = suiteScope();
   let env;
   before(async () => {
@@ -14,14 +14,14 @@ describe('OpenAI routes without translation', () => {
   });
   after(() => scope.run());
 
-  test('chat completions get a 501 in OpenAI shape and nothing reaches upstream', async () => {
+  test('a Gemini request gets a 501 in Gemini shape and nothing reaches upstream', async () => {
     const mark = env.mark();
-    const res = await env.post('/openai/v1/chat/completions', {
-      model: 'gpt-4o',
-      messages: [{ role: 'user', content: 'Hello' }],
+    const res = await env.post('/gemini/v1beta/models/claude-sonnet-4-5:generateContent', {
+      contents: [{ role: 'user', parts: [{ text: 'Hello' }] }],
     });
-    assertOpenAIError(res, 501);
-    assert.match(res.json.error.message, /translation/);
+    assert.equal(res.status, 501, res.text);
+    assert.equal(res.json.error.status, 'UNIMPLEMENTED');
+    assert.match(res.json.error.message, /translat/);
     assert.equal(env.since(mark, '/v1/messages').length, 0);
   });
 });
