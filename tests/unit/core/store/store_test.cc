@@ -42,7 +42,8 @@ struct StoreFixture {
 }  // namespace
 
 TEST_CASE_FIXTURE(StoreFixture, "Store::open applies the embedded migrations once") {
-  CHECK(store->migrationReport().applied == std::vector<std::string>{"0001_init.sql"});
+  CHECK(store->migrationReport().applied ==
+        std::vector<std::string>{"0001_init.sql", "0002_account_facts.sql"});
   CHECK(test::scalarFromFile(path, "PRAGMA user_version") ==
         MigrationRunner::embedded().newestVersion());
   store.reset();
