@@ -28,6 +28,7 @@ std::vector<DefaultRoute> defaultRoutes() {
       route("/gemini/v1beta/models", {"GET"}, "gemini_models", "gemini"),
       route("/gemini/v1/models/*", {"POST"}, "gemini", "gemini"),
       route("/gemini/v1beta/models/*", {"POST"}, "gemini", "gemini"),
+      route("/gemini/v1internal:*", {"POST"}, "gemini", "gemini"),  // Code Assist pass-through
   };
   for (const char* prefix : {"/api/v1", "/claude/v1", "/v1"}) {
     std::string p = prefix;

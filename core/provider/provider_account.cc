@@ -5,6 +5,7 @@
 #include "core/loop/clock.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/obs/log.h"
+#include "core/store/account_fact_repo.h"
 #include "core/store/credential_repo.h"
 
 namespace relay {
@@ -12,6 +13,12 @@ namespace relay {
 namespace {
 
 constexpr size_t kMaxHttpCallBody = 1024 * 1024;
+
+// The facts the credentials table holds; any other key is kept in account_facts.
+bool isCredentialFact(std::string_view key) {
+  return key == "refresh_token" || key == "access_token" || key == "expires_at_ms" ||
+         key == "config_refresh_token_sha256";
+}
 
 relay_slice_t slice(std::string_view s) {
   return relay_slice_t{s.data(), s.size()};
@@ -91,6 +98,10 @@ bool ProviderAccount::create(relay_error_t* err) {
       facts_ = factsOf(*rec);
       if (rec->expires_at) token_expires_at_ms_ = *rec->expires_at;
     }
+    store::AccountFactRepo facts(*env_.secrets);
+    auto stored = env_.store->query([&facts, id](sqlite3* db) { return facts.load(db, id); });
+    for (auto& [key, value] : stored)
+      if (!isCredentialFact(key)) facts_[key] = value;
   }
   const relay_plugin_t& p = plugin_.table();
   if (!RELAY_PLUGIN_HAS(&p, account_new)) {
@@ -185,6 +196,14 @@ bool ProviderAccount::storeGet(std::string_view key, std::string_view* value) {
 
 int ProviderAccount::storePut(std::string_view key, std::string_view value) {
   facts_[std::string(key)] = std::string(value);
+  if (!isCredentialFact(key)) {
+    if (env_.store && env_.secrets) {
+      store::AccountFactRepo repo(*env_.secrets);
+      env_.store->post([repo, id = config_.id, k = std::string(key), v = std::string(value)](
+                           sqlite3* db) { repo.save(db, id, k, v, unixTimeMs()); });
+    }
+    return RELAY_OK;
+  }
   if (key == "expires_at_ms") {
     try {
       token_expires_at_ms_ = std::stoll(std::string(value));

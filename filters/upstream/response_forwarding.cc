@@ -45,7 +45,8 @@ void ResponseForwarding::onResponseHeaders(int status, Headers headers) {
   const relay_plugin_t& p = plugin();
   if (status < 400 && RELAY_PLUGIN_HAS(&p, response_begin)) {
     AbiHeaders hs(head.headers);
-    stream_ = p.response_begin(account_.handle(), this, status, hs.items.data(), hs.items.size());
+    stream_ =
+        p.response_begin(account_.handle(), handle_, status, hs.items.data(), hs.items.size());
     observing_ = RELAY_PLUGIN_RESPONSE_OBSERVES(&p);
     if (stream_ && !observing_) head.content_length.reset();  // the plugin decides the bytes
   }

@@ -16,10 +16,11 @@ class ProviderAccount;
 
 class ResponseForwarding final : public UpstreamResponseHandler, public relay_host_request {
  public:
-  // call: the exchange's call, resumed when the client drains.
+  // call: the exchange's call, resumed when the client drains. handle: the request handle the
+  // plugin's prepare saw, handed to its response hooks too (its emit/reportUsage come here).
   ResponseForwarding(FilterCallbacks& cb, const ProviderAccount& account,
-                     std::unique_ptr<UpstreamCall>* call)
-      : cb_(cb), account_(account), call_(call) {}
+                     std::unique_ptr<UpstreamCall>* call, relay_host_request* handle)
+      : cb_(cb), account_(account), call_(call), handle_(handle) {}
   ~ResponseForwarding() override;
   // The request is gone: no more callbacks into the chain.
   void detach();
@@ -45,6 +46,7 @@ class ResponseForwarding final : public UpstreamResponseHandler, public relay_ho
   FilterCallbacks& cb_;
   const ProviderAccount& account_;
   std::unique_ptr<UpstreamCall>* call_;
+  relay_host_request* handle_;
   relay_plugin_stream_t* stream_ = nullptr;
   bool observing_ = false;  // stream_ only reads; the bytes go on as they came
   bool client_paused_ = false;

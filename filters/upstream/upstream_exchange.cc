@@ -80,8 +80,13 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     body_set_ = true;
     return RELAY_OK;
   }
-  int emit(std::string_view) override { return RELAY_UNSUPPORTED; }
-  void reportUsage(const relay_usage_t&) override {}
+  // The response hooks get this same handle (one per attempt); the answer's bytes go on there.
+  int emit(std::string_view bytes) override {
+    return forwarding_ ? forwarding_->emit(bytes) : RELAY_UNSUPPORTED;
+  }
+  void reportUsage(const relay_usage_t& usage) override {
+    if (forwarding_) forwarding_->reportUsage(usage);
+  }
 
  private:
   const relay_plugin_t& plugin() const { return account_->plugin().table(); }
@@ -145,7 +150,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     up_.timeouts.tls_handshake_ms = sc.tls_handshake_timeout_seconds * 1000;
     up_.timeouts.response_headers_ms = sc.response_header_timeout_seconds * 1000;
     up_.timeouts.body_idle_ms = sc.body_idle_timeout_seconds * 1000;
-    forwarding_ = std::make_unique<ResponseForwarding>(*cb_, *account_, &call_);
+    forwarding_ = std::make_unique<ResponseForwarding>(*cb_, *account_, &call_, this);
     call_ = cb_->worker().upstream->send(std::move(up_), forwarding_.get());
   }
 

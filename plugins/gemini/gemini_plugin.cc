@@ -1,99 +1,159 @@
-// The Gemini provider: `gemini` accounts (Google OAuth through the Code Assist API) and
-// `gemini-api` accounts (API keys). So far it declares and validates its account keys, its
-// format and its model families; the request hooks come with the provider work.
+// The Gemini provider: `gemini` accounts (Google OAuth through the Code Assist API, with the
+// request envelope and response unwrapping) and `gemini-api` accounts (AI Studio API keys on
+// the public API). This file is the C boundary: every hook catches what the C++ inside throws.
 #include <cstring>
-#include <memory>
+#include <new>
 #include <string>
 
-#include "account_keys.h"
+#include "gemini_account.h"
+#include "gemini_classify.h"
+#include "gemini_config.h"
+#include "gemini_host.h"
+#include "gemini_models.h"
+#include "gemini_prepare.h"
+#include "gemini_refresh.h"
+#include "gemini_request.h"
+#include "gemini_response.h"
 #include "relay_plugin.h"
 
+namespace relay::gemini {
 namespace {
 
 const char* const kAccountTypes[] = {"gemini", "gemini-api", nullptr};
+const char* const kTranslations[] = {nullptr};
 const char* const kFormats[] = {"gemini", nullptr};
-const relay_host_t* g_host = nullptr;
 
-struct GeminiAccount {
-  bool oauth = false;
-  std::string refresh_token, access_token, api_key;
-  std::string token_url, client_id, client_secret, project_id;
-  int64_t expires_at = 0;
-};
-
-using relay::account_keys::AccountKeys;
-using relay::account_keys::KeyError;
-
-bool parseOauth(const AccountKeys& keys, GeminiAccount* a, KeyError* err) {
-  const std::string suffix = " for type gemini";
-  if (!keys.allowOnly({"refresh_token", "access_token", "expires_at", "token_url", "client_id",
-                       "client_secret", "project_id"},
-                      err) ||
-      !keys.string("refresh_token", &a->refresh_token, err) ||
-      !keys.string("access_token", &a->access_token, err) ||
-      !keys.integer("expires_at", 0, &a->expires_at, err) ||
-      !keys.string("token_url", &a->token_url, err) ||
-      !keys.string("client_id", &a->client_id, err) ||
-      !keys.string("client_secret", &a->client_secret, err) ||
-      !keys.string("project_id", &a->project_id, err))
-    return false;
-  if (a->refresh_token.empty() && a->access_token.empty()) {
-    *err = keys.has("refresh_token")
-               ? KeyError{"refresh_token",
-                          "expected a non-empty string" + suffix + " (or an access_token)"}
-               : AccountKeys::missing("refresh_token", suffix);
-    return false;
-  }
-  return true;
+void fillError(relay_error_t* err, int32_t status, std::string_view message) {
+  if (!err) return;
+  err->status = status;
+  copyText(err->message, sizeof(err->message), message);
 }
 
-bool parseApiKey(const AccountKeys& keys, GeminiAccount* a, KeyError* err) {
-  const std::string suffix = " for type gemini-api";
-  if (!keys.allowOnly({"api_key"}, err) || !keys.string("api_key", &a->api_key, err)) return false;
-  if (a->api_key.empty()) {
-    *err = keys.has("api_key") ? KeyError{"api_key", "expected a non-empty string" + suffix}
-                               : AccountKeys::missing("api_key", suffix);
-    return false;
-  }
-  return true;
-}
-
-relay_plugin_account_t* accountNew(relay_host_account_t*, relay_slice_t type,
+relay_plugin_account_t* accountNew(relay_host_account_t* host_account, relay_slice_t type,
                                    relay_slice_t config_json, relay_error_t* err) {
   try {
-    std::string_view t(type.ptr, type.len);
-    auto account = std::make_unique<GeminiAccount>();
-    account->oauth = t == "gemini";
-    AccountKeys keys;
-    KeyError error;
-    bool ok = keys.parse({config_json.ptr, config_json.len}, &error) &&
-              (account->oauth ? parseOauth(keys, account.get(), &error)
-                              : parseApiKey(keys, account.get(), &error));
-    if (!ok) {
-      relay::account_keys::fillError(err, g_host, error);
+    GeminiConfig config;
+    account_keys::KeyError error;
+    if (!parseGeminiConfig(toView(type), toView(config_json), &config, &error)) {
+      account_keys::fillError(err, host(), error);
       return nullptr;
     }
-    return reinterpret_cast<relay_plugin_account_t*>(account.release());
+    auto* account = new GeminiAccount(host_account, std::move(config));
+    if (account->config().oauth && looksLikeWrongCodeAssistHost(account->config().api_url))
+      logLine(RELAY_LOG_WARN,
+              account->label() + ": api_url " + account->config().api_url +
+                  " is not the Code Assist host; https://cloudcode-pa.googleapis.com"
+                  " is probably meant");
+    account->loadStored();
+    scheduleBackgroundRefresh(*account);
+    return toHandle(account);
   } catch (const std::exception& e) {
-    relay::account_keys::fillError(err, g_host, {"", std::string("gemini: ") + e.what()});
+    fillError(err, 0, std::string("gemini: account_new failed: ") + e.what());
     return nullptr;
   }
 }
 
 void accountFree(relay_plugin_account_t* account) {
-  delete reinterpret_cast<GeminiAccount*>(account);
+  delete fromHandle(account);
+}
+
+int prepare(relay_plugin_account_t* account, relay_host_request_t* req,
+            const relay_request_view_t* request, relay_error_t* err) {
+  try {
+    return prepareRequest(*fromHandle(account), req, *request, err);
+  } catch (const std::exception& e) {
+    fillError(err, 500, std::string("gemini: prepare failed: ") + e.what());
+    return RELAY_PREPARE_REJECT;
+  }
+}
+
+relay_plugin_stream_t* responseBegin(relay_plugin_account_t* account, relay_host_request_t* req,
+                                     int32_t status, const relay_header_t* headers,
+                                     size_t header_count) {
+  try {
+    GeminiAccount& a = *fromHandle(account);
+    bool unwrap = a.config().oauth && !a.takePassThrough(req);
+    return responseStreamBegin(req, unwrap, status, headers, header_count);
+  } catch (const std::exception&) {
+    return nullptr;  // pass-through without usage
+  }
+}
+
+int responseData(relay_plugin_stream_t* stream, relay_slice_t bytes, int32_t end) {
+  try {
+    return responseStreamData(stream, bytes, end);
+  } catch (const std::exception&) {
+    return RELAY_ERROR;
+  }
+}
+
+void responseEnd(relay_plugin_stream_t* stream) {
+  try {
+    responseStreamEnd(stream);
+  } catch (const std::exception&) {
+  }
+}
+
+void classifyAnswerHook(relay_plugin_account_t* account, const relay_request_view_t* request,
+                        const relay_answer_t* answer, relay_action_t* out) {
+  try {
+    GeminiAccount& a = *fromHandle(account);
+    std::optional<GeminiCall> call = parseClientPath(toView(request->path));
+    std::string model = request->model.len ? std::string(toView(request->model))
+                                           : (call ? call->model : std::string());
+    GeminiAnswer g;
+    g.status = answer->status;
+    g.body_prefix = toView(answer->body_prefix);
+    g.model = model;
+    g.method = call ? std::string_view(call->method) : std::string_view();
+    g.can_refresh = a.config().oauth && !a.config().refresh_token.empty();
+    g.after_forced_refresh = answer->after_forced_refresh != 0;
+    classifyGeminiAnswer(g, out);
+  } catch (const std::exception&) {
+    out->kind = RELAY_ACTION_PASS_THROUGH;
+  }
+}
+
+int refresh(relay_plugin_account_t* account, int32_t force) {
+  try {
+    return startRefresh(*fromHandle(account), force != 0);
+  } catch (const std::exception& e) {
+    logLine(RELAY_LOG_ERROR, std::string("refresh failed: ") + e.what());
+    return RELAY_ERROR;
+  }
+}
+
+void onHttpDone(relay_plugin_account_t* account, uint64_t call_id,
+                const relay_http_response_t* response) {
+  try {
+    finishCall(*fromHandle(account), call_id, *response);
+  } catch (const std::exception& e) {
+    logLine(RELAY_LOG_ERROR, std::string("http answer handling failed: ") + e.what());
+  }
+}
+
+int listModelsHook(relay_plugin_account_t*, relay_host_model_list_t* list) {
+  try {
+    return listModels(list);
+  } catch (const std::exception&) {
+    return RELAY_ERROR;
+  }
 }
 
 // Google limits each model separately: the family is the model name itself.
 int modelFamily(relay_slice_t model, char* out, size_t out_size) {
   if (!out || out_size == 0) return RELAY_ERROR;
-  size_t n = model.len < out_size - 1 ? model.len : out_size - 1;
-  if (n) std::memcpy(out, model.ptr, n);
-  out[n] = '\0';
+  copyText(out, out_size, toView(model));
   return RELAY_OK;
 }
 
+bool hostHasRequestCallbacks(const relay_host_t* h) {
+  return RELAY_HOST_HAS(h, set_upstream) && RELAY_HOST_HAS(h, add_header) &&
+         RELAY_HOST_HAS(h, set_body) && RELAY_HOST_HAS(h, emit);
+}
+
 }  // namespace
+}  // namespace relay::gemini
 
 extern "C" RELAY_PLUGIN_EXPORT uint32_t relay_plugin_abi_version(void) {
   return RELAY_PLUGIN_ABI_VERSION;
@@ -101,16 +161,31 @@ extern "C" RELAY_PLUGIN_EXPORT uint32_t relay_plugin_abi_version(void) {
 
 extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
                                                      relay_plugin_t* out) {
-  if (!host || !out || (host->abi_version >> 16) != RELAY_PLUGIN_ABI_MAJOR) return RELAY_ERROR;
-  g_host = host;
+  using namespace relay::gemini;
+  if (!host || !out || (host->abi_version >> 16) != RELAY_PLUGIN_ABI_MAJOR ||
+      !hostHasRequestCallbacks(host))
+    return RELAY_ERROR;
+  setHost(host);
   relay_plugin_t mine{};
   mine.struct_size = sizeof(mine);
   mine.name = "gemini";
   mine.account_types = kAccountTypes;
+  mine.translations = kTranslations;
   mine.account_new = accountNew;
   mine.account_free = accountFree;
+  mine.prepare = prepare;
+  mine.response_begin = responseBegin;
+  mine.response_data = responseData;
+  mine.response_end = responseEnd;
+  mine.refresh = refresh;
+  mine.on_http_done = onHttpDone;
+  mine.list_models = listModelsHook;
   mine.formats = kFormats;
+  mine.classify_answer = classifyAnswerHook;
   mine.model_family = modelFamily;
+  // A transform, not an observer: OAuth answers are unwrapped from the Code Assist envelope.
+  // (response_observes is per plugin, so API-key answers are re-emitted unchanged.)
+  mine.response_observes = 0;
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }

@@ -83,7 +83,7 @@ function handleGemini(method, url, body, opts) {
   const path = url.pathname;
   if (method === 'GET' && path === '/v1beta/models') return { status: 200, json: { models: MODELS } };
   const altSse = url.searchParams.get('alt') === 'sse';
-  let m = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/.exec(path);
+  let m = /^\/v1(?:beta)?\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/.exec(path);
   if (m && method === 'POST') {
     if (body === undefined) return googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
     return answer(body, m[1], m[2], altSse, (r) => r, opts);

@@ -14,6 +14,7 @@ const { readBody, parseJson, credentialOf, plainHeaders, sendJson } = require('.
 const { handleAnthropic, anthropicError } = require('./anthropic');
 const { handleGemini, googleError } = require('./gemini');
 const { OAuthState, handleOAuth } = require('./oauth');
+const { CodeAssistState, handleCodeAssist } = require('./code-assist');
 const { ScriptQueue, applyScript, play } = require('./script');
 const { handleControl } = require('./control');
 
@@ -27,7 +28,7 @@ const GOOGLE_STATUS = {
   429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED',
 };
 
-const isGeminiPath = (p) => p.startsWith('/v1beta/') || p.startsWith('/v1internal');
+const isGeminiPath = (p) => p.startsWith('/v1beta/') || p.startsWith('/v1internal') || /^\/v1\/models\/[^/]+:/.test(p);
 
 // An error body in the format of the API the path belongs to.
 function providerError(pathname, status, message) {
@@ -41,6 +42,7 @@ class MockUpstream extends EventEmitter {
     super();
     this.opts = opts;
     this.oauth = new OAuthState();
+    this.codeAssist = new CodeAssistState();
     this.scripts = new ScriptQueue();
     this.requests = [];
     this.sockets = new Set();
@@ -84,6 +86,7 @@ class MockUpstream extends EventEmitter {
     this.requests = [];
     this.scripts.clear();
     this.oauth.reset();
+    this.codeAssist.reset();
   }
 
   enqueue(script) {
@@ -146,6 +149,13 @@ class MockUpstream extends EventEmitter {
     }
     if (this.strictAuth && record.account === undefined) return providerError(p, 401, 'invalid x-api-key or bearer token');
     const opts = { text: script && script.text };
+    const codeAssist = handleCodeAssist(this.codeAssist, method, p, json, record.account);
+    if (codeAssist) return codeAssist;
+    // Code Assist generates for a project: without one (or another account's) it refuses.
+    if (/^\/v1internal:(generate|streamGenerate)Content$/.test(p) && json && record.account !== undefined &&
+        this.codeAssist.projects.get(record.account) !== json.project) {
+      return googleError(403, 'PERMISSION_DENIED', `Permission denied on resource project ${json.project || '(none)'}.`);
+    }
     return handleAnthropic(method, p, json, opts) || handleGemini(method, url, json, opts) ||
       providerError(p, 404, `mock upstream: no route for ${method} ${p}`);
   }

@@ -1,0 +1,119 @@
+// The OAuth flow: Google token refresh, then loadCodeAssist / onboardUser (polled) for the
+// project, which is stored; failures end the flow with credentials_failed.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "fake_host.h"
+
+using namespace claude_test;
+
+namespace {
+
+void answer(relay_plugin_account_t* account, int status, const std::string& body,
+            const std::string& error = "") {
+  REQUIRE_FALSE(fake().http.empty());
+  relay_http_response_t r{};
+  r.struct_size = sizeof r;
+  r.status = status;
+  r.body = slice(body);
+  r.error = slice(error);
+  plugin().on_http_done(account, fake().http.back().call_id, &r);
+}
+
+bool called(const std::string& prefix) {
+  return std::any_of(fake().calls.begin(), fake().calls.end(),
+                     [&](const std::string& c) { return c.rfind(prefix, 0) == 0; });
+}
+
+}  // namespace
+
+TEST_CASE("token, loadCodeAssist, onboardUser polled until done: the project is stored") {
+  fake().reset();
+  auto* account = newAccount(
+      "gemini",
+      R"({"id":"o1","refresh_token":"1//r&x","api_url":"http://ca","token_url":"http://t/token"})");
+  REQUIRE(account);
+  CHECK(plugin().refresh(account, 0) == RELAY_OK);
+  REQUIRE(fake().http.size() == 1);
+  CHECK(fake().http[0].url == "http://t/token");
+  CHECK(fake().http[0].body.find("grant_type=refresh_token&refresh_token=1%2F%2Fr%26x") == 0);
+  CHECK(fake().http[0].body.find("client_id=681255809395-") != std::string::npos);
+  CHECK(fake().http[0].body.find("client_secret=") != std::string::npos);
+  // A second refresh while the flow runs starts nothing.
+  plugin().refresh(account, 0);
+  CHECK(fake().http.size() == 1);
+
+  answer(account, 200, R"({"access_token":"ya29.a","expires_in":3599,"token_type":"Bearer"})");
+  CHECK(fake().store["access_token"] == "ya29.a");
+  REQUIRE(fake().http.size() == 2);
+  CHECK(fake().http[1].url == "http://ca/v1internal:loadCodeAssist");
+  answer(account, 200, R"({"allowedTiers":[{"id":"free-tier","isDefault":true}]})");
+  REQUIRE(fake().http.size() == 3);
+  CHECK(fake().http[2].url == "http://ca/v1internal:onboardUser");
+  CHECK(fake().http[2].body.find(R"("tierId":"free-tier")") != std::string::npos);
+  CHECK(fake().http[2].body.find("cloudaicompanionProject") == std::string::npos);
+  answer(account, 200, R"({"name":"operations/op-1","done":false})");
+  REQUIRE(fake().http.size() == 4);
+  CHECK(fake().http[3].method == "GET");
+  CHECK(fake().http[3].url == "http://ca/v1internal/operations/op-1");
+  CHECK_FALSE(called("ready"));
+  answer(
+      account, 200,
+      R"({"name":"operations/op-1","done":true,"response":{"cloudaicompanionProject":{"id":"free-proj-9","name":"x"}}})");
+  CHECK(fake().store["project_id"] == "free-proj-9");
+  CHECK(called("ready"));
+
+  RequestSpec r;
+  r.path = "/gemini/v1beta/models/gemini-2.5-pro:generateContent";
+  r.body = R"({"contents":[]})";
+  r.model = "gemini-2.5-pro";
+  r.format = "gemini";
+  CHECK(prepare(account, r) == RELAY_PREPARE_READY);
+  CHECK(fake().body.find(R"("project":"free-proj-9")") != std::string::npos);
+  plugin().account_free(account);
+
+  // A restart: the stored project and token are used without any call.
+  fake().calls.clear();
+  fake().http.clear();
+  account = newAccount("gemini", R"({"id":"o1","refresh_token":"1//r&x","api_url":"http://ca"})");
+  CHECK(prepare(account, r) == RELAY_PREPARE_READY);
+  CHECK(fake().body.find(R"("project":"free-proj-9")") != std::string::npos);
+  CHECK(fake().http.empty());
+  plugin().account_free(account);
+}
+
+TEST_CASE("loadCodeAssist naming the project ends the flow") {
+  fake().reset();
+  auto* account = newAccount("gemini", R"({"id":"o1","refresh_token":"r"})");
+  plugin().refresh(account, 0);
+  answer(account, 200, R"({"access_token":"ya29.a","expires_in":3599})");
+  answer(account, 200, R"({"currentTier":{"id":"standard-tier"},"cloudaicompanionProject":"p-7"})");
+  CHECK(fake().store["project_id"] == "p-7");
+  CHECK(called("ready"));
+  plugin().account_free(account);
+}
+
+TEST_CASE("invalid_grant and an unreachable token endpoint fail the refresh, saying which") {
+  fake().reset();
+  auto* account = newAccount("gemini", R"({"id":"o1","refresh_token":"r","project_id":"p"})");
+  plugin().refresh(account, 0);
+  answer(account, 400, R"({"error":"invalid_grant","error_description":"Bad Request"})");
+  CHECK(called("failed"));
+  CHECK(fake().calls.back().find("invalid_grant") != std::string::npos);
+  fake().calls.clear();
+  plugin().refresh(account, 1);
+  answer(account, 0, "", "connection refused");
+  CHECK(fake().calls.back().find("unreachable") != std::string::npos);
+  plugin().account_free(account);
+}
+
+TEST_CASE("with a project configured only the token is refreshed") {
+  fake().reset();
+  auto* account = newAccount("gemini", R"({"id":"o1","refresh_token":"r","project_id":"p"})");
+  plugin().refresh(account, 0);
+  answer(account, 200, R"({"access_token":"ya29.a","expires_in":3599})");
+  CHECK(fake().http.size() == 1);
+  CHECK(called("ready"));
+  plugin().account_free(account);
+}
