@@ -7,13 +7,26 @@ using namespace relay;
 
 TEST_CASE("every default route names a built-in chain and a known format") {
   auto routes = formats::defaultRoutes();
-  CHECK(routes.size() == 20);
+  CHECK(routes.size() == 24);
   for (const auto& r : routes) {
     CAPTURE(r.path);
     CHECK(formats::isDefaultChainName(r.chain));
     CHECK(parseWireFormat(r.format).has_value());
   }
   CHECK_FALSE(formats::isDefaultChainName("nope"));
+}
+
+TEST_CASE("OpenAI clients with base URL /v1 and the Code Assist pass-through have routes") {
+  auto routes = formats::defaultRoutes();
+  auto has = [&](std::string_view path, std::string_view format) {
+    for (const auto& r : routes)
+      if (r.path == path && r.format == format) return true;
+    return false;
+  };
+  CHECK(has("/v1/chat/completions", "openai-chat"));
+  CHECK(has("/v1/responses", "openai-responses"));
+  CHECK(has("/openai/responses", "openai-responses"));
+  CHECK(has("/gemini/v1internal:*", "gemini"));
 }
 
 TEST_CASE("each messages prefix serves messages, count_tokens and models") {
