@@ -30,6 +30,8 @@ constexpr const char* kUsage =
     "      --listen HOST:PORT  listen here instead of server.host and server.port;\n"
     "                      port 0 picks a free port and logs it\n"
     "      --check-config [FILE]  validate the configuration, print a summary, exit 0 or 1\n"
+    "      --reset-secrets  drop the stored (encrypted) credentials and start from the\n"
+    "                      configuration's tokens, e.g. after losing the encryption key\n"
     "  -v, --version       print the version\n"
     "  -h, --help          this text\n";
 
@@ -39,6 +41,7 @@ struct Options {
   bool accounts = false;  // `relay-server accounts --config FILE`
   bool login = false;     // `relay-server login --config FILE ACCOUNT_ID ...`
   relay::LoginOptions login_options;
+  bool reset_secrets = false;
   std::optional<relay::ListenAddress> listen;
 };
 
@@ -68,6 +71,8 @@ int parseArgs(int argc, char** argv, Options* o) {
     } else if (a == "--check-config") {
       o->check_only = true;
       if (i + 1 < argc && argv[i + 1][0] != '-') o->config = argv[++i];  // --check-config FILE
+    } else if (a == "--reset-secrets") {
+      o->reset_secrets = true;
     } else if ((a == "-c" || a == "--config") && i + 1 < argc) {
       o->config = argv[++i];
     } else if (a.starts_with("--config=")) {
@@ -126,6 +131,7 @@ int main(int argc, char** argv) {
     std::fputs(relay::describeServer(*ctx).c_str(), stdout);
     return 0;
   }
+  ctx->reset_secrets = opts.reset_secrets;
   relay::setLogLevel(
       relay::parseLogLevel(ctx->config.server.log_level).value_or(relay::LogLevel::kInfo));
   int rc = relay::runServer(*ctx);

@@ -44,6 +44,8 @@ struct ServerContext {
   ServerContext();
   ~ServerContext();
   uint64_t start_time_ms = 0;  // wall clock, for uptime
+  // --reset-secrets: drop the stored credentials at start-up (a lost or changed encryption key).
+  bool reset_secrets = false;
   // Access log and metrics for each finished request; unset in unit tests.
   std::function<void(const Request&, const RequestState&, const StreamStats&)> on_request_finished;
 };

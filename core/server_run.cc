@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -17,11 +18,13 @@
 #include "core/loop/worker.h"
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
+#include "core/obs/metrics.h"
 #include "core/plugin/host_handles.h"
 #include "core/provider/credential_watch.h"
 #include "core/provider/provider_set.h"
 #include "core/server.h"
 #include "core/store/loop_mailbox.h"
+#include "core/store/stored_secrets.h"
 #include "relay_build_config.h"
 
 namespace relay {
@@ -88,7 +91,20 @@ bool openStore(ServerContext& ctx) {
   try {
     store::StoreOptions opts;
     opts.path = ctx.config.server.database_path;
-    opts.on_error = [](const std::string& m) { logf(LogLevel::kError, "store", "%s", m.c_str()); };
+    // A failed write is logged and counted; requests go on being served without it.
+    CounterFamily& errors = defaultMetricsRegistry().counter(
+        "relay_store_errors_total",
+        "Store writes (batches) that failed, by reason: locked (database busy), full (disk or "
+        "max_page_count), other.",
+        {"reason"});
+    opts.on_error = [&errors](const std::string& m) {
+      const char* reason = m.find("database is locked") != std::string::npos ? "locked"
+                           : m.find("disk is full") != std::string::npos     ? "full"
+                           : m.find("database is busy") != std::string::npos ? "locked"
+                                                                             : "other";
+      errors.with({reason}).inc();
+      logf(LogLevel::kError, "store", "%s", m.c_str());
+    };
     ctx.store = store::Store::open(opts);
   } catch (const std::exception& e) {
     logf(LogLevel::kError, "store", "%s", e.what());
@@ -122,10 +138,45 @@ struct ControlLoop {
   ServerContext* ctx = nullptr;
 };
 
+// Opens the encryption key, refusing to start when tokens are already sealed in the database
+// and the key is missing or another one; --reset-secrets drops them first. Throws StoreError.
+bool checkStoredSecrets(ServerContext& ctx, ControlLoop& control) {
+  const std::string& db_path = ctx.config.server.database_path;
+  const char* env = std::getenv("RELAY_ENCRYPTION_KEY");
+  std::optional<std::string> env_key = env && *env ? std::optional<std::string>(env) : std::nullopt;
+  std::vector<std::string> sealed =
+      ctx.store->query([](sqlite3* db) { return store::accountsWithSealedSecrets(db); });
+  if (ctx.reset_secrets) {
+    std::vector<std::string> dropped =
+        ctx.store->query([](sqlite3* db) { return store::dropStoredSecrets(db); });
+    std::string ids;
+    for (const std::string& id : dropped) ids += (ids.empty() ? "" : ", ") + id;
+    logf(LogLevel::kWarn, "store",
+         "--reset-secrets: dropped the stored credentials of %zu account(s)%s%s; they start from "
+         "the configuration's tokens",
+         dropped.size(), dropped.empty() ? "" : ": ", ids.c_str());
+    sealed.clear();
+  }
+  // A missing key file is the finding itself: check before fromKeyOrFile creates a new one.
+  std::string why = store::checkSecretsKey(env_key, db_path, sealed, {});
+  if (why.empty()) {
+    control.secrets.emplace(store::SecretBox::fromKeyOrFile(env_key, db_path));
+    const store::SecretBox box = *control.secrets;
+    std::vector<std::string> unreadable =
+        ctx.store->query([box](sqlite3* db) { return store::accountsUnreadableWith(db, box); });
+    why = store::checkSecretsKey(env_key, db_path, sealed, unreadable);
+  }
+  if (!why.empty()) {
+    logf(LogLevel::kError, "store", "cannot start: %s", why.c_str());
+    return false;
+  }
+  return true;
+}
+
 bool startAccounts(ServerContext& ctx, ControlLoop& control) {
   const Config& c = ctx.config;
   try {
-    control.secrets.emplace(store::SecretBox::fromEnvironment(c.server.database_path));
+    if (!checkStoredSecrets(ctx, control)) return false;
     const PluginRegistry& plugins = *ctx.plugins;
     ctx.pool = std::make_unique<AccountPool>(
         c.accounts,

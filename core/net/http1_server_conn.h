@@ -84,7 +84,6 @@ class Http1ServerConnection final : public ResponseSink {
   Request req_;
   std::string header_field_;
   std::string header_value_;
-  bool in_header_value_ = false;
   size_t head_bytes_ = 0;
   bool keep_alive_ = true;
   bool close_after_response_ = false;

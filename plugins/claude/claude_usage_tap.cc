@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdint>
 #include <optional>
 
 #include "bounded_json.h"
@@ -14,8 +15,13 @@ namespace {
 void readCount(const rapidjson::Value& usage, const char* key, uint64_t* out, bool* seen) {
   auto it = usage.FindMember(key);
   if (it == usage.MemberEnd() || !it->value.IsNumber()) return;
-  double v = it->value.GetDouble();
-  *out = v > 0 ? static_cast<uint64_t>(v) : 0;
+  if (it->value.IsUint64()) {
+    *out = it->value.GetUint64();
+  } else {
+    // A float or a negative count: clamp into range (casting 1e300 to uint64_t is undefined).
+    double v = it->value.GetDouble();
+    *out = !(v > 0) ? 0 : v >= 18446744073709551615.0 ? UINT64_MAX : static_cast<uint64_t>(v);
+  }
   *seen = true;
 }
 

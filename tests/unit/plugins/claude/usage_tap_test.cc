@@ -2,6 +2,7 @@
 // any split.
 #include <doctest/doctest.h>
 
+#include "claude_usage_tap.h"
 #include "fake_host.h"
 
 using namespace claude_test;
@@ -123,4 +124,16 @@ TEST_CASE("hostile upstream answers: deep JSON and an event that never ends are 
   run(s, endless, 1 << 20);
   CHECK(fake().emitted.empty());
   CHECK(fake().usages.empty());  // the 8 MiB event buffer gave up instead of growing
+}
+
+TEST_CASE("usage counts out of range are clamped, not cast (fuzz finding)") {
+  relay::claude::UsageTap tap(/*event_stream=*/false);
+  tap.feed(R"({"type":"message","model":"m","usage":{"input_tokens":4.4e88,"output_tokens":-3,)"
+           R"("cache_read_input_tokens":18446744073709551615,"cache_creation_input_tokens":2.5}})");
+  tap.finish();
+  CHECK(tap.usage().seen);
+  CHECK(tap.usage().input_tokens == UINT64_MAX);
+  CHECK(tap.usage().output_tokens == 0);
+  CHECK(tap.usage().cache_read_input_tokens == UINT64_MAX);
+  CHECK(tap.usage().cache_creation_input_tokens == 2);
 }
