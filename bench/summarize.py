@@ -69,7 +69,10 @@ def figures(recs, meta):
             rs = rounds_of(recs, phase, arm)
             a[f"{name}_p50_us"] = med([r["result"].get("p50_us") for r in rs])
             a[f"{name}_p99_us"] = med([r["result"].get("p99_us") for r in rs])
-            if not rs or not all(ok_run(r["result"], key) for r in rs):
+            # An overloaded fixed-rate round (the arm could not keep the rate: expected for a
+            # slower arm on a busy machine) is reported in the table, not counted as broken.
+            judged = [r for r in rs if not (name == "half" and r["result"].get("overloaded"))]
+            if not rs or not all(ok_run(r["result"], key) for r in judged):
                 fig["problems"].append(f"{arm}: {phase} runs failed or answered errors")
             if name == "half":
                 a["half_overloaded_rounds"] = sum(1 for r in rs if r["result"].get("overloaded"))
