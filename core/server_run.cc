@@ -244,6 +244,18 @@ void onWorkersDone(uv_async_t* a) {
   if (control->ctx->store) control->ctx->store->detachLoop(&control->loop);
 }
 
+// Start-up failed after the control loop was set up: release what it holds (the mailbox, the
+// upstream client, the store's link, providers already created) so the exit leaks nothing.
+void abandonControlLoop(ControlLoop& control) {
+  if (control.credential_watch) control.credential_watch->stop();
+  if (control.ctx->providers) control.ctx->providers->shutdown();
+  control.mailbox->close();
+  control.client.reset();
+  if (control.ctx->store) control.ctx->store->detachLoop(&control.loop);
+  uv_run(&control.loop, UV_RUN_DEFAULT);
+  uv_loop_close(&control.loop);
+}
+
 }  // namespace
 
 int runServer(ServerContext& ctx) {
@@ -262,7 +274,10 @@ int runServer(ServerContext& ctx) {
   uv_loop_init(&control.loop);
   control.mailbox = store::LoopMailbox::open(&control.loop);
   control.client = std::make_unique<UpstreamClient>(&control.loop);
-  if (!startAccounts(ctx, control)) return 1;
+  if (!startAccounts(ctx, control)) {
+    abandonControlLoop(control);
+    return 1;
+  }
 
   int n = sc.workers > 0 ? sc.workers : static_cast<int>(uv_available_parallelism());
   std::vector<std::unique_ptr<Worker>> workers;
