@@ -1,4 +1,4 @@
-/* relay_plugin.h: the relay plugin ABI, version 1.2 (changelog: docs/plugins.md).
+/* relay_plugin.h: the relay plugin ABI, version 1.3 (changelog: docs/plugins.md).
  *
  * Pure C (C11 and C++20), standard headers only; the only header a plugin includes.
  * Naming: types are relay_*_t; functions the plugin implements are hooks in relay_plugin_t;
@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define RELAY_PLUGIN_ABI_MAJOR 1 /* a different major is refused by the host */
-#define RELAY_PLUGIN_ABI_MINOR 2 /* a newer minor only appends; the host accepts it */
+#define RELAY_PLUGIN_ABI_MINOR 3 /* a newer minor only appends; the host accepts it */
 #define RELAY_PLUGIN_ABI_VERSION \
   ((uint32_t)(((uint32_t)RELAY_PLUGIN_ABI_MAJOR << 16) | (uint32_t)RELAY_PLUGIN_ABI_MINOR))
 
@@ -249,6 +249,22 @@ typedef struct relay_host {
    * empty). reason says why it failed, never a secret. Slices borrowed for the call. */
   void (*login_done)(relay_host_account_t* account, int32_t outcome, relay_slice_t identity,
                      relay_slice_t reason);
+
+  /* ---- 1.3 ---- */
+
+  /* Ends a refresh that failed, saying what the failure means (a relay_failure_class_t):
+   * RELAY_CLASS_TRANSIENT: the token endpoint is down, unreachable or answered 5xx; the current
+   *   access token stays in use until it expires, then the account cools down and others serve.
+   * RELAY_CLASS_PERMANENT: the grant is dead (e.g. invalid_grant, a revoked token); the account
+   *   is disabled with reason shown in /health and `relay-server accounts`, and never probed,
+   *   until a login or new config tokens replace it.
+   * credentials_failed (1.0) means RELAY_CLASS_TRANSIENT. reason borrowed; never a secret. */
+  void (*credentials_failed_as)(relay_host_account_t* account, uint32_t failure_class,
+                                relay_slice_t reason);
+  /* Calls p->on_timer(account, timer_id) on the account's loop at unix time at_ms (or at once
+   * when it is past), e.g. to poll a long-running operation. A later call with the same
+   * timer_id replaces the earlier one. Account's loop only. */
+  int (*start_timer)(relay_host_account_t* account, int64_t at_ms, uint64_t timer_id);
 } relay_host_t;
 
 /* 1.2: how a login ended (host->login_done). */
@@ -388,6 +404,30 @@ typedef struct relay_plugin {
   /* The account's stored facts changed outside this process (another process logged in): the
    * plugin re-reads them through host->store_get. Account's loop. */
   void (*credentials_changed)(relay_plugin_account_t* account);
+
+  /* ---- 1.3 ---- */
+
+  /* Durable rotation. After credentials_ready the host commits every value the plugin stored
+   * through store_put before it, then calls this on the account's loop: committed != 0 when
+   * they are on disk, 0 when the commit still failed after the host's retries (the host has
+   * logged it loudly and counted it in /metrics). Only then does the host wake the requests
+   * waiting for credentials. A plugin with this hook publishes a rotated access token to its
+   * request hooks here, not before: with committed == 0 it keeps the old access token while
+   * that is still valid (the new tokens stay in memory and are stored again by the host's
+   * later retries). Without the hook (1.2 and older) the host wakes the waiters after the
+   * commit attempt whatever its result. */
+  void (*credentials_committed)(relay_plugin_account_t* account, int32_t committed);
+  /* A timer started with host->start_timer fired. Account's loop. */
+  void (*on_timer)(relay_plugin_account_t* account, uint64_t timer_id);
+  /* NULL-terminated prefixes of the provider's secret shapes (e.g. "sk-xyz-" for a vendor key
+   * "sk-xyz-..."); static. The host masks such a prefix and the token characters after it in
+   * every log line, so core keeps no vendor token shapes. */
+  const char* const* secret_prefixes;
+  /* Per-account response_observes: nonzero when this account's response hooks only observe
+   * (e.g. a plain API-key account whose answers pass through unchanged) although others of the
+   * plugin's accounts transform. When set, it decides instead of response_observes. Any
+   * thread; must not block. */
+  uint32_t (*account_response_observes)(relay_plugin_account_t* account);
 } relay_plugin_t;
 
 /* True when a table as its owner built it is large enough to hold field and the field is set. */
