@@ -35,7 +35,7 @@ std::string refusal(const std::string& path) {
 TEST_CASE("a plugin built for another major ABI is refused with both versions") {
   std::string path = FIXTURE_WRONG_MAJOR;
   CHECK(refusal(path) ==
-        path + ": built for relay plugin ABI 2.0, this relay speaks 1.2; rebuild the plugin");
+        path + ": built for relay plugin ABI 2.0, this relay speaks 1.3; rebuild the plugin");
 }
 
 TEST_CASE("a plugin built for a newer minor ABI is accepted") {
@@ -50,15 +50,15 @@ TEST_CASE("a plugin built for a newer minor ABI is accepted") {
 TEST_CASE("a plugin without relay_plugin_init is refused") {
   std::string path = FIXTURE_NO_INIT;
   CHECK(refusal(path) == path +
-                             ": built for relay plugin ABI 1.2 but does not export "
-                             "relay_plugin_init, this relay speaks 1.2; rebuild the plugin");
+                             ": built for relay plugin ABI 1.3 but does not export "
+                             "relay_plugin_init, this relay speaks 1.3; rebuild the plugin");
 }
 
 TEST_CASE("a shared object that is not a relay plugin is refused") {
   // libm is loadable but exports no relay symbols.
   CHECK(refusal("libm.so.6") ==
         "libm.so.6: not a relay plugin: it does not export relay_plugin_abi_version (this relay "
-        "speaks plugin ABI 1.2)");
+        "speaks plugin ABI 1.3)");
 }
 
 TEST_CASE("a file that cannot be opened is refused with dlopen's reason") {
@@ -72,7 +72,7 @@ TEST_CASE("a plugin whose init fails is refused with the return code and both ve
   std::string path = FIXTURE_INIT_FAILS;
   CHECK(refusal(path) == path +
                              ": relay_plugin_init failed with -7 (plugin built for relay plugin "
-                             "ABI 1.2, this relay speaks 1.2)");
+                             "ABI 1.3, this relay speaks 1.3)");
 }
 
 TEST_CASE("hooks beyond a plugin's struct_size read as NULL") {
@@ -98,7 +98,7 @@ TEST_CASE("a table too small for the v1 header is refused") {
   std::string path = FIXTURE_TINY_TABLE;
   CHECK(refusal(path) == path +
                              ": plugin table is 4 bytes, smaller than the 32-byte header of "
-                             "relay plugin ABI 1.2; rebuild the plugin");
+                             "relay plugin ABI 1.3; rebuild the plugin");
 }
 
 TEST_CASE("the real plugins load and declare their account types") {
@@ -147,7 +147,7 @@ TEST_CASE("a plugin table filled by a newer plugin is cut to the host's size") {
 }
 
 TEST_CASE("ABI versions format as major.minor") {
-  CHECK(relay::formatAbiVersion(RELAY_PLUGIN_ABI_VERSION) == "1.2");
+  CHECK(relay::formatAbiVersion(RELAY_PLUGIN_ABI_VERSION) == "1.3");
   CHECK(relay::formatAbiVersion((3u << 16) | 12u) == "3.12");
 }
 
