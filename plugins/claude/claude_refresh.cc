@@ -27,8 +27,10 @@ void ready(const ClaudeAccount& account) {
 // it expires and retries in the background meanwhile; a dead grant needs a login.
 void failed(ClaudeAccount& account, const std::string& why,
             relay_failure_class_t failure_class = RELAY_CLASS_TRANSIENT) {
-  std::string reason = account.label() + ": token refresh failed: " + why;
-  logLine(RELAY_LOG_WARN, reason);
+  // The host names the account; the reason (for /health, the accounts table and the client's
+  // 503) says what happened to its credentials.
+  std::string reason = "token refresh failed: " + why;
+  logLine(RELAY_LOG_WARN, account.label() + ": " + reason);
   const relay_host_t* h = host();
   if (failure_class == RELAY_CLASS_TRANSIENT) {
     int64_t retry_at = account.noteTransientRefreshFailure(nowMs());
