@@ -105,6 +105,35 @@ test('token endpoint down: the current token serves until it expires, then the a
   assert.equal((await unavailable(env, 'main')).state, 'cooldown');
 });
 
+test('token endpoint down on the only account: 503 with retry-after once the token expired, then a probe recovers it', async (t) => {
+  const env = await startClaudeEnv(t, {
+    accounts: [oauth('solo')], start: false, config: { failover: { base_ejection_seconds: 1 } },
+  });
+  const solo = env.mock.oauth.issue('claude', 'solo', 3600).access;
+  const expiresAt = nowSeconds() + 3;
+  Object.assign(env.config.accounts[0], { access_token: solo, expires_at: expiresAt });
+  env.mock.enqueue({ path: '/v1/oauth/token', status: 503, body: { error: 'temporarily_unavailable' }, repeat: true });
+  await env.startRelay();
+
+  const before = await env.message();
+  assert.equal(before.res.status, 200, before.res.text);
+  await sleep(expiresAt * 1000 - Date.now() + 300);
+  const down = await env.message();
+  assert.equal(down.res.status, 503, down.res.text);
+  assert.match(down.res.json.error.message, /solo.*token refresh failed: HTTP 503/);
+  assert.doesNotMatch(down.res.json.error.message, /disabled/);
+  assert.ok(Number(down.res.headers.get('retry-after')) >= 1, 'retry-after names the ejection\'s end');
+  assert.equal(down.calls.length, 0, 'the expired token was never sent');
+
+  // The endpoint is back (the mock lost the rotated token with the scripted 503s: give it again).
+  env.mock.scripts.clear();
+  env.mock.oauth.addClaudeAccount('solo', initialRefreshToken('solo'));
+  await sleep(1200);
+  const back = await env.message();
+  assert.equal(back.res.status, 200, `${back.res.text}\n${env.relay.stderr}`);
+  assert.equal(servedBy(back.calls), 'solo', 'a probe refreshed and served');
+});
+
 test('invalid_grant disables the account with that reason; it is never probed; the other serves; a login brings it back', async (t) => {
   const env = await startClaudeEnv(t, {
     accounts: [oauth('dead', { priority: 100, register: false }), oauth('spare', { priority: 50 })], start: false,
