@@ -129,10 +129,11 @@ class UpstreamExchange final : public Filter, public relay_host_request {
 
   void waitForCredentials(bool force) {
     credentials_.start(*account_, force, cb_->worker(),
-                       [this](bool ok, const std::string& why, uint32_t failure_class) {
-                         if (!ok && failure_class == RELAY_CLASS_PERMANENT)
+                       [this, force](bool ok, const std::string& why, uint32_t failure_class) {
+                         // After a transient failure the current token may still serve, unless
+                         // the upstream has just refused it (a forced refresh).
+                         if (!ok && (force || failure_class == RELAY_CLASS_PERMANENT))
                            return failCredentials(why, failure_class);
-                         // After a transient failure the current token may still serve.
                          refresh_failure_ = ok ? std::string() : why;
                          prepare(true);
                        });
