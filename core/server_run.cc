@@ -211,6 +211,11 @@ bool startAccounts(ServerContext& ctx, ControlLoop& control) {
   env.on_token_expiry = [pool = ctx.pool.get()](const std::string& id, int64_t expires_at_ms) {
     if (PoolAccount* a = pool->find(id)) pool->setTokenExpiry(*a, expires_at_ms);
   };
+  // A dead grant needs a person: disabled (never probed) until a login or new config tokens.
+  env.on_credentials_dead = [pool = ctx.pool.get()](const std::string& id,
+                                                    const std::string& reason) {
+    if (PoolAccount* a = pool->find(id)) pool->disable(*a, reason);
+  };
   installHandleBridge();
   ctx.providers = std::make_unique<ProviderSet>();
   std::string error;
@@ -218,6 +223,9 @@ bool startAccounts(ServerContext& ctx, ControlLoop& control) {
     logf(LogLevel::kError, "accounts", "%s", error.c_str());
     return false;
   }
+  ctx.providers->forEach([pool = ctx.pool.get()](ProviderAccount& a) {
+    if (a.deadCredentialsReplacedByConfig()) pool->enable(a.id());
+  });
   // New credentials are an operator's fix: the account's failure state is cleared with them.
   control.credential_watch = std::make_unique<CredentialWatch>(
       &control.loop, *ctx.store, *control.secrets, *ctx.providers,

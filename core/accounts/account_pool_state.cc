@@ -19,7 +19,10 @@ void AccountPool::restoreAccount(PoolAccount& account, const PersistedPoolState&
   auto limits = persisted.limits.find(account.id());
   if (limits != persisted.limits.end()) health.family_until = limits->second;
   auto expiry = persisted.token_expiries.find(account.id());
-  if (expiry != persisted.token_expiries.end()) health.token_expires_at = expiry->second;
+  if (expiry != persisted.token_expiries.end()) {
+    health.token_expires_at = expiry->second;
+    health.token_based = true;
+  }
 
   auto row = persisted.states.find(account.id());
   const char* config_off = accountStateName(AccountState::kUnconfiguredDisabled);

@@ -50,6 +50,9 @@ struct AccountHealth {
   int64_t last_error_at = 0;
   std::string warning;  // the provider's note about a healthy account (e.g. a quota near its limit)
   int64_t token_expires_at = 0;
+  // The account authenticates with tokens (config tokens or stored ones), so an expiry of 0
+  // means "unknown" rather than "no token" (display only).
+  bool token_based = false;
   int64_t last_used_at = 0;
   // Since start-up, not persisted: for /metrics.
   uint64_t ejections = 0;

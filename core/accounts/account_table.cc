@@ -42,6 +42,12 @@ std::string stateReason(const AccountSnapshot& account) {
   }
 }
 
+// "-" for an account without tokens (an API key); "unknown" when a token's expiry is not known.
+std::string tokenExpiry(const AccountHealth& health) {
+  if (health.token_expires_at > 0) return isoTimeUtc(health.token_expires_at);
+  return health.token_based ? "unknown" : "-";
+}
+
 Row rowFor(const AccountSnapshot& account) {
   const AccountHealth& health = account.health;
   bool cooling = account.state == AccountState::kCooldown;
@@ -54,7 +60,7 @@ Row rowFor(const AccountSnapshot& account) {
           familyLimits(health),
           std::to_string(health.consecutive_failures),
           std::to_string(health.ejection_level),
-          isoTimeUtc(health.token_expires_at),
+          tokenExpiry(health),
           cell(health.last_error)};
 }
 

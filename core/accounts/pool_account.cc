@@ -11,6 +11,8 @@ PoolAccount::PoolAccount(const AccountConfig& config, std::string provider)
       provider_(std::move(provider)),
       priority_(config.priority) {
   health_.config_enabled = config.enabled;
+  const YAML::Node& node = config.node;
+  health_.token_based = node.IsMap() && (node["access_token"] || node["refresh_token"]);
 }
 
 AccountSnapshot PoolAccount::snapshot(int64_t now_ms) const {

@@ -13,10 +13,10 @@ std::optional<std::string> textOrNull(const std::string& text) {
   return text.empty() ? std::nullopt : std::optional<std::string>(text);
 }
 
-// The expiry column alone: the tokens are sealed and the pool has no business opening them.
+// The expiry column alone (0: unknown): the tokens are sealed and the pool has no business
+// opening them.
 std::map<std::string, int64_t> readTokenExpiries(sqlite3* db) {
-  store::SqliteStatement stmt(
-      db, "SELECT account_id, expires_at FROM credentials WHERE expires_at IS NOT NULL");
+  store::SqliteStatement stmt(db, "SELECT account_id, COALESCE(expires_at, 0) FROM credentials");
   std::map<std::string, int64_t> out;
   while (stmt.step()) out[stmt.columnText(0)] = stmt.columnInt(1);
   return out;

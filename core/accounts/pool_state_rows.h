@@ -19,7 +19,7 @@ namespace relay {
 struct PersistedPoolState {
   std::map<std::string, store::AccountStateRow> states;                       // by account id
   std::map<std::string, std::map<std::string, int64_t, std::less<>>> limits;  // id -> family
-  std::map<std::string, int64_t> token_expiries;                              // id -> Unix ms
+  std::map<std::string, int64_t> token_expiries;  // id -> Unix ms (0: unknown)
 };
 
 // Reads every account_state row, the family limits in force (purging expired ones) and the

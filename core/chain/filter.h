@@ -68,6 +68,9 @@ struct AnswerFailure {
   Cause cause = Cause::Transport;  // no HTTP answer, or no usable credentials to send with
   int status = 502;     // the status a client gets when nothing was sent yet (502/504/503)
   std::string message;  // for the client error and the account's last error; never a secret
+  // Credentials: the refresh failed for good (the host already disabled the account); else the
+  // failure is transient (e.g. the token endpoint is down).
+  bool credentials_dead = false;
 };
 
 // What a transforming filter writes to: the next filter toward the client.

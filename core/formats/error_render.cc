@@ -39,8 +39,8 @@ std::string_view anthropicType(int status) {
 
 std::string_view openaiType(int status) {
   switch (status) {
-    case 401:
-      return "authentication_error";
+    case 401:  // what OpenAI answers for a wrong key: invalid_request_error, code invalid_api_key
+      return "invalid_request_error";
     case 403:
       return "permission_error";
     case 404:

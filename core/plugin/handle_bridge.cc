@@ -38,6 +38,10 @@ class HandleBridge final : public PluginHostBridge {
   void credentialsFailed(relay_host_account_t* a, std::string_view reason) override {
     if (a) a->credentialsFailed(reason);
   }
+  void credentialsFailedAs(relay_host_account_t* a, uint32_t failure_class,
+                           std::string_view reason) override {
+    if (a) a->credentialsFailedAs(failure_class, reason);
+  }
   int addModel(relay_host_model_list_t* l, std::string_view id, std::string_view name) override {
     return l ? l->addModel(id, name) : RELAY_ERROR;
   }

@@ -23,6 +23,11 @@ struct relay_host_account {
   virtual int storePut(std::string_view key, std::string_view value) = 0;
   virtual void credentialsReady() = 0;
   virtual void credentialsFailed(std::string_view reason) = 0;
+  // 1.3: a failed refresh with its class (relay_failure_class_t); 1.0's credentialsFailed is
+  // the transient case.
+  virtual void credentialsFailedAs(uint32_t /*failure_class*/, std::string_view reason) {
+    credentialsFailed(reason);
+  }
   virtual int scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) = 0;
   // 1.2: login; only the login command's account answers them.
   virtual int loginUrl(std::string_view) { return RELAY_UNSUPPORTED; }

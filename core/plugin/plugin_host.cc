@@ -104,6 +104,11 @@ void hostCredentialsFailed(relay_host_account_t* account, relay_slice_t reason) 
   if (PluginHostBridge* b = bridge()) b->credentialsFailed(account, view(reason));
 }
 
+void hostCredentialsFailedAs(relay_host_account_t* account, uint32_t failure_class,
+                             relay_slice_t reason) {
+  if (PluginHostBridge* b = bridge()) b->credentialsFailedAs(account, failure_class, view(reason));
+}
+
 int hostAddModel(relay_host_model_list_t* list, relay_slice_t id, relay_slice_t display_name) {
   PluginHostBridge* b = bridge();
   return b ? b->addModel(list, view(id), view(display_name)) : RELAY_UNSUPPORTED;
@@ -144,6 +149,7 @@ relay_host_t makeHostTable() {
   host.schedule_refresh = hostScheduleRefresh;
   host.login_url = hostLoginUrl;
   host.login_done = hostLoginDone;
+  host.credentials_failed_as = hostCredentialsFailedAs;
   return host;
 }
 

@@ -42,6 +42,11 @@ class PluginHostBridge {
   // End of a credential refresh: wake (or fail) the requests waiting on it.
   virtual void credentialsReady(relay_host_account_t* account) = 0;
   virtual void credentialsFailed(relay_host_account_t* account, std::string_view reason) = 0;
+  // 1.3: the failure's class (relay_failure_class_t). Default: the 1.0 (transient) call.
+  virtual void credentialsFailedAs(relay_host_account_t* account, uint32_t /*failure_class*/,
+                                   std::string_view reason) {
+    credentialsFailed(account, reason);
+  }
 
   virtual int addModel(relay_host_model_list_t* list, std::string_view id,
                        std::string_view display_name) = 0;

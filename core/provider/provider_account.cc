@@ -1,5 +1,7 @@
 #include "core/provider/provider_account.h"
 
+#include <openssl/evp.h>
+
 #include <cstdio>
 
 #include "core/loop/clock.h"
@@ -13,6 +15,23 @@ namespace relay {
 namespace {
 
 constexpr size_t kMaxHttpCallBody = 1024 * 1024;
+
+// The host's own fact: SHA-256 of the account config whose credentials failed for good ("" or
+// absent: none did). A different config at start-up means new tokens: the account is retried.
+constexpr std::string_view kDeadCredentialsFact = "relay.dead_credentials_config_sha256";
+
+std::string sha256Hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1) return "?";
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 15]);
+  }
+  return out;
+}
 
 // The facts the credentials table holds; any other key is kept in account_facts.
 bool isCredentialFact(std::string_view key) {
@@ -103,6 +122,14 @@ bool ProviderAccount::create(relay_error_t* err) {
     for (auto& [key, value] : stored)
       if (!isCredentialFact(key)) facts_[key] = value;
   }
+  auto dead = facts_.find(kDeadCredentialsFact);
+  if (dead != facts_.end() && !dead->second.empty() && dead->second != sha256Hex(config_.json)) {
+    logf(LogLevel::kInfo, "accounts",
+         "account %s: its config changed since its credentials failed for good; trying it again",
+         config_.id.c_str());
+    dead_credentials_replaced_ = true;
+    rememberDeadCredentials("");
+  }
   const relay_plugin_t& p = plugin_.table();
   if (!RELAY_PLUGIN_HAS(&p, account_new)) {
     snprintf(err->message, sizeof err->message, "plugin %s cannot serve accounts yet",
@@ -124,41 +151,78 @@ void ProviderAccount::startRefresh(bool force, std::optional<Waiter> waiter) {
   if (waiter) waiters_.push_back(std::move(*waiter));
   if (refreshing_) return;  // one refresh per account; this waiter joins it
   if (!handle_ || !RELAY_PLUGIN_HAS(&plugin_.table(), refresh)) {
-    finishRefresh(false, "account " + config_.id + " cannot refresh its credentials");
+    finishRefresh(false, "account " + config_.id + " cannot refresh its credentials",
+                  RELAY_CLASS_TRANSIENT);
     return;
   }
   refreshing_ = true;
   logf(LogLevel::kInfo, "accounts", "account %s: refreshing credentials%s", config_.id.c_str(),
        force ? " (forced)" : "");
   if (plugin_.table().refresh(handle_, force ? 1 : 0) != RELAY_OK && refreshing_)
-    finishRefresh(false, "account " + config_.id + ": refresh could not start");
+    finishRefresh(false, "account " + config_.id + ": refresh could not start",
+                  RELAY_CLASS_TRANSIENT);
 }
 
 void ProviderAccount::credentialsReady() {
+  if (refresh_superseded_) return endSupersededRefresh();
   if (!refreshing_ && waiters_.empty()) return;
   // The rotated token must be on disk before anyone uses the new access token.
   if (env_.store) {
     env_.store->postWithReply([](sqlite3*) {}, env_.control_loop,
-                              [this](bool) { finishRefresh(true, ""); });
+                              [this](bool) { finishRefresh(true, "", RELAY_CLASS_NONE); });
   } else {
-    finishRefresh(true, "");
+    finishRefresh(true, "", RELAY_CLASS_NONE);
   }
 }
 
 void ProviderAccount::credentialsFailed(std::string_view reason) {
-  logf(LogLevel::kWarn, "accounts", "account %s: credential refresh failed: %.*s",
-       config_.id.c_str(), static_cast<int>(reason.size()), reason.data());
-  finishRefresh(false, std::string(reason));
+  credentialsFailedAs(RELAY_CLASS_TRANSIENT, reason);
 }
 
-void ProviderAccount::finishRefresh(bool ok, const std::string& reason) {
+void ProviderAccount::credentialsFailedAs(uint32_t failure_class, std::string_view reason) {
+  // The failure is about credentials a login has replaced meanwhile: the new ones stand.
+  if (refresh_superseded_) return endSupersededRefresh();
+  bool dead = failure_class == RELAY_CLASS_PERMANENT;
+  logf(LogLevel::kWarn, "accounts", "account %s: credential refresh failed%s: %.*s",
+       config_.id.c_str(),
+       dead ? " for good (disabled until a login or new config tokens)" : " (transient)",
+       static_cast<int>(reason.size()), reason.data());
+  if (dead) {
+    rememberDeadCredentials(sha256Hex(config_.json));
+    if (env_.on_credentials_dead) env_.on_credentials_dead(config_.id, std::string(reason));
+  }
+  finishRefresh(false, std::string(reason), dead ? RELAY_CLASS_PERMANENT : RELAY_CLASS_TRANSIENT);
+}
+
+void ProviderAccount::endSupersededRefresh() {
+  refresh_superseded_ = false;
+  logf(LogLevel::kInfo, "accounts",
+       "account %s: the refresh in flight was superseded by a login; its answer is dropped",
+       config_.id.c_str());
+  finishRefresh(true, "", RELAY_CLASS_NONE);
+}
+
+void ProviderAccount::rememberDeadCredentials(const std::string& config_fingerprint) {
+  auto it = facts_.find(kDeadCredentialsFact);
+  if (it == facts_.end() ? config_fingerprint.empty() : it->second == config_fingerprint) return;
+  facts_[std::string(kDeadCredentialsFact)] = config_fingerprint;
+  if (!env_.store || !env_.secrets) return;
+  store::AccountFactRepo repo(*env_.secrets);
+  env_.store->post(
+      [repo, id = config_.id, k = std::string(kDeadCredentialsFact),
+       v = config_fingerprint](sqlite3* db) { repo.save(db, id, k, v, unixTimeMs()); });
+}
+
+void ProviderAccount::finishRefresh(bool ok, const std::string& reason, uint32_t failure_class) {
   refreshing_ = false;
+  refresh_superseded_ = false;
+  refresh_stored_ = false;
   auto waiters = std::move(waiters_);
   waiters_.clear();
   for (auto& w : waiters) {
     if (!w.reply_to) continue;
-    w.reply_to->push([w, ok, reason] {
-      if (w.alive.lock()) w.done(ok, reason);
+    w.reply_to->push([w, ok, reason, failure_class] {
+      if (w.alive.lock()) w.done(ok, reason, failure_class);
     });
   }
 }
@@ -195,6 +259,10 @@ bool ProviderAccount::storeGet(std::string_view key, std::string_view* value) {
 }
 
 int ProviderAccount::storePut(std::string_view key, std::string_view value) {
+  if (isCredentialFact(key) && refreshing_) {
+    if (refresh_superseded_) return RELAY_OK;  // a stale refresh answer: the login stands
+    refresh_stored_ = true;
+  }
   facts_[std::string(key)] = std::string(value);
   if (!isCredentialFact(key)) {
     if (env_.store && env_.secrets) {
@@ -260,11 +328,15 @@ ProviderAccount::Reload ProviderAccount::reloadCredentials(
   if (same) return Reload::kUnchanged;
   if (!handle_ || !RELAY_PLUGIN_HAS(&plugin_.table(), credentials_changed))
     return Reload::kUnsupported;
-  if (refreshing_) return Reload::kDeferred;
+  // The refresh in flight already stored its answer: the row read may predate that write.
+  if (refreshing_ && refresh_stored_) return Reload::kDeferred;
   for (auto& [key, value] : fresh) facts_[key] = value;
   if (record->expires_at) token_expires_at_ms_ = *record->expires_at;
+  rememberDeadCredentials("");
   logf(LogLevel::kInfo, "accounts", "account %s: new credentials in the store; using them",
        config_.id.c_str());
+  // The refresh in flight started from the old credentials: whatever it answers is dropped.
+  if (refreshing_) refresh_superseded_ = true;
   plugin_.table().credentials_changed(handle_);
   return Reload::kApplied;
 }

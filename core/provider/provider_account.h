@@ -41,11 +41,16 @@ struct ProviderEnvironment {
   bool background_refresh = true;
   // The plugin told the token's expiry (host->schedule_refresh): for /health and the table.
   std::function<void(const std::string& account_id, int64_t expires_at_ms)> on_token_expiry;
+  // A refresh failed for good (RELAY_CLASS_PERMANENT: a dead grant): the account is disabled
+  // with `reason` until a login or new config tokens replace its credentials.
+  std::function<void(const std::string& account_id, const std::string& reason)> on_credentials_dead;
 };
 
 class ProviderAccount final : public relay_host_account {
  public:
-  using CredentialsCallback = std::function<void(bool ok, const std::string& reason)>;
+  // failure_class (a relay_failure_class_t) says what a failure means; RELAY_CLASS_NONE on ok.
+  using CredentialsCallback =
+      std::function<void(bool ok, const std::string& reason, uint32_t failure_class)>;
 
   ProviderAccount(const AccountConfig& config, const LoadedPlugin& plugin,
                   ProviderEnvironment& env);
@@ -60,6 +65,9 @@ class ProviderAccount final : public relay_host_account {
   const LoadedPlugin& plugin() const { return plugin_; }
   relay_plugin_account_t* handle() const { return handle_; }
   int64_t tokenExpiresAtMs() const { return token_expires_at_ms_.load(); }
+  // After create(): the credentials had failed for good, and the account's config changed since
+  // (new config tokens), so the account may be tried again.
+  bool deadCredentialsReplacedByConfig() const { return dead_credentials_replaced_; }
 
   // Any thread: runs a refresh (or joins the one in flight) and calls `done` on `reply_to`'s
   // loop. `alive` going away (weak) cancels the callback.
@@ -72,6 +80,7 @@ class ProviderAccount final : public relay_host_account {
   int storePut(std::string_view key, std::string_view value) override;
   void credentialsReady() override;
   void credentialsFailed(std::string_view reason) override;
+  void credentialsFailedAs(uint32_t failure_class, std::string_view reason) override;
   int scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) override;
   int loginUrl(std::string_view url) override;
   void loginDone(int32_t outcome, std::string_view identity, std::string_view reason) override;
@@ -82,8 +91,9 @@ class ProviderAccount final : public relay_host_account {
       on_login_done;
 
   // Control loop: the stored credentials changed outside this process (record = the row now).
-  // Updates the facts and tells the plugin (credentials_changed). kDeferred while a refresh of
-  // this process is in flight: ask again later.
+  // Updates the facts and tells the plugin (credentials_changed). A refresh in flight is
+  // superseded: its late answer is dropped (the stored login wins) and its waiters go on with the
+  // new credentials. kDeferred is kept for a caller that asks again later.
   enum class Reload { kUnchanged, kApplied, kDeferred, kUnsupported };
   Reload reloadCredentials(const std::optional<store::CredentialRecord>& record);
 
@@ -103,7 +113,11 @@ class ProviderAccount final : public relay_host_account {
   class HttpCall;
 
   void startRefresh(bool force, std::optional<Waiter> waiter);
-  void finishRefresh(bool ok, const std::string& reason);
+  void finishRefresh(bool ok, const std::string& reason, uint32_t failure_class);
+  // The refresh in flight was superseded by stored credentials: it ends as a success.
+  void endSupersededRefresh();
+  // Remembers (in the account's facts) which config the dead credentials came from; "" forgets.
+  void rememberDeadCredentials(const std::string& config_fingerprint);
   void persist();
   static void onRefreshTimer(uv_timer_t* t);
   // The facts a stored credential row holds (tokens, expiry, config fingerprint).
@@ -117,6 +131,10 @@ class ProviderAccount final : public relay_host_account {
   std::map<std::string, std::string, std::less<>> facts_;  // control loop only
   std::atomic<int64_t> token_expires_at_ms_{0};
   bool refreshing_ = false;  // control loop only
+  // Stored credentials replaced the ones the refresh in flight started from (control loop).
+  bool refresh_superseded_ = false;
+  bool refresh_stored_ = false;  // the refresh in flight stored credentials (control loop)
+  bool dead_credentials_replaced_ = false;
   std::vector<Waiter> waiters_;
   uv_timer_t* refresh_timer_ = nullptr;
   std::map<uint64_t, std::unique_ptr<HttpCall>> calls_;

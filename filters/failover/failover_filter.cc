@@ -101,11 +101,16 @@ class FailoverFilter final : public Filter {
 
   bool tryAgain(FilterCallbacks& cb, const AnswerFailure& f) {
     if (f.cause == AnswerFailure::Cause::Credentials) {
+      // A dead grant: the host already disabled the account; the request moves on. A transient
+      // refresh failure (token endpoint down) with no usable token: the account is ejected at
+      // once, so it is probed later while the others serve.
       relay_action_t a{};
       a.struct_size = sizeof a;
-      a.kind = RELAY_ACTION_COOLDOWN;
-      a.failure_class = RELAY_CLASS_TRANSIENT;
-      snprintf(a.reason, sizeof a.reason, "credential refresh failed");
+      a.kind = f.credentials_dead ? RELAY_ACTION_SWITCH_ACCOUNT : RELAY_ACTION_COOLDOWN;
+      a.failure_class = f.credentials_dead ? RELAY_CLASS_PERMANENT : RELAY_CLASS_TRANSIENT;
+      snprintf(a.reason, sizeof a.reason, "%s",
+               f.message.empty() ? "credential refresh failed" : f.message.c_str());
+      eject_at_once_ = !f.credentials_dead;
       return act(cb, a, 0, f.message);
     }
     ClassifiedAnswer answer{0, nullptr, {}, f.message};
@@ -123,7 +128,9 @@ class FailoverFilter final : public Filter {
     if (a.kind == RELAY_ACTION_OK || a.kind == RELAY_ACTION_PASS_THROUGH) return false;
     ProviderAccount& pa = *account(cb);
     RequestState& st = cb.state();
-    const ChainTraits& t = cb.traits();
+    ChainTraits t = cb.traits();
+    if (eject_at_once_) t.consecutive_failures = 1;
+    eject_at_once_ = false;
     if (a.kind == RELAY_ACTION_REFRESH_AND_RETRY && !st.force_refreshed &&
         RELAY_PLUGIN_HAS(&pa.plugin().table(), refresh)) {
       st.force_refreshed = true;  // one forced refresh and one retry per request
@@ -209,6 +216,7 @@ class FailoverFilter final : public Filter {
   ResponseHead held_;
   std::string body_;
   FinalAnswer final_;
+  bool eject_at_once_ = false;  // the failure being acted on ejects without a count
 };
 
 class FailoverFactory final : public FilterFactory {

@@ -47,9 +47,32 @@ class HealthFilter final : public Filter {
       w.EndObject();
     }
     w.EndObject();
+    if (s.pool) writeUnavailable(w, *s.pool, static_cast<int64_t>(now_ms));
     w.EndObject();
     cb.sendLocalReply(200, "application/json", std::string(buf.GetString(), buf.GetSize()));
     return FilterStatus::Stop;
+  }
+
+ private:
+  // "unavailable": {id: {state, reason}} for the accounts that are disabled or cooling down,
+  // so an operator sees why (e.g. a dead grant that needs `relay-server login`).
+  static void writeUnavailable(rapidjson::Writer<rapidjson::StringBuffer>& w,
+                               const AccountPool& pool, int64_t now_ms) {
+    w.Key("unavailable");
+    w.StartObject();
+    for (const AccountSnapshot& a : pool.snapshot(now_ms)) {
+      const AccountHealth& h = a.health;
+      bool disabled = a.state == AccountState::kDisabled;
+      if (!disabled && a.state != AccountState::kCooldown) continue;
+      w.Key(a.id.c_str());
+      w.StartObject();
+      w.Key("state");
+      w.String(accountStateName(a.state));
+      w.Key("reason");
+      w.String(disabled ? h.disabled_reason.c_str() : h.cooldown_reason.c_str());
+      w.EndObject();
+    }
+    w.EndObject();
   }
 };
 

@@ -1,5 +1,8 @@
 #include "filters/sticky_session/sticky_session_filter.h"
 
+#include <algorithm>
+
+#include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
 #include "core/loop/clock.h"
 #include "core/server_context.h"
@@ -23,16 +26,29 @@ class StickySessionFilter final : public Filter {
     return FilterStatus::Continue;
   }
 
-  // On the way back: a provider's success binds the session to the account that served it.
+  // On the way back: a provider's success binds the session to the account that served it,
+  // unless the bound account failed over on a blip and is still usable (not ejected, limited or
+  // disabled): the session goes back to it next time, keeping its prompt cache.
   ResponseRole responseRole() const override { return ResponseRole::Observe; }
   void observeHeaders(FilterCallbacks& cb, const ResponseHead& head) override {
     RequestState& st = cb.state();
     StickyStore* sticky = cb.server().sticky.get();
     if (head.local || head.status >= 400 || st.session_key.empty() || !sticky ||
-        st.account_id.empty() || st.sticky_account_id == st.account_id)
+        st.account_id.empty() || st.sticky_account_id == st.account_id || boundSurvivesBlip(cb))
       return;
     sticky->bind(st.session_key, st.account_id, unixTimeMs());
     st.sticky_account_id = st.account_id;
+  }
+
+ private:
+  static bool boundSurvivesBlip(FilterCallbacks& cb) {
+    const RequestState& st = cb.state();
+    AccountPool* pool = cb.server().pool.get();
+    if (st.sticky_account_id.empty() || !pool) return false;
+    const auto& tried = st.excluded_accounts;
+    if (std::find(tried.begin(), tried.end(), st.sticky_account_id) == tried.end()) return false;
+    PoolAccount* bound = pool->find(st.sticky_account_id);
+    return bound && pool->usable(*bound, st.model, unixTimeMs());
   }
 };
 

@@ -2,6 +2,7 @@
 // loop and comes back on the request's loop; dropping the wait cancels the callback.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,7 +14,8 @@ struct WorkerContext;
 
 class CredentialWait {
  public:
-  using Done = std::function<void(bool ok, const std::string& why)>;
+  // failure_class (relay_failure_class_t): what a failed refresh means for the account.
+  using Done = std::function<void(bool ok, const std::string& why, uint32_t failure_class)>;
   // force: refresh even if the token looks valid.
   void start(ProviderAccount& account, bool force, WorkerContext& worker, Done done);
   void cancel() { alive_ = std::make_shared<int>(0); }

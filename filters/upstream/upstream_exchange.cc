@@ -112,8 +112,10 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     int rc = plugin().prepare(account_->handle(), this, view.get(), &err);
     if (rc == RELAY_PREPARE_NEED_CREDENTIALS) {
       if (after_refresh)
-        return failCredentials("account " + account_->id() +
-                               ": no usable credentials after refresh");
+        return failCredentials(refresh_failure_.empty()
+                                   ? "account " + account_->id() +
+                                         ": no usable credentials after refresh"
+                                   : refresh_failure_);
       return waitForCredentials(false);
     }
     if (rc != RELAY_PREPARE_READY) {
@@ -126,15 +128,21 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   }
 
   void waitForCredentials(bool force) {
-    credentials_.start(*account_, force, cb_->worker(), [this](bool ok, const std::string& why) {
-      if (!ok) return failCredentials(why);
-      prepare(true);
-    });
+    credentials_.start(*account_, force, cb_->worker(),
+                       [this, force](bool ok, const std::string& why, uint32_t failure_class) {
+                         // After a transient failure the current token may still serve, unless
+                         // the upstream has just refused it (a forced refresh).
+                         if (!ok && (force || failure_class == RELAY_CLASS_PERMANENT))
+                           return failCredentials(why, failure_class);
+                         refresh_failure_ = ok ? std::string() : why;
+                         prepare(true);
+                       });
   }
 
-  void failCredentials(const std::string& why) {
+  void failCredentials(const std::string& why, uint32_t failure_class = RELAY_CLASS_TRANSIENT) {
     AnswerFailure f;
     f.cause = AnswerFailure::Cause::Credentials;
+    f.credentials_dead = failure_class == RELAY_CLASS_PERMANENT;
     f.status = 503;
     f.message = why;
     cb_->answerFailed(f);
@@ -160,6 +168,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   UpstreamRequest up_;
   bool body_set_ = false;
   CredentialWait credentials_;
+  std::string refresh_failure_;  // why the last refresh failed (transiently), for the client
   std::unique_ptr<ResponseForwarding> forwarding_;
   std::unique_ptr<UpstreamCall> call_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

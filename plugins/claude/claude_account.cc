@@ -1,5 +1,7 @@
 #include "claude_account.h"
 
+#include <algorithm>
+
 #include "host_api.h"
 #include "sha256_hex.h"
 
@@ -57,12 +59,37 @@ TokenState ClaudeAccount::tokens() const {
 void ClaudeAccount::setTokens(TokenState state) {
   std::lock_guard<std::mutex> lock(mu_);
   tokens_ = std::move(state);
+  refresh_retry_at_ms_ = 0;
 }
 
 bool ClaudeAccount::refreshDue(int64_t now_ms) const {
   std::lock_guard<std::mutex> lock(mu_);
   if (tokens_.access_token.empty()) return true;
-  return tokens_.expires_at_ms != 0 && now_ms >= tokens_.expires_at_ms - kRefreshAheadMs;
+  if (tokens_.expires_at_ms == 0) return false;
+  bool waiting = now_ms < refresh_retry_at_ms_ && now_ms < tokens_.expires_at_ms;
+  return !waiting && now_ms >= tokens_.expires_at_ms - kRefreshAheadMs;
+}
+
+std::string ClaudeAccount::requestToken(int64_t now_ms) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (accessTokenUsable(tokens_, now_ms)) return tokens_.access_token;
+  bool waiting = now_ms < refresh_retry_at_ms_ && now_ms < tokens_.expires_at_ms;
+  return waiting ? tokens_.access_token : std::string();
+}
+
+int64_t ClaudeAccount::noteTransientRefreshFailure(int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (tokens_.access_token.empty() || now_ms >= tokens_.expires_at_ms) return 0;
+  refresh_retry_at_ms_ = std::min(now_ms + kRefreshRetryMs, tokens_.expires_at_ms);
+  return refresh_retry_at_ms_;
+}
+
+bool ClaudeAccount::abandonRefresh() {
+  std::lock_guard<std::mutex> lock(mu_);
+  bool in_flight = refresh_call_id_ != 0;
+  refresh_call_id_ = 0;
+  refresh_retry_at_ms_ = 0;
+  return in_flight;
 }
 
 std::optional<uint64_t> ClaudeAccount::beginRefresh() {

@@ -21,6 +21,9 @@ inline constexpr std::string_view kStoreConfigTokenSha = "config_refresh_token_s
 
 inline constexpr int64_t kExpiryMarginMs = 10 * 1000;      // prepare asks for a refresh
 inline constexpr int64_t kRefreshAheadMs = 5 * 60 * 1000;  // background refresh before expiry
+// After a transient refresh failure (token endpoint down), the next try waits this long; the
+// current access token serves until it really expires meanwhile.
+inline constexpr int64_t kRefreshRetryMs = 30 * 1000;
 
 struct TokenState {
   std::string access_token;
@@ -48,8 +51,18 @@ class ClaudeAccount {
 
   TokenState tokens() const;
   void setTokens(TokenState state);
-  // True when a refresh should run now (missing token or inside the refresh-ahead window).
+  // True when a refresh should run now (missing token or inside the refresh-ahead window),
+  // unless a transient failure's retry time is still ahead and the token has not expired.
   bool refreshDue(int64_t now_ms) const;
+  // The access token prepare may send: usable, or (after a transient refresh failure) not yet
+  // expired. Empty when a refresh is needed first.
+  std::string requestToken(int64_t now_ms) const;
+  // A refresh failed transiently: retry at the returned time (ms); 0 when the token has expired.
+  int64_t noteTransientRefreshFailure(int64_t now_ms);
+
+  // credentials_changed: abandons the refresh in flight (its late answer is then unknown and
+  // dropped); true when one was in flight.
+  bool abandonRefresh();
 
   // One refresh in flight: begin returns the new call id, or nullopt when one already runs.
   std::optional<uint64_t> beginRefresh();
@@ -74,8 +87,9 @@ class ClaudeAccount {
   mutable std::mutex mu_;
   TokenState tokens_;
   uint64_t next_call_id_ = 1;
-  uint64_t refresh_call_id_ = 0;  // 0 = none in flight
-  uint64_t login_call_id_ = 0;    // 0 = none in flight
+  uint64_t refresh_call_id_ = 0;     // 0 = none in flight
+  int64_t refresh_retry_at_ms_ = 0;  // after a transient failure; 0 = none
+  uint64_t login_call_id_ = 0;       // 0 = none in flight
   bool expiry_warned_ = false;
 };
 

@@ -259,6 +259,7 @@ void reloadCredentials(ClaudeAccount& account) {
   account.loadTokens();
   scheduleBackgroundRefresh(account);
   warnIfSetupTokenExpiring(account);
+  abandonRefresh(account);  // after the new tokens are in: its waiters go on with them
 }
 
 void rememberSetupTokenExpiry(ClaudeAccount& account) {

@@ -78,9 +78,8 @@ int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
   bool oauth = account.config().oauth;
   std::string access_token;
   if (oauth) {
-    TokenState tokens = account.tokens();  // one snapshot: a refresh may land meanwhile
-    if (!accessTokenUsable(tokens, nowMs())) return RELAY_PREPARE_NEED_CREDENTIALS;
-    access_token = std::move(tokens.access_token);
+    access_token = account.requestToken(nowMs());  // one snapshot: a refresh may land meanwhile
+    if (access_token.empty()) return RELAY_PREPARE_NEED_CREDENTIALS;
   }
   std::string url = account.config().api_url + *path;
   std::string query = forwardedQuery(toView(request.query));

@@ -23,11 +23,23 @@ void ready(const ClaudeAccount& account) {
   if (h && RELAY_HOST_HAS(h, credentials_ready)) h->credentials_ready(account.hostAccount());
 }
 
-void failed(const ClaudeAccount& account, const std::string& why) {
-  std::string reason = account.label() + ": token refresh failed: " + why;
-  logLine(RELAY_LOG_WARN, reason);
+// Ends a refresh that failed. A transient failure keeps the current access token in use until
+// it expires and retries in the background meanwhile; a dead grant needs a login.
+void failed(ClaudeAccount& account, const std::string& why,
+            relay_failure_class_t failure_class = RELAY_CLASS_TRANSIENT) {
+  // The host names the account; the reason (for /health, the accounts table and the client's
+  // 503) says what happened to its credentials.
+  std::string reason = "token refresh failed: " + why;
+  logLine(RELAY_LOG_WARN, account.label() + ": " + reason);
   const relay_host_t* h = host();
-  if (h && RELAY_HOST_HAS(h, credentials_failed))
+  if (failure_class == RELAY_CLASS_TRANSIENT) {
+    int64_t retry_at = account.noteTransientRefreshFailure(nowMs());
+    if (retry_at > 0 && h && RELAY_HOST_HAS(h, schedule_refresh))
+      h->schedule_refresh(account.hostAccount(), retry_at, account.tokens().expires_at_ms);
+  }
+  if (h && RELAY_HOST_HAS(h, credentials_failed_as))
+    h->credentials_failed_as(account.hostAccount(), failure_class, toSlice(reason));
+  else if (h && RELAY_HOST_HAS(h, credentials_failed))
     h->credentials_failed(account.hostAccount(), toSlice(reason));
 }
 
@@ -123,17 +135,29 @@ std::string oauthErrorCode(std::string_view body) {
   return code.substr(0, kMaxCode);
 }
 
+relay_failure_class_t refreshFailureClass(int status, std::string_view oauth_error) {
+  bool refused = status == 400 || status == 401 || status == 403;
+  return refused && oauth_error == "invalid_grant" ? RELAY_CLASS_PERMANENT : RELAY_CLASS_TRANSIENT;
+}
+
+void abandonRefresh(ClaudeAccount& account) {
+  if (!account.abandonRefresh()) return;
+  logLine(RELAY_LOG_INFO, account.label() + ": new credentials replace the refresh in flight");
+  ready(account);
+}
+
 int startRefresh(ClaudeAccount& account, bool force) {
   if (!account.config().oauth || (!force && !account.refreshDue(nowMs()))) {
     ready(account);
     return RELAY_OK;
   }
   TokenState tokens = account.tokens();
-  if (tokens.refresh_token.empty()) {
+  if (tokens.refresh_token.empty()) {  // only a login (or new config tokens) helps
     failed(account,
            tokens.access_token.empty()
                ? "not logged in: run relay-server login --config FILE " + account.config().id
-               : "no refresh_token configured (the access token expired)");
+               : "no refresh_token configured (the access token expired)",
+           RELAY_CLASS_PERMANENT);
     return RELAY_OK;
   }
   std::optional<uint64_t> call_id = account.beginRefresh();
@@ -172,7 +196,8 @@ void finishRefresh(ClaudeAccount& account, uint64_t call_id, const relay_http_re
   }
   if (resp.status != 200) {
     std::string code = oauthErrorCode(toView(resp.body));
-    failed(account, "HTTP " + std::to_string(resp.status) + (code.empty() ? "" : " " + code));
+    failed(account, "HTTP " + std::to_string(resp.status) + (code.empty() ? "" : " " + code),
+           refreshFailureClass(resp.status, code));
     return;
   }
   TokenGrant grant;

@@ -27,6 +27,14 @@ bool parseTokenGrant(std::string_view body, TokenGrant* out, std::string* why);
 // The OAuth "error" code of a failed answer (e.g. "invalid_grant"), or empty.
 std::string oauthErrorCode(std::string_view body);
 
+// What a refused refresh means: 400/401/403 with invalid_grant (revoked, rotated away, expired)
+// is a dead grant (RELAY_CLASS_PERMANENT); anything else (5xx, 429, an odd answer) is transient.
+relay_failure_class_t refreshFailureClass(int status, std::string_view oauth_error);
+
+// credentials_changed: the refresh in flight (if any) is dropped and ends with
+// credentials_ready, since the new stored credentials are now in use.
+void abandonRefresh(ClaudeAccount& account);
+
 // Tells the host the token's expiry and when to refresh it in the background (if known).
 void scheduleBackgroundRefresh(const ClaudeAccount& account);
 

@@ -21,12 +21,17 @@ void ready(const GeminiAccount& account) {
   if (h && RELAY_HOST_HAS(h, credentials_ready)) h->credentials_ready(account.hostAccount());
 }
 
-void failed(GeminiAccount& account, const std::string& why) {
+// failure_class: RELAY_CLASS_PERMANENT for a dead grant (the account waits for a login),
+// else transient (the token endpoint or Code Assist may recover; the account can be probed).
+void failed(GeminiAccount& account, const std::string& why,
+            relay_failure_class_t failure_class = RELAY_CLASS_TRANSIENT) {
   account.endFlow();
   std::string reason = account.label() + ": " + why;
   logLine(RELAY_LOG_WARN, reason);
   const relay_host_t* h = host();
-  if (h && RELAY_HOST_HAS(h, credentials_failed))
+  if (h && RELAY_HOST_HAS(h, credentials_failed_as))
+    h->credentials_failed_as(account.hostAccount(), failure_class, toSlice(reason));
+  else if (h && RELAY_HOST_HAS(h, credentials_failed))
     h->credentials_failed(account.hostAccount(), toSlice(reason));
 }
 
@@ -109,8 +114,13 @@ void onToken(GeminiAccount& account, const relay_http_response_t& resp) {
   if (resp.status != 200 || access == doc.MemberEnd() || !access->value.IsString() ||
       access->value.GetStringLength() == 0) {
     std::string code = oauthErrorCode(body);
-    return failed(account, "token refresh failed: HTTP " + std::to_string(resp.status) +
-                               (code.empty() ? "" : " " + code));
+    // Google answers 400 invalid_grant for a revoked or expired refresh token: only a login
+    // helps. 5xx, 429 and odd answers may pass.
+    bool dead = (resp.status == 400 || resp.status == 401) && code == "invalid_grant";
+    return failed(account,
+                  "token refresh failed: HTTP " + std::to_string(resp.status) +
+                      (code.empty() ? "" : " " + code),
+                  dead ? RELAY_CLASS_PERMANENT : RELAY_CLASS_TRANSIENT);
   }
   int64_t expires_in = 3600;
   auto e = doc.FindMember("expires_in");

@@ -19,10 +19,7 @@ ChatStream::ChatStream(RequestFacts facts, int64_t now_ms, ThinkingCache& cache)
       id_("chatcmpl-relay"),
       model_(facts_.model) {}
 
-void ChatStream::chunk(std::string& out, const Fields& delta, std::string_view finish_reason) {
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  w.StartObject();
+void ChatStream::chunkEnvelope(JsonWriter& w) const {
   w.Key("id");
   writeString(w, id_);
   w.Key("object");
@@ -31,6 +28,13 @@ void ChatStream::chunk(std::string& out, const Fields& delta, std::string_view f
   w.Int64(now_ms_ / 1000);
   w.Key("model");
   writeString(w, model_);
+}
+
+void ChatStream::chunk(std::string& out, const Fields& delta, std::string_view finish_reason) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  w.StartObject();
+  chunkEnvelope(w);
   w.Key("choices");
   w.StartArray();
   w.StartObject();
@@ -200,14 +204,7 @@ void ChatStream::messageStop(std::string& out) {
     rapidjson::StringBuffer b;
     JsonWriter w(b);
     w.StartObject();
-    w.Key("id");
-    writeString(w, id_);
-    w.Key("object");
-    w.String("chat.completion.chunk");
-    w.Key("created");
-    w.Int64(now_ms_ / 1000);
-    w.Key("model");
-    writeString(w, model_);
+    chunkEnvelope(w);  // the usage chunk: no choices
     w.Key("choices");
     w.StartArray();
     w.EndArray();

@@ -27,6 +27,8 @@ class ChatStream : public StreamTranslator {
     std::string thinking, signature;
   };
   using Fields = std::function<void(JsonWriter&)>;
+  // The keys every chunk starts with: id, object, created, model.
+  void chunkEnvelope(JsonWriter& w) const;
   // One chunk with one choice whose delta fields writes; finish_reason null unless given.
   void chunk(std::string& out, const Fields& delta, std::string_view finish_reason = {});
   void messageStart(const rapidjson::Value& data, std::string& out);

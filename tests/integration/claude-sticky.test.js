@@ -67,3 +67,17 @@ test('a session whose account is ejected (529s in a row) moves and stays on the 
   assert.deepEqual(await servedBy(env, S1), [home, home, other]);
   for (let i = 0; i < 10; i++) assert.deepEqual(await servedBy(env, S1), [other]);
 });
+
+test('a session stays bound across blips that move a request but do not eject: it goes back each time', async (t) => {
+  // Two 529s in a row: the same-account retry fails too, so another account serves that request;
+  // with three failures needed to eject, the home account stays usable and keeps the session.
+  const env = await startClaudeEnv(t, { accounts: [api('x', { priority: 100 }), api('y', { priority: 100 })] });
+  const [home] = await servedBy(env, S1);
+  const other = home === 'x' ? 'y' : 'x';
+  for (let round = 0; round < 3; round++) {
+    env.mock.enqueue({ path: '/v1/messages', credential: apiKeyOf(home), status: 529, times: 2 });
+    assert.deepEqual(await servedBy(env, S1), [home, home, other], `blip ${round + 1} is served elsewhere`);
+    for (let i = 0; i < 3; i++) assert.deepEqual(await servedBy(env, S1), [home], `back home after blip ${round + 1} (${i})`);
+  }
+  assert.deepEqual(await servedBy(env, S2), [other], 'a new session still balances to the other account');
+});

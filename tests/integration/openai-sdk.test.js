@@ -164,6 +164,7 @@ describe('openai SDK through the relay onto a Claude account', () => {
       assert.equal(e.status, 401);
       assert.ok(e instanceof OpenAI.AuthenticationError);
       assert.equal(e.error.code, 'invalid_api_key');
+      assert.equal(e.error.type, 'invalid_request_error', 'the type OpenAI gives a wrong key');
       return true;
     });
   });

@@ -98,6 +98,33 @@ TEST_CASE("the accounts command prints the persisted state of each account, no s
   CHECK(table.find("sk-ant-ort01") == std::string::npos);
 }
 
+TEST_CASE("a token whose expiry is not known shows as unknown; an account without tokens as -") {
+  test::TempDir dir;
+  Config config;
+  config.server.database_path = dir.file("relay.db");
+  config.accounts = {account("stored", "claude-oauth", 50), account("setup", "claude-oauth", 50),
+                     account("keyed", "claude-api", 50)};
+  config.accounts[1].node = YAML::Load("{access_token: sk-ant-oat01-setup-token}");
+  {
+    auto store = test::openStore(config.server.database_path);
+    store->query([](sqlite3* db) {
+      store::SqliteStatement(db,
+                             "INSERT INTO credentials (account_id, expires_at, updated_at) "
+                             "VALUES ('stored', NULL, 1)")
+          .run();
+      return 0;
+    });
+  }
+  std::ostringstream out, err;
+  CHECK(runAccountsCommand(config, out, err) == 0);
+  std::string table = out.str();
+  INFO("table:\n", table);
+  CHECK(lineFor(table, "stored").find(" unknown ") != std::string::npos);
+  CHECK(lineFor(table, "setup").find(" unknown ") != std::string::npos);
+  CHECK(lineFor(table, "keyed").find(" unknown ") == std::string::npos);
+  CHECK(table.find("sk-ant-oat01") == std::string::npos);
+}
+
 TEST_CASE("without a database the command shows the configuration and creates nothing") {
   test::TempDir dir;
   Config config = smallConfig(dir.file("sub/relay.db"));

@@ -10,6 +10,10 @@ TEST_CASE("errors are rendered in each client's own shape") {
   CHECK(
       renderErrorBody(WireFormat::OpenAIChat, 503, "no available account") ==
       R"({"error":{"message":"no available account","type":"server_error","code":"no_available_account"}})");
+  // A wrong key, as OpenAI answers it (PROTOCOLS.md C3).
+  CHECK(
+      renderErrorBody(WireFormat::OpenAIChat, 401, "bad key") ==
+      R"({"error":{"message":"bad key","type":"invalid_request_error","code":"invalid_api_key"}})");
   CHECK(renderErrorBody(WireFormat::Gemini, 404, "x") ==
         R"({"error":{"code":404,"message":"x","status":"NOT_FOUND"}})");
 }

@@ -50,6 +50,10 @@ class RecordingBridge : public relay::PluginHostBridge {
   void credentialsFailed(relay_host_account_t*, std::string_view reason) override {
     record("failed " + std::string(reason));
   }
+  void credentialsFailedAs(relay_host_account_t*, uint32_t failure_class,
+                           std::string_view reason) override {
+    record("failed-as " + std::to_string(failure_class) + " " + std::string(reason));
+  }
   int addModel(relay_host_model_list_t*, std::string_view id, std::string_view name) override {
     return record("model " + std::string(id) + " (" + std::string(name) + ")");
   }
@@ -145,6 +149,8 @@ TEST_CASE("bridged callbacks reach PluginHostBridge with their arguments") {
   host->store_put(nullptr, slice("project"), slice("p-1"));
   host->credentials_ready(nullptr);
   host->credentials_failed(nullptr, slice("invalid_grant"));
+  REQUIRE(RELAY_HOST_HAS(host, credentials_failed_as));
+  host->credentials_failed_as(nullptr, RELAY_CLASS_PERMANENT, slice("revoked"));
   host->add_model(nullptr, slice("claude-sonnet-4-5"), slice("Claude Sonnet 4.5"));
 
   CHECK(bridge.calls == std::vector<std::string>{
@@ -159,6 +165,7 @@ TEST_CASE("bridged callbacks reach PluginHostBridge with their arguments") {
                             "put project=p-1",
                             "ready",
                             "failed invalid_grant",
+                            "failed-as 3 revoked",
                             "model claude-sonnet-4-5 (Claude Sonnet 4.5)",
                         });
 }

@@ -85,6 +85,11 @@ void hostFailed(relay_host_account_t*, relay_slice_t reason) {
   LOCKED;
   fake().calls.push_back("failed " + str(reason));
 }
+void hostFailedAs(relay_host_account_t*, uint32_t failure_class, relay_slice_t reason) {
+  LOCKED;
+  fake().calls.push_back("failed " + str(reason));
+  fake().failure_classes.push_back(failure_class);
+}
 int hostAddModel(relay_host_model_list_t*, relay_slice_t id, relay_slice_t name) {
   LOCKED;
   fake().models.emplace_back(str(id), str(name));
@@ -114,6 +119,7 @@ relay_host_t makeTable() {
   t.credentials_failed = hostFailed;
   t.add_model = hostAddModel;
   t.schedule_refresh = hostScheduleRefresh;
+  t.credentials_failed_as = hostFailedAs;
   return t;
 }
 

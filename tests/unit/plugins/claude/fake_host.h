@@ -43,6 +43,7 @@ struct FakeHost {
   std::vector<HttpCall> http;
   std::vector<std::pair<std::string, std::string>> models;
   std::vector<std::string> logs;
+  std::vector<uint32_t> failure_classes;  // one per credentials_failed_as, in order
 
   void reset();
   // Values of every upstream header named name (case-insensitive), in order.

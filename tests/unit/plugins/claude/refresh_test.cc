@@ -156,18 +156,23 @@ TEST_CASE("API accounts have nothing to refresh") {
   CHECK(fake().calls == std::vector<std::string>{"ready"});
 }
 
-TEST_CASE("refresh failures name the account and status, never a token") {
+TEST_CASE("refresh failures are logged naming the account and status, never a token") {
   struct Row {
     int32_t status;
     std::string body;
     std::string error;
     std::string expect;
+    uint32_t failure_class;
   } rows[] = {
       {400, R"({"error":"invalid_grant","error_description":"rt-config is dead"})", "",
-       "HTTP 400 invalid_grant"},
-      {500, "oops", "", "HTTP 500"},
-      {0, "", "connect timed out", "status 0"},
-      {200, R"({"error":"invalid_grant"})", "", "HTTP 200 invalid_grant"},
+       "HTTP 400 invalid_grant", RELAY_CLASS_PERMANENT},
+      {401, R"({"error":"invalid_grant"})", "", "HTTP 401 invalid_grant", RELAY_CLASS_PERMANENT},
+      {400, R"({"error":"invalid_request"})", "", "HTTP 400 invalid_request",
+       RELAY_CLASS_TRANSIENT},
+      {500, "oops", "", "HTTP 500", RELAY_CLASS_TRANSIENT},
+      {503, R"({"error":"invalid_grant"})", "", "HTTP 503", RELAY_CLASS_TRANSIENT},
+      {0, "", "connect timed out", "status 0", RELAY_CLASS_TRANSIENT},
+      {200, R"({"error":"invalid_grant"})", "", "HTTP 200 invalid_grant", RELAY_CLASS_TRANSIENT},
   };
   for (const Row& row : rows) {
     fake().reset();
@@ -178,9 +183,14 @@ TEST_CASE("refresh failures name the account and status, never a token") {
     REQUIRE(fake().calls.size() == 2);
     const std::string& failed = fake().calls[1];
     CHECK(failed.rfind("failed ", 0) == 0);
-    CHECK(failed.find("'oa1'") != std::string::npos);
+    bool logged = false;
+    for (const std::string& log : fake().logs)
+      logged = logged || (log.find("'oa1'") != std::string::npos &&
+                          log.find(row.expect) != std::string::npos);
+    CHECK(logged);
     CHECK(failed.find(row.expect) != std::string::npos);
     CHECK(failed.find("rt-config") == std::string::npos);
+    CHECK(fake().failure_classes == std::vector<uint32_t>{row.failure_class});
     CHECK(fake().store.empty());
     for (const std::string& log : fake().logs) CHECK(log.find("rt-config") == std::string::npos);
   }
@@ -237,7 +247,64 @@ TEST_CASE("an OAuth account with only an access token fails a refresh cleanly") 
   plugin().refresh(a.handle, 1);
   REQUIRE(fake().calls.size() == 1);
   CHECK(fake().calls[0].find("no refresh_token") != std::string::npos);
+  CHECK(fake().failure_classes == std::vector<uint32_t>{RELAY_CLASS_PERMANENT});
   CHECK(fake().http.empty());
+}
+
+TEST_CASE("an account never logged in fails for good, naming relay-server login") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", R"({"id":"never"})"));
+  CHECK(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_NEED_CREDENTIALS);
+  fake().calls.clear();
+  plugin().refresh(a.handle, 0);
+  REQUIRE(fake().calls.size() == 1);
+  CHECK(fake().calls[0].find("not logged in: run relay-server login") != std::string::npos);
+  CHECK(fake().failure_classes == std::vector<uint32_t>{RELAY_CLASS_PERMANENT});
+}
+
+TEST_CASE("token endpoint down: the current token serves until it expires, retried meanwhile") {
+  fake().reset();
+  int64_t expires_ms = fake().now_ms + 8000;  // inside the 10 s margin: a refresh is due
+  std::string json = R"({"id":"down","refresh_token":"rt","access_token":"at-old","expires_at":)" +
+                     std::to_string(expires_ms / 1000) + "}";
+  Account a(newAccount("claude-oauth", json));
+  expires_ms = expires_ms / 1000 * 1000;
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_NEED_CREDENTIALS);
+  fake().calls.clear();
+  plugin().refresh(a.handle, 0);
+  REQUIRE(fake().http.size() == 1);
+  answer(a.handle, fake().http[0].call_id, 503, "down");
+  CHECK(fake().failure_classes == std::vector<uint32_t>{RELAY_CLASS_TRANSIENT});
+  // The retry is scheduled (at the token's expiry at the latest), and the old token still serves.
+  CHECK(anyCallContains("schedule " + std::to_string(expires_ms) + " "));
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
+  CHECK(fake().header("authorization") == "Bearer at-old");
+  plugin().refresh(a.handle, 0);  // no new call before the retry time
+  CHECK(fake().http.size() == 1);
+  fake().now_ms = expires_ms;  // expired: no token to send, a refresh is due again
+  CHECK(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_NEED_CREDENTIALS);
+  plugin().refresh(a.handle, 0);
+  CHECK(fake().http.size() == 2);
+}
+
+TEST_CASE("new stored credentials drop the refresh in flight; its late answer is ignored") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", kOAuthJson));
+  plugin().refresh(a.handle, 1);
+  REQUIRE(fake().http.size() == 1);
+  // A login stored new tokens meanwhile; the host tells the plugin.
+  fake().store["refresh_token"] = "rt-login";
+  fake().store["access_token"] = "at-login";
+  fake().store["expires_at_ms"] = std::to_string(fake().now_ms + 3600 * 1000);
+  fake().calls.clear();
+  plugin().credentials_changed(a.handle);
+  CHECK(anyCallContains("ready"));
+  fake().calls.clear();
+  answer(a.handle, fake().http[0].call_id, 200, kGrant);
+  CHECK(fake().calls.empty());
+  CHECK(fake().store["refresh_token"] == "rt-login");
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
+  CHECK(fake().header("authorization") == "Bearer at-login");
 }
 
 TEST_CASE("prepare on worker threads sees whole tokens while refreshes land") {

@@ -105,6 +105,9 @@ TEST_CASE("invalid_grant and an unreachable token endpoint fail the refresh, say
   plugin().refresh(account, 1);
   answer(account, 0, "", "connection refused");
   CHECK(fake().calls.back().find("unreachable") != std::string::npos);
+  // A dead grant waits for a login; an unreachable endpoint may recover (ABI 1.3 classes).
+  CHECK(fake().failure_classes ==
+        std::vector<uint32_t>{RELAY_CLASS_PERMANENT, RELAY_CLASS_TRANSIENT});
   plugin().account_free(account);
 }
 
