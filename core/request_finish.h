@@ -7,10 +7,12 @@
 namespace relay {
 
 struct ServerContext;
+struct WorkerContext;
 
 // For a finished request: the access log line, the request metrics, and (when an account
-// served it) the usage record with the tokens the provider's response observer reported.
-void recordFinishedRequest(const ServerContext& server, const Request& req,
+// served it) the tokens the provider's response observer reported, added to the worker's usage
+// ledger (no store write per request).
+void recordFinishedRequest(const ServerContext& server, WorkerContext& worker, const Request& req,
                            const RequestState& state, const StreamStats& stats);
 
 }  // namespace relay

@@ -146,9 +146,10 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
   if (!checkOpenRelay(ctx->config, error)) return nullptr;
   registerConfigSecrets(ctx->config);
   ctx->start_time_ms = static_cast<uint64_t>(unixTimeMs());
-  ctx->on_request_finished = [server = ctx.get()](const Request& req, const RequestState& state,
+  ctx->on_request_finished = [server = ctx.get()](WorkerContext& worker, const Request& req,
+                                                  const RequestState& state,
                                                   const StreamStats& stats) {
-    recordFinishedRequest(*server, req, state, stats);
+    recordFinishedRequest(*server, worker, req, state, stats);
   };
   // Provider keys are unknown to the core: mask every secret-looking account value in logs.
   registerAccountSecrets(ctx->config.accounts);
