@@ -18,6 +18,7 @@
 #include "core/request_finish.h"
 #include "core/server.h"
 #include "filters/builtin.h"
+#include "filters/observe/exchange_observer.h"
 
 namespace relay {
 
@@ -73,6 +74,8 @@ bool buildChains(ServerContext& ctx, std::string* error) {
   for (const auto& [name, c] : all) {
     auto chain = FilterChainFactory::build(c, registry, ctx, error);
     if (!chain) return false;
+    // The access log, the request metrics and the usage observe every chain's answers.
+    chain->prepend(kObserveFilterName, makeExchangeObserverFactory());
     ctx.chains[name] = std::move(chain);
   }
   return true;
