@@ -7,10 +7,12 @@
 namespace relay {
 
 struct ServerContext;
+struct WorkerContext;
 
-// For a finished request: the access log line, the request metrics, and (when an account
-// served it) the usage record with the tokens the provider's response observer reported.
-void recordFinishedRequest(const ServerContext& server, const Request& req,
+// For a finished request that the chain's observer did not record (no route matched, the answer
+// broke or never came): the access log line, the request metrics and the usage
+// (filters/observe/exchange_record.h).
+void recordFinishedRequest(const ServerContext& server, WorkerContext& worker, const Request& req,
                            const RequestState& state, const StreamStats& stats);
 
 }  // namespace relay

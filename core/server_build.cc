@@ -18,6 +18,7 @@
 #include "core/request_finish.h"
 #include "core/server.h"
 #include "filters/builtin.h"
+#include "filters/observe/exchange_observer.h"
 
 namespace relay {
 
@@ -73,6 +74,8 @@ bool buildChains(ServerContext& ctx, std::string* error) {
   for (const auto& [name, c] : all) {
     auto chain = FilterChainFactory::build(c, registry, ctx, error);
     if (!chain) return false;
+    // The access log, the request metrics and the usage observe every chain's answers.
+    chain->prepend(kObserveFilterName, makeExchangeObserverFactory());
     ctx.chains[name] = std::move(chain);
   }
   return true;
@@ -146,9 +149,10 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
   if (!checkOpenRelay(ctx->config, error)) return nullptr;
   registerConfigSecrets(ctx->config);
   ctx->start_time_ms = static_cast<uint64_t>(unixTimeMs());
-  ctx->on_request_finished = [server = ctx.get()](const Request& req, const RequestState& state,
+  ctx->on_request_finished = [server = ctx.get()](WorkerContext& worker, const Request& req,
+                                                  const RequestState& state,
                                                   const StreamStats& stats) {
-    recordFinishedRequest(*server, req, state, stats);
+    recordFinishedRequest(*server, worker, req, state, stats);
   };
   // Provider keys are unknown to the core: mask every secret-looking account value in logs.
   registerAccountSecrets(ctx->config.accounts);

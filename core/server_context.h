@@ -25,10 +25,13 @@ class StickyStore;
 class ProviderSet;
 namespace store {
 class LoopMailbox;
-}
+class UsageSink;
+class WorkerUsage;
+}  // namespace store
 struct Request;
 struct RequestState;
 struct StreamStats;
+struct WorkerContext;
 
 struct ServerContext {
   Config config;
@@ -36,7 +39,8 @@ struct ServerContext {
   std::map<std::string, std::unique_ptr<FilterChainFactory>> chains;
   AccountDirectory accounts;
   std::unique_ptr<PluginRegistry> plugins;
-  std::unique_ptr<store::Store> store;  // opened by runServer, not by --check-config
+  std::unique_ptr<store::Store> store;      // opened by runServer, not by --check-config
+  std::unique_ptr<store::UsageSink> usage;  // with the store: where the workers' usage goes
   // Created by runServer once the store is open (absent under --check-config).
   std::unique_ptr<AccountPool> pool;
   std::unique_ptr<StickyStore> sticky;
@@ -46,8 +50,9 @@ struct ServerContext {
   uint64_t start_time_ms = 0;  // wall clock, for uptime
   // --reset-secrets: drop the stored credentials at start-up (a lost or changed encryption key).
   bool reset_secrets = false;
-  // Access log and metrics for each finished request; unset in unit tests.
-  std::function<void(const Request&, const RequestState&, const StreamStats&)> on_request_finished;
+  // Access log, metrics and usage for each finished request; unset in unit tests.
+  std::function<void(WorkerContext&, const Request&, const RequestState&, const StreamStats&)>
+      on_request_finished;
 };
 
 struct WorkerContext {
@@ -56,6 +61,7 @@ struct WorkerContext {
   DeferredDeleter* deleter = nullptr;
   UpstreamClient* upstream = nullptr;
   std::shared_ptr<store::LoopMailbox> mailbox;  // brings cross-thread replies onto this loop
+  store::WorkerUsage* usage = nullptr;          // this worker's usage ledger (none: not counted)
 };
 
 }  // namespace relay

@@ -25,6 +25,7 @@
 #include "core/server.h"
 #include "core/store/loop_mailbox.h"
 #include "core/store/stored_secrets.h"
+#include "core/store/usage_sink.h"
 #include "relay_build_config.h"
 
 namespace relay {
@@ -122,6 +123,8 @@ bool openStore(ServerContext& ctx) {
 namespace {
 
 constexpr uint64_t kStickyPurgeMs = 60000;
+// How often each worker hands its usage sums to the store: what kill -9 can lose at most.
+constexpr uint64_t kUsageFlushMs = 1000;
 
 // The main thread's loop: signals, and every account's async work (refresh, http_call).
 struct ControlLoop {
@@ -276,6 +279,10 @@ int runServer(ServerContext& ctx) {
   }
   raiseFileLimit(sc);
   if (!openStore(ctx)) return 1;
+  ctx.usage = std::make_unique<store::UsageSink>(
+      *ctx.store, store::UsageOptions{ctx.config.usage.request_log, ctx.config.usage.retention_days,
+                                      kUsageFlushMs});
+  ctx.usage->purgeExpired(unixTimeMs());
 
   ControlLoop control;
   control.ctx = &ctx;
@@ -317,6 +324,7 @@ int runServer(ServerContext& ctx) {
       [](uv_timer_t* t) {
         auto* c = static_cast<ServerContext*>(t->data);
         if (c->sticky) c->sticky->purgeExpired(unixTimeMs());
+        if (c->usage) c->usage->purgeExpired(unixTimeMs());
       },
       kStickyPurgeMs, kStickyPurgeMs);
 
@@ -337,6 +345,7 @@ int runServer(ServerContext& ctx) {
   ctx.providers.reset();
   ctx.sticky.reset();
   ctx.pool.reset();
+  ctx.usage.reset();  // the workers handed their usage over when they stopped
   ctx.store.reset();  // commits what is queued
   logf(LogLevel::kInfo, "server", "drained; exiting");
   return 0;

@@ -255,7 +255,7 @@ void ActiveChain::sendErrorWithHeaders(int status, std::string_view message, con
 
 void ActiveChain::onStreamFinished(const StreamStats& stats) {
   finished_ = true;
-  if (server_.on_request_finished) server_.on_request_finished(req_, state_, stats);
+  if (server_.on_request_finished) server_.on_request_finished(worker_, req_, state_, stats);
 }
 
 }  // namespace relay

@@ -63,6 +63,13 @@ std::unique_ptr<FilterChainFactory> FilterChainFactory::build(const ChainConfig&
   return chain;
 }
 
+void FilterChainFactory::prepend(std::string name, std::unique_ptr<FilterFactory> factory) {
+  factory->contribute(traits_);
+  names_.insert(names_.begin(), std::move(name));
+  factories_.insert(factories_.begin(), std::move(factory));
+  ++attempt_start_;  // also when there is none: it stays names_.size()
+}
+
 std::vector<std::unique_ptr<Filter>> FilterChainFactory::createFilters() const {
   std::vector<std::unique_ptr<Filter>> out;
   out.reserve(factories_.size());

@@ -18,6 +18,10 @@ class FilterChainFactory {
                                                    const FilterRegistry& registry,
                                                    const ServerContext& server, std::string* error);
 
+  // Puts an always-on filter (the observers) in front of the declared ones; it runs once per
+  // request and, on the way back, is the last filter before the client.
+  void prepend(std::string name, std::unique_ptr<FilterFactory> factory);
+
   const std::string& name() const { return name_; }
   const std::vector<std::string>& filterNames() const { return names_; }
   std::vector<std::unique_ptr<Filter>> createFilters() const;

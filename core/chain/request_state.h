@@ -35,6 +35,7 @@ struct RequestState {
   int attempt = 0;                             // attempts that failed so far
   bool force_refreshed = false;                // one forced credential refresh per request
   uint64_t start_ns = 0;                       // uv_hrtime() at request start
+  bool observed = false;  // the chain's observer recorded the exchange (access log, metrics, usage)
 
   // ---- set by failover for the next attempt ----
   std::string retry_account_id;       // serve the next attempt with this account again

@@ -79,6 +79,13 @@ struct SessionConfig {
   int renewal_threshold_seconds = 300;
 };
 
+// `usage:`: token usage is always added up per relay key, account, model and hour
+// (usage_hourly); raw per-request rows only on request.
+struct UsageConfig {
+  bool request_log = false;  // also keep one usage_records row per request
+  int retention_days = 30;   // raw rows older than this are deleted; 0 keeps them
+};
+
 // One entry of a filter chain: a filter name and its own (unparsed) configuration.
 struct FilterSpec {
   std::string name;
@@ -106,6 +113,7 @@ struct Config {
   ServerConfig server;
   std::vector<std::string> api_keys;
   SessionConfig session;
+  UsageConfig usage;
   std::vector<AccountConfig> accounts;
   // Plugin files loaded after the ones found beside the binary or installed (ABI docs:
   // docs/plugins.md); plugin_marks[i] locates plugins[i].

@@ -45,14 +45,15 @@ std::vector<std::string> readApiKeys(const MapReader& top) {
 
 Config readConfig(const YAML::Node& root, const std::string& file) {
   MapReader top(root, "", file);
-  top.allowKeys({"server", "api_keys", "session", "accounts", "plugins", "filter_chains", "routes",
-                 "failover"});
+  top.allowKeys({"server", "api_keys", "session", "usage", "accounts", "plugins", "filter_chains",
+                 "routes", "failover"});
   const YAML::Node none;
   Config c;
   c.file = file;
   c.server = readServerSection(valueOr(top, "server", none), keyOr(top, "server", none), file);
   c.api_keys = readApiKeys(top);
   c.session = readSessionSection(valueOr(top, "session", none), keyOr(top, "session", none), file);
+  c.usage = readUsageSection(valueOr(top, "usage", none), keyOr(top, "usage", none), file);
   c.accounts =
       readAccountsSection(valueOr(top, "accounts", none), keyOr(top, "accounts", none), file);
   top.readStringList("plugins", &c.plugins);

@@ -17,6 +17,8 @@ ServerConfig readServerSection(const YAML::Node& node, const YAML::Node& key,
                                const std::string& file);
 SessionConfig readSessionSection(const YAML::Node& node, const YAML::Node& key,
                                  const std::string& file);
+UsageConfig readUsageSection(const YAML::Node& node, const YAML::Node& key,
+                             const std::string& file);
 std::vector<AccountConfig> readAccountsSection(const YAML::Node& node, const YAML::Node& key,
                                                const std::string& file);
 std::map<std::string, ChainConfig> readFilterChainsSection(const YAML::Node& node,

@@ -1,4 +1,4 @@
-// `server:` and `session:`.
+// `server:`, `session:` and `usage:`.
 #include "core/config/config_sections.h"
 
 namespace relay {
@@ -69,6 +69,16 @@ SessionConfig readSessionSection(const YAML::Node& node, const YAML::Node& key,
   r.readInt("sticky_ttl_seconds", 1, kYear, &s.sticky_ttl_seconds);
   r.readInt("renewal_threshold_seconds", 0, kYear, &s.renewal_threshold_seconds);
   return s;
+}
+
+UsageConfig readUsageSection(const YAML::Node& node, const YAML::Node& key,
+                             const std::string& file) {
+  MapReader r(node, "usage", file, key);
+  r.allowKeys({"request_log", "retention_days"});
+  UsageConfig u;
+  r.readBool("request_log", &u.request_log);
+  r.readInt("retention_days", 0, 100 * 365, &u.retention_days);
+  return u;
 }
 
 }  // namespace relay

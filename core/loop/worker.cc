@@ -5,8 +5,10 @@
 #include "core/chain/active_chain.h"
 #include "core/net/http1_server_conn.h"
 #include "core/net/listener.h"
+#include "core/obs/access_log.h"
 #include "core/obs/relay_metrics.h"
 #include "core/store/loop_mailbox.h"
+#include "core/store/usage_sink.h"
 
 namespace relay {
 
@@ -25,12 +27,17 @@ Worker::Worker(int index, const ServerContext& server, HttpServerLimits limits)
   upstream_ = std::make_unique<UpstreamClient>(&loop_);
   context_.upstream = upstream_.get();
   context_.mailbox = store::LoopMailbox::open(&loop_);
+  usage_ = std::make_unique<store::WorkerUsage>(&loop_, server.usage.get());
+  context_.usage = usage_.get();
   uv_async_init(&loop_, &drain_async_, &Worker::onDrainSignal);
   drain_async_.data = this;
   uv_timer_init(&loop_, &drain_timer_);
   drain_timer_.data = this;
   uv_tcp_init(&loop_, &listener_);
   listener_.data = this;
+  uv_prepare_init(&loop_, &log_flush_);
+  uv_prepare_start(&log_flush_, [](uv_prepare_t*) { flushAccessLog(); });
+  uv_unref(reinterpret_cast<uv_handle_t*>(&log_flush_));
 }
 
 Worker::~Worker() {
@@ -68,8 +75,12 @@ void Worker::join() {
 }
 
 void Worker::run() {
+  batchAccessLogOnThisThread();
+  usage_->start();
   uv_run(&loop_, UV_RUN_DEFAULT);
   deleter_->drain();
+  usage_->flush();  // requests that finished while the loop closed
+  flushAccessLog();
 }
 
 void Worker::onConnection(uv_stream_t* server, int status) {
@@ -157,10 +168,12 @@ void Worker::stopLoop() {
   stopping_ = true;
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_async_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&log_flush_), nullptr);
   if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&listener_)))
     uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
   deleter_->drain();
   deleter_->close();
+  usage_->stop();  // hands its usage to the store; the timer no longer keeps the loop alive
   context_.mailbox->close();
   // Closes pooled upstream connections so the loop can end.
   context_.upstream = nullptr;

@@ -60,9 +60,11 @@ class Worker final : public ConnectionOwner, public RequestHandler {
   uv_tcp_t listener_;
   uv_async_t drain_async_;
   uv_timer_t drain_timer_;
+  uv_prepare_t log_flush_;  // hands the iteration's access lines to the log thread
   int listen_fd_ = -1;
   std::unique_ptr<DeferredDeleter> deleter_;
   std::unique_ptr<UpstreamClient> upstream_;
+  std::unique_ptr<store::WorkerUsage> usage_;
   WorkerContext context_;
   std::set<Http1ServerConnection*> connections_;
   std::set<Http1ServerConnection*> refused_;  // answered 503, closing (not in the budget)

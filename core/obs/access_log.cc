@@ -14,6 +14,14 @@ namespace {
 
 std::atomic<bool> g_access_enabled{true};
 
+// Lines waiting on a batching thread; flushed past this size even inside one loop iteration.
+constexpr size_t kAccessBatchBytes = 64 * 1024;
+struct AccessBatch {
+  bool enabled = false;
+  std::string lines;
+};
+thread_local AccessBatch t_batch;
+
 bool needsQuoting(std::string_view value) {
   if (value.empty()) return true;
   for (unsigned char c : value) {
@@ -123,10 +131,26 @@ bool accessLogEnabled() {
 
 void writeAccessLog(const AccessLogEntry& entry) {
   if (!accessLogEnabled()) return;
-  LogWriter::instance().enqueue(
-      LogStream::kAccess,
-      formatLogLine(logClockMs(), LogLevel::kInfo, "access",
-                    redactSecrets(maskSecretValues(formatAccessLogLine(entry)))));
+  std::string line = formatLogLine(logClockMs(), LogLevel::kInfo, "access",
+                                   redactSecrets(maskSecretValues(formatAccessLogLine(entry))));
+  if (!t_batch.enabled) {
+    LogWriter::instance().enqueue(LogStream::kAccess, std::move(line));
+    return;
+  }
+  t_batch.lines += line;
+  if (t_batch.lines.size() >= kAccessBatchBytes) flushAccessLog();
+}
+
+void batchAccessLogOnThisThread() {
+  t_batch.enabled = true;
+}
+
+void flushAccessLog() {
+  if (t_batch.lines.empty()) return;
+  std::string lines;
+  lines.reserve(t_batch.lines.capacity());
+  lines.swap(t_batch.lines);
+  LogWriter::instance().enqueue(LogStream::kAccess, std::move(lines));
 }
 
 }  // namespace relay

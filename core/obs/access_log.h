@@ -32,6 +32,13 @@ bool setAccessLog(const std::string& target, std::string* error);
 bool accessLogEnabled();
 
 // Queues `<timestamp> INFO  [access] <logfmt>` for the log thread; never filtered by log level.
+// On a thread that batches (below), the line waits in that thread's buffer instead.
 void writeAccessLog(const AccessLogEntry& entry);
+
+// Worker threads: from now on this thread's access lines collect in a thread-local buffer, handed
+// to the log thread as one entry by flushAccessLog() (a worker calls it once per loop iteration),
+// so writing a line takes no lock.
+void batchAccessLogOnThisThread();
+void flushAccessLog();
 
 }  // namespace relay

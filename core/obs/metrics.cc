@@ -1,15 +1,52 @@
 #include "core/obs/metrics.h"
 
 #include <stdexcept>
+#include <unordered_map>
 
 namespace relay {
 namespace {
+
+std::atomic<uint64_t> g_next_family_id{1};
+
+// Per thread: the series this thread resolved. The key is the family id followed by each label
+// value with its length in front, so no two label sets share a key.
+struct SeriesCache {
+  std::string scratch;
+  std::unordered_map<std::string, void*> cells;
+
+  const std::string& keyFor(uint64_t family_id, LabelValuesView values) {
+    scratch.clear();
+    scratch.append(reinterpret_cast<const char*>(&family_id), sizeof family_id);
+    for (std::string_view v : values) {
+      auto n = static_cast<uint32_t>(v.size());
+      scratch.append(reinterpret_cast<const char*>(&n), sizeof n);
+      scratch.append(v);
+    }
+    return scratch;
+  }
+};
+
+SeriesCache& threadSeriesCache() {
+  thread_local SeriesCache cache;
+  return cache;
+}
 
 LabelValuesView viewOf(std::initializer_list<std::string_view> values) {
   return {values.begin(), values.end()};
 }
 
 }  // namespace
+
+void* findCachedSeries(uint64_t family_id, LabelValuesView values) {
+  SeriesCache& cache = threadSeriesCache();
+  auto it = cache.cells.find(cache.keyFor(family_id, values));
+  return it == cache.cells.end() ? nullptr : it->second;
+}
+
+void cacheSeries(uint64_t family_id, LabelValuesView values, void* cell) {
+  SeriesCache& cache = threadSeriesCache();
+  cache.cells.emplace(cache.keyFor(family_id, values), cell);
+}
 
 HistogramCells::HistogramCells(size_t count)
     : bucket_count(count), buckets(new std::atomic<uint64_t>[count]) {
@@ -30,7 +67,8 @@ MetricFamily::MetricFamily(std::string name, std::string help, MetricType type,
     : name_(std::move(name)),
       help_(std::move(help)),
       type_(type),
-      label_names_(std::move(label_names)) {}
+      label_names_(std::move(label_names)),
+      id_(g_next_family_id.fetch_add(1, std::memory_order_relaxed)) {}
 
 void MetricFamily::checkArity(size_t count) const {
   if (count != label_names_.size()) {

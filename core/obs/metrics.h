@@ -1,6 +1,7 @@
 // A small Prometheus registry: counter, gauge and histogram families with label sets.
-// Finding a series takes the family's mutex; updating one is a relaxed atomic, so hot paths keep
-// the handle (Counter, Gauge, Histogram) and skip the lookup.
+// Updating a series is a relaxed atomic. Finding one takes the family's mutex only the first time
+// a thread asks for that label set: each thread keeps the handles it resolved in its own cache,
+// so a hot path that calls `with(...)` per request takes no lock.
 #pragma once
 
 #include <algorithm>
@@ -90,6 +91,11 @@ struct LabelValuesView {
   const std::string_view* end() const { return last; }
 };
 
+// The calling thread's cache of resolved series: (family id, label values) -> cell. Family ids
+// are never reused, so a registry that goes away (tests) leaves only unreachable entries.
+void* findCachedSeries(uint64_t family_id, LabelValuesView values);
+void cacheSeries(uint64_t family_id, LabelValuesView values, void* cell);
+
 class MetricFamily {
  public:
   MetricFamily(std::string name, std::string help, MetricType type,
@@ -110,6 +116,7 @@ class MetricFamily {
   std::string help_;
   MetricType type_;
   std::vector<std::string> label_names_;
+  uint64_t id_;            // unique for the process's lifetime (the thread caches' key)
   mutable std::mutex mu_;  // guards each subclass's series map
 };
 
@@ -122,14 +129,20 @@ class SeriesFamily : public MetricFamily {
  protected:
   template <class MakeCell>
   Cell* findOrCreate(LabelValuesView values, MakeCell make) {
+    if (void* cached = findCachedSeries(id_, values)) return static_cast<Cell*>(cached);
     checkArity(static_cast<size_t>(values.end() - values.begin()));
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = series_.find(values);
-    if (it == series_.end()) {
-      std::vector<std::string> key(values.begin(), values.end());
-      it = series_.emplace(std::move(key), make()).first;
+    Cell* cell;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = series_.find(values);
+      if (it == series_.end()) {
+        std::vector<std::string> key(values.begin(), values.end());
+        it = series_.emplace(std::move(key), make()).first;
+      }
+      cell = it->second.get();
     }
-    return it->second.get();
+    cacheSeries(id_, values, cell);
+    return cell;
   }
 
   std::map<std::vector<std::string>, std::unique_ptr<Cell>, LabelValuesLess> series_;

@@ -1,6 +1,7 @@
 #include "core/obs/secret_values.h"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -14,12 +15,23 @@ constexpr std::string_view kMask = "[REDACTED]";
 using Values = std::vector<std::string>;
 
 std::mutex g_mutex;
-// Writers publish a new list; readers hold the one they took while they mask.
+// Writers publish a new list and bump the generation; readers hold the one they took while they
+// mask.
 std::shared_ptr<const Values> g_values = std::make_shared<const Values>();
+std::atomic<uint64_t> g_generation{1};
 
-std::shared_ptr<const Values> current() {
-  std::lock_guard<std::mutex> lock(g_mutex);
-  return g_values;
+// Each thread keeps the list it took last and takes the lock again only when a writer published
+// a new one (secrets are registered at start-up and when credentials change, not per line).
+const Values& current() {
+  thread_local uint64_t seen = 0;
+  thread_local std::shared_ptr<const Values> mine;
+  uint64_t now = g_generation.load(std::memory_order_acquire);
+  if (now != seen) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    mine = g_values;
+    seen = g_generation.load(std::memory_order_relaxed);
+  }
+  return *mine;
 }
 
 }  // namespace
@@ -34,12 +46,13 @@ void registerSecretValue(std::string_view value) {
   std::sort(next->begin(), next->end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   g_values = std::move(next);
+  g_generation.fetch_add(1, std::memory_order_release);
 }
 
 std::string maskSecretValues(std::string_view text) {
-  std::shared_ptr<const Values> values = current();
+  const Values& values = current();
   std::string out(text);
-  for (const std::string& v : *values) {
+  for (const std::string& v : values) {
     for (size_t pos = out.find(v); pos != std::string::npos; pos = out.find(v, pos + kMask.size()))
       out.replace(pos, v.size(), kMask);
   }
@@ -49,6 +62,7 @@ std::string maskSecretValues(std::string_view text) {
 void clearSecretValues() {
   std::lock_guard<std::mutex> lock(g_mutex);
   g_values = std::make_shared<const Values>();
+  g_generation.fetch_add(1, std::memory_order_release);
 }
 
 }  // namespace relay

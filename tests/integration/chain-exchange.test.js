@@ -118,7 +118,7 @@ const { spawnSync } = require('child_process');
 const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
 
 test('usage is read from the observed bytes of streamed and whole answers', { skip: !hasSqlite && 'no sqlite3 CLI' }, async (t) => {
-  const env = await pair(t);
+  const env = await pair(t, { usage: { request_log: true } });
   const { res, events } = await env.stream('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'count me' }] });
   assert.equal(res.status, 200);
   const start = events.find((e) => e.event === 'message_start');
@@ -137,4 +137,26 @@ test('usage is read from the observed bytes of streamed and whole answers', { sk
   });
   assert.equal(usage[1].input_tokens, whole.res.json.usage.input_tokens);
   assert.equal(usage[1].output_tokens, whole.res.json.usage.output_tokens);
+  // The hour sums hold the same totals (written at the graceful stop).
+  const sums = JSON.parse(spawnSync('sqlite3', ['-json', db, 'select account_id, requests, errors, input_tokens, output_tokens from usage_hourly'], { encoding: 'utf8' }).stdout || '[]');
+  assert.deepEqual(sums, [{
+    account_id: 'primary', requests: 2, errors: 0,
+    input_tokens: usage[0].input_tokens + usage[1].input_tokens,
+    output_tokens: usage[0].output_tokens + usage[1].output_tokens,
+  }]);
+});
+
+test('without usage.request_log only the hour sums are written, and a graceful stop flushes them', { skip: !hasSqlite && 'no sqlite3 CLI' }, async (t) => {
+  const env = await pair(t);
+  for (let i = 0; i < 3; i++) assert.equal((await env.message()).res.status, 200);
+  await env.relay.stop('SIGTERM');
+  const db = path.join(env.dir, 'relay.db');
+  const raw = spawnSync('sqlite3', [db, 'select count(*) from usage_records'], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(raw, '0');
+  const sums = JSON.parse(spawnSync('sqlite3', ['-json', db, 'select hour, account_id, requests from usage_hourly'], { encoding: 'utf8' }).stdout || '[]');
+  assert.equal(sums.length, 1);
+  assert.equal(sums[0].account_id, 'primary');
+  assert.equal(sums[0].requests, 3);
+  assert.equal(sums[0].hour % 3600000, 0, 'bucketed by the hour');
+  assert.ok(Math.abs(sums[0].hour - Date.now()) < 2 * 3600000);
 });

@@ -26,7 +26,23 @@ TEST_CASE("an empty file yields every default") {
     CHECK(c.chains.empty());
     CHECK(c.routes.empty());
     CHECK(c.failover.IsNull());
+    CHECK_FALSE(c.usage.request_log);
+    CHECK(c.usage.retention_days == 30);
   }
+}
+
+TEST_CASE("usage: request_log and retention_days are read and checked with their line") {
+  Config c = loadOk("usage:\n  request_log: true\n  retention_days: 7\n");
+  CHECK(c.usage.request_log);
+  CHECK(c.usage.retention_days == 7);
+  CHECK(loadOk("usage:\n  retention_days: 0\n").usage.retention_days == 0);
+  CHECK(loadError("usage:\n  request_log: sometimes\n") ==
+        "relay.yaml:2:16: usage.request_log: expected true or false, got \"sometimes\"");
+  CHECK(loadError("usage:\n  retention_days: -1\n") ==
+        "relay.yaml:2:19: usage.retention_days: expected an integer 0-36500, got \"-1\"");
+  CHECK(loadError("usage:\n  retention: 3\n") ==
+        "relay.yaml:2:3: usage.retention: unknown key (expected one of: request_log, "
+        "retention_days)");
 }
 
 TEST_CASE("every server and session key is read") {

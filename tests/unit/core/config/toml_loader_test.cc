@@ -221,6 +221,15 @@ void checkSameConfig(const Config& t, const Config& y) {
 
 }  // namespace
 
+TEST_CASE("a TOML [usage] table goes through the same checks as YAML") {
+  Config c = tomlOk("[usage]\nrequest_log = true\nretention_days = 3\n");
+  CHECK(c.usage.request_log);
+  CHECK(c.usage.retention_days == 3);
+  std::string error = tomlError("[usage]\nretention_days = -2\n");
+  CHECK(error.find("relay.toml:2:") == 0);
+  CHECK(error.find("usage.retention_days: expected an integer 0-36500") != std::string::npos);
+}
+
 TEST_CASE("the format follows the extension") {
   CHECK(configFormatOf("config.toml") == ConfigFormat::kToml);
   CHECK(configFormatOf("/etc/relay/Config.TOML") == ConfigFormat::kToml);

@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
+#include "core/obs/secret_values.h"
 #include "log_capture.h"
 
 namespace relay {
@@ -83,6 +85,27 @@ TEST_CASE("writeAccessLog goes through the log thread, whatever the log level") 
       "Z INFO  [access] method=POST path=/v1/messages status=200 bytes=123 duration_ms=4.2 "
       "account=claude-1 key=k1"));
   CHECK(capture.text(LogStream::kMain).empty());
+}
+
+TEST_CASE("a batching (worker) thread hands its lines over in one piece, still masked") {
+  test::LogCapture capture;
+  registerSecretValue("sk-batch-secret-123456");
+  std::thread worker([&] {
+    batchAccessLogOnThisThread();
+    AccessLogEntry e = sampleEntry();
+    e.route = "sk-batch-secret-123456";
+    writeAccessLog(e);
+    writeAccessLog(sampleEntry());
+    // Nothing reached the log thread yet: the lines wait in this thread's buffer.
+    CHECK(capture.text(LogStream::kAccess).empty());
+    flushAccessLog();
+  });
+  worker.join();
+  auto lines = test::splitLines(capture.text(LogStream::kAccess));
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].ends_with("key=k1 route=[REDACTED]"));
+  CHECK(lines[1].ends_with("account=claude-1 key=k1"));
+  clearSecretValues();
 }
 
 TEST_CASE("setAccessLog(\"off\") silences the access log and a path sends it to a file") {

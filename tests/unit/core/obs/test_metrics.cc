@@ -84,6 +84,29 @@ TEST_CASE("concurrent increments from several threads sum exactly") {
   CHECK(text.find("lat_seconds_sum 100000\n") != std::string::npos);
 }
 
+TEST_CASE("a series resolved once per thread is the same cell; label sets never alias") {
+  MetricsRegistry registry;
+  auto& family = registry.counter("app_cached_total", "Cached.", {"a", "b"});
+  family.with({"x", "yz"}).inc();
+  family.with({"x", "yz"}).inc();  // from this thread's cache
+  family.with({"xy", "z"}).inc();  // same bytes joined, another label set
+  std::thread other([&] { family.with({"x", "yz"}).inc(5); });
+  other.join();
+  CHECK(family.with({"x", "yz"}).value() == 7);
+  CHECK(family.with({"xy", "z"}).value() == 1);
+  CHECK_THROWS_AS(family.with({"x"}), std::invalid_argument);
+}
+
+TEST_CASE("a new registry's family is not served from an old family's cached series") {
+  for (int round = 0; round < 3; ++round) {
+    MetricsRegistry registry;
+    auto& family = registry.counter("app_round_total", "Rounds.", {"k"});
+    CHECK(family.with({"v"}).value() == 0);
+    family.with({"v"}).inc();
+    CHECK(registry.render().find("app_round_total{k=\"v\"} 1") != std::string::npos);
+  }
+}
+
 TEST_CASE("histogram buckets are cumulative and a bound value falls in its own bucket") {
   MetricsRegistry registry;
   auto h = registry.histogram("d_seconds", "D.", {"route"}, {0.01, 0.1, 1}).with({"r"});

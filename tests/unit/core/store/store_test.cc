@@ -42,9 +42,9 @@ struct StoreFixture {
 }  // namespace
 
 TEST_CASE_FIXTURE(StoreFixture, "Store::open applies the embedded migrations once") {
-  CHECK(store->migrationReport().applied == std::vector<std::string>{"0001_init.sql",
-                                                                     "0002_outlier_detection.sql",
-                                                                     "0003_account_facts.sql"});
+  CHECK(store->migrationReport().applied ==
+        std::vector<std::string>{"0001_init.sql", "0002_outlier_detection.sql",
+                                 "0003_account_facts.sql", "0004_usage_hourly.sql"});
   CHECK(test::scalarFromFile(path, "PRAGMA user_version") ==
         MigrationRunner::embedded().newestVersion());
   store.reset();
