@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/formats/wire_format.h"
+#include "core/json/skim.h"
 
 namespace relay {
 
@@ -30,7 +31,8 @@ struct RequestState {
   std::string requested_model;             // the model as the client named it
   std::string model;                       // requested model after the route's model map
   bool stream = false;
-  std::string sticky_account_id;               // bound by an earlier request of the session
+  json::ObjectSkim body_skim;     // the route filter's one pass over a JSON body (views into it)
+  std::string sticky_account_id;  // bound by an earlier request of the session
   std::vector<std::string> excluded_accounts;  // failed earlier in this request
   int attempt = 0;                             // attempts that failed so far
   bool force_refreshed = false;                // one forced credential refresh per request

@@ -1,33 +1,21 @@
 #include "core/formats/session_fields.h"
 
-#include "core/json/bounded_document.h"
-
 namespace relay::formats {
 
 namespace {
 
-using JsonValue = rapidjson::Value;
-using Texts = std::vector<std::string_view>;  // views into the parsed body
+using json::JsonView;
+using Texts = std::vector<std::string_view>;
 
-const JsonValue* member(const JsonValue& obj, const char* name) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(name);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
-}
+// The skimmed root object, read like any other object.
+class Root {
+ public:
+  explicit Root(const json::ObjectSkim& skim) : skim_(skim) {}
+  JsonView member(std::string_view name) const { return JsonView(skim_.member(name)); }
 
-std::string_view stringOf(const JsonValue* v) {
-  if (v == nullptr || !v->IsString()) return {};
-  return {v->GetString(), v->GetStringLength()};
-}
-
-std::string_view stringMember(const JsonValue& obj, const char* name) {
-  return stringOf(member(obj, name));
-}
-
-const JsonValue* firstElement(const JsonValue* array) {
-  if (array == nullptr || !array->IsArray() || array->Empty()) return nullptr;
-  return &(*array)[0];
-}
+ private:
+  const json::ObjectSkim& skim_;
+};
 
 std::string_view headerValue(const Request& req, std::string_view name) {
   const std::string* v = req.headers.find(name);
@@ -39,10 +27,9 @@ std::string_view headerValue(const Request& req, std::string_view name) {
 // Current Claude Code: a JSON string {"device_id":…,"account_uuid":…,"session_id":…}.
 std::string sessionFromJsonUserId(std::string_view user_id) {
   if (user_id.empty() || user_id.front() != '{') return {};
-  rapidjson::Document inner;
-  rapidjson::MemoryStream in(user_id.data(), user_id.size());
-  if (json::parseWithoutNumbers(in, inner) != json::BoundedParse::kOk) return {};
-  return std::string(stringMember(inner, "session_id"));
+  json::ObjectSkim inner = json::skimObject(user_id);
+  if (!inner.ok) return {};
+  return JsonView(inner.member("session_id")).stringCopy();
 }
 
 // Older Claude Code: user_<hex>_account_<uuid>_session_<uuid> (the account part may be empty).
@@ -58,10 +45,8 @@ std::string_view sessionFromLegacyUserId(std::string_view user_id) {
   return user_id.substr(session_at + kSession.size());
 }
 
-std::string userIdSession(const JsonValue& body) {
-  const JsonValue* metadata = member(body, "metadata");
-  if (metadata == nullptr) return {};
-  std::string_view user_id = stringMember(*metadata, "user_id");
+std::string userIdSession(const Root& body) {
+  std::string user_id = body.member("metadata").member("user_id").stringCopy();
   std::string session = sessionFromJsonUserId(user_id);
   if (!session.empty()) return session;
   return std::string(sessionFromLegacyUserId(user_id));
@@ -69,91 +54,92 @@ std::string userIdSession(const JsonValue& body) {
 
 // ---- rule 3: explicit session ids of Codex and Code Assist ----
 
-SessionId explicitId(const Request& req, const JsonValue& body) {
+SessionId explicitId(const Request& req, const Root& body) {
   // session-id is the spelling third parties saw from Codex (PROTOCOLS.md C4).
   for (std::string_view name : {"session_id", "x-session-id", "session-id"}) {
     std::string_view v = headerValue(req, name);
     if (!v.empty()) return {"session-header", std::string(v)};
   }
-  if (std::string_view v = stringMember(body, "prompt_cache_key"); !v.empty())
-    return {"prompt-cache-key", std::string(v)};
-  if (const JsonValue* meta = member(body, "client_metadata"); meta != nullptr) {
-    std::string_view v = stringMember(*meta, "session_id");
-    if (!v.empty()) return {"client-metadata", std::string(v)};
-  }
-  if (const JsonValue* inner = member(body, "request"); inner != nullptr) {
-    std::string_view v = stringMember(*inner, "session_id");
-    if (!v.empty()) return {"code-assist", std::string(v)};
-  }
+  if (std::string v = body.member("prompt_cache_key").stringCopy(); !v.empty())
+    return {"prompt-cache-key", std::move(v)};
+  if (std::string v = body.member("client_metadata").member("session_id").stringCopy(); !v.empty())
+    return {"client-metadata", std::move(v)};
+  if (std::string v = body.member("request").member("session_id").stringCopy(); !v.empty())
+    return {"code-assist", std::move(v)};
   return {};
 }
 
 // ---- rule 4: where the hashed texts sit ----
 
-bool isCacheMarked(const JsonValue& block) {
-  const JsonValue* cc = member(block, "cache_control");
-  return cc != nullptr && !cc->IsNull();
+bool isCacheMarked(const JsonView& block) {
+  JsonView cc = block.member("cache_control");
+  return cc.present() && !cc.isNull();
 }
 
 // Content as a string, or as blocks/parts each carrying a "text" (Anthropic, OpenAI, Gemini).
-void collectContent(const JsonValue* content, Texts& out, Texts* marked) {
-  if (content == nullptr) return;
-  if (content->IsString()) {
-    out.push_back(stringOf(content));
+void collectContent(const JsonView& content, Texts& out, Texts* marked, HashTexts& t) {
+  if (content.isString()) {
+    out.push_back(content.string(t.decoded));
     return;
   }
-  if (!content->IsArray()) return;
-  for (const JsonValue& block : content->GetArray()) {
-    std::string_view text = stringMember(block, "text");
+  json::ElementCursor blocks(content);
+  JsonView block;
+  while (blocks.next(&block)) {
+    std::string_view text = block.member("text").string(t.decoded);
     if (text.empty()) continue;
     out.push_back(text);
     if (marked != nullptr && isCacheMarked(block)) marked->push_back(text);
   }
 }
 
-void collectAnthropic(const JsonValue& body, HashTexts& t) {
-  collectContent(member(body, "system"), t.system, &t.cached);
-  if (const JsonValue* first = firstElement(member(body, "messages")))
-    collectContent(member(*first, "content"), t.first, nullptr);
+void collectAnthropic(const Root& body, HashTexts& t) {
+  collectContent(body.member("system"), t.system, &t.cached, t);
+  JsonView first = body.member("messages").firstElement();
+  collectContent(first.member("content"), t.first, nullptr, t);
 }
 
 // Only the leading system/developer messages count, so later turns keep the same hash.
-void collectOpenAIChat(const JsonValue& body, HashTexts& t) {
-  const JsonValue* messages = member(body, "messages");
-  if (messages == nullptr || !messages->IsArray()) return;
-  for (const JsonValue& m : messages->GetArray()) {
-    std::string_view role = stringMember(m, "role");
+void collectOpenAIChat(const Root& body, HashTexts& t) {
+  json::ElementCursor messages(body.member("messages"));
+  JsonView m;
+  while (messages.next(&m)) {
+    std::string role = m.member("role").stringCopy();
     if (role != "system" && role != "developer") {
-      collectContent(member(m, "content"), t.first, nullptr);
+      collectContent(m.member("content"), t.first, nullptr, t);
       return;
     }
-    collectContent(member(m, "content"), t.system, &t.cached);
+    collectContent(m.member("content"), t.system, &t.cached, t);
   }
 }
 
-void collectResponses(const JsonValue& body, HashTexts& t) {
-  collectContent(member(body, "instructions"), t.system, nullptr);
-  const JsonValue* input = member(body, "input");
-  if (input != nullptr && input->IsString())
-    t.first.push_back(stringOf(input));
-  else if (const JsonValue* item = firstElement(input))
-    collectContent(member(*item, "content"), t.first, nullptr);
+void collectResponses(const Root& body, HashTexts& t) {
+  collectContent(body.member("instructions"), t.system, nullptr, t);
+  JsonView input = body.member("input");
+  if (input.isString())
+    t.first.push_back(input.string(t.decoded));
+  else
+    collectContent(input.firstElement().member("content"), t.first, nullptr, t);
 }
 
-// Also reads the Code Assist envelope, whose Gemini request sits under "request".
-void collectGemini(const JsonValue& body, HashTexts& t) {
-  const JsonValue* root = &body;
-  const JsonValue* envelope = member(body, "request");
-  if (member(body, "contents") == nullptr && envelope != nullptr && envelope->IsObject())
-    root = envelope;
-  const JsonValue* sys = member(*root, "systemInstruction");
-  if (sys == nullptr) sys = member(*root, "system_instruction");
-  if (sys != nullptr && sys->IsString())
-    collectContent(sys, t.system, nullptr);
-  else if (sys != nullptr)
-    collectContent(member(*sys, "parts"), t.system, nullptr);
-  if (const JsonValue* first = firstElement(member(*root, "contents")))
-    collectContent(member(*first, "parts"), t.first, nullptr);
+// Reads the Gemini request at `root`: the body, or the Code Assist envelope's "request".
+template <typename Object>
+void collectGeminiRequest(const Object& root, HashTexts& t) {
+  JsonView sys = root.member("systemInstruction");
+  if (!sys.present()) sys = root.member("system_instruction");
+  if (sys.isString())
+    collectContent(sys, t.system, nullptr, t);
+  else
+    collectContent(sys.member("parts"), t.system, nullptr, t);
+  JsonView first = root.member("contents").firstElement();
+  collectContent(first.member("parts"), t.first, nullptr, t);
+}
+
+void collectGemini(const Root& body, HashTexts& t) {
+  JsonView envelope = body.member("request");
+  if (!body.member("contents").present() && envelope.isObject())
+    collectGeminiRequest(envelope, t);
+  else
+    collectGeminiRequest(body, t);
 }
 
 }  // namespace
@@ -162,27 +148,28 @@ SessionId sessionFromHeaderOnly(const Request& req) {
   return {"claude-session", std::string(headerValue(req, "x-claude-code-session-id"))};
 }
 
-SessionId sessionFromUserId(const JsonValue& body) {
-  return {"user-id", userIdSession(body)};
+SessionId sessionFromUserId(const json::ObjectSkim& body) {
+  return {"user-id", userIdSession(Root(body))};
 }
 
-SessionId explicitSessionId(const Request& req, const JsonValue& body) {
-  return explicitId(req, body);
+SessionId explicitSessionId(const Request& req, const json::ObjectSkim& body) {
+  return explicitId(req, Root(body));
 }
 
-void collectHashTexts(const JsonValue& body, WireFormat format, HashTexts& t) {
+void collectHashTexts(const json::ObjectSkim& body, WireFormat format, HashTexts& t) {
+  Root root(body);
   switch (format) {
     case WireFormat::Anthropic:
-      collectAnthropic(body, t);
+      collectAnthropic(root, t);
       break;
     case WireFormat::OpenAIChat:
-      collectOpenAIChat(body, t);
+      collectOpenAIChat(root, t);
       break;
     case WireFormat::OpenAIResponses:
-      collectResponses(body, t);
+      collectResponses(root, t);
       break;
     case WireFormat::Gemini:
-      collectGemini(body, t);
+      collectGemini(root, t);
       break;
   }
 }

@@ -195,6 +195,8 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
     c->error_message_ = "request body exceeds server.max_request_bytes";
     return -1;
   }
+  // The body arrives in as many chunks as reads: grow it once, not once per chunk.
+  if (cl_count > 0) r.body.reserve(static_cast<size_t>(p->content_length));
   const std::string* expect = r.headers.find("expect");
   if (expect && equalsIgnoreCase(*expect, "100-continue") && r.http_minor >= 1)
     c->writeRaw("HTTP/1.1 100 Continue\r\n\r\n");

@@ -3,7 +3,8 @@
 #include <map>
 
 #include "core/formats/model_path.h"
-#include "filters/route/request_peek.h"
+#include "core/json/json_view.h"
+#include "core/json/skim.h"
 
 namespace relay {
 
@@ -23,13 +24,14 @@ class RouteFilter final : public Filter {
         cb.sendError(400, "request body is empty; expected a JSON object");
         return FilterStatus::Stop;
       }
-      RequestPeek peek = peekJsonBody(req.body);
-      if (!peek.ok) {
-        cb.sendError(400, peek.error);
+      // The one pass over the body: later filters read st.body_skim instead of parsing again.
+      st.body_skim = json::skimObject(req.body);
+      if (!st.body_skim.ok) {
+        cb.sendError(400, st.body_skim.error);
         return FilterStatus::Stop;
       }
-      st.model = peek.model;
-      st.stream = peek.stream;
+      st.model = json::JsonView(st.body_skim.member("model")).stringCopy();
+      st.stream = json::JsonView(st.body_skim.member("stream")).isTrue();
     }
     formats::PathModel in_path = formats::modelFromPath(st.format, req.path());
     if (in_path.model) st.model = *in_path.model;

@@ -1,21 +1,18 @@
 #include "filters/sticky_session/session_key.h"
 
 #include <openssl/evp.h>
-#include <rapidjson/document.h>
 
 #include <initializer_list>
 #include <memory>
 #include <vector>
 
 #include "core/formats/session_fields.h"
-#include "core/json/bounded_document.h"
 
 namespace relay {
 
 namespace {
 
-using JsonValue = rapidjson::Value;
-using Texts = std::vector<std::string_view>;  // views into the parsed body
+using Texts = std::vector<std::string_view>;  // views into the body
 
 constexpr size_t kHashHexChars = 32;
 
@@ -54,7 +51,8 @@ std::string sha256Prefix(std::initializer_list<const Texts*> groups) {
   return hex;
 }
 
-std::string keyFromContentHash(const JsonValue& body, WireFormat format, std::string_view key_id) {
+std::string keyFromContentHash(const json::ObjectSkim& body, WireFormat format,
+                               std::string_view key_id) {
   formats::HashTexts t;
   formats::collectHashTexts(body, format, t);
   std::string digest;
@@ -67,31 +65,34 @@ std::string keyFromContentHash(const JsonValue& body, WireFormat format, std::st
   return digest.empty() ? std::string() : scopedKey(key_id, "hash", digest);
 }
 
-std::string derive(const Request& req, WireFormat format, std::string_view key_id) {
-  // Rule 1 needs no body: its client always sends the header, so its bodies are never parsed.
+std::string derive(const Request& req, WireFormat format, std::string_view key_id,
+                   const json::ObjectSkim* skim) {
+  // Rule 1 needs no body: its client always sends the header, so its bodies are never read.
   if (formats::SessionId h = formats::sessionFromHeaderOnly(req); !h.value.empty())
     return scopedKey(key_id, h.source, h.value);
 
-  // The NUL-terminated form lets RapidJSON use its SIMD scanners when the build enables them
-  // (RAPIDJSON_SSE2/SSE42/NEON; ~10x on large bodies). A NUL would end the text early, so a body
-  // holding one counts as malformed. Too deep a body gives no key (the route filter answers it).
-  if (req.body.find('\0') != std::string::npos) return {};
-  rapidjson::Document body;
-  rapidjson::StringStream in(req.body.c_str());
-  if (json::parseWithoutNumbers(in, body) != json::BoundedParse::kOk || !body.IsObject()) return {};
+  // The route filter's skim of this body when there is one; otherwise the body is skimmed here.
+  // A body that is not a JSON object, or too deep, gives no key (the route filter answers it).
+  json::ObjectSkim own;
+  if (skim == nullptr || !skim->describes(req.body)) {
+    own = json::skimObject(req.body);
+    skim = &own;
+  }
+  if (!skim->ok) return {};
 
-  if (formats::SessionId s = formats::sessionFromUserId(body); !s.value.empty())
+  if (formats::SessionId s = formats::sessionFromUserId(*skim); !s.value.empty())
     return scopedKey(key_id, s.source, s.value);
-  if (formats::SessionId s = formats::explicitSessionId(req, body); !s.value.empty())
+  if (formats::SessionId s = formats::explicitSessionId(req, *skim); !s.value.empty())
     return scopedKey(key_id, s.source, s.value);
-  return keyFromContentHash(body, format, key_id);
+  return keyFromContentHash(*skim, format, key_id);
 }
 
 }  // namespace
 
-std::string deriveSessionKey(const Request& req, WireFormat format, std::string_view key_id) {
+std::string deriveSessionKey(const Request& req, WireFormat format, std::string_view key_id,
+                             const json::ObjectSkim* skim) {
   try {
-    return derive(req, format, key_id);
+    return derive(req, format, key_id, skim);
   } catch (...) {  // only allocation failures can get here; no key is a safe answer
     return {};
   }

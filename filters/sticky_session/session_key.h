@@ -7,6 +7,7 @@
 
 #include "core/formats/wire_format.h"
 #include "core/http/request.h"
+#include "core/json/skim.h"
 
 namespace relay {
 
@@ -19,6 +20,9 @@ namespace relay {
 //      cache_control-marked system blocks + first message; else all system text;
 //      else the first message. Where "system" and "first message" live depends on `format`.
 // A body that is not a JSON object yields "" unless rule 1 applied. Never throws.
-std::string deriveSessionKey(const Request& req, WireFormat format, std::string_view key_id);
+// `skim`: the body's skim when the chain has one (used only if it describes req.body), so the
+// body is not read twice.
+std::string deriveSessionKey(const Request& req, WireFormat format, std::string_view key_id,
+                             const json::ObjectSkim* skim = nullptr);
 
 }  // namespace relay

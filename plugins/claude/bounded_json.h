@@ -21,6 +21,11 @@ enum class JsonParse { kOk, kMalformed, kTooDeep, kNumberOutOfRange };
 // refused (kNumberOutOfRange) rather than rounded to infinity or zero.
 JsonParse parseBoundedJson(std::string_view text, rapidjson::Document& doc);
 
+// True when the JSON number `text` (grammar already checked) converts: an integer within 64 bits
+// or a value within double range. Readers that never build a DOM use it to refuse the same
+// numbers parseBoundedJson refuses.
+bool numberInRange(std::string_view text);
+
 // A sentence for a client, or "" for kOk.
 std::string_view jsonParseProblem(JsonParse status);
 

@@ -146,3 +146,24 @@ TEST_CASE("hash keys are scoped per relay key") {
   CHECK(key(body, WireFormat::Anthropic, "b") == hashKey("Same system", "b"));
   CHECK(key(body, WireFormat::Anthropic, "a") != key(body, WireFormat::Anthropic, "b"));
 }
+
+TEST_CASE("escaped keys and texts hash as their decoded values, wherever the members sit") {
+  std::string plain = R"({"system":[{"type":"text","text":"Be exact.","cache_control":{}}],)"
+                      R"("messages":[{"role":"user","content":"Caf\u00e9 \"ok\""}],"model":"m"})";
+  std::string escaped =
+      R"({"model":"m","m\u0065ssages":[{"role":"user","cont\u0065nt":"Caf\u00e9 \"ok\""}],)"
+      R"("syst\u0065m":[{"type":"text","t\u0065xt":"Be \u0065xact.","cache_\u0063ontrol":{}}]})";
+  std::string expected = hashKey("Be exact.Caf\xc3\xa9 \"ok\"");
+  CHECK(key(plain, WireFormat::Anthropic) == expected);
+  CHECK(key(escaped, WireFormat::Anthropic) == expected);
+}
+
+TEST_CASE("the chain's skim of the body is used when it describes that body, and only then") {
+  Request req = jsonRequest(R"({"metadata":{"user_id":"user_ab_account__session_s-1"}})");
+  json::ObjectSkim skim = json::skimObject(req.body);
+  CHECK(deriveSessionKey(req, WireFormat::Anthropic, "k", &skim) == "k:user-id:s-1");
+  // A skim of other text (a body replaced after the skim) is ignored: the body is read afresh.
+  std::string other = R"({"metadata":{"user_id":"user_ab_account__session_other"}})";
+  json::ObjectSkim stale = json::skimObject(other);
+  CHECK(deriveSessionKey(req, WireFormat::Anthropic, "k", &stale) == "k:user-id:s-1");
+}

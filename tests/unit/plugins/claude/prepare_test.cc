@@ -228,8 +228,9 @@ TEST_CASE("the identity rewrite keeps numbers, and refuses deep bodies and huge 
   spec.body = R"({"max_tokens":4096,"n":-3,"big":18446744073709551615,"t":1e-5,"x":0.25})";
   REQUIRE(prepare(a.handle, spec) == RELAY_PREPARE_READY);
   REQUIRE(fake().body_set);
+  // The block is spliced into the original bytes: numbers keep the text they were sent as.
   CHECK(fake().body.starts_with(
-      R"({"max_tokens":4096,"n":-3,"big":18446744073709551615,"t":0.00001,"x":0.25,"system":[)"));
+      R"({"max_tokens":4096,"n":-3,"big":18446744073709551615,"t":1e-5,"x":0.25,"system":[)"));
 
   for (const std::string& body : {std::string(200 * 1024, '['), R"({"x":)" + std::string(128, '[') +
                                                                     std::string(128, ']') + "}"}) {
@@ -251,6 +252,43 @@ TEST_CASE("the identity rewrite keeps numbers, and refuses deep bodies and huge 
   CHECK(prepare(a.handle, spec, &err) == RELAY_PREPARE_REJECT);
   CHECK(err.status == 400);
   CHECK(std::string(err.message) == "a number in the JSON body is out of range");
+}
+
+TEST_CASE("the identity block is spliced in; the rest of the body keeps its bytes") {
+  fake().reset();
+  Account a(newAccount("claude-oauth", oauthJson(fake().now_ms / 1000 + 3600)));
+  const std::string identity =
+      R"({"type":"text","text":"You are Claude Code, Anthropic's official CLI for Claude."})";
+  RequestSpec spec;
+  spec.headers = {{"user-agent", "OpenAI/Python 1.0"}};
+  auto rewritten = [&](const std::string& body) {
+    fake().reset();
+    spec.body = body;
+    REQUIRE(prepare(a.handle, spec) == RELAY_PREPARE_READY);
+    return fake().body_set ? fake().body : std::string("(unchanged)");
+  };
+  CHECK(rewritten("{ \"model\" : \"m\" ,\n"
+                  R"( "system" : "S\u00e9 \"q\"" , "x": [ 1 ] })") ==
+        "{ \"model\" : \"m\" ,\n"
+        R"( "system" : [)" +
+            identity + R"(,{"type":"text","text":"S\u00e9 \"q\""}] , "x": [ 1 ] })");
+  CHECK(rewritten(R"({"system": [ ], "m":1})") == R"({"system": [)" + identity + R"( ], "m":1})");
+  CHECK(rewritten(R"({"system":""})") == R"({"system":[)" + identity + "]}");
+  CHECK(rewritten(R"({"system":null,"m":1})") == R"({"system":[)" + identity + R"(],"m":1})");
+  CHECK(rewritten(R"({"system":{"a":[1]},"m":1})") == R"({"system":[)" + identity + R"(],"m":1})");
+  CHECK(rewritten("{}") == R"({"system":[)" + identity + "]}");
+  CHECK(rewritten(R"({"m":{"system":"inner"}})") ==
+        R"({"m":{"system":"inner"},"system":[)" + identity + "]}");
+  // Already carrying the identity in some block: unchanged; a nested namesake does not count.
+  CHECK(rewritten(R"({"system":[{"type":"text","text":"x"},{"text":"You are Claude Code!"}]})") ==
+        "(unchanged)");
+  CHECK(rewritten(R"({"system":"You are Claude Code."})") == "(unchanged)");
+  CHECK(rewritten(R"({"system":[{"type":"text","meta":{"text":"You are Claude Code"}}]})") ==
+        R"({"system":[)" + identity +
+            R"(,{"type":"text","meta":{"text":"You are Claude Code"}}]})");
+  // Not an object, or malformed: forwarded unchanged.
+  CHECK(rewritten("[1,2]") == "(unchanged)");
+  CHECK(rewritten(R"({"system":"x",})") == "(unchanged)");
 }
 
 TEST_CASE("API accounts never get the identity block") {

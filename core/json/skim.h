@@ -1,0 +1,43 @@
+// One validating pass over a client's JSON body: the grammar, UTF-8 in strings and the nesting
+// limit are checked over the whole text, numbers are checked as text and never converted (so no
+// conversion can overflow: CVE-2024-38517), and nothing is built but the list of the root
+// object's members as views into the text. Filters read the fields they need from those views
+// with json_view.h, without parsing again.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relay::json {
+
+// A member of the skimmed root object: its key as written (between the quotes, escapes not
+// decoded) and its value's JSON text.
+struct SkimMember {
+  std::string_view key;
+  std::string_view value;
+  bool key_escaped = false;  // the key holds a backslash escape (compare it decoded)
+};
+
+struct ObjectSkim {
+  bool ok = false;
+  std::string error;  // a sentence for the client when !ok
+  std::vector<SkimMember> members;
+  // The text the views point into, to tell whether they still describe a request's body.
+  const char* text_data = nullptr;
+  size_t text_size = 0;
+
+  bool describes(std::string_view text) const {
+    return ok && text.data() == text_data && text.size() == text_size;
+  }
+  // The value of the first member named `name` (keys compared decoded); "" when absent.
+  std::string_view member(std::string_view name) const;
+};
+
+// Skims `text`, which must be one JSON object. Errors (the same sentences as the RapidJSON pass
+// this replaces): "JSON nesting deeper than 128 levels", "malformed JSON body: <reason> (at byte
+// N)", "request body must be a JSON object".
+ObjectSkim skimObject(std::string_view text);
+
+}  // namespace relay::json
