@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "bounded_json.h"
+#include "host_api.h"
 
 namespace relay::claude {
 
