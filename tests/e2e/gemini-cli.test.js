@@ -6,7 +6,9 @@
 // Code Assist) account and from a `gemini-api` account. Offline: the upstream is the Gemini mock
 // and an egress trap is the CLI's proxy for anything that is not loopback. The model is named
 // with -m: with the default "auto" the CLI first asks a classifier model for a JSON routing
-// decision, which the mock does not play.
+// decision, which the mock does not play. The CLI's Google-login mode (CODE_ASSIST_ENDPOINT) is not
+// run here: before any Code Assist call it validates its cached login at Google's tokeninfo
+// endpoint (google-auth-library, a fixed host), which an offline test cannot answer.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
