@@ -28,7 +28,10 @@ std::vector<DefaultRoute> defaultRoutes() {
       route("/gemini/v1beta/models", {"GET"}, "gemini_models", "gemini"),
       route("/gemini/v1/models/*", {"POST"}, "gemini", "gemini"),
       route("/gemini/v1beta/models/*", {"POST"}, "gemini", "gemini"),
-      route("/gemini/v1internal:*", {"POST"}, "gemini", "gemini"),  // Code Assist pass-through
+      // Code Assist pass-through: methods (POST, and GET getCodeAssistGlobalUserSetting) and
+      // long-running operations (GET /v1internal/operations/...).
+      route("/gemini/v1internal:*", {"POST", "GET"}, "gemini", "gemini"),
+      route("/gemini/v1internal/*", {"GET"}, "gemini", "gemini"),
   };
   for (const char* prefix : {"/api/v1", "/claude/v1", "/v1"}) {
     std::string p = prefix;

@@ -55,6 +55,9 @@ class HandleBridge final : public PluginHostBridge {
                  std::string_view reason) override {
     if (a) a->loginDone(outcome, identity, reason);
   }
+  int startTimer(relay_host_account_t* a, int64_t at_ms, uint64_t timer_id) override {
+    return a ? a->startTimer(at_ms, timer_id) : RELAY_ERROR;
+  }
 };
 
 }  // namespace

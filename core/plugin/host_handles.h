@@ -32,6 +32,8 @@ struct relay_host_account {
   // 1.2: login; only the login command's account answers them.
   virtual int loginUrl(std::string_view) { return RELAY_UNSUPPORTED; }
   virtual void loginDone(int32_t, std::string_view, std::string_view) {}
+  // 1.3: p->on_timer(timer_id) at unix time at_ms on the account's loop.
+  virtual int startTimer(int64_t, uint64_t) { return RELAY_UNSUPPORTED; }
 };
 
 struct relay_host_model_list {

@@ -129,6 +129,11 @@ void hostLoginDone(relay_host_account_t* account, int32_t outcome, relay_slice_t
   if (PluginHostBridge* b = bridge()) b->loginDone(account, outcome, view(identity), view(reason));
 }
 
+int hostStartTimer(relay_host_account_t* account, int64_t at_ms, uint64_t timer_id) {
+  PluginHostBridge* b = bridge();
+  return b ? b->startTimer(account, at_ms, timer_id) : RELAY_UNSUPPORTED;
+}
+
 relay_host_t makeHostTable() {
   relay_host_t host{};
   host.struct_size = sizeof(relay_host_t);
@@ -150,6 +155,7 @@ relay_host_t makeHostTable() {
   host.login_url = hostLoginUrl;
   host.login_done = hostLoginDone;
   host.credentials_failed_as = hostCredentialsFailedAs;
+  host.start_timer = hostStartTimer;
   return host;
 }
 

@@ -56,6 +56,8 @@ class PluginHostBridge {
   // 1.2: login (relay-server login). Defaults: not supported.
   virtual int loginUrl(relay_host_account_t*, std::string_view) { return RELAY_UNSUPPORTED; }
   virtual void loginDone(relay_host_account_t*, int32_t, std::string_view, std::string_view) {}
+  // 1.3: a plugin timer (p->on_timer at at_ms, same timer_id replaces). Default: unsupported.
+  virtual int startTimer(relay_host_account_t*, int64_t, uint64_t) { return RELAY_UNSUPPORTED; }
 };
 
 // The process-wide host table (same pointer for every plugin, valid for the process).

@@ -140,6 +140,13 @@ bool ProviderAccount::create(relay_error_t* err) {
   return handle_ != nullptr;
 }
 
+bool ProviderAccount::responseObserves() const {
+  const relay_plugin_t& p = plugin_.table();
+  if (handle_ && RELAY_PLUGIN_HAS(&p, account_response_observes))
+    return p.account_response_observes(handle_) != 0;
+  return RELAY_PLUGIN_RESPONSE_OBSERVES(&p);
+}
+
 void ProviderAccount::requestCredentials(bool force, std::shared_ptr<store::LoopMailbox> reply_to,
                                          std::weak_ptr<void> alive, CredentialsCallback done) {
   Waiter w{std::move(reply_to), std::move(alive), std::move(done)};
@@ -379,12 +386,45 @@ void ProviderAccount::onRefreshTimer(uv_timer_t* t) {
   static_cast<ProviderAccount*>(t->data)->startRefresh(false, std::nullopt);
 }
 
+// One plugin timer: the uv handle first, so the handle pointer is the struct's.
+struct ProviderAccount::PluginTimer {
+  uv_timer_t handle;
+  ProviderAccount* owner;
+  uint64_t id;
+};
+
+int ProviderAccount::startTimer(int64_t at_ms, uint64_t timer_id) {
+  if (!env_.control_loop) return RELAY_UNSUPPORTED;
+  PluginTimer*& timer = plugin_timers_[timer_id];
+  if (!timer) {
+    timer = new PluginTimer{{}, this, timer_id};
+    uv_timer_init(env_.control_loop, &timer->handle);
+    timer->handle.data = timer;
+    uv_unref(reinterpret_cast<uv_handle_t*>(&timer->handle));  // never holds the loop open
+  }
+  int64_t delay = at_ms - unixTimeMs();
+  uv_timer_start(&timer->handle, &ProviderAccount::onPluginTimer,
+                 static_cast<uint64_t>(delay > 0 ? delay : 0), 0);
+  return RELAY_OK;
+}
+
+void ProviderAccount::onPluginTimer(uv_timer_t* t) {
+  auto* timer = static_cast<PluginTimer*>(t->data);
+  ProviderAccount& owner = *timer->owner;
+  const relay_plugin_t& p = owner.plugin_.table();
+  if (owner.handle_ && RELAY_PLUGIN_HAS(&p, on_timer)) p.on_timer(owner.handle_, timer->id);
+}
+
 void ProviderAccount::shutdown() {
   if (refresh_timer_) {
     uv_close(reinterpret_cast<uv_handle_t*>(refresh_timer_),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
     refresh_timer_ = nullptr;
   }
+  for (auto& [id, timer] : plugin_timers_)
+    uv_close(reinterpret_cast<uv_handle_t*>(&timer->handle),
+             [](uv_handle_t* h) { delete static_cast<PluginTimer*>(h->data); });
+  plugin_timers_.clear();
   calls_.clear();
   if (handle_ && RELAY_PLUGIN_HAS(&plugin_.table(), account_free))
     plugin_.table().account_free(handle_);

@@ -68,6 +68,9 @@ class ProviderAccount final : public relay_host_account {
   // After create(): the credentials had failed for good, and the account's config changed since
   // (new config tokens), so the account may be tried again.
   bool deadCredentialsReplacedByConfig() const { return dead_credentials_replaced_; }
+  // Any thread: true when the plugin's response hooks only observe this account's answers
+  // (1.3 account_response_observes, else the plugin-wide 1.1 response_observes).
+  bool responseObserves() const;
 
   // Any thread: runs a refresh (or joins the one in flight) and calls `done` on `reply_to`'s
   // loop. `alive` going away (weak) cancels the callback.
@@ -84,6 +87,7 @@ class ProviderAccount final : public relay_host_account {
   int scheduleRefresh(int64_t at_ms, int64_t expires_at_ms) override;
   int loginUrl(std::string_view url) override;
   void loginDone(int32_t outcome, std::string_view identity, std::string_view reason) override;
+  int startTimer(int64_t at_ms, uint64_t timer_id) override;
 
   // 1.2 login: the login command listens to the plugin's login_url / login_done.
   std::function<void(std::string_view url)> on_login_url;
@@ -120,6 +124,7 @@ class ProviderAccount final : public relay_host_account {
   void rememberDeadCredentials(const std::string& config_fingerprint);
   void persist();
   static void onRefreshTimer(uv_timer_t* t);
+  static void onPluginTimer(uv_timer_t* t);
   // The facts a stored credential row holds (tokens, expiry, config fingerprint).
   static std::map<std::string, std::string, std::less<>> factsOf(
       const store::CredentialRecord& record);
@@ -137,6 +142,8 @@ class ProviderAccount final : public relay_host_account {
   bool dead_credentials_replaced_ = false;
   std::vector<Waiter> waiters_;
   uv_timer_t* refresh_timer_ = nullptr;
+  struct PluginTimer;
+  std::map<uint64_t, PluginTimer*> plugin_timers_;  // host->start_timer, by the plugin's id
   std::map<uint64_t, std::unique_ptr<HttpCall>> calls_;
 };
 

@@ -47,7 +47,7 @@ void ResponseForwarding::onResponseHeaders(int status, Headers headers) {
     AbiHeaders hs(head.headers);
     stream_ =
         p.response_begin(account_.handle(), handle_, status, hs.items.data(), hs.items.size());
-    observing_ = RELAY_PLUGIN_RESPONSE_OBSERVES(&p);
+    observing_ = account_.responseObserves();
     if (stream_ && !observing_) head.content_length.reset();  // the plugin decides the bytes
   }
   if (status < 400) {

@@ -1,7 +1,8 @@
 // Hands one upstream answer to the chain's response path: headers, bytes (pausing the upstream
 // while the client is slow) and the end or failure. The provider plugin's response hooks see a
-// success: as an observer (1.1 response_observes: the bytes go on untouched and a whole answer
-// keeps its Content-Length) or as a transform (1.0: the client gets what the plugin emits).
+// success: as an observer (1.1 response_observes, or per account 1.3 account_response_observes:
+// the bytes go on untouched and a whole answer keeps its Content-Length) or as a transform (1.0:
+// the client gets what the plugin emits).
 #pragma once
 
 #include <memory>

@@ -3,6 +3,7 @@
 #include <rapidjson/reader.h>
 
 #include "bounded_json.h"
+#include "host_api.h"
 
 namespace relay::claude {
 

@@ -4,15 +4,12 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <cctype>
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include "bounded_json.h"
 #include "claude_refresh.h"
+#include "credential_file.h"
 #include "host_api.h"
 #include "sha256_hex.h"
 
@@ -20,32 +17,13 @@ namespace relay::claude {
 
 namespace {
 
-std::string percentEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 void done(const ClaudeAccount& account, int32_t outcome, std::string_view identity,
           std::string_view reason) {
-  const relay_host_t* h = host();
-  if (h && RELAY_HOST_HAS(h, login_done))
-    h->login_done(account.hostAccount(), outcome, toSlice(identity), toSlice(reason));
+  loginDone(account.hostAccount(), outcome, identity, reason);
 }
 
 bool put(const ClaudeAccount& account, std::string_view key, std::string_view value) {
-  const relay_host_t* h = host();
-  return h && RELAY_HOST_HAS(h, store_put) &&
-         h->store_put(account.hostAccount(), toSlice(key), toSlice(value)) == RELAY_OK;
+  return storePut(account.hostAccount(), key, value);
 }
 
 // Writes the pair the way a refresh does, so the relay (and its restart) picks it up.
@@ -58,13 +36,6 @@ bool storeTokens(ClaudeAccount& account, const TokenState& state) {
   return ok;
 }
 
-std::string stringMember(const rapidjson::Value& object, const char* name) {
-  if (!object.IsObject()) return {};
-  auto it = object.FindMember(name);
-  if (it == object.MemberEnd() || !it->value.IsString()) return {};
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
-
 std::string isoDate(int64_t unix_ms) {
   std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
@@ -72,17 +43,6 @@ std::string isoDate(int64_t unix_ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-std::string readFile(const std::string& path, std::string* why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *why = "cannot read " + path;
-    return {};
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace
@@ -150,17 +110,9 @@ int startExchange(ClaudeAccount& account, std::string_view code, std::string_vie
       {toSlice("accept"), toSlice("application/json")},
       {toSlice("anthropic-beta"), toSlice("oauth-2025-04-20")},
   };
-  relay_http_request_t request{};
-  request.struct_size = sizeof(request);
-  request.method = toSlice("POST");
-  request.url = toSlice(account.config().token_url);
-  request.headers = headers;
-  request.header_count = sizeof(headers) / sizeof(headers[0]);
-  request.body = toSlice(body);
   uint64_t call_id = account.beginLogin();
-  const relay_host_t* h = host();
-  if (!h || !RELAY_HOST_HAS(h, http_call) ||
-      h->http_call(account.hostAccount(), &request, call_id) != RELAY_OK) {
+  if (httpCall(account.hostAccount(), "POST", account.config().token_url, headers,
+               sizeof(headers) / sizeof(headers[0]), body, call_id) != RELAY_OK) {
     account.endLogin(call_id);
     return RELAY_ERROR;
   }
@@ -214,18 +166,11 @@ int importCredentials(ClaudeAccount& account, std::string_view source, std::stri
          "--take-over to go ahead anyway");
     return RELAY_OK;
   }
-  std::string file(path);
-  if (file.empty()) {
-    const char* home = std::getenv("HOME");
-    file = std::string(home ? home : ".") + "/" + std::string(kClaudeCodeDefaultPath);
-  }
+  std::string file = credentialFilePath(path, kClaudeCodeDefaultPath);
   std::string why;
-  std::string text = readFile(file, &why);
   rapidjson::Document doc;
-  if (why.empty() && (parseBoundedJson(text, doc) != JsonParse::kOk || !doc.IsObject()))
-    why = file + " is not JSON";
   const rapidjson::Value* oauth = nullptr;
-  if (why.empty()) {
+  if (readCredentialFile(file, &doc, &why)) {
     auto it = doc.FindMember("claudeAiOauth");
     if (it == doc.MemberEnd() || !it->value.IsObject())
       why = file + " has no claudeAiOauth login";

@@ -204,7 +204,7 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   if (!host || !out || (host->abi_version >> 16) != RELAY_PLUGIN_ABI_MAJOR ||
       !hostHasRequestCallbacks(host))
     return RELAY_ERROR;
-  setHost(host);
+  setHost(host, "claude");
   relay_plugin_t mine{};
   mine.struct_size = sizeof(mine);
   mine.name = "claude";

@@ -1,12 +1,16 @@
 #include "gemini_account.h"
 
+#include <utility>
+
 #include "gemini_host.h"
+#include "sha256_hex.h"
 
 namespace relay::gemini {
 
 GeminiAccount::GeminiAccount(relay_host_account_t* host_account, GeminiConfig config)
     : host_account_(host_account), config_(std::move(config)) {
   label_ = "gemini account '" + config_.id + "'";
+  state_.refresh_token = config_.refresh_token;
   state_.access_token = config_.access_token;
   state_.expires_at_ms = config_.expires_at * 1000;
   state_.project = config_.project_id;
@@ -23,7 +27,28 @@ std::optional<std::string> GeminiAccount::storeGet(std::string_view key) const {
 void GeminiAccount::loadStored() {
   if (!config_.oauth) return;
   std::lock_guard<std::mutex> lock(mu_);
-  if (state_.project.empty()) state_.project = storeGet(kStoreProjectId).value_or("");
+  if (config_.project_id.empty()) state_.project = storeGet(kStoreProjectId).value_or("");
+  loadTokensLocked();
+}
+
+void GeminiAccount::reloadLogin() {
+  if (!config_.oauth) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  state_.project = config_.project_id;  // another login may be another Google account
+  loadTokensLocked();
+}
+
+void GeminiAccount::loadTokensLocked() {
+  std::optional<std::string> refresh = storeGet(kStoreRefreshToken);
+  std::optional<std::string> sha = storeGet(kStoreConfigTokenSha);
+  if (refresh && !refresh->empty()) {
+    if (!sha || *sha == sha256Hex(config_.refresh_token)) {
+      state_.refresh_token = *refresh;
+    } else {
+      logLine(RELAY_LOG_INFO, label_ + ": refresh_token in the config changed; using it");
+      return;  // the stored login's tokens belong to the old one
+    }
+  }
   std::optional<std::string> access = storeGet(kStoreAccessToken);
   int64_t expires = 0;
   try {
@@ -32,7 +57,7 @@ void GeminiAccount::loadStored() {
     expires = 0;
   }
   // Without a known expiry a stored token cannot be trusted: a refresh runs instead.
-  if (access && !access->empty() && expires > 0 && !config_.refresh_token.empty()) {
+  if (access && !access->empty() && expires > 0 && !state_.refresh_token.empty()) {
     state_.access_token = *access;
     state_.expires_at_ms = expires;
   }
@@ -58,6 +83,33 @@ bool GeminiAccount::tokenUsable(int64_t now_ms) const {
   std::lock_guard<std::mutex> lock(mu_);
   if (state_.access_token.empty()) return false;
   return state_.expires_at_ms == 0 || state_.expires_at_ms - now_ms > kExpiryMarginMs;
+}
+
+void GeminiAccount::setLogin(std::string refresh_token, std::string access_token,
+                             int64_t expires_at_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  state_.refresh_token = std::move(refresh_token);
+  state_.access_token = std::move(access_token);
+  state_.expires_at_ms = expires_at_ms;
+  state_.project = config_.project_id;
+}
+
+bool GeminiAccount::canRefresh() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return config_.oauth && !state_.refresh_token.empty();
+}
+
+uint64_t GeminiAccount::beginLogin() {
+  std::lock_guard<std::mutex> lock(mu_);
+  login_call_id_ = kLoginCallBit | next_call_id_++;
+  return login_call_id_;
+}
+
+bool GeminiAccount::endLogin(uint64_t call_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (call_id == 0 || call_id != login_call_id_) return false;
+  login_call_id_ = 0;
+  return true;
 }
 
 bool GeminiAccount::projectKnown() const {
@@ -90,6 +142,19 @@ void GeminiAccount::endFlow() {
   flow_running_ = false;
   step_ = FlowStep::kNone;
   call_id_ = 0;
+  awaited_operation_.clear();
+}
+
+void GeminiAccount::awaitPoll(std::string operation) {
+  std::lock_guard<std::mutex> lock(mu_);
+  call_id_ = 0;  // no call in flight while waiting
+  awaited_operation_ = std::move(operation);
+}
+
+std::string GeminiAccount::takeAwaitedPoll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!flow_running_) return {};
+  return std::exchange(awaited_operation_, std::string());
 }
 
 void GeminiAccount::notePassThrough(const relay_host_request_t* req, bool pass_through) {

@@ -57,7 +57,7 @@ bool mentionsModel(const rapidjson::Value& v) {
 GoogleError readError(std::string_view body) {
   GoogleError e;
   rapidjson::Document doc;
-  if (claude::parseBoundedJson(body, doc) != claude::JsonParse::kOk || !doc.IsObject()) return e;
+  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return e;
   auto error = doc.FindMember("error");
   if (error == doc.MemberEnd() || !error->value.IsObject()) return e;
   const rapidjson::Value& err = error->value;

@@ -15,27 +15,30 @@ std::string withDefault(std::string value, std::string_view fallback) {
 
 bool parseOauth(const AccountKeys& keys, GeminiConfig* c, KeyError* err) {
   const std::string suffix = " for type gemini";
-  std::string token_url, client_id, client_secret;
+  std::string token_url, client_id, client_secret, authorize_url, redirect_uri;
   if (!keys.allowOnly({"refresh_token", "access_token", "expires_at", "token_url", "client_id",
-                       "client_secret", "project_id"},
+                       "client_secret", "project_id", "authorize_url", "redirect_uri"},
                       err) ||
       !keys.string("refresh_token", &c->refresh_token, err) ||
       !keys.string("access_token", &c->access_token, err) ||
       !keys.integer("expires_at", 0, &c->expires_at, err) ||
       !keys.string("token_url", &token_url, err) || !keys.string("client_id", &client_id, err) ||
       !keys.string("client_secret", &client_secret, err) ||
-      !keys.string("project_id", &c->project_id, err))
+      !keys.string("project_id", &c->project_id, err) ||
+      !keys.string("authorize_url", &authorize_url, err) ||
+      !keys.string("redirect_uri", &redirect_uri, err))
     return false;
-  if (c->refresh_token.empty() && c->access_token.empty()) {
-    *err = keys.has("refresh_token")
-               ? KeyError{"refresh_token",
-                          "expected a non-empty string" + suffix + " (or an access_token)"}
-               : AccountKeys::missing("refresh_token", suffix);
+  // Without either token the account waits for `relay-server login` (or a take-over).
+  if (keys.has("refresh_token") && c->refresh_token.empty() && c->access_token.empty()) {
+    *err = KeyError{"refresh_token", "expected a non-empty string" + suffix +
+                                         " (or leave it out and run relay-server login)"};
     return false;
   }
   c->token_url = withDefault(token_url, kDefaultTokenUrl);
   c->client_id = withDefault(client_id, kDefaultClientId);
   c->client_secret = client_secret.empty() ? std::string(kDefaultClientSecret) : client_secret;
+  c->authorize_url = withDefault(authorize_url, kDefaultAuthorizeUrl);
+  c->redirect_uri = redirect_uri.empty() ? std::string(kDefaultRedirectUri) : redirect_uri;
   return true;
 }
 

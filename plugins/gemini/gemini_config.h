@@ -14,6 +14,11 @@ inline constexpr std::string_view kDefaultPublicApiUrl =
     "https://generativelanguage.googleapis.com";
 inline constexpr std::string_view kDefaultCodeAssistUrl = "https://cloudcode-pa.googleapis.com";
 inline constexpr std::string_view kDefaultTokenUrl = "https://oauth2.googleapis.com/token";
+// `relay-server login`: Google's authorize endpoint and the manual-code redirect gemini-cli
+// uses when it cannot open a browser (the page shows the code to paste back).
+inline constexpr std::string_view kDefaultAuthorizeUrl =
+    "https://accounts.google.com/o/oauth2/v2/auth";
+inline constexpr std::string_view kDefaultRedirectUri = "https://codeassist.google.com/authcode";
 // gemini-cli's installed-app OAuth client (public in its code_assist/oauth2.ts; Google treats
 // installed-app secrets as non-confidential). Both are per-account options.
 inline constexpr std::string_view kDefaultClientId =
@@ -31,6 +36,8 @@ struct GeminiConfig {
   std::string token_url;
   std::string client_id;
   std::string client_secret;
+  std::string authorize_url;
+  std::string redirect_uri;
   std::string project_id;  // empty: discovered (loadCodeAssist, then onboardUser)
 };
 

@@ -9,6 +9,7 @@
 #include "gemini_classify.h"
 #include "gemini_config.h"
 #include "gemini_host.h"
+#include "gemini_login.h"
 #include "gemini_models.h"
 #include "gemini_prepare.h"
 #include "gemini_refresh.h"
@@ -67,13 +68,30 @@ int prepare(relay_plugin_account_t* account, relay_host_request_t* req,
   }
 }
 
+// A 1.3 host asks account_response_observes; an older one treats every answer as transformed.
+bool hostHonoursAccountObservers() {
+  const relay_host_t* h = host();
+  return h && (h->abi_version >> 16) == RELAY_PLUGIN_ABI_MAJOR && (h->abi_version & 0xffff) >= 3;
+}
+
+// API-key answers pass through unchanged (the hooks only read the usage), so the host forwards
+// them itself and a whole answer keeps its Content-Length. OAuth answers may need unwrapping,
+// and which ones is known per request only: those accounts transform.
+uint32_t accountResponseObserves(relay_plugin_account_t* account) {
+  return !fromHandle(account)->config().oauth && hostHonoursAccountObservers() ? 1 : 0;
+}
+
 relay_plugin_stream_t* responseBegin(relay_plugin_account_t* account, relay_host_request_t* req,
                                      int32_t status, const relay_header_t* headers,
                                      size_t header_count) {
   try {
     GeminiAccount& a = *fromHandle(account);
-    bool unwrap = a.config().oauth && !a.takePassThrough(req);
-    return responseStreamBegin(req, unwrap, status, headers, header_count);
+    ResponseRole role = ResponseRole::kCopy;
+    if (a.config().oauth)
+      role = a.takePassThrough(req) ? ResponseRole::kCopy : ResponseRole::kUnwrap;
+    else if (hostHonoursAccountObservers())
+      role = ResponseRole::kObserve;
+    return responseStreamBegin(req, role, status, headers, header_count);
   } catch (const std::exception&) {
     return nullptr;  // pass-through without usage
   }
@@ -106,7 +124,7 @@ void classifyAnswerHook(relay_plugin_account_t* account, const relay_request_vie
     g.body_prefix = toView(answer->body_prefix);
     g.model = model;
     g.method = call ? std::string_view(call->method) : std::string_view();
-    g.can_refresh = a.config().oauth && !a.config().refresh_token.empty();
+    g.can_refresh = a.canRefresh();
     g.after_forced_refresh = answer->after_forced_refresh != 0;
     classifyGeminiAnswer(g, out);
   } catch (const std::exception&) {
@@ -126,9 +144,60 @@ int refresh(relay_plugin_account_t* account, int32_t force) {
 void onHttpDone(relay_plugin_account_t* account, uint64_t call_id,
                 const relay_http_response_t* response) {
   try {
-    finishCall(*fromHandle(account), call_id, *response);
+    if (call_id & GeminiAccount::kLoginCallBit)
+      finishExchange(*fromHandle(account), call_id, *response);
+    else
+      finishCall(*fromHandle(account), call_id, *response);
   } catch (const std::exception& e) {
     logLine(RELAY_LOG_ERROR, std::string("http answer handling failed: ") + e.what());
+  }
+}
+
+int loginBeginHook(relay_plugin_account_t* account, relay_slice_t state,
+                   relay_slice_t code_challenge, relay_error_t* err) {
+  try {
+    return beginLogin(*fromHandle(account), toView(state), toView(code_challenge), err);
+  } catch (const std::exception& e) {
+    fillError(err, 0, std::string("gemini: login failed: ") + e.what());
+    return RELAY_ERROR;
+  }
+}
+
+// The state was checked by the host (Google's manual-code page shows the code alone).
+int loginExchangeHook(relay_plugin_account_t* account, relay_slice_t code, relay_slice_t,
+                      relay_slice_t code_verifier) {
+  try {
+    return startExchange(*fromHandle(account), toView(code), toView(code_verifier));
+  } catch (const std::exception&) {
+    return RELAY_ERROR;
+  }
+}
+
+int loginImportHook(relay_plugin_account_t* account, relay_slice_t source, relay_slice_t path,
+                    int32_t take_over) {
+  try {
+    return importCredentials(*fromHandle(account), toView(source), toView(path), take_over != 0);
+  } catch (const std::exception&) {
+    return RELAY_ERROR;
+  }
+}
+
+// A login in another process: its tokens replace ours, the project is found again.
+void credentialsChangedHook(relay_plugin_account_t* account) {
+  try {
+    GeminiAccount& a = *fromHandle(account);
+    a.reloadLogin();
+    scheduleBackgroundRefresh(a);
+  } catch (const std::exception& e) {
+    logLine(RELAY_LOG_ERROR, std::string("reloading credentials failed: ") + e.what());
+  }
+}
+
+void onTimer(relay_plugin_account_t* account, uint64_t timer_id) {
+  try {
+    onFlowTimer(*fromHandle(account), timer_id);
+  } catch (const std::exception& e) {
+    logLine(RELAY_LOG_ERROR, std::string("timer handling failed: ") + e.what());
   }
 }
 
@@ -165,7 +234,7 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   if (!host || !out || (host->abi_version >> 16) != RELAY_PLUGIN_ABI_MAJOR ||
       !hostHasRequestCallbacks(host))
     return RELAY_ERROR;
-  setHost(host);
+  setHost(host, "gemini");
   relay_plugin_t mine{};
   mine.struct_size = sizeof(mine);
   mine.name = "gemini";
@@ -183,9 +252,15 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   mine.formats = kFormats;
   mine.classify_answer = classifyAnswerHook;
   mine.model_family = modelFamily;
-  // A transform, not an observer: OAuth answers are unwrapped from the Code Assist envelope.
-  // (response_observes is per plugin, so API-key answers are re-emitted unchanged.)
+  // A transform, not an observer: OAuth answers are unwrapped from the Code Assist envelope;
+  // API-key accounts say per account that they only observe.
   mine.response_observes = 0;
+  mine.login_begin = loginBeginHook;
+  mine.login_exchange = loginExchangeHook;
+  mine.login_import = loginImportHook;
+  mine.credentials_changed = credentialsChangedHook;
+  mine.on_timer = onTimer;
+  mine.account_response_observes = accountResponseObserves;
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }

@@ -77,7 +77,9 @@ int prepareCodeAssist(GeminiAccount& account, relay_host_request_t* req,
   if (!account.tokenUsable(nowMs()) || (generates && !call.code_assist && state.project.empty()))
     return RELAY_PREPARE_NEED_CREDENTIALS;
   account.notePassThrough(req, call.code_assist);
-  std::string url = account.config().api_url + "/v1internal:" + call.method;
+  std::string url =
+      account.config().api_url +
+      (call.operation.empty() ? "/v1internal:" + call.method : "/v1internal/" + call.operation);
   std::string query = forwardedQuery(toView(request.query));
   if (!query.empty()) url += "?" + query;
   std::string_view body = toView(request.body);

@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "bounded_json.h"
 #include "gemini_host.h"
@@ -57,16 +56,7 @@ bool call(GeminiAccount& account, FlowStep step, std::string_view method, const 
                   toSlice(form ? "application/x-www-form-urlencoded" : "application/json")};
   headers[n++] = {toSlice("accept"), toSlice("application/json")};
   if (!bearer.empty()) headers[n++] = {toSlice("authorization"), toSlice(auth)};
-  relay_http_request_t request{};
-  request.struct_size = sizeof(request);
-  request.method = toSlice(method);
-  request.url = toSlice(url);
-  request.headers = headers;
-  request.header_count = n;
-  request.body = toSlice(body);
-  const relay_host_t* h = host();
-  if (!h || !RELAY_HOST_HAS(h, http_call) ||
-      h->http_call(account.hostAccount(), &request, id) != RELAY_OK) {
+  if (httpCall(account.hostAccount(), method, url, headers, n, body, id) != RELAY_OK) {
     failed(account, "the host could not start an HTTP call");
     return false;
   }
@@ -98,7 +88,7 @@ void setProject(GeminiAccount& account, const std::string& project) {
 
 std::string oauthErrorCode(std::string_view body) {
   rapidjson::Document doc;
-  if (claude::parseBoundedJson(body, doc) != claude::JsonParse::kOk || !doc.IsObject()) return {};
+  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return {};
   auto error = doc.FindMember("error");
   if (error == doc.MemberEnd() || !error->value.IsString()) return {};
   return std::string(error->value.GetString()).substr(0, 64);
@@ -109,7 +99,7 @@ void onToken(GeminiAccount& account, const relay_http_response_t& resp) {
     return failed(account, "token endpoint unreachable: " + std::string(toView(resp.error)));
   std::string_view body = toView(resp.body);
   rapidjson::Document doc;
-  bool json = claude::parseBoundedJson(body, doc) == claude::JsonParse::kOk && doc.IsObject();
+  bool json = parseBoundedJson(body, doc) == JsonParse::kOk && doc.IsObject();
   auto access = json ? doc.FindMember("access_token") : doc.MemberEnd();
   if (resp.status != 200 || access == doc.MemberEnd() || !access->value.IsString() ||
       access->value.GetStringLength() == 0) {
@@ -151,6 +141,11 @@ void onLoad(GeminiAccount& account, const relay_http_response_t& resp) {
        account.snapshot().access_token);
 }
 
+void pollOperation(GeminiAccount& account, const std::string& name) {
+  call(account, FlowStep::kPollOperation, "GET", account.config().api_url + "/v1internal/" + name,
+       "", false, account.snapshot().access_token);
+}
+
 void onOperation(GeminiAccount& account, const relay_http_response_t& resp) {
   OperationState op;
   if (resp.status != 200 || !parseOperation(toView(resp.body), &op))
@@ -159,12 +154,21 @@ void onOperation(GeminiAccount& account, const relay_http_response_t& resp) {
     if (op.project.empty()) return failed(account, "onboardUser gave no project; set project_id");
     return setProject(account, op.project);
   }
-  if (op.name.empty() || ++account.polls > kMaxOperationPolls)
-    return failed(account, "onboardUser did not finish");
-  // The ABI offers plugins no timer: the operation is polled again as soon as it answers.
-  call(account, FlowStep::kPollOperation, "GET",
-       account.config().api_url + "/v1internal/" + op.name, "", false,
-       account.snapshot().access_token);
+  if (op.name.empty()) return failed(account, "onboardUser answered an operation without a name");
+  if (++account.polls > kMaxOperationPolls)
+    return failed(account, "onboardUser did not finish after " +
+                               std::to_string(kMaxOperationPolls) + " polls (" +
+                               std::to_string(kMaxOperationPolls * kOperationPollDelayMs / 1000) +
+                               " s); try again later, or set project_id");
+  const relay_host_t* h = host();
+  if (h && RELAY_HOST_HAS(h, start_timer)) {
+    account.awaitPoll(op.name);
+    if (h->start_timer(account.hostAccount(), nowMs() + kOperationPollDelayMs,
+                       kOperationPollTimer) == RELAY_OK)
+      return;
+    account.takeAwaitedPoll();
+  }
+  pollOperation(account, op.name);  // a host without timers (ABI < 1.3): poll at once
 }
 
 std::string stringOrId(const rapidjson::Value& v) {
@@ -179,32 +183,17 @@ std::string stringOrId(const rapidjson::Value& v) {
 
 }  // namespace
 
-std::string formEscape(std::string_view value) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : value) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    }
-  }
-  return out;
-}
-
-std::string tokenRequestBody(const GeminiConfig& c) {
-  return "grant_type=refresh_token&refresh_token=" + formEscape(c.refresh_token) +
-         "&client_id=" + formEscape(c.client_id) + "&client_secret=" + formEscape(c.client_secret);
+std::string tokenRequestBody(const GeminiConfig& c, std::string_view refresh_token) {
+  return "grant_type=refresh_token&refresh_token=" + percentEncode(refresh_token) +
+         "&client_id=" + percentEncode(c.client_id) +
+         "&client_secret=" + percentEncode(c.client_secret);
 }
 
 std::string projectFromLoad(std::string_view body, std::string* tier_out, bool* has_current_tier) {
   *tier_out = "legacy-tier";
   *has_current_tier = false;
   rapidjson::Document doc;
-  if (claude::parseBoundedJson(body, doc) != claude::JsonParse::kOk || !doc.IsObject()) return {};
+  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return {};
   auto current = doc.FindMember("currentTier");
   *has_current_tier = current != doc.MemberEnd() && !current->value.IsNull();
   auto tiers = doc.FindMember("allowedTiers");
@@ -224,8 +213,7 @@ std::string projectFromLoad(std::string_view body, std::string* tier_out, bool* 
 
 bool parseOperation(std::string_view body, OperationState* out) {
   rapidjson::Document doc;
-  if (claude::parseBoundedJson(body, doc) != claude::JsonParse::kOk || !doc.IsObject())
-    return false;
+  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return false;
   auto done = doc.FindMember("done");
   out->done = done != doc.MemberEnd() && done->value.IsBool() && done->value.GetBool();
   auto name = doc.FindMember("name");
@@ -241,8 +229,7 @@ bool parseOperation(std::string_view body, OperationState* out) {
 void scheduleBackgroundRefresh(const GeminiAccount& account) {
   int64_t expires_at_ms = account.snapshot().expires_at_ms;
   const relay_host_t* h = host();
-  if (!account.config().oauth || account.config().refresh_token.empty() || expires_at_ms == 0 ||
-      !h || !RELAY_HOST_HAS(h, schedule_refresh))
+  if (!account.canRefresh() || expires_at_ms == 0 || !h || !RELAY_HOST_HAS(h, schedule_refresh))
     return;
   int64_t now = nowMs();
   int64_t at = std::max(expires_at_ms - kRefreshAheadMs, now + (expires_at_ms - now) / 2);
@@ -256,8 +243,7 @@ int startRefresh(GeminiAccount& account, bool force) {
   }
   int64_t now = nowMs();
   int64_t expires_at = account.snapshot().expires_at_ms;
-  bool ahead = !account.config().refresh_token.empty() && expires_at != 0 &&
-               expires_at - now < kRefreshAheadMs;
+  bool ahead = account.canRefresh() && expires_at != 0 && expires_at - now < kRefreshAheadMs;
   bool token_due = force || !account.tokenUsable(now) || ahead;
   if (!token_due && account.projectKnown()) {
     ready(account);
@@ -268,13 +254,23 @@ int startRefresh(GeminiAccount& account, bool force) {
     afterToken(account);
     return RELAY_OK;
   }
-  if (account.config().refresh_token.empty()) {
-    failed(account, "the access token expired and no refresh_token is configured");
+  AccountSnapshot state = account.snapshot();
+  if (state.refresh_token.empty()) {
+    failed(account,
+           state.access_token.empty()
+               ? "not logged in: run relay-server login --config FILE " + account.config().id
+               : "the access token expired and no refresh_token is configured");
     return RELAY_OK;
   }
   call(account, FlowStep::kToken, "POST", account.config().token_url,
-       tokenRequestBody(account.config()), true, "");
+       tokenRequestBody(account.config(), state.refresh_token), true, "");
   return RELAY_OK;
+}
+
+void onFlowTimer(GeminiAccount& account, uint64_t timer_id) {
+  if (timer_id != kOperationPollTimer) return;
+  std::string operation = account.takeAwaitedPoll();
+  if (!operation.empty()) pollOperation(account, operation);
 }
 
 void finishCall(GeminiAccount& account, uint64_t call_id, const relay_http_response_t& resp) {

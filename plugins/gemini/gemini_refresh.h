@@ -14,12 +14,14 @@
 
 namespace relay::gemini {
 
+// onboardUser's long-running operation is polled every kOperationPollDelayMs, at most
+// kMaxOperationPolls times (about a minute) before the flow gives up.
 inline constexpr int kMaxOperationPolls = 30;
+inline constexpr int64_t kOperationPollDelayMs = 2000;
+inline constexpr uint64_t kOperationPollTimer = 1;
 
 // grant_type=refresh_token&refresh_token=…&client_id=…&client_secret=… (form-encoded).
-std::string tokenRequestBody(const GeminiConfig& config);
-// x-www-form-urlencoded escaping of one value.
-std::string formEscape(std::string_view value);
+std::string tokenRequestBody(const GeminiConfig& config, std::string_view refresh_token);
 
 // The project id in a loadCodeAssist answer (a string or {id}), or empty; *tier_out gets the
 // tier to onboard with (the default allowed tier, else "legacy-tier"), *has_current_tier whether
@@ -37,6 +39,8 @@ void scheduleBackgroundRefresh(const GeminiAccount& account);
 // The refresh hook and the on_http_done hook.
 int startRefresh(GeminiAccount& account, bool force);
 void finishCall(GeminiAccount& account, uint64_t call_id, const relay_http_response_t& resp);
+// The on_timer hook: polls the operation the flow waits for.
+void onFlowTimer(GeminiAccount& account, uint64_t timer_id);
 
 }  // namespace relay::gemini
 

@@ -18,6 +18,13 @@ std::optional<GeminiCall> parseClientPath(std::string_view path) {
     call.method = std::string(path.substr(kInternal.size()));
     return call.method.empty() ? std::nullopt : std::optional<GeminiCall>(call);
   }
+  constexpr std::string_view kOperation = "/v1internal/";
+  if (path.starts_with(kOperation)) {
+    call.code_assist = true;
+    call.operation = std::string(path.substr(kOperation.size()));
+    bool valid = !call.operation.empty() && call.operation.find("..") == std::string::npos;
+    return valid ? std::optional<GeminiCall>(call) : std::nullopt;
+  }
   if (!path.starts_with("/v1/") && !path.starts_with("/v1beta/")) return std::nullopt;
   path.remove_prefix(1);
   size_t slash = path.find('/');
@@ -75,8 +82,7 @@ std::string codeAssistEnvelope(std::string_view model, std::string_view project,
 
 std::optional<std::string> codeAssistCountTokens(std::string_view model, std::string_view body) {
   rapidjson::Document doc;
-  if (claude::parseBoundedJson(body, doc) != claude::JsonParse::kOk || !doc.IsObject())
-    return std::nullopt;
+  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return std::nullopt;
   std::string contents = "[]";
   auto it = doc.FindMember("contents");
   if (it != doc.MemberEnd()) {

@@ -14,10 +14,12 @@ struct GeminiCall {
   std::string model;               // without "models/"
   std::string method;              // generateContent, streamGenerateContent, countTokens, ...
   bool code_assist = false;        // the client spoke Code Assist (/v1internal:{method})
+  std::string operation;           // Code Assist GET /v1internal/{operation}; method empty
 };
 
 // "/gemini/v1beta/models/gemini-2.5-pro:streamGenerateContent" (also /v1/, and without the
-// /gemini prefix) or "/gemini/v1internal:generateContent"; nullopt when neither.
+// /gemini prefix), "/gemini/v1internal:generateContent" or a long-running operation
+// "/gemini/v1internal/operations/op-1"; nullopt when none.
 std::optional<GeminiCall> parseClientPath(std::string_view path);
 
 // The client's query without a relay key (`key=`); empty when nothing is left.

@@ -43,7 +43,7 @@ GeminiResponse::GeminiResponse(bool unwrap, bool event_stream, Emit emit)
       units_(event_stream, [this](std::string_view unit, Framing f) { onUnit(unit, f); }) {}
 
 void GeminiResponse::feed(std::string_view bytes) {
-  if (!unwrap_) emit_(bytes);
+  if (!unwrap_ && emit_) emit_(bytes);
   units_.feed(bytes);
 }
 
@@ -52,7 +52,7 @@ void GeminiResponse::onUnit(std::string_view unit, Framing framing) {
                 unit.find("modelVersion") != std::string_view::npos;
   if (!wanted) return;
   rapidjson::Document doc;
-  bool parsed = claude::parseBoundedJson(unit, doc) == claude::JsonParse::kOk;
+  bool parsed = parseBoundedJson(unit, doc) == JsonParse::kOk;
   const rapidjson::Value* inner = parsed ? &doc : nullptr;
   if (parsed && doc.IsObject()) {
     auto response = doc.FindMember("response");
@@ -116,16 +116,20 @@ void report(ResponseStream& s) {
 
 }  // namespace
 
-relay_plugin_stream_t* responseStreamBegin(relay_host_request_t* req, bool unwrap, int32_t status,
-                                           const relay_header_t* headers, size_t header_count) {
+relay_plugin_stream_t* responseStreamBegin(relay_host_request_t* req, ResponseRole role,
+                                           int32_t status, const relay_header_t* headers,
+                                           size_t header_count) {
   if (status < 200 || status >= 300) return nullptr;
   std::string_view encoding = headerValue(headers, header_count, "content-encoding");
   if (!encoding.empty() && !equalsIgnoreCase(encoding, "identity")) return nullptr;
   bool event_stream =
       toLower(headerValue(headers, header_count, "content-type")).find("text/event-stream") !=
       std::string::npos;
-  auto emit = [req](std::string_view bytes) { host()->emit(req, toSlice(bytes)); };
-  auto* s = new ResponseStream{req, GeminiResponse(unwrap, event_stream, emit)};
+  GeminiResponse::Emit emit;
+  if (role != ResponseRole::kObserve)
+    emit = [req](std::string_view bytes) { host()->emit(req, toSlice(bytes)); };
+  bool unwrap = role == ResponseRole::kUnwrap;
+  auto* s = new ResponseStream{req, GeminiResponse(unwrap, event_stream, std::move(emit))};
   return reinterpret_cast<relay_plugin_stream_t*>(s);
 }
 

@@ -27,6 +27,7 @@ class GeminiResponse {
  public:
   using Emit = std::function<void(std::string_view bytes)>;
 
+  // emit empty: an observer (the host forwards the bytes itself; nothing is emitted).
   GeminiResponse(bool unwrap, bool event_stream, Emit emit);
   GeminiResponse(const GeminiResponse&) = delete;  // units_ holds a pointer to this
   GeminiResponse& operator=(const GeminiResponse&) = delete;
@@ -45,10 +46,15 @@ class GeminiResponse {
   UsageCounts usage_;
 };
 
-// The hooks around GeminiResponse (unwrap: the account is OAuth and the request was not the
-// Code Assist pass-through).
-relay_plugin_stream_t* responseStreamBegin(relay_host_request_t* req, bool unwrap, int32_t status,
-                                           const relay_header_t* headers, size_t header_count);
+// What the hooks do with one answer: unwrap the Code Assist envelope (an OAuth account serving a
+// public-API request), copy it unchanged (the Code Assist pass-through, or an API-key answer on
+// a host without per-account observers), or only observe it (the host forwards the bytes).
+enum class ResponseRole { kUnwrap, kCopy, kObserve };
+
+// The hooks around GeminiResponse; usage is reported whatever the role.
+relay_plugin_stream_t* responseStreamBegin(relay_host_request_t* req, ResponseRole role,
+                                           int32_t status, const relay_header_t* headers,
+                                           size_t header_count);
 int responseStreamData(relay_plugin_stream_t* stream, relay_slice_t bytes, int32_t end);
 void responseStreamEnd(relay_plugin_stream_t* stream);
 

@@ -8,10 +8,10 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
 const path = require('path');
-const { spawn } = require('child_process');
 const { CLAUDE_CLIENT_ID } = require('../mock/oauth');
 const { startClaudeEnv, oauth, api, servedBy, tableRow } = require('./lib/claude-env');
-const { requireBinary, writeRelayConfig, runRelayCli } = require('./lib/relay');
+const { writeRelayConfig, runRelayCli } = require('./lib/relay');
+const { runLogin, assertNoTokens, assertSealed } = require('./lib/login-cli');
 
 const DAY = 24 * 3600;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -28,32 +28,6 @@ async function loginEnv(t, id = 'login', { start = false, accountExtra = {}, mor
   return env;
 }
 
-// Runs `relay-server login`; answer(url) returns the line to paste (or null to close stdin).
-function runLogin(env, args, answer) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(requireBinary(), ['login', '--config', env.configFile, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let answered = false;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (answered || !stdout.includes('\n')) return;
-      answered = true;
-      const line = answer ? answer(stdout.split('\n')[0]) : null;
-      if (line !== null) child.stdin.write(line + '\n');
-      child.stdin.end();
-    });
-    if (!answer) child.stdin.end();
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-  });
-}
-
 // The sign-in page: the mock's authorize endpoint, given the printed URL's query.
 function signIn(env, url) {
   const plan = env.mock.oauth.authorize(new URL(url).searchParams);
@@ -64,10 +38,6 @@ function signIn(env, url) {
 // Every token the mock ever issued, plus extra ones the test made up.
 function issuedTokens(env, extra = []) {
   return [...env.mock.oauth.accessTokens.keys(), ...env.mock.oauth.refreshTokens.keys(), ...extra].filter((t) => t.startsWith('sk-ant-'));
-}
-
-function assertNoTokens(texts, tokens) {
-  for (const text of texts) for (const token of tokens) assert.ok(!text.includes(token), `a token appears in output: ${token}`);
 }
 
 test('login prints an authorize URL, exchanges the pasted code#state, and the relay serves with the new tokens', async (t) => {
@@ -103,11 +73,7 @@ test('login prints an authorize URL, exchanges the pasted code#state, and the re
 
   const tokens = issuedTokens(env);
   assert.equal(tokens.length, 2, 'one access and one refresh token issued');
-  const db = fs.readFileSync(path.join(env.dir, 'relay.db'));
-  const wal = fs.existsSync(path.join(env.dir, 'relay.db-wal')) ? fs.readFileSync(path.join(env.dir, 'relay.db-wal')) : Buffer.alloc(0);
-  for (const token of tokens) {
-    assert.ok(!db.includes(token) && !wal.includes(token), 'the database holds no token in the clear');
-  }
+  assertSealed(env.dir, tokens);
 
   await env.startRelay();
   const { res, calls } = await env.message();

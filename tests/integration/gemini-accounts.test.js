@@ -13,6 +13,9 @@ const perModelQuota = (model) => ({
   '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
   violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', quotaDimensions: { location: 'global', model } }],
 });
+const { spawnSync } = require('child_process');
+const path = require('path');
+const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
 const sseData = (text) => text.split(/\r\n\r\n/).filter((f) => f.startsWith('data: ')).map((f) => JSON.parse(f.slice(6)));
 const textOf = (responses) => responses.map((r) => r.candidates[0].content.parts.map((p) => p.text || '').join('')).join('');
 
@@ -71,7 +74,11 @@ test('gemini OAuth, free tier: token, loadCodeAssist, onboardUser polled; envelo
   assert.equal(onboard.length, 1);
   assert.equal(onboard[0].json.tierId, 'free-tier');
   assert.equal(onboard[0].json.cloudaicompanionProject, undefined, 'the free tier sends no project');
-  assert.equal(env.mock.requestsTo('/v1internal/operations/').length, 2, 'the operation was polled until done');
+  const polls = env.mock.requests.filter((r) => r.pathname.startsWith('/v1internal/operations/'));
+  assert.equal(polls.length, 2, 'the operation was polled until done');
+  const onboarded = onboard[0].time;
+  assert.ok(polls[0].time - onboarded >= 1800, `first poll ${polls[0].time - onboarded} ms after onboardUser, not at once`);
+  assert.ok(polls[1].time - polls[0].time >= 1800, 'polls are spaced by the poll delay');
 
   const [call] = first.calls;
   assert.equal(call.pathname, '/v1internal:generateContent');
@@ -195,4 +202,61 @@ test('gemini OAuth: a 401 refreshes once and retries; invalid_grant hands over t
   const handed = await env.generate();
   assert.equal(handed.res.status, 200, handed.res.text);
   assert.equal(servedBy(handed.calls), 'k1');
+});
+
+test('a whole gemini-api answer passes through with its Content-Length; usage is still recorded', { skip: !hasSqlite && 'no sqlite3 CLI' }, async (t) => {
+  const env = await startGeminiEnv(t, { accounts: [geminiApi('k1', { priority: 100 }), geminiOauth('o1', { project_id: 'p1', priority: 10 })] });
+  env.mock.codeAssist.setProject('o1', 'p1');
+  const plain = await env.generate({ text: 'length please' });
+  assert.equal(plain.res.status, 200, plain.res.text);
+  assert.equal(plain.calls[0].account, 'k1');
+  assert.equal(plain.res.headers.get('content-length'), String(Buffer.byteLength(plain.res.text)), 'the upstream length is kept');
+  assert.equal(plain.res.headers.get('transfer-encoding'), null, 'not re-chunked');
+  const usage = plain.res.json.usageMetadata;
+
+  // An OAuth account's answer is unwrapped, so its length is the relay's to decide (chunked).
+  env.mock.enqueue({ credential: apiKeyOf('k1'), status: 503, repeat: true });
+  const wrapped = await env.generate({ text: 'unwrapped please' });
+  assert.equal(wrapped.res.status, 200, wrapped.res.text);
+  assert.equal(servedBy(wrapped.calls), 'o1');
+  assert.equal(wrapped.res.json.traceId, undefined);
+
+  await env.relay.stop('SIGTERM');
+  const db = path.join(env.dir, 'relay.db');
+  const rows = spawnSync('sqlite3', ['-json', db, "select account_id, status, input_tokens, output_tokens from usage_records where status = 200 order by id"], { encoding: 'utf8' }).stdout;
+  const recorded = JSON.parse(rows || '[]');
+  assert.deepEqual(recorded[0], { account_id: 'k1', status: 200, input_tokens: usage.promptTokenCount, output_tokens: usage.candidatesTokenCount });
+  assert.equal(recorded.at(-1).account_id, 'o1');
+  assert.ok(recorded.at(-1).output_tokens > 0);
+});
+
+test('onboardUser still running after several polls: polled with a delay until done', async (t) => {
+  const env = await startGeminiEnv(t, { accounts: [geminiOauth('slow')] });
+  env.mock.codeAssist.pollsUntilDone = 3;
+  const started = Date.now();
+  const first = await env.generate({ text: 'after onboarding' });
+  assert.equal(first.res.status, 200, first.res.text);
+  const polls = env.mock.requests.filter((r) => r.pathname.startsWith('/v1internal/operations/'));
+  assert.equal(polls.length, 3);
+  for (let i = 1; i < polls.length; i++) assert.ok(polls[i].time - polls[i - 1].time >= 1800, 'spaced polls');
+  assert.ok(Date.now() - started >= 3 * 1800, 'the request waited for the operation');
+  assert.match(first.calls[0].json.project, /^free-slow-/);
+});
+
+test('Code Assist GETs pass through: a long-running operation and getCodeAssistGlobalUserSetting', async (t) => {
+  const env = await startGeminiEnv(t, { accounts: [geminiOauth('o1', { project_id: 'proj-p' })] });
+  env.mock.codeAssist.setProject('o1', 'proj-p');
+  env.mock.codeAssist.pollsUntilDone = 1;
+  const onboarded = env.mock.codeAssist.onboard('cli-user', { tierId: 'free-tier' });
+  const name = onboarded.json.name;
+  const op = await env.get(`/gemini/v1internal/${name}`);
+  assert.equal(op.status, 200, op.text);
+  assert.equal(op.json.name, name);
+  assert.equal(op.json.done, true);
+  const [upstream] = env.mock.requests.filter((r) => r.pathname === `/v1internal/${name}`);
+  assert.equal(upstream.method, 'GET');
+  assert.equal(upstream.account, 'o1', "the account's token, not the relay key");
+  const setting = await env.get('/gemini/v1internal:getCodeAssistGlobalUserSetting');
+  assert.equal(setting.status, 200, setting.text);
+  assert.equal(setting.json.freeTierDataCollectionOptin, false);
 });

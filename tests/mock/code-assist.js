@@ -3,6 +3,7 @@
 // project of a user already on a tier; a new user gets allowedTiers and must onboardUser, which
 // answers a long-running operation that is done after `pollsUntilDone` polls of
 // GET /v1internal/operations/{id}. The free tier must not send a project (Precondition Failed).
+// GET /v1internal:getCodeAssistGlobalUserSetting answers a fixed setting.
 
 const { googleError } = require('./gemini');
 
@@ -55,6 +56,9 @@ class CodeAssistState {
 function handleCodeAssist(state, method, pathname, json, account) {
   if (method === 'POST' && pathname === '/v1internal:loadCodeAssist') return state.load(account);
   if (method === 'POST' && pathname === '/v1internal:onboardUser') return state.onboard(account, json);
+  if (method === 'GET' && pathname === '/v1internal:getCodeAssistGlobalUserSetting') {
+    return { status: 200, json: { freeTierDataCollectionOptin: false } };
+  }
   const m = /^\/v1internal\/(operations\/[^/]+)$/.exec(pathname);
   if (method === 'GET' && m) return state.poll(m[1]);
   return undefined;

@@ -3,11 +3,18 @@
 // Claude refresh tokens rotate and are single-use; Google refresh tokens do not rotate.
 // Claude login: GET /oauth/authorize stands in for the sign-in page (it answers with the code the
 // page would show, `code#state`), and the token endpoint's authorization_code grant checks the
-// PKCE verifier against the challenge; a code works once.
+// PKCE verifier against the challenge; a code works once. Google login: GET /o/oauth2/v2/auth for
+// gemini-cli's client (its manual-code page shows the bare code), the same checks on the
+// form-encoded exchange at /token, and an id_token naming the e-mail.
 
 const crypto = require('crypto');
 
 const CLAUDE_CLIENT_ID = '9d1c250a-e61b-44d9-88ed-5944d1962f5e';
+const GOOGLE_CLIENT_ID = '681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com';
+const GOOGLE_SCOPES = ['https://www.googleapis.com/auth/cloud-platform', 'https://www.googleapis.com/auth/userinfo.email', 'https://www.googleapis.com/auth/userinfo.profile'];
+
+const pkceChallenge = (verifier) => crypto.createHash('sha256').update(String(verifier || '')).digest('base64url');
+const unsignedJwt = (claims) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
 
 class OAuthState {
   constructor() {
@@ -43,6 +50,47 @@ class OAuthState {
     return { status: 200, json: { code, state: query.get('state'), shown: `${code}#${query.get('state')}` } };
   }
 
+  // Google's sign-in page for gemini-cli's installed-app client with the manual-code redirect.
+  authorizeGoogle(query) {
+    const bad = (d) => ({ status: 400, json: { error: 'invalid_request', error_description: d } });
+    if (query.get('client_id') !== GOOGLE_CLIENT_ID) return bad('unknown client_id');
+    if (query.get('response_type') !== 'code') return bad('response_type must be code');
+    if (query.get('code_challenge_method') !== 'S256' || !query.get('code_challenge')) return bad('PKCE S256 required');
+    if (!query.get('state') || !query.get('redirect_uri')) return bad('state and redirect_uri required');
+    const scopes = String(query.get('scope') || '').split(' ');
+    if (!GOOGLE_SCOPES.every((s) => scopes.includes(s))) return bad('missing scopes');
+    const code = `4/0mock-google-code-${++this.counter}`;
+    this.authCodes.set(code, {
+      account: this.authorizeAccount, challenge: query.get('code_challenge'), state: query.get('state'),
+      redirectUri: query.get('redirect_uri'), scope: query.get('scope'), used: false, google: true,
+    });
+    return { status: 200, json: { code, state: query.get('state'), shown: code } };
+  }
+
+  exchangeGoogle(form) {
+    const fail = (error, description) => {
+      this.exchanges.push({ ok: false, error });
+      return { status: 400, json: { error, error_description: description } };
+    };
+    if (form.get('client_id') !== GOOGLE_CLIENT_ID || !form.get('client_secret')) return fail('invalid_client', 'The OAuth client was not found.');
+    const grant = this.authCodes.get(form.get('code'));
+    if (!grant || !grant.google || grant.used) return fail('invalid_grant', 'Bad Request');
+    if (grant.redirectUri !== form.get('redirect_uri')) return fail('redirect_uri_mismatch', 'Bad Request');
+    if (pkceChallenge(form.get('code_verifier')) !== grant.challenge) return fail('invalid_grant', 'Invalid code verifier.');
+    grant.used = true;
+    this.exchanges.push({ ok: true });
+    const { access, n } = this.issue('google', grant.account, this.googleExpiresIn);
+    const refresh = `1//mock-login-${grant.account}-${n}`;
+    this.refreshTokens.set(refresh, { provider: 'google', account: grant.account });
+    return {
+      status: 200,
+      json: {
+        access_token: access, expires_in: this.googleExpiresIn, refresh_token: refresh, scope: grant.scope, token_type: 'Bearer',
+        id_token: unsignedJwt({ iss: 'https://accounts.google.com', aud: GOOGLE_CLIENT_ID, email: `${grant.account}@example.test`, email_verified: true }),
+      },
+    };
+  }
+
   exchangeClaude(body) {
     const fail = (error, description) => {
       this.exchanges.push({ ok: false, error });
@@ -53,8 +101,7 @@ class OAuthState {
     if (!grant || grant.used) return fail('invalid_grant', 'Invalid or expired authorization code');
     if (grant.redirectUri !== body.redirect_uri) return fail('invalid_grant', 'redirect_uri mismatch');
     if (grant.state !== body.state) return fail('invalid_grant', 'state mismatch');
-    const challenge = crypto.createHash('sha256').update(String(body.code_verifier || '')).digest('base64url');
-    if (challenge !== grant.challenge) return fail('invalid_grant', 'PKCE verification failed');
+    if (pkceChallenge(body.code_verifier) !== grant.challenge) return fail('invalid_grant', 'PKCE verification failed');
     grant.used = true;
     this.exchanges.push({ ok: true });
     const { access, n } = this.issue('claude', grant.account, this.claudeExpiresIn);
@@ -130,6 +177,7 @@ class OAuthState {
   }
 
   refreshGoogle(form) {
+    if (form.get('grant_type') === 'authorization_code') return this.exchangeGoogle(form);
     if (form.get('grant_type') !== 'refresh_token' || !form.get('client_id')) {
       return { status: 400, json: { error: 'invalid_request', error_description: 'grant_type and client_id are required' } };
     }
@@ -152,6 +200,7 @@ class OAuthState {
 // Plans for the token endpoints, or undefined for other paths.
 function handleOAuth(state, method, pathname, headers, rawBody, json, query) {
   if (method === 'GET' && pathname === '/oauth/authorize' && query) return state.authorize(query);
+  if (method === 'GET' && pathname === '/o/oauth2/v2/auth' && query) return state.authorizeGoogle(query);
   if (method !== 'POST') return undefined;
   if (pathname === '/v1/oauth/token') {
     if (!String(headers['content-type'] || '').includes('application/json')) {
@@ -163,4 +212,4 @@ function handleOAuth(state, method, pathname, headers, rawBody, json, query) {
   return undefined;
 }
 
-module.exports = { OAuthState, handleOAuth, CLAUDE_CLIENT_ID };
+module.exports = { OAuthState, handleOAuth, CLAUDE_CLIENT_ID, GOOGLE_CLIENT_ID };

@@ -16,7 +16,7 @@ const refreshTokenOf = (id) => `1//mock-refresh-${id}`;
 const apiKeyOf = (id) => `AIza-mock-${id}`;
 
 function accountConfig(spec, mock) {
-  const { kind, id, ...rest } = spec;
+  const { kind, id, register, ...rest } = spec;
   const common = { id, priority: 50, api_url: mock.url };
   if (kind === 'oauth') return { type: 'gemini', ...common, refresh_token: refreshTokenOf(id), token_url: `${mock.url}/token`, ...rest };
   return { type: 'gemini-api', ...common, api_key: apiKeyOf(id), ...rest };
@@ -72,17 +72,20 @@ class GeminiEnv {
   }
 }
 
-async function startGeminiEnv(t, { accounts = [], config = {} } = {}) {
+// accounts: geminiOauth/geminiApi specs (register: false keeps an account unknown to the mock);
+// start: false leaves the relay stopped (env.startRelay() later).
+async function startGeminiEnv(t, { accounts = [], config = {}, start = true } = {}) {
   const mock = await startMockUpstream({ strictAuth: true });
   t.after(() => mock.close());
   for (const a of accounts) {
+    if (a.register === false) continue;
     if (a.kind === 'oauth') mock.oauth.addGoogleAccount(a.id, refreshTokenOf(a.id));
     else mock.oauth.addApiKey(a.id, apiKeyOf(a.id));
   }
   const dir = makeTempDir(t, 'relay-gemini-');
   const full = { api_keys: [RELAY_KEY], ...config, accounts: accounts.map((a) => accountConfig(a, mock)) };
   const env = new GeminiEnv(t, dir, mock, full);
-  await env.startRelay();
+  if (start) await env.startRelay();
   return env;
 }
 

@@ -7,7 +7,7 @@ using namespace relay;
 
 TEST_CASE("every default route names a built-in chain and a known format") {
   auto routes = formats::defaultRoutes();
-  CHECK(routes.size() == 24);
+  CHECK(routes.size() == 25);
   for (const auto& r : routes) {
     CAPTURE(r.path);
     CHECK(formats::isDefaultChainName(r.chain));
@@ -27,6 +27,7 @@ TEST_CASE("OpenAI clients with base URL /v1 and the Code Assist pass-through hav
   CHECK(has("/v1/responses", "openai-responses"));
   CHECK(has("/openai/responses", "openai-responses"));
   CHECK(has("/gemini/v1internal:*", "gemini"));
+  CHECK(has("/gemini/v1internal/*", "gemini"));  // Code Assist operations (GET)
 }
 
 TEST_CASE("each messages prefix serves messages, count_tokens and models") {

@@ -60,6 +60,9 @@ class RecordingBridge : public relay::PluginHostBridge {
   int scheduleRefresh(relay_host_account_t*, int64_t at_ms, int64_t expires_at_ms) override {
     return record("schedule " + std::to_string(at_ms) + " " + std::to_string(expires_at_ms));
   }
+  int startTimer(relay_host_account_t*, int64_t at_ms, uint64_t timer_id) override {
+    return record("timer " + std::to_string(at_ms) + " #" + std::to_string(timer_id));
+  }
 
  private:
   int record(std::string call) {
@@ -168,4 +171,15 @@ TEST_CASE("bridged callbacks reach PluginHostBridge with their arguments") {
                             "failed-as 3 revoked",
                             "model claude-sonnet-4-5 (Claude Sonnet 4.5)",
                         });
+}
+
+TEST_CASE("start_timer (1.3) reaches the bridge; without a bridge it is unsupported") {
+  const relay_host_t* host = relay::pluginHostTable();
+  REQUIRE(RELAY_HOST_HAS(host, start_timer));
+  relay::setPluginHostBridge(nullptr);
+  CHECK(host->start_timer(nullptr, 1000, 1) == RELAY_UNSUPPORTED);
+  RecordingBridge bridge;
+  BridgeScope scope(&bridge);
+  CHECK(host->start_timer(nullptr, 1700000002000, 7) == RELAY_OK);
+  CHECK(bridge.calls == std::vector<std::string>{"timer 1700000002000 #7"});
 }

@@ -101,6 +101,13 @@ int hostScheduleRefresh(relay_host_account_t*, int64_t at_ms, int64_t expires_at
   return RELAY_OK;
 }
 
+int hostStartTimer(relay_host_account_t*, int64_t at_ms, uint64_t timer_id) {
+  LOCKED;
+  fake().timers.push_back({at_ms, timer_id});
+  fake().calls.push_back("timer " + std::to_string(timer_id));
+  return RELAY_OK;
+}
+
 relay_host_t makeTable() {
   relay_host_t t{};
   t.struct_size = sizeof(t);
@@ -120,6 +127,7 @@ relay_host_t makeTable() {
   t.add_model = hostAddModel;
   t.schedule_refresh = hostScheduleRefresh;
   t.credentials_failed_as = hostFailedAs;
+  t.start_timer = hostStartTimer;
   return t;
 }
 

@@ -24,6 +24,11 @@ struct HttpCall {
   uint64_t call_id = 0;
 };
 
+struct Timer {
+  int64_t at_ms = 0;
+  uint64_t id = 0;
+};
+
 struct Usage {
   std::string model;
   uint64_t input = 0, output = 0, cache_creation = 0, cache_read = 0;
@@ -44,6 +49,7 @@ struct FakeHost {
   std::vector<std::pair<std::string, std::string>> models;
   std::vector<std::string> logs;
   std::vector<uint32_t> failure_classes;  // one per credentials_failed_as, in order
+  std::vector<Timer> timers;  // host->start_timer calls, in order
 
   void reset();
   // Values of every upstream header named name (case-insensitive), in order.

@@ -93,7 +93,8 @@ TEST_CASE("a rotated token is stored in order, scheduled, then announced") {
   CHECK(fake().store["refresh_token"] == "rt-rotated");
   CHECK(fake().store["access_token"] == "at-new");
   CHECK(fake().store["expires_at_ms"] == std::to_string(expires));
-  CHECK(fake().store["config_refresh_token_sha256"] == relay::claude::sha256Hex("rt-config"));
+  CHECK(fake().store["config_refresh_token_sha256"] ==
+        relay::plugin_common::sha256Hex("rt-config"));
 
   // The new access token is used, and the next refresh sends the rotated refresh token.
   fake().headers.clear();
@@ -215,7 +216,7 @@ TEST_CASE("account_new prefers the stored rotated token while the config's token
   fake().store = {{"refresh_token", "rt-stored"},
                   {"access_token", "at-stored"},
                   {"expires_at_ms", std::to_string(fake().now_ms + 3600 * 1000LL)},
-                  {"config_refresh_token_sha256", relay::claude::sha256Hex("rt-config")}};
+                  {"config_refresh_token_sha256", relay::plugin_common::sha256Hex("rt-config")}};
   Account a(newAccount("claude-oauth", kOAuthJson));
   REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
   CHECK(fake().header("authorization") == "Bearer at-stored");
@@ -227,10 +228,11 @@ TEST_CASE("account_new prefers the stored rotated token while the config's token
 
 TEST_CASE("account_new uses the config's token when it changed since the last rotation") {
   fake().reset();
-  fake().store = {{"refresh_token", "rt-stored"},
-                  {"access_token", "at-stored"},
-                  {"expires_at_ms", std::to_string(fake().now_ms + 3600 * 1000LL)},
-                  {"config_refresh_token_sha256", relay::claude::sha256Hex("rt-older-config")}};
+  fake().store = {
+      {"refresh_token", "rt-stored"},
+      {"access_token", "at-stored"},
+      {"expires_at_ms", std::to_string(fake().now_ms + 3600 * 1000LL)},
+      {"config_refresh_token_sha256", relay::plugin_common::sha256Hex("rt-older-config")}};
   Account a(newAccount("claude-oauth", kOAuthJson));
   CHECK(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_NEED_CREDENTIALS);
   plugin().refresh(a.handle, 0);

@@ -112,6 +112,33 @@ TEST_CASE("the Code Assist pass-through goes as it came; API-key accounts refuse
   plugin().account_free(api);
 }
 
+TEST_CASE("Code Assist GETs (an operation, a GET method) pass through to the account") {
+  fake().reset();
+  auto* oauth = newAccount("gemini", R"({"id":"o1","access_token":"ya29.x"})");
+  RequestSpec r;
+  r.method = "GET";
+  r.path = "/gemini/v1internal/operations/onboard-7";
+  r.body = "";
+  r.model = "";
+  r.format = "gemini";
+  CHECK(prepare(oauth, r) == RELAY_PREPARE_READY);
+  CHECK(fake().method == "GET");
+  CHECK(fake().url == "https://cloudcode-pa.googleapis.com/v1internal/operations/onboard-7");
+  CHECK(fake().header("authorization") == "Bearer ya29.x");
+  CHECK_FALSE(fake().body_set);
+  fake().reset();
+  r.path = "/gemini/v1internal:getCodeAssistGlobalUserSetting";
+  CHECK(prepare(oauth, r) == RELAY_PREPARE_READY);
+  CHECK(fake().method == "GET");
+  CHECK(fake().url ==
+        "https://cloudcode-pa.googleapis.com/v1internal:getCodeAssistGlobalUserSetting");
+  fake().reset();
+  r.path = "/gemini/v1internal/operations/../../v1beta/models";
+  relay_error_t err{};
+  CHECK(prepare(oauth, r, &err) == RELAY_PREPARE_REJECT);
+  plugin().account_free(oauth);
+}
+
 TEST_CASE("the wrong Code Assist host in api_url is accepted with a warning") {
   fake().reset();
   auto* account = newAccount(

@@ -1,5 +1,6 @@
 // The OAuth flow: Google token refresh, then loadCodeAssist / onboardUser (polled) for the
-// project, which is stored; failures end the flow with credentials_failed.
+// project, which is stored; failures end the flow with credentials_failed. The operation is
+// polled on a host timer, a bounded number of times.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -54,6 +55,12 @@ TEST_CASE("token, loadCodeAssist, onboardUser polled until done: the project is 
   CHECK(fake().http[2].body.find(R"("tierId":"free-tier")") != std::string::npos);
   CHECK(fake().http[2].body.find("cloudaicompanionProject") == std::string::npos);
   answer(account, 200, R"({"name":"operations/op-1","done":false})");
+  // Not polled at once: a timer 2 s later polls the operation.
+  CHECK(fake().http.size() == 3);
+  REQUIRE(fake().timers.size() == 1);
+  CHECK(fake().timers[0].at_ms == fake().now_ms + 2000);
+  REQUIRE(static_cast<bool>(plugin().on_timer));
+  plugin().on_timer(account, fake().timers[0].id);
   REQUIRE(fake().http.size() == 4);
   CHECK(fake().http[3].method == "GET");
   CHECK(fake().http[3].url == "http://ca/v1internal/operations/op-1");
@@ -118,5 +125,32 @@ TEST_CASE("with a project configured only the token is refreshed") {
   answer(account, 200, R"({"access_token":"ya29.a","expires_in":3599})");
   CHECK(fake().http.size() == 1);
   CHECK(called("ready"));
+  plugin().account_free(account);
+}
+
+TEST_CASE("an operation that never finishes ends the flow after the bounded polls, saying so") {
+  fake().reset();
+  auto* account = newAccount("gemini", R"({"id":"o1","refresh_token":"r","api_url":"http://ca"})");
+  plugin().refresh(account, 0);
+  answer(account, 200, R"({"access_token":"ya29.a","expires_in":3599})");
+  answer(account, 200, R"({"allowedTiers":[{"id":"free-tier","isDefault":true}]})");
+  answer(account, 200, R"({"name":"operations/slow","done":false})");
+  int polls = 0;
+  while (!called("failed") && polls < 100) {
+    REQUIRE(!fake().timers.empty());
+    size_t before = fake().http.size();
+    plugin().on_timer(account, fake().timers.back().id);
+    REQUIRE(fake().http.size() == before + 1);
+    CHECK(fake().http.back().url == "http://ca/v1internal/operations/slow");
+    ++polls;
+    answer(account, 200, R"({"name":"operations/slow","done":false})");
+  }
+  CHECK(polls == 30);
+  CHECK(fake().calls.back().find("did not finish after 30 polls") != std::string::npos);
+  CHECK_FALSE(called("ready"));
+  // A stale timer after the flow ended starts nothing.
+  size_t before = fake().http.size();
+  plugin().on_timer(account, fake().timers.back().id);
+  CHECK(fake().http.size() == before);
   plugin().account_free(account);
 }

@@ -1,9 +1,11 @@
 // The response transform: Code Assist envelopes unwrapped incrementally (fed one byte at a time
-// equals fed whole), API-key answers re-emitted unchanged, usage read from usageMetadata.
+// equals fed whole), API-key answers re-emitted unchanged (or, per account, only observed),
+// usage read from usageMetadata.
 #include <doctest/doctest.h>
 
 #include <string>
 
+#include "fake_host.h"
 #include "gemini_response.h"
 
 using relay::gemini::GeminiResponse;
@@ -80,4 +82,33 @@ TEST_CASE("without unwrapping the bytes go on unchanged and the usage is still r
 
 TEST_CASE("an empty streamed array stays an array") {
   CHECK(run(true, false, "[]", 1) == "[]");
+}
+
+TEST_CASE("per account: API-key answers are only observed (usage read), OAuth answers transform") {
+  using namespace claude_test;
+  fake().reset();
+  auto* api = newAccount("gemini-api", R"({"id":"k","api_key":"AIza-x"})");
+  auto* oauth = newAccount("gemini", R"({"id":"o","refresh_token":"r","project_id":"p"})");
+  REQUIRE(api);
+  REQUIRE(oauth);
+  REQUIRE(static_cast<bool>(plugin().account_response_observes));
+  CHECK(plugin().response_observes == 0);
+  CHECK(plugin().account_response_observes(api) != 0);
+  CHECK(plugin().account_response_observes(oauth) == 0);
+
+  std::string body = R"({"candidates":[],"usageMetadata":{"promptTokenCount":10,)"
+                     R"("candidatesTokenCount":5},"modelVersion":"gemini-2.5-flash"})";
+  relay_header_t ct{slice("content-type"), slice("application/json")};
+  relay_plugin_stream_t* s = plugin().response_begin(api, fakeRequest(), 200, &ct, 1);
+  REQUIRE(s);
+  plugin().response_data(s, slice(body.substr(0, 20)), 0);
+  plugin().response_data(s, slice(body.substr(20)), 1);
+  plugin().response_end(s);
+  CHECK(fake().emitted.empty());  // the host forwards the bytes itself
+  REQUIRE(fake().usages.size() == 1);
+  CHECK(fake().usages[0].input == 10);
+  CHECK(fake().usages[0].output == 5);
+  CHECK(fake().usages[0].model == "gemini-2.5-flash");
+  plugin().account_free(api);
+  plugin().account_free(oauth);
 }

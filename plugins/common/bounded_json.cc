@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <system_error>
 
-namespace relay::claude {
+namespace relay::plugin_common {
 
 namespace {
 
@@ -124,4 +124,4 @@ std::string_view jsonParseProblem(JsonParse status) {
   return "malformed JSON body";
 }
 
-}  // namespace relay::claude
+}  // namespace relay::plugin_common

@@ -3,15 +3,15 @@
 // kMaxJsonDepth deep, since RapidJSON recurses once per level, and numbers read as text and
 // converted with std::from_chars, since Debian's RapidJSON 1.1.0 overflows converting huge
 // negative exponents (CVE-2024-38517).
-#ifndef RELAY_PLUGINS_CLAUDE_BOUNDED_JSON_H
-#define RELAY_PLUGINS_CLAUDE_BOUNDED_JSON_H
+#ifndef RELAY_PLUGINS_COMMON_BOUNDED_JSON_H
+#define RELAY_PLUGINS_COMMON_BOUNDED_JSON_H
 
 #include <rapidjson/document.h>
 #include <rapidjson/reader.h>
 
 #include <string_view>
 
-namespace relay::claude {
+namespace relay::plugin_common {
 
 inline constexpr int kMaxJsonDepth = 128;
 
@@ -29,6 +29,6 @@ bool numberInRange(std::string_view text);
 // A sentence for a client, or "" for kOk.
 std::string_view jsonParseProblem(JsonParse status);
 
-}  // namespace relay::claude
+}  // namespace relay::plugin_common
 
 #endif
