@@ -102,7 +102,7 @@ TEST_CASE("loading stops at the first plugin that is refused") {
   std::string error =
       relay::loadPlugins({PLUGIN_GEMINI, FIXTURE_WRONG_MAJOR, PLUGIN_CLAUDE}, loader, &registry);
   CHECK(error == std::string(FIXTURE_WRONG_MAJOR) +
-                     ": built for relay plugin ABI 2.0, this relay speaks 1.2; rebuild the plugin");
+                     ": built for relay plugin ABI 2.0, this relay speaks 1.3; rebuild the plugin");
   CHECK(registry.providerFor("claude-oauth") == nullptr);
 }
 
