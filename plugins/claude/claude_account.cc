@@ -51,18 +51,48 @@ void ClaudeAccount::loadTokens() {
 
 TokenState ClaudeAccount::tokens() const {
   std::lock_guard<std::mutex> lock(mu_);
+  // A held grant whose commit failed is still better than an expired token: use it.
+  if (held_ && held_failed_ && !accessTokenUsable(tokens_, nowMs())) return *held_;
   return tokens_;
+}
+
+TokenState ClaudeAccount::newestTokens() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return held_ ? *held_ : tokens_;
 }
 
 void ClaudeAccount::setTokens(TokenState state) {
   std::lock_guard<std::mutex> lock(mu_);
   tokens_ = std::move(state);
+  held_.reset();
 }
 
 bool ClaudeAccount::refreshDue(int64_t now_ms) const {
   std::lock_guard<std::mutex> lock(mu_);
-  if (tokens_.access_token.empty()) return true;
-  return tokens_.expires_at_ms != 0 && now_ms >= tokens_.expires_at_ms - kRefreshAheadMs;
+  const TokenState& t = held_ ? *held_ : tokens_;
+  if (t.access_token.empty()) return true;
+  return t.expires_at_ms != 0 && now_ms >= t.expires_at_ms - kRefreshAheadMs;
+}
+
+void ClaudeAccount::holdGrant(TokenState granted, bool forced) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tokens_.refresh_token = granted.refresh_token;
+  held_ = std::move(granted);
+  held_forced_ = held_forced_ || forced;
+  held_failed_ = false;
+}
+
+void ClaudeAccount::commitGrant(bool committed, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!held_) return;
+  if (committed || held_forced_ || !accessTokenUsable(tokens_, now_ms)) {
+    tokens_ = std::move(*held_);
+    held_.reset();
+    held_forced_ = false;
+    held_failed_ = false;
+    return;
+  }
+  held_failed_ = true;  // the old access token serves until it expires (see tokens())
 }
 
 std::optional<uint64_t> ClaudeAccount::beginRefresh() {
