@@ -237,6 +237,9 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   mine.login_import = loginImportHook;
   mine.credentials_changed = credentialsChangedHook;
   mine.credentials_committed = credentialsCommittedHook;
+  // Secret shapes the host masks in logs: API keys and OAuth tokens all start so (1.3).
+  static const char* const kSecretPrefixes[] = {"sk-ant-", nullptr};
+  mine.secret_prefixes = kSecretPrefixes;
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/obs/redact.h"
 #include "core/plugin/plugin_host.h"
 
 namespace {
@@ -35,7 +36,7 @@ std::string refusal(const std::string& path) {
 TEST_CASE("a plugin built for another major ABI is refused with both versions") {
   std::string path = FIXTURE_WRONG_MAJOR;
   CHECK(refusal(path) ==
-        path + ": built for relay plugin ABI 2.0, this relay speaks 1.2; rebuild the plugin");
+        path + ": built for relay plugin ABI 2.0, this relay speaks 1.3; rebuild the plugin");
 }
 
 TEST_CASE("a plugin built for a newer minor ABI is accepted") {
@@ -50,15 +51,15 @@ TEST_CASE("a plugin built for a newer minor ABI is accepted") {
 TEST_CASE("a plugin without relay_plugin_init is refused") {
   std::string path = FIXTURE_NO_INIT;
   CHECK(refusal(path) == path +
-                             ": built for relay plugin ABI 1.2 but does not export "
-                             "relay_plugin_init, this relay speaks 1.2; rebuild the plugin");
+                             ": built for relay plugin ABI 1.3 but does not export "
+                             "relay_plugin_init, this relay speaks 1.3; rebuild the plugin");
 }
 
 TEST_CASE("a shared object that is not a relay plugin is refused") {
   // libm is loadable but exports no relay symbols.
   CHECK(refusal("libm.so.6") ==
         "libm.so.6: not a relay plugin: it does not export relay_plugin_abi_version (this relay "
-        "speaks plugin ABI 1.2)");
+        "speaks plugin ABI 1.3)");
 }
 
 TEST_CASE("a file that cannot be opened is refused with dlopen's reason") {
@@ -72,7 +73,7 @@ TEST_CASE("a plugin whose init fails is refused with the return code and both ve
   std::string path = FIXTURE_INIT_FAILS;
   CHECK(refusal(path) == path +
                              ": relay_plugin_init failed with -7 (plugin built for relay plugin "
-                             "ABI 1.2, this relay speaks 1.2)");
+                             "ABI 1.3, this relay speaks 1.3)");
 }
 
 TEST_CASE("hooks beyond a plugin's struct_size read as NULL") {
@@ -98,7 +99,7 @@ TEST_CASE("a table too small for the v1 header is refused") {
   std::string path = FIXTURE_TINY_TABLE;
   CHECK(refusal(path) == path +
                              ": plugin table is 4 bytes, smaller than the 32-byte header of "
-                             "relay plugin ABI 1.2; rebuild the plugin");
+                             "relay plugin ABI 1.3; rebuild the plugin");
 }
 
 TEST_CASE("the real plugins load and declare their account types") {
@@ -147,7 +148,7 @@ TEST_CASE("a plugin table filled by a newer plugin is cut to the host's size") {
 }
 
 TEST_CASE("ABI versions format as major.minor") {
-  CHECK(relay::formatAbiVersion(RELAY_PLUGIN_ABI_VERSION) == "1.2");
+  CHECK(relay::formatAbiVersion(RELAY_PLUGIN_ABI_VERSION) == "1.3");
   CHECK(relay::formatAbiVersion((3u << 16) | 12u) == "3.12");
 }
 
@@ -218,4 +219,41 @@ TEST_CASE("the real plugins declare their formats and model families (ABI 1.1)")
   CHECK(openai.plugin->formats() == std::vector<std::string>{"openai-chat", "openai-responses"});
   CHECK(openai.plugin->servesFormat("openai-responses"));
   CHECK_FALSE(openai.plugin->servesFormat("anthropic"));
+}
+
+TEST_CASE("a plugin's secret_prefixes are masked in log lines: core knows no vendor shape") {
+  const std::string line = "got zq-fixture-AbCdEf0123456789_xyz. from no-such-thing here";
+  CHECK(relay::redactSecrets(line) == line);  // nothing in core recognises the shape
+  PluginLoadResult result = load(FIXTURE_SECRET_SHAPE);
+  REQUIRE_MESSAGE(result.plugin != nullptr, result.error);
+  CHECK(result.plugin->secretPrefixes() == std::vector<std::string>{"zq-fixture-", "no"});
+  CHECK(relay::redactSecrets(line) == "got zq-fixture-[REDACTED]. from no-such-thing here");
+  CHECK(relay::redactSecrets("ZQ-FIXTURE-abcdefgh1") == "ZQ-FIXTURE-[REDACTED]");
+  CHECK(relay::redactSecrets("zq-fixture-short") == "zq-fixture-short");  // under 8 characters
+}
+
+TEST_CASE("the real plugins declare their secret shapes (ABI 1.3)") {
+  PluginLoadResult claude = load(PLUGIN_CLAUDE);
+  REQUIRE_MESSAGE(claude.plugin != nullptr, claude.error);
+  CHECK(claude.plugin->secretPrefixes() == std::vector<std::string>{"sk-ant-"});
+  PluginLoadResult gemini = load(PLUGIN_GEMINI);
+  REQUIRE_MESSAGE(gemini.plugin != nullptr, gemini.error);
+  CHECK(gemini.plugin->secretPrefixes() == std::vector<std::string>{"ya29.", "1//", "AIza"});
+  CHECK(relay::redactSecrets("rt 1//0gAbCdEfGhIjKlMn and ya29.a0AfB_byC123") ==
+        "rt 1//[REDACTED] and ya29.[REDACTED]");
+}
+
+TEST_CASE("a plugin built against the ABI 1.2 header loads and has none of the 1.3 hooks") {
+  PluginLoadResult result = load(FIXTURE_ABI_1_2_PROVIDER);
+  REQUIRE_MESSAGE(result.plugin != nullptr, result.error);
+  const relay::LoadedPlugin& plugin = *result.plugin;
+  CHECK(plugin.abiVersion() == ((1u << 16) | 2u));
+  // Its table ends where 1.2 ended: before credentials_committed.
+  CHECK(plugin.tableSize() == offsetof(relay_plugin_t, credentials_committed));
+  CHECK(isSet(plugin.table().refresh));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), credentials_committed));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), on_timer));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), secret_prefixes));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), account_response_observes));
+  CHECK(plugin.secretPrefixes().empty());
 }
