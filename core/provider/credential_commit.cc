@@ -47,9 +47,10 @@ void CredentialCommit::close() {
 void CredentialCommit::confirm(std::function<void(bool ok)> done) {
   waiters_.push_back(std::move(done));
   if (!store_) return finishWaiters(true);
-  if (waiters_.size() > 1 || writing_) return;  // joins the attempt in flight
-  attempts_ = 0;
+  if (waiters_.size() > 1) return;  // joins the confirmation under way
+  attempts_ = 0;                    // a background write in flight counts as the first try
   next_delay_ms_ = kFirstRetryMs;
+  if (writing_) return;
   if (timer_) uv_timer_stop(timer_);  // a background retry becomes this attempt
   attempt();
 }
