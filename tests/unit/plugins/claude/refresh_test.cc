@@ -248,6 +248,7 @@ TEST_CASE("prepare on worker threads sees whole tokens while refreshes land") {
   Account a(newAccount("claude-oauth", kOAuthJson));
   plugin().refresh(a.handle, 1);
   answer(a.handle, fake().http.back().call_id, 200, kGrant);
+  plugin().credentials_committed(a.handle, 1);  // the host confirmed the commit
   std::atomic<bool> stop{false};
   std::atomic<int> not_ready{0};
   std::vector<std::thread> workers;
@@ -263,6 +264,7 @@ TEST_CASE("prepare on worker threads sees whole tokens while refreshes land") {
     std::string grant = R"({"access_token":"at-)" + std::to_string(i) +
                         R"(","refresh_token":"rt-)" + std::to_string(i) + R"(","expires_in":3600})";
     answer(a.handle, fake().http.back().call_id, 200, grant);
+    plugin().credentials_committed(a.handle, 1);
   }
   stop = true;
   for (std::thread& w : workers) w.join();
