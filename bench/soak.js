@@ -1,6 +1,7 @@
 'use strict';
 // Soak run (issue 13; not in CI): mixed load (streaming and not) against one relay for a while,
-// RSS sampled every 10 s. Fails when any request fails or RSS grows more than 5% after the
+// RSS sampled every 10 s. 64 conversations repeat (as clients do), so sticky bindings stay
+// bounded. Fails when any request fails or RSS grows more than 5% after the
 // warm-up. Driven by bench/soak; see the README, "Reliability".
 //
 //   node bench/soak.js --bin build/relay-server [--minutes 10] [--clients 8] [--stream-share 0.5]
@@ -42,7 +43,7 @@ const freePort = () => new Promise((resolve) => {
 function oneRequest(agent, port, stream, n) {
   const body = JSON.stringify({
     model: 'claude-sonnet-4-5', max_tokens: 64, stream,
-    messages: [{ role: 'user', content: `soak request ${n}: ${'context '.repeat(200)}` }],
+    messages: [{ role: 'user', content: `soak conversation ${n % 64}: ${'context '.repeat(200)}` }],
   });
   return new Promise((resolve) => {
     const req = http.request({
