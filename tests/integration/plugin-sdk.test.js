@@ -70,7 +70,7 @@ test('the installed SDK builds the example plugin, which serves /v1/messages end
   // The installed binary accepts the configuration too.
   const check = spawnSync(installedBin, ['--check-config', writeRelayConfig(dir, config, 3999)], { encoding: 'utf8' });
   assert.equal(check.status, 0, check.stderr);
-  assert.match(check.stdout, /echo 1\.2/);
+  assert.match(check.stdout, /echo 1\.3/);
 
   const relay = await startRelay(t, dir, config);
   const res = await fetch(`${relay.url}/v1/messages`, {
