@@ -180,19 +180,12 @@ bool matchSecretKey(std::string_view text, size_t pos, Match* m) {
 bool matchAt(std::string_view text, size_t pos, Match* m) {
   switch (lower(text[pos])) {
     case 's':
-      return matchPrefixedToken(text, pos, "sk-ant-", 1, isWordChar, m) ||
-             matchPrefixedToken(text, pos, "sk-", 16, isWordChar, m) ||
-             matchSecretKey(text, pos, m);
-    case 'a':
-      return matchPrefixedToken(text, pos, "aiza", 30, isWordChar, m) ||
+      return matchPrefixedToken(text, pos, "sk-", 16, isWordChar, m) ||
              matchSecretKey(text, pos, m);
     case 'b':
       return matchPrefixedToken(text, pos, "bearer ", 1, isTokenChar, m) ||
              matchPrefixedToken(text, pos, "basic ", 1, isTokenChar, m);
-    case 'y':  // a common OAuth access-token shape
-      return matchPrefixedToken(text, pos, "ya29.", 20, isTokenChar, m);
-    case '1':  // a common OAuth refresh-token shape
-      return matchPrefixedToken(text, pos, "1//", 20, isTokenChar, m);
+    case 'a':
     case 'r':
     case 'i':
     case 'x':
@@ -204,6 +197,33 @@ bool matchAt(std::string_view text, size_t pos, Match* m) {
     default:
       return false;
   }
+}
+
+constexpr size_t kMinPrefix = 3;         // shorter prefixes would mask ordinary words
+constexpr size_t kMinPrefixedToken = 8;  // token characters after a registered prefix
+
+using PrefixList = std::vector<std::string>;  // lower-case
+
+// The plugins' secret shapes (relay_plugin_t.secret_prefixes); read like exactSecrets().
+std::shared_ptr<const PrefixList>& secretPrefixes() {
+  static std::shared_ptr<const PrefixList> list = std::make_shared<const PrefixList>();
+  return list;
+}
+
+// A registered prefix and the token after it; a trailing dot ends a sentence, not the token.
+bool matchRegisteredPrefix(std::string_view text, size_t pos, const PrefixList& prefixes,
+                           Match* m) {
+  char first = lower(text[pos]);
+  for (const std::string& prefix : prefixes) {
+    if (prefix[0] != first) continue;
+    Match found;
+    if (!matchPrefixedToken(text, pos, prefix, 1, isTokenChar, &found)) continue;
+    while (found.end > found.keep && text[found.end - 1] == '.') --found.end;
+    if (found.end - found.keep < kMinPrefixedToken) continue;
+    *m = found;
+    return true;
+  }
+  return false;
 }
 
 constexpr size_t kMinExactSecret = 8;
@@ -245,6 +265,21 @@ std::string redactPatterns(std::string_view text);
 
 }  // namespace
 
+void addSecretPrefix(std::string_view prefix) {
+  if (prefix.size() < kMinPrefix) return;
+  std::string lowered(prefix);
+  for (char& c : lowered) c = lower(c);
+  std::lock_guard<std::mutex> lock(exactSecretsWriteMutex());
+  std::shared_ptr<const PrefixList> old = std::atomic_load(&secretPrefixes());
+  if (std::find(old->begin(), old->end(), lowered) != old->end()) return;
+  auto next = std::make_shared<PrefixList>(*old);
+  next->push_back(std::move(lowered));
+  // Longest first, so "sk-xyz-" wins over a plugin's shorter "sk-".
+  std::stable_sort(next->begin(), next->end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::atomic_store(&secretPrefixes(), std::shared_ptr<const PrefixList>(std::move(next)));
+}
+
 void addRedactedValue(std::string_view secret) {
   if (secret.size() < kMinExactSecret) return;
   std::lock_guard<std::mutex> lock(exactSecretsWriteMutex());
@@ -266,12 +301,14 @@ std::string redactSecrets(std::string_view text) {
 namespace {
 
 std::string redactPatterns(std::string_view text) {
+  std::shared_ptr<const PrefixList> prefixes = std::atomic_load(&secretPrefixes());
   std::string out;
   out.reserve(text.size());
   size_t pos = 0;
   while (pos < text.size()) {
     Match m;
-    if (matchAt(text, pos, &m)) {
+    if ((!prefixes->empty() && matchRegisteredPrefix(text, pos, *prefixes, &m)) ||
+        matchAt(text, pos, &m)) {
       out.append(text.substr(pos, m.keep - pos));
       out.append(kMask);
       pos = m.end;

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <utility>
 
+#include "core/obs/redact.h"
+
 namespace relay {
 namespace {
 
@@ -100,6 +102,11 @@ LoadedPlugin::LoadedPlugin(std::string path, void* handle, uint32_t abi_version,
       name_(table.name ? table.name : ""),
       account_types_(copyList(table.account_types)),
       translations_(copyList(table.translations)) {
+  // 1.3: the provider's secret shapes join the log redactor's, so core keeps no vendor shapes.
+  if (RELAY_PLUGIN_HAS(&table_, secret_prefixes)) {
+    secret_prefixes_ = copyList(table_.secret_prefixes);
+    for (const std::string& prefix : secret_prefixes_) addSecretPrefix(prefix);
+  }
   if (RELAY_PLUGIN_HAS(&table_, formats)) {
     all_formats_ = false;
     formats_ = copyList(table_.formats);

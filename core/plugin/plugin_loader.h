@@ -34,6 +34,8 @@ class LoadedPlugin {
   bool servesAllFormats() const { return all_formats_; }
   const std::vector<std::string>& formats() const { return formats_; }
   bool servesFormat(std::string_view format) const;
+  // 1.3 `secret_prefixes`: the provider's secret shapes, registered with the log redactor.
+  const std::vector<std::string>& secretPrefixes() const { return secret_prefixes_; }
   // 1.1 `model_family`: the name a model's limits are kept under ("" = none, also for a
   // plugin without the hook). Any thread.
   std::string modelFamily(std::string_view model) const;
@@ -48,6 +50,7 @@ class LoadedPlugin {
   std::vector<std::string> translations_;
   bool all_formats_ = true;
   std::vector<std::string> formats_;
+  std::vector<std::string> secret_prefixes_;
 };
 
 struct PluginLoadResult {

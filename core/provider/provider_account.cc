@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/loop/clock.h"
@@ -130,6 +131,11 @@ bool ProviderAccount::create(relay_error_t* err) {
     dead_credentials_replaced_ = true;
     rememberDeadCredentials("");
   }
+  if (env_.store && env_.secrets && env_.control_loop)
+    commit_ = std::make_unique<CredentialCommit>(
+        config_.id, env_.control_loop, env_.store,
+        CredentialCommit::Hooks{[this] { return uncommittedWrites(); },
+                                [this](uint64_t generation) { writesCommitted(generation); }});
   const relay_plugin_t& p = plugin_.table();
   if (!RELAY_PLUGIN_HAS(&p, account_new)) {
     snprintf(err->message, sizeof err->message, "plugin %s cannot serve accounts yet",
@@ -173,13 +179,42 @@ void ProviderAccount::startRefresh(bool force, std::optional<Waiter> waiter) {
 void ProviderAccount::credentialsReady() {
   if (refresh_superseded_) return endSupersededRefresh();
   if (!refreshing_ && waiters_.empty()) return;
-  // The rotated token must be on disk before anyone uses the new access token.
-  if (env_.store) {
-    env_.store->postWithReply([](sqlite3*) {}, env_.control_loop,
-                              [this](bool) { finishRefresh(true, "", RELAY_CLASS_NONE); });
-  } else {
-    finishRefresh(true, "", RELAY_CLASS_NONE);
+  // Durable rotation: what the plugin stored must be on disk before it publishes the new access
+  // token (credentials_committed) and before the waiting requests use it.
+  if (!commit_) return afterCommit(true);
+  commit_->confirm([this](bool ok) { afterCommit(ok); });
+}
+
+void ProviderAccount::afterCommit(bool ok) {
+  const relay_plugin_t& p = plugin_.table();
+  if (handle_ && RELAY_PLUGIN_HAS(&p, credentials_committed))
+    p.credentials_committed(handle_, ok ? 1 : 0);
+  finishRefresh(true, "", RELAY_CLASS_NONE);
+}
+
+CredentialCommit::Pending ProviderAccount::uncommittedWrites() const {
+  if (put_generation_ == committed_generation_ || !env_.secrets) return {};
+  std::vector<std::pair<std::string, std::string>> facts;
+  for (const std::string& key : dirty_facts_) {
+    auto it = facts_.find(key);
+    if (it != facts_.end()) facts.emplace_back(key, it->second);
   }
+  std::optional<store::CredentialRecord> rec;
+  if (credentials_dirty_) rec = credentialRecord();
+  store::CredentialRepo creds(*env_.secrets);
+  store::AccountFactRepo fact_repo(*env_.secrets);
+  auto write = [creds, fact_repo, rec, facts, id = config_.id](sqlite3* db) {
+    if (rec) creds.save(db, *rec);
+    for (const auto& [key, value] : facts) fact_repo.save(db, id, key, value, unixTimeMs());
+  };
+  return {write, put_generation_};
+}
+
+void ProviderAccount::writesCommitted(uint64_t generation) {
+  committed_generation_ = std::max(committed_generation_, generation);
+  if (committed_generation_ != put_generation_) return;
+  dirty_facts_.clear();
+  credentials_dirty_ = false;
 }
 
 void ProviderAccount::credentialsFailed(std::string_view reason) {
@@ -271,6 +306,11 @@ int ProviderAccount::storePut(std::string_view key, std::string_view value) {
     refresh_stored_ = true;
   }
   facts_[std::string(key)] = std::string(value);
+  ++put_generation_;  // written now, and confirmed (or rewritten) by the next credentialsReady
+  if (isCredentialFact(key))
+    credentials_dirty_ = true;
+  else
+    dirty_facts_.insert(std::string(key));
   if (!isCredentialFact(key)) {
     if (env_.store && env_.secrets) {
       store::AccountFactRepo repo(*env_.secrets);
@@ -291,6 +331,11 @@ int ProviderAccount::storePut(std::string_view key, std::string_view value) {
 
 void ProviderAccount::persist() {
   if (!env_.store || !env_.secrets) return;
+  store::CredentialRepo repo(*env_.secrets);
+  env_.store->post([repo, rec = credentialRecord()](sqlite3* db) { repo.save(db, rec); });
+}
+
+store::CredentialRecord ProviderAccount::credentialRecord() const {
   store::CredentialRecord rec;
   rec.account_id = config_.id;
   auto get = [this](const char* k) -> std::optional<std::string> {
@@ -307,8 +352,7 @@ void ProviderAccount::persist() {
     }
   }
   rec.updated_at = unixTimeMs();
-  store::CredentialRepo repo(*env_.secrets);
-  env_.store->post([repo, rec](sqlite3* db) { repo.save(db, rec); });
+  return rec;
 }
 
 std::map<std::string, std::string, std::less<>> ProviderAccount::factsOf(
@@ -416,6 +460,7 @@ void ProviderAccount::onPluginTimer(uv_timer_t* t) {
 }
 
 void ProviderAccount::shutdown() {
+  if (commit_) commit_->close();
   if (refresh_timer_) {
     uv_close(reinterpret_cast<uv_handle_t*>(refresh_timer_),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });

@@ -11,12 +11,14 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/config/config.h"
 #include "core/plugin/host_handles.h"
 #include "core/plugin/plugin_loader.h"
+#include "core/provider/credential_commit.h"
 #include "core/store/credential_repo.h"
 #include "core/store/loop_mailbox.h"
 #include "core/store/secret_box.h"
@@ -123,6 +125,11 @@ class ProviderAccount final : public relay_host_account {
   // Remembers (in the account's facts) which config the dead credentials came from; "" forgets.
   void rememberDeadCredentials(const std::string& config_fingerprint);
   void persist();
+  store::CredentialRecord credentialRecord() const;  // the credential facts as a row
+  // Durable rotation: what storePut wrote since the last confirmed commit, and its confirmation.
+  CredentialCommit::Pending uncommittedWrites() const;
+  void writesCommitted(uint64_t generation);
+  void afterCommit(bool ok);
   static void onRefreshTimer(uv_timer_t* t);
   static void onPluginTimer(uv_timer_t* t);
   // The facts a stored credential row holds (tokens, expiry, config fingerprint).
@@ -145,6 +152,13 @@ class ProviderAccount final : public relay_host_account {
   struct PluginTimer;
   std::map<uint64_t, PluginTimer*> plugin_timers_;  // host->start_timer, by the plugin's id
   std::map<uint64_t, std::unique_ptr<HttpCall>> calls_;
+  // Durable rotation (control loop only): storePut bumps put_generation_; a confirmed commit
+  // of a snapshot brings committed_generation_ up to it.
+  std::unique_ptr<CredentialCommit> commit_;
+  uint64_t put_generation_ = 0;
+  uint64_t committed_generation_ = 0;
+  bool credentials_dirty_ = false;
+  std::set<std::string> dirty_facts_;
 };
 
 }  // namespace relay

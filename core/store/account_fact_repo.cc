@@ -18,6 +18,16 @@ std::map<std::string, std::string> AccountFactRepo::load(sqlite3* db,
   return out;
 }
 
+bool AccountFactRepo::anyUnreadable(sqlite3* db, const std::string& account_id) const {
+  SqliteStatement stmt(db, "SELECT key, value_enc FROM account_facts WHERE account_id = ?1");
+  stmt.bind(1, account_id);
+  while (stmt.step()) {
+    std::optional<std::string> sealed = stmt.columnOptionalBlob(1);
+    if (!sealed || !box_.open(*sealed, contextFor(account_id, stmt.columnText(0)))) return true;
+  }
+  return false;
+}
+
 void AccountFactRepo::save(sqlite3* db, const std::string& account_id, const std::string& key,
                            const std::string& value, int64_t now_ms) const {
   SqliteStatement stmt(db,

@@ -19,6 +19,8 @@ class AccountFactRepo {
 
   // Every fact of the account that opens under this key (others are skipped).
   std::map<std::string, std::string> load(sqlite3* db, const std::string& account_id) const;
+  // True when at least one of the account's facts does not open under this key.
+  bool anyUnreadable(sqlite3* db, const std::string& account_id) const;
   // Insert or replace. Throws StoreError.
   void save(sqlite3* db, const std::string& account_id, const std::string& key,
             const std::string& value, int64_t now_ms) const;

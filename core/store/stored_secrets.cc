@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "core/store/account_fact_repo.h"
 #include "core/store/credential_repo.h"
 #include "core/store/sqlite_statement.h"
 
@@ -18,9 +19,11 @@ std::string joined(const std::vector<std::string>& ids) {
 }  // namespace
 
 std::vector<std::string> accountsWithSealedSecrets(sqlite3* db) {
+  // account_facts (migration 0003) holds sealed values too, e.g. a discovered project id.
   SqliteStatement stmt(db,
                        "SELECT account_id FROM credentials WHERE access_token_enc IS NOT NULL "
-                       "OR refresh_token_enc IS NOT NULL ORDER BY account_id");
+                       "OR refresh_token_enc IS NOT NULL UNION SELECT account_id FROM "
+                       "account_facts ORDER BY account_id");
   std::vector<std::string> ids;
   while (stmt.step()) ids.push_back(stmt.columnText(0));
   return ids;
@@ -28,19 +31,23 @@ std::vector<std::string> accountsWithSealedSecrets(sqlite3* db) {
 
 std::vector<std::string> accountsUnreadableWith(sqlite3* db, const SecretBox& box) {
   CredentialRepo repo(box);
+  AccountFactRepo facts(box);
   std::vector<std::string> unreadable;
   for (const std::string& id : accountsWithSealedSecrets(db)) {
     std::optional<CredentialRecord> record = repo.load(db, id);
-    if (record && record->undecryptable) unreadable.push_back(id);
+    if ((record && record->undecryptable) || facts.anyUnreadable(db, id)) unreadable.push_back(id);
   }
   return unreadable;
 }
 
 std::vector<std::string> dropStoredSecrets(sqlite3* db) {
   std::vector<std::string> ids;
-  SqliteStatement list(db, "SELECT account_id FROM credentials ORDER BY account_id");
+  SqliteStatement list(db,
+                       "SELECT account_id FROM credentials UNION SELECT account_id FROM "
+                       "account_facts ORDER BY account_id");
   while (list.step()) ids.push_back(list.columnText(0));
   SqliteStatement(db, "DELETE FROM credentials").run();
+  SqliteStatement(db, "DELETE FROM account_facts").run();
   return ids;
 }
 

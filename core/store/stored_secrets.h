@@ -12,11 +12,11 @@
 
 namespace relay::store {
 
-// Accounts whose credentials row holds at least one sealed token.
+// Accounts whose credentials row holds at least one sealed token, or that have sealed facts.
 std::vector<std::string> accountsWithSealedSecrets(sqlite3* db);
-// Of those, the accounts whose sealed tokens `box` cannot open.
+// Of those, the accounts whose sealed tokens or facts `box` cannot open.
 std::vector<std::string> accountsUnreadableWith(sqlite3* db, const SecretBox& box);
-// Deletes every stored credential; returns the accounts that had one.
+// Deletes every stored credential and sealed fact; returns the accounts that had one.
 std::vector<std::string> dropStoredSecrets(sqlite3* db);
 
 // Decides whether start-up may go on with the key from `env_value` (RELAY_ENCRYPTION_KEY,

@@ -53,28 +53,42 @@ void ClaudeAccount::loadTokens() {
 
 TokenState ClaudeAccount::tokens() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return tokens_;
+  return servingLocked(nowMs());
+}
+
+TokenState ClaudeAccount::newestTokens() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return held_ ? *held_ : tokens_;
 }
 
 void ClaudeAccount::setTokens(TokenState state) {
   std::lock_guard<std::mutex> lock(mu_);
   tokens_ = std::move(state);
   refresh_retry_at_ms_ = 0;
+  held_.reset();
 }
 
 bool ClaudeAccount::refreshDue(int64_t now_ms) const {
   std::lock_guard<std::mutex> lock(mu_);
-  if (tokens_.access_token.empty()) return true;
-  if (tokens_.expires_at_ms == 0) return false;
-  bool waiting = now_ms < refresh_retry_at_ms_ && now_ms < tokens_.expires_at_ms;
-  return !waiting && now_ms >= tokens_.expires_at_ms - kRefreshAheadMs;
+  const TokenState& t = held_ ? *held_ : tokens_;
+  if (t.access_token.empty()) return true;
+  if (t.expires_at_ms == 0) return false;
+  bool waiting = now_ms < refresh_retry_at_ms_ && now_ms < t.expires_at_ms;
+  return !waiting && now_ms >= t.expires_at_ms - kRefreshAheadMs;
+}
+
+const TokenState& ClaudeAccount::servingLocked(int64_t now_ms) const {
+  // A held grant whose commit failed is still better than an expired token: use it.
+  if (held_ && held_failed_ && !accessTokenUsable(tokens_, now_ms)) return *held_;
+  return tokens_;
 }
 
 std::string ClaudeAccount::requestToken(int64_t now_ms) const {
   std::lock_guard<std::mutex> lock(mu_);
-  if (accessTokenUsable(tokens_, now_ms)) return tokens_.access_token;
-  bool waiting = now_ms < refresh_retry_at_ms_ && now_ms < tokens_.expires_at_ms;
-  return waiting ? tokens_.access_token : std::string();
+  const TokenState& t = servingLocked(now_ms);
+  if (accessTokenUsable(t, now_ms)) return t.access_token;
+  bool waiting = now_ms < refresh_retry_at_ms_ && now_ms < t.expires_at_ms;
+  return waiting ? t.access_token : std::string();
 }
 
 int64_t ClaudeAccount::noteTransientRefreshFailure(int64_t now_ms) {
@@ -90,6 +104,28 @@ bool ClaudeAccount::abandonRefresh() {
   refresh_call_id_ = 0;
   refresh_retry_at_ms_ = 0;
   return in_flight;
+}
+
+void ClaudeAccount::holdGrant(TokenState granted, bool forced) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tokens_.refresh_token = granted.refresh_token;
+  held_ = std::move(granted);
+  held_forced_ = held_forced_ || forced;
+  held_failed_ = false;
+  refresh_retry_at_ms_ = 0;
+}
+
+void ClaudeAccount::commitGrant(bool committed, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!held_) return;
+  if (committed || held_forced_ || !accessTokenUsable(tokens_, now_ms)) {
+    tokens_ = std::move(*held_);
+    held_.reset();
+    held_forced_ = false;
+    held_failed_ = false;
+    return;
+  }
+  held_failed_ = true;  // the old access token serves until it expires (see tokens())
 }
 
 std::optional<uint64_t> ClaudeAccount::beginRefresh() {

@@ -49,8 +49,12 @@ class ClaudeAccount {
   // account_new: prefers the stored rotated tokens unless the config's refresh token changed.
   void loadTokens();
 
+  // The tokens requests use: the published pair, or the held grant when its commit failed
+  // and the published access token is no longer usable.
   TokenState tokens() const;
-  void setTokens(TokenState state);
+  // The newest pair (a held grant when there is one): what refresh scheduling looks at.
+  TokenState newestTokens() const;
+  void setTokens(TokenState state);  // publishes state; drops a held grant
   // True when a refresh should run now (missing token or inside the refresh-ahead window),
   // unless a transient failure's retry time is still ahead and the token has not expired.
   bool refreshDue(int64_t now_ms) const;
@@ -64,10 +68,21 @@ class ClaudeAccount {
   // dropped); true when one was in flight.
   bool abandonRefresh();
 
+  // Durable rotation (ABI 1.3): a granted pair is held until the host confirms its commit.
+  // The rotated refresh token takes effect at once (the old one is dead at the provider).
+  void holdGrant(TokenState granted, bool forced);
+  // credentials_committed: committed publishes the held pair. Not committed keeps the old access
+  // token while it is usable and the refresh was not forced by a rejected token; otherwise (or
+  // once the old one expires, see tokens()) the held one is used rather than failing requests.
+  void commitGrant(bool committed, int64_t now_ms);
+
   // One refresh in flight: begin returns the new call id, or nullopt when one already runs.
   std::optional<uint64_t> beginRefresh();
   // True when call_id is the refresh in flight (and ends it).
   bool endRefresh(uint64_t call_id);
+  // Whether the refresh in flight was forced (the provider refused the access token).
+  void setRefreshForced(bool forced) { refresh_forced_ = forced; }
+  bool refreshForced() const { return refresh_forced_; }
 
   // Login (ABI 1.2): the token exchange's call id has kLoginCallBit set, so on_http_done can
   // tell it from a refresh. endLogin is true when call_id is the exchange in flight.
@@ -80,17 +95,23 @@ class ClaudeAccount {
 
  private:
   std::optional<std::string> storeGet(std::string_view key) const;
+  // The pair requests use (see tokens()); mu_ held.
+  const TokenState& servingLocked(int64_t now_ms) const;
 
   relay_host_account_t* host_account_;
   ClaudeConfig config_;
   std::string label_;
   mutable std::mutex mu_;
   TokenState tokens_;
+  std::optional<TokenState> held_;  // a grant whose commit is not confirmed yet
+  bool held_forced_ = false;        // its refresh was forced (the old access token was refused)
+  bool held_failed_ = false;        // the host said its commit failed
   uint64_t next_call_id_ = 1;
   uint64_t refresh_call_id_ = 0;     // 0 = none in flight
   int64_t refresh_retry_at_ms_ = 0;  // after a transient failure; 0 = none
   uint64_t login_call_id_ = 0;       // 0 = none in flight
   bool expiry_warned_ = false;
+  bool refresh_forced_ = false;  // account's loop only
 };
 
 inline ClaudeAccount* fromHandle(relay_plugin_account_t* handle) {

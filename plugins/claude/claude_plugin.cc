@@ -171,6 +171,14 @@ void credentialsChangedHook(relay_plugin_account_t* account) {
   }
 }
 
+void credentialsCommittedHook(relay_plugin_account_t* account, int32_t committed) {
+  try {
+    commitRefresh(*fromHandle(account), committed != 0);
+  } catch (const std::exception& e) {
+    logLine(RELAY_LOG_ERROR, std::string("credentials_committed failed: ") + e.what());
+  }
+}
+
 int modelFamilyHook(relay_slice_t model, char* out, size_t out_size) {
   if (!out || out_size == 0) return RELAY_ERROR;
   copyText(out, out_size, modelFamily(toView(model)));
@@ -228,6 +236,10 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   mine.login_exchange = loginExchangeHook;
   mine.login_import = loginImportHook;
   mine.credentials_changed = credentialsChangedHook;
+  mine.credentials_committed = credentialsCommittedHook;
+  // Secret shapes the host masks in logs: API keys and OAuth tokens all start so (1.3).
+  static const char* const kSecretPrefixes[] = {"sk-ant-", nullptr};
+  mine.secret_prefixes = kSecretPrefixes;
   relay_plugin_publish(out, &mine);
   return RELAY_OK;
 }

@@ -57,17 +57,28 @@ int64_t refreshAt(int64_t now_ms, int64_t expires_at_ms) {
   return std::max(expires_at_ms - kRefreshAheadMs, now_ms + (expires_at_ms - now_ms) / 2);
 }
 
-void applyGrant(ClaudeAccount& account, const TokenGrant& grant) {
-  TokenState state = account.tokens();
+// A 1.3 host confirms the commit of what was stored (credentials_committed) after ready.
+bool hostConfirmsCommit() {
+  const relay_host_t* h = host();
+  return h && (h->abi_version >> 16) == RELAY_PLUGIN_ABI_MAJOR && (h->abi_version & 0xffff) >= 3;
+}
+
+void applyGrant(ClaudeAccount& account, const TokenGrant& grant, bool forced) {
+  TokenState state = account.newestTokens();
   state.access_token = grant.access_token;
   if (!grant.refresh_token.empty()) state.refresh_token = grant.refresh_token;
   state.expires_at_ms = nowMs() + grant.expires_in_seconds * 1000;
-  // Persist before anyone uses the new pair: the rotated refresh token first.
+  // Stored before anyone uses the new pair: the rotated refresh token first.
   storePut(account, kStoreRefreshToken, state.refresh_token);
   storePut(account, kStoreAccessToken, state.access_token);
   storePut(account, kStoreExpiresAtMs, std::to_string(state.expires_at_ms));
   storePut(account, kStoreConfigTokenSha, sha256Hex(account.config().refresh_token));
-  account.setTokens(std::move(state));
+  // Durable rotation: the new access token is published in credentials_committed, once the
+  // host says the rotated refresh token is on disk; an older host gets it at once.
+  if (hostConfirmsCommit())
+    account.holdGrant(std::move(state), forced);
+  else
+    account.setTokens(std::move(state));
   scheduleBackgroundRefresh(account);
   ready(account);
 }
@@ -75,7 +86,7 @@ void applyGrant(ClaudeAccount& account, const TokenGrant& grant) {
 }  // namespace
 
 void scheduleBackgroundRefresh(const ClaudeAccount& account) {
-  int64_t expires_at_ms = account.tokens().expires_at_ms;
+  int64_t expires_at_ms = account.newestTokens().expires_at_ms;
   const relay_host_t* h = host();
   if (!account.config().oauth || expires_at_ms == 0 || !h || !RELAY_HOST_HAS(h, schedule_refresh))
     return;
@@ -151,7 +162,7 @@ int startRefresh(ClaudeAccount& account, bool force) {
     ready(account);
     return RELAY_OK;
   }
-  TokenState tokens = account.tokens();
+  TokenState tokens = account.newestTokens();
   if (tokens.refresh_token.empty()) {  // only a login (or new config tokens) helps
     failed(account,
            tokens.access_token.empty()
@@ -162,6 +173,7 @@ int startRefresh(ClaudeAccount& account, bool force) {
   }
   std::optional<uint64_t> call_id = account.beginRefresh();
   if (!call_id) return RELAY_OK;  // the refresh in flight ends with credentials_*
+  account.setRefreshForced(force);
   std::string body = refreshRequestBody(tokens.refresh_token, account.config().client_id);
   const relay_header_t headers[] = {
       {toSlice("content-type"), toSlice("application/json")},
@@ -207,7 +219,15 @@ void finishRefresh(ClaudeAccount& account, uint64_t call_id, const relay_http_re
     failed(account, "HTTP 200 " + (code.empty() ? why : code));
     return;
   }
-  applyGrant(account, grant);
+  applyGrant(account, grant, account.refreshForced());
+}
+
+void commitRefresh(ClaudeAccount& account, bool committed) {
+  account.commitGrant(committed, nowMs());
+  if (!committed)
+    logLine(RELAY_LOG_WARN, account.label() +
+                                ": the rotated tokens are not on disk yet; keeping the current "
+                                "access token while it is valid");
 }
 
 }  // namespace relay::claude

@@ -42,6 +42,10 @@ void scheduleBackgroundRefresh(const ClaudeAccount& account);
 int startRefresh(ClaudeAccount& account, bool force);
 // The on_http_done hook for a refresh call.
 void finishRefresh(ClaudeAccount& account, uint64_t call_id, const relay_http_response_t& resp);
+// The credentials_committed hook (ABI 1.3): publishes a held grant, or keeps the current access
+// token while it is valid when the commit failed (an expired one gives way to the new token:
+// serving with an unsaved token beats failing every request).
+void commitRefresh(ClaudeAccount& account, bool committed);
 
 }  // namespace relay::claude
 

@@ -252,6 +252,9 @@ extern "C" RELAY_PLUGIN_EXPORT int relay_plugin_init(const relay_host_t* host,
   mine.formats = kFormats;
   mine.classify_answer = classifyAnswerHook;
   mine.model_family = modelFamily;
+  // Secret shapes the host masks in logs: OAuth access and refresh tokens, API keys (1.3).
+  static const char* const kSecretPrefixes[] = {"ya29.", "1//", "AIza", nullptr};
+  mine.secret_prefixes = kSecretPrefixes;
   // A transform, not an observer: OAuth answers are unwrapped from the Code Assist envelope;
   // API-key accounts say per account that they only observe.
   mine.response_observes = 0;

@@ -122,6 +122,57 @@ test('a plugin built against ABI 1.0 loads through plugins: and serves a request
   assert.equal(seen[0].headers['x-legacy-secret'], 'from-1.0');
 });
 
+const FIXTURE_1_2 = path.join(path.dirname(RELAY_BIN), 'tests/unit/core/plugin/librelay_fixture_abi_1_2_provider.so');
+
+test('a plugin built against ABI 1.2 (no credentials_committed) refreshes, stores and serves', async (t) => {
+  assert.ok(fs.existsSync(FIXTURE_1_2), `fixture built at ${FIXTURE_1_2}`);
+  const mock = await startMockUpstream();
+  t.after(() => mock.close());
+  const dir = makeTempDir(t);
+  const relay = await startRelay(t, dir, {
+    plugins: [FIXTURE_1_2],
+    accounts: [{ type: 'fixture-one-two', id: 'mid-1', api_url: mock.url }],
+    routes: [{ path: '/v1/messages', methods: ['POST'], chain: 'anthropic', format: 'anthropic', providers: ['fixture-one-two'] }],
+  });
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${relay.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'any-model', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 200, `${text}\n${relay.stderr}`);
+    assert.equal(JSON.parse(text).type, 'message');
+  }
+  const seen = mock.requests.filter((r) => r.pathname === '/v1/messages');
+  assert.equal(seen.length, 2);
+  // One refresh served both: the host woke the waiter after committing what the plugin stored.
+  assert.deepEqual(seen.map((r) => r.headers['x-fixture-session']), ['session-1.2-1', 'session-1.2-1']);
+  assert.equal(await relay.stop('SIGTERM'), 0);
+  const facts = require('child_process').spawnSync('sqlite3', [path.join(dir, 'relay.db'),
+    "SELECT account_id || ':' || key FROM account_facts;"], { encoding: 'utf8' });
+  assert.equal(facts.stdout.trim(), 'mid-1:session', facts.stderr);
+
+  // The sealed fact counts as a stored secret: another key stops start-up naming the account,
+  // and --reset-secrets drops the fact too.
+  const config = {
+    plugins: [FIXTURE_1_2],
+    accounts: [{ type: 'fixture-one-two', id: 'mid-1', api_url: mock.url }],
+    routes: [{ path: '/v1/messages', methods: ['POST'], chain: 'anthropic', format: 'anthropic', providers: ['fixture-one-two'] }],
+  };
+  fs.writeFileSync(path.join(dir, 'relay.db.key'), Buffer.alloc(32, 9));
+  const refused = await startRelay(t, dir, config, { waitHealthy: false });
+  const { code } = await refused.exit;
+  assert.equal(code, 1, refused.stderr);
+  assert.match(refused.stderr, /does not open the encrypted credentials of 1 of 1 account\(s\) .*\(mid-1\)/);
+  const reset = await startRelay(t, dir, config, { args: ['--reset-secrets'] });
+  assert.match(reset.stderr, /--reset-secrets: dropped the stored credentials of 1 account\(s\): mid-1/);
+  assert.equal(await reset.stop('SIGTERM'), 0);
+  const left = require('child_process').spawnSync('sqlite3', [path.join(dir, 'relay.db'),
+    'SELECT count(*) FROM account_facts;'], { encoding: 'utf8' });
+  assert.equal(left.stdout.trim(), '0');
+});
+
 test('--check-config runs the plugins on every account without any I/O', async (t) => {
   const mock = await startMockUpstream();
   t.after(() => mock.close());

@@ -117,3 +117,46 @@ test('kill -9 under load, then restart: integrity_check ok, the rotated token in
   assert.ok(env.since(mark, '/v1/oauth/token').length >= 1, 'the account refreshed after the restart');
   assert.ok(usageRows(dbFile) >= 1, 'usage rows survived');
 });
+
+test('a refresh during a store fault: served, logged and counted; the rotated token reaches the disk later', async (t) => {
+  const env = await startClaudeEnv(t, { accounts: [oauth('rot')] });
+  const dbFile = path.join(env.dir, 'relay.db');
+  assert.equal((await env.message()).res.status, 200);
+  assert.equal(env.mock.refreshCount('rot'), 1);
+
+  const lock = await holdWriteLock(t, dbFile);
+  // The upstream refuses the access token: the account must refresh (rotating its refresh
+  // token) while the database refuses every write.
+  env.mock.oauth.revokeAccessTokens('rot');
+  // The request waits for the commit attempts (each waits out the 5 s busy timeout).
+  const mark = env.mark();
+  const started = Date.now();
+  const res = await request(`${env.url}/v1/messages`, {
+    method: 'POST', timeoutMs: 60000,
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': 'relay-client-key-5b1e9c' },
+    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'during the fault' }] }),
+  });
+  assert.equal(res.status, 200, `${res.text}\n${env.relay.stderr}`);
+  assert.ok(Date.now() - started < 30000, `served after ${Date.now() - started} ms`);
+  assert.equal(servedBy(env.since(mark)), 'rot');
+  assert.equal(env.mock.refreshCount('rot'), 2, 'the refresh token rotated during the fault');
+  assert.match(env.relay.stderr, /account rot: the rotated credentials could not be written to the database after 2 attempts/);
+  assert.ok(!/sk-ant-ort01-mock-rot-\d+/.test(env.relay.stderr), 'no token in the log');
+  const metrics = await request(`${env.url}/metrics`);
+  assert.ok(metricValue(metrics.text, 'relay_credential_commit_failures_total', 'account="rot"') >= 1, metrics.text);
+  assert.equal((await env.message()).res.status, 200, 'still serving with the new token');
+
+  // The fault clears: the background retry writes the rotated token without any new request.
+  await lock.release();
+  await env.relay.waitForStderr(/account rot: the rotated credentials are on disk now/, 30000);
+
+  // Not even a graceful stop: what is on disk is what a crash leaves.
+  assert.equal(await env.relay.stop('SIGKILL'), 'SIGKILL');
+  env.mock.oauth.revokeAccessTokens('rot'); // the restart must refresh with the stored token
+  const rejectedBefore = env.mock.oauth.rejectedRefreshes;
+  await env.startRelay();
+  const after = await env.message();
+  assert.equal(after.res.status, 200, `${after.res.text}\n${env.relay.stderr}`);
+  assert.equal(env.mock.oauth.rejectedRefreshes, rejectedBefore, 'the stored refresh token was the rotated, live one');
+  assert.equal(env.mock.refreshCount('rot'), 3);
+});

@@ -5,7 +5,15 @@
 namespace relay {
 namespace {
 
+// The vendor shapes come from the plugins' secret_prefixes (the loader registers them); these
+// tests register the same ones the Claude and Gemini plugins declare.
+const bool kPluginShapes = [] {
+  for (const char* prefix : {"sk-ant-", "ya29.", "1//", "AIza"}) addSecretPrefix(prefix);
+  return true;
+}();
+
 TEST_CASE("sk-ant-, sk- and AIza keys are masked after their prefix") {
+  REQUIRE(kPluginShapes);
   CHECK(redactSecrets("using sk-ant-api03-AbC_12-xyz for claude-1") ==
         "using sk-ant-[REDACTED] for claude-1");
   CHECK(redactSecrets("key sk-ant-oat01-ZZZ.") == "key sk-ant-[REDACTED].");

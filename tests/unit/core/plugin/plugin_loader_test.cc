@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/obs/redact.h"
 #include "core/plugin/plugin_host.h"
 
 namespace {
@@ -218,4 +219,41 @@ TEST_CASE("the real plugins declare their formats and model families (ABI 1.1)")
   CHECK(openai.plugin->formats() == std::vector<std::string>{"openai-chat", "openai-responses"});
   CHECK(openai.plugin->servesFormat("openai-responses"));
   CHECK_FALSE(openai.plugin->servesFormat("anthropic"));
+}
+
+TEST_CASE("a plugin's secret_prefixes are masked in log lines: core knows no vendor shape") {
+  const std::string line = "got zq-fixture-AbCdEf0123456789_xyz. from no-such-thing here";
+  CHECK(relay::redactSecrets(line) == line);  // nothing in core recognises the shape
+  PluginLoadResult result = load(FIXTURE_SECRET_SHAPE);
+  REQUIRE_MESSAGE(result.plugin != nullptr, result.error);
+  CHECK(result.plugin->secretPrefixes() == std::vector<std::string>{"zq-fixture-", "no"});
+  CHECK(relay::redactSecrets(line) == "got zq-fixture-[REDACTED]. from no-such-thing here");
+  CHECK(relay::redactSecrets("ZQ-FIXTURE-abcdefgh1") == "ZQ-FIXTURE-[REDACTED]");
+  CHECK(relay::redactSecrets("zq-fixture-short") == "zq-fixture-short");  // under 8 characters
+}
+
+TEST_CASE("the real plugins declare their secret shapes (ABI 1.3)") {
+  PluginLoadResult claude = load(PLUGIN_CLAUDE);
+  REQUIRE_MESSAGE(claude.plugin != nullptr, claude.error);
+  CHECK(claude.plugin->secretPrefixes() == std::vector<std::string>{"sk-ant-"});
+  PluginLoadResult gemini = load(PLUGIN_GEMINI);
+  REQUIRE_MESSAGE(gemini.plugin != nullptr, gemini.error);
+  CHECK(gemini.plugin->secretPrefixes() == std::vector<std::string>{"ya29.", "1//", "AIza"});
+  CHECK(relay::redactSecrets("rt 1//0gAbCdEfGhIjKlMn and ya29.a0AfB_byC123") ==
+        "rt 1//[REDACTED] and ya29.[REDACTED]");
+}
+
+TEST_CASE("a plugin built against the ABI 1.2 header loads and has none of the 1.3 hooks") {
+  PluginLoadResult result = load(FIXTURE_ABI_1_2_PROVIDER);
+  REQUIRE_MESSAGE(result.plugin != nullptr, result.error);
+  const relay::LoadedPlugin& plugin = *result.plugin;
+  CHECK(plugin.abiVersion() == ((1u << 16) | 2u));
+  // Its table ends where 1.2 ended: before credentials_committed.
+  CHECK(plugin.tableSize() == offsetof(relay_plugin_t, credentials_committed));
+  CHECK(isSet(plugin.table().refresh));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), credentials_committed));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), on_timer));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), secret_prefixes));
+  CHECK_FALSE(RELAY_PLUGIN_HAS(&plugin.table(), account_response_observes));
+  CHECK(plugin.secretPrefixes().empty());
 }

@@ -3,6 +3,7 @@
 
 #include <fstream>
 
+#include "core/store/account_fact_repo.h"
 #include "core/store/credential_repo.h"
 #include "core/store/database_open.h"
 #include "core/store/stored_secrets.h"
@@ -27,6 +28,9 @@ struct SealedFixture {
     r.account_id = account;
     r.refresh_token = "refresh-" + account;
     CredentialRepo{SecretBox(keyOf(key_fill))}.save(db, r);
+  }
+  void sealFact(const std::string& account, uint8_t key_fill) {
+    AccountFactRepo{SecretBox(keyOf(key_fill))}.save(db, account, "project", "p-" + account, 1);
   }
   void writeKeyFile() {
     std::ofstream(SecretBox::keyFilePathFor(db_path)) << "0123456789abcdef0123456789abcdef";
@@ -82,6 +86,21 @@ TEST_CASE_FIXTURE(SealedFixture, "dropStoredSecrets removes every credential and
   CHECK(dropStoredSecrets(db) == std::vector<std::string>{"x", "y"});
   CHECK(accountsWithSealedSecrets(db).empty());
   CHECK(dropStoredSecrets(db).empty());
+}
+
+TEST_CASE_FIXTURE(SealedFixture, "sealed account facts count as stored secrets") {
+  sealFact("facts-only", 1);
+  seal("both", 1);
+  sealFact("both", 2);  // its token opens under key 1, its fact does not
+  auto sealed = accountsWithSealedSecrets(db);
+  CHECK(sealed == std::vector<std::string>{"both", "facts-only"});
+  CHECK(checkSecretsKey(std::nullopt, db_path, sealed, {}).find("is missing") != std::string::npos);
+  CHECK(accountsUnreadableWith(db, SecretBox(keyOf(1))) == std::vector<std::string>{"both"});
+  CHECK(accountsUnreadableWith(db, SecretBox(keyOf(2))) ==
+        std::vector<std::string>{"both", "facts-only"});
+  CHECK(dropStoredSecrets(db) == std::vector<std::string>{"both", "facts-only"});
+  CHECK(accountsWithSealedSecrets(db).empty());
+  CHECK(AccountFactRepo{SecretBox(keyOf(1))}.load(db, "facts-only").empty());
 }
 
 }  // namespace relay::store

@@ -96,8 +96,11 @@ TEST_CASE("a rotated token is stored in order, scheduled, then announced") {
   CHECK(fake().store["config_refresh_token_sha256"] ==
         relay::plugin_common::sha256Hex("rt-config"));
 
-  // The new access token is used, and the next refresh sends the rotated refresh token.
+  // Durable rotation: the new access token waits for the host's commit confirmation.
   fake().headers.clear();
+  CHECK(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_NEED_CREDENTIALS);
+  plugin().credentials_committed(a.handle, 1);
+  // The new access token is used, and the next refresh sends the rotated refresh token.
   REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
   CHECK(fake().header("authorization") == "Bearer at-new");
   plugin().refresh(a.handle, 1);
@@ -314,6 +317,7 @@ TEST_CASE("prepare on worker threads sees whole tokens while refreshes land") {
   Account a(newAccount("claude-oauth", kOAuthJson));
   plugin().refresh(a.handle, 1);
   answer(a.handle, fake().http.back().call_id, 200, kGrant);
+  plugin().credentials_committed(a.handle, 1);  // the host confirmed the commit
   std::atomic<bool> stop{false};
   std::atomic<int> not_ready{0};
   std::vector<std::thread> workers;
@@ -329,6 +333,7 @@ TEST_CASE("prepare on worker threads sees whole tokens while refreshes land") {
     std::string grant = R"({"access_token":"at-)" + std::to_string(i) +
                         R"(","refresh_token":"rt-)" + std::to_string(i) + R"(","expires_in":3600})";
     answer(a.handle, fake().http.back().call_id, 200, grant);
+    plugin().credentials_committed(a.handle, 1);
   }
   stop = true;
   for (std::thread& w : workers) w.join();
@@ -339,4 +344,52 @@ TEST_CASE("prepare on worker threads sees whole tokens while refreshes land") {
     CHECK_MESSAGE(whole, value);
   }
   CHECK(fake().store["refresh_token"] == "rt-199");
+}
+
+TEST_CASE("a failed commit keeps the valid old access token; the rotated refresh token is used") {
+  fake().reset();
+  std::string json = R"({"id":"v","refresh_token":"rt","access_token":"at-old","expires_at":)" +
+                     std::to_string(fake().now_ms / 1000 + 120) + "}";
+  Account a(newAccount("claude-oauth", json));
+  plugin().refresh(a.handle, 0);  // inside the refresh-ahead window
+  REQUIRE(fake().http.size() == 1);
+  answer(a.handle, fake().http[0].call_id, 200, kGrant);
+  plugin().credentials_committed(a.handle, 0);
+  fake().headers.clear();
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
+  CHECK(fake().header("authorization") == "Bearer at-old");
+  bool warned = false;
+  for (const std::string& log : fake().logs)
+    warned = warned || log.find("not on disk yet") != std::string::npos;
+  CHECK(warned);
+  // Not due again (the new pair is the newest), and a later refresh sends the rotated token.
+  fake().calls.clear();
+  plugin().refresh(a.handle, 0);
+  CHECK(fake().calls == std::vector<std::string>{"ready"});
+  plugin().refresh(a.handle, 1);
+  REQUIRE(fake().http.size() == 2);
+  CHECK(fake().http[1].body.find("rt-rotated") != std::string::npos);
+
+  // Once the old access token expires, the held one serves rather than failing requests.
+  fake().now_ms += 200 * 1000;
+  fake().headers.clear();
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
+  CHECK(fake().header("authorization") == "Bearer at-new");
+}
+
+TEST_CASE("a failed commit of a forced refresh uses the new token: the old one was refused") {
+  fake().reset();
+  std::string json = R"({"id":"v","refresh_token":"rt","access_token":"at-old","expires_at":)" +
+                     std::to_string(fake().now_ms / 1000 + 7200) + "}";
+  Account a(newAccount("claude-oauth", json));
+  plugin().refresh(a.handle, 1);
+  REQUIRE(fake().http.size() == 1);
+  answer(a.handle, fake().http[0].call_id, 200, kGrant);
+  fake().headers.clear();
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
+  CHECK(fake().header("authorization") == "Bearer at-old");  // not published before the commit
+  plugin().credentials_committed(a.handle, 0);
+  fake().headers.clear();
+  REQUIRE(prepare(a.handle, RequestSpec()) == RELAY_PREPARE_READY);
+  CHECK(fake().header("authorization") == "Bearer at-new");
 }
