@@ -242,7 +242,7 @@ test('a refresh in flight does not overwrite the tokens a login stored meanwhile
   await env.startRelay();
 
   // The refresh answer comes late; the login lands (and is picked up) before it.
-  env.mock.enqueue({ path: '/v1/oauth/token', headersDelayMs: 6000 });
+  env.mock.enqueue({ path: '/v1/oauth/token', headersDelayMs: 12000 }); // long enough for a login CLI on a loaded machine
   const pending = env.message();
   await env.mock.waitForRequest((r) => r.pathname === '/v1/oauth/token');
   const login = await runLogin(env, env.relay.configFile, 'race');
@@ -252,7 +252,7 @@ test('a refresh in flight does not overwrite the tokens a login stored meanwhile
   const { res, calls } = await pending;
   assert.equal(res.status, 200, res.text);
   assert.deepEqual(calls.map((c) => c.credential), [loginAccess], 'the waiting request used the login\'s token');
-  await sleep(6500); // the late refresh answer has arrived by now, and was dropped
+  await sleep(12500); // the late refresh answer has arrived by now, and was dropped
   const next = await env.message();
   assert.deepEqual(next.calls.map((c) => c.credential), [loginAccess], 'the login\'s token stays in use');
 
