@@ -239,10 +239,10 @@ test('a refresh in flight does not overwrite the tokens a login stored meanwhile
   Object.assign(env.config.accounts[0], { access_token: 'sk-ant-oat01-expired-race', expires_at: nowSeconds() - 60 });
   env.config.accounts[0].authorize_url = `${env.mock.url}/oauth/authorize`;
   env.mock.oauth.authorizeAccount = 'race';
-  await env.startRelay();
-
-  // The refresh answer comes late; the login lands (and is picked up) before it.
+  // The refresh answer comes late; the login lands (and is picked up) before it. Queued before
+  // the start: the expired token may be refreshed in the background as soon as the relay runs.
   env.mock.enqueue({ path: '/v1/oauth/token', headersDelayMs: 12000 }); // long enough for a login CLI on a loaded machine
+  await env.startRelay();
   const pending = env.message();
   await env.mock.waitForRequest((r) => r.pathname === '/v1/oauth/token');
   const login = await runLogin(env, env.relay.configFile, 'race');

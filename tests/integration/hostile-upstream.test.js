@@ -191,7 +191,7 @@ test('an invalid event stream through a Claude account: the bytes pass, the stre
   await health.arrayBuffer();
   assert.equal(await env.relay.stop('SIGTERM'), 0, 'a clean exit after the stream');
   const usage = spawnSync('sqlite3', [path.join(env.dir, 'relay.db'),
-    "SELECT count(*) || ' ' || coalesce(max(input_tokens + output_tokens), 0) FROM usage_records;"], { encoding: 'utf8' });
+    "SELECT coalesce(sum(requests), 0) || ' ' || coalesce(max(input_tokens + output_tokens), 0) FROM usage_hourly;"], { encoding: 'utf8' });
   assert.equal(usage.status, 0, usage.stderr);
   const [rows, most] = usage.stdout.trim().split(' ').map(Number);
   assert.equal(rows, 1, 'the request was recorded');
