@@ -49,8 +49,8 @@ uint32_t Http1Connection::startStream(const OutgoingRequest& req, StreamSink* si
   pending_body_.clear();
   llhttp_init(&parser_, HTTP_RESPONSE, &parserSettings());
   parser_.data = this;
-  transport_->write(serializeHttp1Request(*req.method, *req.url, *req.headers, req.body->size()));
-  if (!req.body->empty()) transport_->write(*req.body);
+  transport_->write(serializeHttp1Request(*req.method, *req.url, *req.headers, req.body->size()),
+                    *req.body);
   return stream_id_;
 }
 
