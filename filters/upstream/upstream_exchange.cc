@@ -121,7 +121,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                      err.message[0] ? err.message : "the provider rejected the request");
       return;
     }
-    if (!body_set_) up_.body = cb_->request().body;
+    if (!body_set_) up_.body_ref = &cb_->request().body;  // the chain keeps it for the call
     send();
   }
 

@@ -43,10 +43,9 @@ class UpstreamExchange final : public UpstreamCall,
   void fail(UpstreamError::Kind kind, std::string_view message);
 
   ConnectionPool* pool_;
-  UpstreamRequest request_;
+  UpstreamRequest request_;  // its headers as sent upstream (cleaned when constructed)
   std::optional<UpstreamUrl> url_;
   std::string url_error_;
-  Headers wire_headers_;  // request headers as sent upstream
   UpstreamResponseHandler* handler_;
   UvTimer timer_;  // response headers, then body idle
   UpstreamConnection* conn_ = nullptr;
