@@ -106,6 +106,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   // Builds the upstream request through the plugin; may wait for fresh credentials first.
   void prepare(bool after_refresh) {
     up_ = UpstreamRequest{};
+    up_.headers.all().reserve(16);
     body_set_ = false;
     ProviderRequestView view(cb_->request(), cb_->state());
     relay_error_t err{};

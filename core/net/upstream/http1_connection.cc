@@ -44,6 +44,7 @@ uint32_t Http1Connection::startStream(const OutgoingRequest& req, StreamSink* si
   got_response_bytes_ = headers_delivered_ = message_done_ = paused_ = in_value_ = false;
   head_bytes_ = 0;
   headers_.clear();
+  if (headers_.all().capacity() == 0) headers_.all().reserve(16);  // one allocation, not four
   field_.clear();
   value_.clear();
   pending_body_.clear();
