@@ -55,9 +55,9 @@ void ResponseForwarding::onResponseHeaders(int status, Headers headers) {
     relayMetrics().streamOpened();
   }
   cb_.answerHeaders(std::move(head));
-  // The answer is on its way to the client: nothing will send the request again, and an
-  // HTTP/1.1 upstream has it (HTTP/2 may still send it from the chain's memory).
-  if (!detached_ && *call_ && (*call_)->protocol() == "http/1.1") cb_.releaseRequestBody();
+  // The answer is on its way to the client and the upstream has the whole request: its body
+  // need not live as long as the answer streams.
+  if (!detached_ && *call_ && (*call_)->requestBodyReleased()) cb_.releaseRequestBody();
 }
 
 bool ResponseForwarding::onResponseData(std::string_view bytes) {

@@ -7,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('crypto');
 const net = require('net');
-const { makeTempDir, startRelay } = require('./lib');
+const { makeCerts, makeTempDir, startRelay } = require('./lib');
 const { startBareUpstream, rssBytes } = require('./lib/upstream-probes');
 
 const KEY = 'relay-key-response-path';
@@ -15,11 +15,10 @@ const MB = 1024 * 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sha = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 
-async function startRelayFor(t, upstream) {
-  return startRelay(t, makeTempDir(t), {
-    api_keys: [KEY],
-    accounts: [{ type: 'claude-api', id: 'plain', api_key: 'sk-ant-api03-response-path', api_url: upstream.url }],
-  });
+async function startRelayFor(t, upstream, caFile) {
+  const account = { type: 'claude-api', id: 'plain', api_key: 'sk-ant-api03-response-path', api_url: upstream.url };
+  if (caFile) account.ca_file = caFile;
+  return startRelay(t, makeTempDir(t), { api_keys: [KEY], accounts: [account] });
 }
 
 const messages = (text) => JSON.stringify({
@@ -183,44 +182,48 @@ test('keep-alive: answers on one client connection follow each other whole, pipe
   for (const s of texts) assert.equal(s.length, 9 + 30000);
 });
 
-test('a streaming answer does not keep the request body: 20 open streams of 1 MB requests hold far less than 20 MB', { timeout: 60000 }, async (t) => {
-  const open = [];
-  const upstream = await startBareUpstream({}, (req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write('event: ping\ndata: {"type":"ping"}\n\n');
-      open.push(res); // held open until the test ends it
+for (const tls of [undefined, 'h2']) {
+  const over = tls ? 'an HTTP/2 (TLS) upstream' : 'a plain HTTP/1.1 upstream';
+  test(`a streaming answer does not keep the request body (${over}): 20 open streams of 1 MB requests hold far less than 20 MB`, { timeout: 60000 }, async (t) => {
+    const open = [];
+    const certs = tls ? makeCerts(makeTempDir(t)) : {};
+    const upstream = await startBareUpstream({ tls, cert: certs.cert, key: certs.key }, (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('event: ping\ndata: {"type":"ping"}\n\n');
+        open.push(res); // held open until the test ends it
+      });
     });
-  });
-  t.after(() => upstream.close());
-  const relay = await startRelayFor(t, upstream);
-  const body = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 16, stream: true,
-    messages: [{ role: 'user', content: 'z'.repeat(MB) }] });
-  const startStream = async () => {
-    const res = await fetch(`${relay.url}/v1/messages`, {
-      method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body,
-    });
-    assert.equal(res.status, 200);
-    const reader = res.body.getReader();
-    const first = await reader.read();
-    assert.match(Buffer.from(first.value).toString(), /ping/);
-    return reader;
-  };
-  const drain = async (reader) => {
-    while (!(await reader.read()).done);
-  };
+    t.after(() => upstream.close());
+    const relay = await startRelayFor(t, upstream, certs.caFile);
+    const body = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 16, stream: true,
+      messages: [{ role: 'user', content: 'z'.repeat(MB) }] });
+    const startStream = async () => {
+      const res = await fetch(`${relay.url}/v1/messages`, {
+        method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body,
+      });
+      assert.equal(res.status, 200);
+      const reader = res.body.getReader();
+      const first = await reader.read();
+      assert.match(Buffer.from(first.value).toString(), /ping/);
+      return reader;
+    };
+    const drain = async (reader) => {
+      while (!(await reader.read()).done);
+    };
 
-  // One stream first, so that what the code and the allocator keep anyway is in the baseline.
-  const warm = await startStream();
-  open.shift().end();
-  await drain(warm);
-  const before = rssBytes(relay.child.pid);
-  const readers = [];
-  for (let i = 0; i < 20; i++) readers.push(await startStream());
-  const growth = rssBytes(relay.child.pid) - before;
-  t.diagnostic(`relay RSS growth with 20 open streams: ${(growth / MB).toFixed(2)} MB`);
-  for (const res of open.splice(0)) res.end();
-  await Promise.all(readers.map(drain));
-  assert.ok(growth < 8 * MB, `20 open streams grew the relay by ${(growth / MB).toFixed(1)} MB`);
-});
+    // One stream first, so that what the code and the allocator keep anyway is in the baseline.
+    const warm = await startStream();
+    open.shift().end();
+    await drain(warm);
+    const before = rssBytes(relay.child.pid);
+    const readers = [];
+    for (let i = 0; i < 20; i++) readers.push(await startStream());
+    const growth = rssBytes(relay.child.pid) - before;
+    t.diagnostic(`relay RSS growth with 20 open streams: ${(growth / MB).toFixed(2)} MB`);
+    for (const res of open.splice(0)) res.end();
+    await Promise.all(readers.map(drain));
+    assert.ok(growth < 8 * MB, `20 open streams grew the relay by ${(growth / MB).toFixed(1)} MB`);
+  });
+}

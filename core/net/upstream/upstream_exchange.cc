@@ -89,11 +89,12 @@ void UpstreamExchange::onConnectionFailed(const TransportError& error) {
 
 void UpstreamExchange::onStreamHeaders(int status, Headers headers) {
   response_started_ = true;
-  // HTTP/1.1 wrote (or copied) the body when the stream started, and an answered request is
-  // never retried: a streamed answer need not hold it. (HTTP/2 sends it from this memory.)
-  if (protocol_ == "http/1.1") {
+  // An answered request is never retried: once the codec has the whole body, a streamed answer
+  // need not hold it. (An HTTP/2 upstream may answer before it read all of it.)
+  if (conn_ != nullptr && conn_->requestSent(stream_id_)) {
     std::string().swap(request_.body);
     request_.body_ref = nullptr;
+    body_released_ = true;
   }
   if (const std::string* enc = headers.find("content-encoding")) {
     decoder_ = BodyDecoder::forEncoding(*enc);

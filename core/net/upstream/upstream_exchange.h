@@ -27,6 +27,7 @@ class UpstreamExchange final : public UpstreamCall,
   void resume() override;
   void cancel() override;
   std::string_view protocol() const override { return protocol_; }
+  bool requestBodyReleased() const override { return body_released_; }
 
  private:
   void onConnectionReady(UpstreamConnection* conn) override;
@@ -55,6 +56,7 @@ class UpstreamExchange final : public UpstreamCall,
   bool response_started_ = false;
   bool paused_ = false;
   bool finished_ = false;
+  bool body_released_ = false;
   std::string_view protocol_;
   std::unique_ptr<BodyDecoder> decoder_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
