@@ -324,6 +324,8 @@ void Http1ServerConnection::end() {
   if (closing_) return;
   if (!response_started_) begin(200, Headers{}, 0);
   if (response_chunked_) queue("0\r\n\r\n");
+  // The answer leaves before the request's bookkeeping (metrics, access log, usage) runs.
+  if (!flush()) return;  // the client is gone: close() finished the stream
   finishStream(true, false);
   afterResponse();
 }
