@@ -24,6 +24,10 @@ Http1ServerConnection* self(llhttp_t* p) {
 constexpr size_t kDirectWriteBytes = 16 * 1024;
 // A queue this large is written at once rather than at the end of the loop's I/O phase.
 constexpr size_t kFlushNowBytes = 64 * 1024;
+// Set while a flush callback runs: a check or prepare handle started then would only run after
+// the next poll, which may block, so bytes queued meanwhile (by a writer woken from there) are
+// written at once instead.
+thread_local bool t_in_flush_check = false;
 
 }  // namespace
 
@@ -33,11 +37,13 @@ Http1ServerConnection::Http1ServerConnection(uv_loop_t* loop, ConnectionOwner& o
   uv_timer_init(loop_, &timer_);
   uv_timer_init(loop_, &resume_timer_);
   uv_check_init(loop_, &flush_check_);
-  open_handles_ = 4;
+  uv_prepare_init(loop_, &flush_prepare_);
+  open_handles_ = 5;
   tcp_.data = this;
   timer_.data = this;
   resume_timer_.data = this;
   flush_check_.data = this;
+  flush_prepare_.data = this;
   llhttp_init(&parser_, HTTP_REQUEST, &parserSettings());
   parser_.data = this;
 }
@@ -401,16 +407,18 @@ void Http1ServerConnection::queue(std::string_view a, std::string_view b, std::s
   if (closing_) return;
   if (out_.empty() && out_.capacity() <= 15) out_ = WriteBufferPool::local().take();
   out_.append(a).append(b).append(c);
-  if (out_.size() >= kFlushNowBytes) {
+  if (out_.size() >= kFlushNowBytes || t_in_flush_check) {
     flush();
     return;
   }
-  uv_check_start(&flush_check_, &onFlushCheck);  // no-op when already started
+  uv_check_start(&flush_check_, &onFlushCheck);  // no-ops when already started
+  uv_prepare_start(&flush_prepare_, &onFlushPrepare);
 }
 
 void Http1ServerConnection::writeNow(std::string_view a, std::string_view b, std::string_view c) {
   if (closing_) return;
   uv_check_stop(&flush_check_);
+  uv_prepare_stop(&flush_prepare_);
   uv_buf_t bufs[4];
   unsigned n = 0;
   size_t total = 0;
@@ -445,6 +453,7 @@ void Http1ServerConnection::writeNow(std::string_view a, std::string_view b, std
 
 bool Http1ServerConnection::flush() {
   uv_check_stop(&flush_check_);
+  uv_prepare_stop(&flush_prepare_);
   if (closing_) return false;
   if (out_.empty() || writing_) return true;  // a write in flight flushes the rest when done
   uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
@@ -499,8 +508,18 @@ void Http1ServerConnection::onWriteDone(uv_write_t* req, int status) {
 }
 
 void Http1ServerConnection::onFlushCheck(uv_check_t* h) {
-  auto* c = static_cast<Http1ServerConnection*>(h->data);
-  if (c->flush()) c->afterWriteProgress();
+  static_cast<Http1ServerConnection*>(h->data)->flushFromLoop();
+}
+
+void Http1ServerConnection::onFlushPrepare(uv_prepare_t* h) {
+  static_cast<Http1ServerConnection*>(h->data)->flushFromLoop();
+}
+
+void Http1ServerConnection::flushFromLoop() {
+  bool outer = t_in_flush_check;
+  t_in_flush_check = true;
+  if (flush()) afterWriteProgress();
+  t_in_flush_check = outer;
 }
 
 void Http1ServerConnection::afterWriteProgress() {
@@ -566,6 +585,7 @@ void Http1ServerConnection::close() {
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &onHandleClosed);
   uv_close(reinterpret_cast<uv_handle_t*>(&resume_timer_), &onHandleClosed);
   uv_close(reinterpret_cast<uv_handle_t*>(&flush_check_), &onHandleClosed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&flush_prepare_), &onHandleClosed);
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &onHandleClosed);
 }
 

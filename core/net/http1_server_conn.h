@@ -60,6 +60,8 @@ class Http1ServerConnection final : public ResponseSink {
   static void onResumeTimer(uv_timer_t* t);
   static void onHandleClosed(uv_handle_t* h);
   static void onFlushCheck(uv_check_t* c);
+  static void onFlushPrepare(uv_prepare_t* p);
+  void flushFromLoop();
 
   void parse(const char* data, size_t len);
   void dispatch();
@@ -90,7 +92,11 @@ class Http1ServerConnection final : public ResponseSink {
   uv_tcp_t tcp_;
   uv_timer_t timer_;
   uv_timer_t resume_timer_;
+  // Queued bytes are flushed by whichever runs first: the check handle (after the I/O
+  // callbacks of this iteration) or the prepare handle (before the loop next polls), so bytes
+  // queued from a timer never wait for an unrelated wake-up.
   uv_check_t flush_check_;
+  uv_prepare_t flush_prepare_;
   int open_handles_ = 0;
   llhttp_t parser_;
 
