@@ -20,8 +20,6 @@ Http1ServerConnection* self(llhttp_t* p) {
   return static_cast<Http1ServerConnection*>(p->data);
 }
 
-// Bytes at least this large skip the queue when nothing is ahead of them.
-constexpr size_t kDirectWriteBytes = 16 * 1024;
 // A queue this large is written at once rather than at the end of the loop's I/O phase.
 constexpr size_t kFlushNowBytes = 64 * 1024;
 // Set while a flush callback runs: a check or prepare handle started then would only run after
@@ -320,10 +318,13 @@ void Http1ServerConnection::writeBody(std::string_view bytes) {
     prefix = std::string_view(size_line, static_cast<size_t>(n));
     suffix = "\r\n";
   }
-  if (bytes.size() >= kDirectWriteBytes && !writing_)
-    writeNow(prefix, bytes, suffix);
-  else
+  // Body bytes leave at once (with the head when it is still queued): waiting for the end of
+  // the loop's I/O phase would make each stream's event wait for every other stream's work.
+  // Behind a write in flight they queue; its completion writes them.
+  if (writing_)
     queue(prefix, bytes, suffix);
+  else
+    writeNow(prefix, bytes, suffix);
 }
 
 void Http1ServerConnection::end() {

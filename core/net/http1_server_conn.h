@@ -75,10 +75,10 @@ class Http1ServerConnection final : public ResponseSink {
   void resetForNextRequest();
 
   // ---- writing ----
-  // Response bytes are queued in one reused buffer and leave in a single write when the loop
-  // finishes its I/O callbacks (a check handle), at the end of a response, or once the queue is
-  // large; a large body chunk goes out straight from the caller's memory when nothing is
-  // queued ahead of it. Only what the socket does not take at once is kept for a uv_write.
+  // The response head is queued in a reused buffer and leaves with the first body bytes (one
+  // writev, straight from the caller's memory), at the end of the response, or when the loop
+  // finishes its I/O callbacks or is about to poll (check / prepare handles), whichever comes
+  // first. Only what the socket does not take at once is copied and kept for a uv_write.
   void queue(std::string_view a, std::string_view b = {}, std::string_view c = {});
   void writeNow(std::string_view a, std::string_view b, std::string_view c);
   bool flush();  // false: the connection closed
