@@ -113,6 +113,12 @@ bool ActiveChain::newAttempt(AttemptRequest how) {
   return true;
 }
 
+void ActiveChain::releaseRequestBody() {
+  if (!sink_.started()) return;
+  std::string().swap(req_.body);
+  original_body_.reset();
+}
+
 void ActiveChain::onAttemptTimer(uv_timer_t* t) {
   if (auto* self = static_cast<ActiveChain*>(t->data)) self->startAttempt();
 }

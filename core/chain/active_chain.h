@@ -43,6 +43,7 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   void answerEnd() override;
   void answerFailed(const AnswerFailure& failure) override;
   bool newAttempt(AttemptRequest how) override;
+  void releaseRequestBody() override;
 
  private:
   class Emitter;

@@ -130,6 +130,10 @@ class FilterCallbacks {
   // reached the client.
   // Returns false (and does nothing) when the chain has no attempt start or bytes already left.
   virtual bool newAttempt(AttemptRequest how) = 0;
+  // The upstream has the request body and the answer reached the client (so no attempt will
+  // send it again): its memory is freed while a long answer streams. request().body is empty
+  // afterwards. Does nothing before the response started.
+  virtual void releaseRequestBody() {}
 };
 
 // What a filter does with the answer on its way back.

@@ -1,5 +1,6 @@
 #include "core/net/http1_server_conn.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -12,16 +13,19 @@ namespace {
 
 constexpr uint64_t kLingerMs = 2000;
 constexpr size_t kMaxPipelinedBytes = 1024 * 1024;
+constexpr uint64_t kBodyReserveCap = 64 * 1024;
+constexpr size_t kExpectedHeaders = 16;
 
 Http1ServerConnection* self(llhttp_t* p) {
   return static_cast<Http1ServerConnection*>(p->data);
 }
 
-struct WriteReq {
-  uv_write_t req;
-  std::string data;
-  Http1ServerConnection* conn;
-};
+// A queue this large is written at once rather than at the end of the loop's I/O phase.
+constexpr size_t kFlushNowBytes = 64 * 1024;
+// Set while a flush callback runs: a check or prepare handle started then would only run after
+// the next poll, which may block, so bytes queued meanwhile (by a writer woken from there) are
+// written at once instead.
+thread_local bool t_in_flush_check = false;
 
 }  // namespace
 
@@ -30,24 +34,39 @@ Http1ServerConnection::Http1ServerConnection(uv_loop_t* loop, ConnectionOwner& o
   uv_tcp_init(loop_, &tcp_);
   uv_timer_init(loop_, &timer_);
   uv_timer_init(loop_, &resume_timer_);
-  open_handles_ = 3;
+  uv_check_init(loop_, &flush_check_);
+  uv_prepare_init(loop_, &flush_prepare_);
+  open_handles_ = 5;
   tcp_.data = this;
   timer_.data = this;
   resume_timer_.data = this;
-  llhttp_settings_init(&settings_);
-  settings_.on_message_begin = &onMessageBegin;
-  settings_.on_url = &onUrl;
-  settings_.on_header_field = &onHeaderField;
-  settings_.on_header_value = &onHeaderValue;
-  settings_.on_header_value_complete = &onHeaderValueComplete;
-  settings_.on_headers_complete = &onHeadersComplete;
-  settings_.on_body = &onBody;
-  settings_.on_message_complete = &onMessageComplete;
-  llhttp_init(&parser_, HTTP_REQUEST, &settings_);
+  flush_check_.data = this;
+  flush_prepare_.data = this;
+  llhttp_init(&parser_, HTTP_REQUEST, &parserSettings());
   parser_.data = this;
 }
 
-Http1ServerConnection::~Http1ServerConnection() = default;
+const llhttp_settings_t& Http1ServerConnection::parserSettings() {
+  static const llhttp_settings_t settings = [] {
+    llhttp_settings_t s;
+    llhttp_settings_init(&s);
+    s.on_message_begin = &onMessageBegin;
+    s.on_url = &onUrl;
+    s.on_header_field = &onHeaderField;
+    s.on_header_value = &onHeaderValue;
+    s.on_header_value_complete = &onHeaderValueComplete;
+    s.on_headers_complete = &onHeadersComplete;
+    s.on_body = &onBody;
+    s.on_message_complete = &onMessageComplete;
+    return s;
+  }();
+  return settings;
+}
+
+Http1ServerConnection::~Http1ServerConnection() {
+  WriteBufferPool::local().give(out_);
+  WriteBufferPool::local().give(inflight_);
+}
 
 void Http1ServerConnection::start() {
   uv_tcp_nodelay(&tcp_, 1);
@@ -129,6 +148,7 @@ int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
   c->phase_ = Phase::Head;
   c->head_bytes_ = 1;
   c->req_ = Request{};
+  c->req_.headers.all().reserve(kExpectedHeaders);  // one allocation instead of five
   c->header_field_.clear();
   c->header_value_.clear();
   c->armTimer(c->owner_.limits().header_timeout_ms);
@@ -195,11 +215,12 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
     c->error_message_ = "request body exceeds server.max_request_bytes";
     return -1;
   }
-  // The body arrives in as many chunks as reads: grow it once, not once per chunk.
-  if (cl_count > 0) r.body.reserve(static_cast<size_t>(p->content_length));
+  // The body arrives in pieces: room for all of it at once saves the copies of growing it.
+  // Capped, so that a declared length alone reserves little.
+  if (cl_count > 0) r.body.reserve(std::min<uint64_t>(p->content_length, kBodyReserveCap));
   const std::string* expect = r.headers.find("expect");
   if (expect && equalsIgnoreCase(*expect, "100-continue") && r.http_minor >= 1)
-    c->writeRaw("HTTP/1.1 100 Continue\r\n\r\n");
+    c->queue("HTTP/1.1 100 Continue\r\n\r\n");
   if (p->upgrade) c->close_after_response_ = true;
   return 0;
 }
@@ -254,38 +275,32 @@ void Http1ServerConnection::begin(int status, const Headers& headers,
   if (!content_length && !bodyless && http10) close_after_response_ = true;
   response_chunked_ = !content_length && !bodyless && !http10;
 
-  std::string head;
-  head.reserve(256 + headers.size() * 48);
+  // The head goes straight into the write queue; it leaves with the first body bytes.
   char line[64];
-  std::snprintf(line, sizeof line, "HTTP/1.1 %d ", status);
-  head += line;
-  head += statusText(status);
-  head += "\r\n";
+  int n = std::snprintf(line, sizeof line, "HTTP/1.1 %d ", status);
+  queue(std::string_view(line, static_cast<size_t>(n)), statusText(status), "\r\n");
   for (const auto& h : headers.all()) {
     if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "content-length")) continue;
-    head += h.name;
-    head += ": ";
-    head += h.value;
-    head += "\r\n";
+    queue(h.name, ": ", h.value);
+    queue("\r\n");
   }
   if (content_length && status != 204 && status != 304) {
-    std::snprintf(line, sizeof line, "content-length: %llu\r\n",
-                  static_cast<unsigned long long>(*content_length));
-    head += line;
+    n = std::snprintf(line, sizeof line, "content-length: %llu\r\n",
+                      static_cast<unsigned long long>(*content_length));
+    queue(std::string_view(line, static_cast<size_t>(n)));
   }
-  if (response_chunked_) head += "transfer-encoding: chunked\r\n";
+  if (response_chunked_) queue("transfer-encoding: chunked\r\n");
   if (close_after_response_)
-    head += "connection: close\r\n";
+    queue("connection: close\r\n");
   else if (http10)
-    head += "connection: keep-alive\r\n";
-  head += "\r\n";
-  writeRaw(std::move(head));
+    queue("connection: keep-alive\r\n");
+  queue("\r\n");
 }
 
 bool Http1ServerConnection::write(std::string_view bytes) {
   if (closing_ || !response_started_) return !closing_;
   if (!bytes.empty() && !head_request_) writeBody(bytes);
-  if (pending_write_bytes_ >= owner_.limits().write_high_water && !write_blocked_) {
+  if (pendingWriteBytes() >= owner_.limits().write_high_water && !write_blocked_) {
     write_blocked_ = true;
     // A client that stops reading would hold its upstream stream forever: give it as long as
     // an upstream gets to go silent, then close.
@@ -296,24 +311,28 @@ bool Http1ServerConnection::write(std::string_view bytes) {
 
 void Http1ServerConnection::writeBody(std::string_view bytes) {
   body_bytes_sent_ += bytes.size();
-  if (!response_chunked_) {
-    writeRaw(std::string(bytes));
-    return;
-  }
   char size_line[24];
-  int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", bytes.size());
-  std::string frame;
-  frame.reserve(static_cast<size_t>(n) + bytes.size() + 2);
-  frame.append(size_line, static_cast<size_t>(n));
-  frame.append(bytes);
-  frame.append("\r\n");
-  writeRaw(std::move(frame));
+  std::string_view prefix, suffix;
+  if (response_chunked_) {
+    int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", bytes.size());
+    prefix = std::string_view(size_line, static_cast<size_t>(n));
+    suffix = "\r\n";
+  }
+  // Body bytes leave at once (with the head when it is still queued): waiting for the end of
+  // the loop's I/O phase would make each stream's event wait for every other stream's work.
+  // Behind a write in flight they queue; its completion writes them.
+  if (writing_)
+    queue(prefix, bytes, suffix);
+  else
+    writeNow(prefix, bytes, suffix);
 }
 
 void Http1ServerConnection::end() {
   if (closing_) return;
   if (!response_started_) begin(200, Headers{}, 0);
-  if (response_chunked_) writeRaw("0\r\n\r\n");
+  if (response_chunked_) queue("0\r\n\r\n");
+  // The answer leaves before the request's bookkeeping (metrics, access log, usage) runs.
+  if (!flush()) return;  // the client is gone: close() finished the stream
   finishStream(true, false);
   afterResponse();
 }
@@ -337,11 +356,12 @@ void Http1ServerConnection::finishStream(bool completed, bool client_gone) {
 }
 
 void Http1ServerConnection::afterResponse() {
+  if (!flush()) return;  // the whole answer leaves now, usually in one write
   if (close_after_response_) {
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
     close_when_flushed_ = true;
     uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &onAlloc, &onRead);
-    if (pending_write_bytes_ == 0) closeWhenIdle();
+    if (pendingWriteBytes() == 0) closeWhenIdle();
     return;
   }
   resetForNextRequest();
@@ -384,36 +404,133 @@ void Http1ServerConnection::sendSimple(int status, std::string_view message) {
 
 // ---- writing ----
 
-void Http1ServerConnection::writeRaw(std::string data) {
-  if (closing_ || data.empty()) return;
-  auto* w = new WriteReq{uv_write_t{}, std::move(data), this};
-  pending_write_bytes_ += w->data.size();
-  uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
-  w->req.data = w;
-  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, &onWriteDone);
-  if (rc != 0) {
-    pending_write_bytes_ -= w->data.size();
-    delete w;
-    close();
+void Http1ServerConnection::queue(std::string_view a, std::string_view b, std::string_view c) {
+  if (closing_) return;
+  if (out_.empty() && out_.capacity() <= 15) out_ = WriteBufferPool::local().take();
+  out_.append(a).append(b).append(c);
+  if (out_.size() >= kFlushNowBytes || t_in_flush_check) {
+    flush();
+    return;
   }
+  uv_check_start(&flush_check_, &onFlushCheck);  // no-ops when already started
+  uv_prepare_start(&flush_prepare_, &onFlushPrepare);
 }
 
+void Http1ServerConnection::writeNow(std::string_view a, std::string_view b, std::string_view c) {
+  if (closing_) return;
+  uv_check_stop(&flush_check_);
+  uv_prepare_stop(&flush_prepare_);
+  uv_buf_t bufs[4];
+  unsigned n = 0;
+  size_t total = 0;
+  for (std::string_view part : {std::string_view(out_), a, b, c}) {
+    if (part.empty()) continue;
+    bufs[n++] = uv_buf_init(const_cast<char*>(part.data()), static_cast<unsigned>(part.size()));
+    total += part.size();
+  }
+  int rc = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), bufs, n);
+  if (rc == UV_EAGAIN) rc = 0;
+  if (rc < 0) return close();
+  if (static_cast<size_t>(rc) == total) {
+    WriteBufferPool::local().give(out_);
+    return;
+  }
+  // Keep what the socket did not take, in order, for a uv_write.
+  std::string rest = WriteBufferPool::local().take();
+  rest.reserve(total - static_cast<size_t>(rc));
+  size_t skip = static_cast<size_t>(rc);
+  for (unsigned i = 0; i < n; ++i) {
+    if (skip >= bufs[i].len) {
+      skip -= bufs[i].len;
+      continue;
+    }
+    rest.append(bufs[i].base + skip, bufs[i].len - skip);
+    skip = 0;
+  }
+  WriteBufferPool::local().give(out_);
+  out_.swap(rest);
+  startWrite(0);
+}
+
+bool Http1ServerConnection::flush() {
+  uv_check_stop(&flush_check_);
+  uv_prepare_stop(&flush_prepare_);
+  if (closing_) return false;
+  if (out_.empty() || writing_) return true;  // a write in flight flushes the rest when done
+  uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
+  int rc = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
+  if (rc == UV_EAGAIN) rc = 0;
+  if (rc < 0) {
+    close();
+    return false;
+  }
+  if (static_cast<size_t>(rc) == out_.size()) {
+    WriteBufferPool::local().give(out_);
+    return true;
+  }
+  startWrite(static_cast<size_t>(rc));
+  return !closing_;
+}
+
+void Http1ServerConnection::startWrite(size_t already_written) {
+  inflight_.swap(out_);  // out_ is left empty: new bytes queue behind the write
+  inflight_bytes_ = inflight_.size() - already_written;
+  uv_buf_t buf =
+      uv_buf_init(inflight_.data() + already_written, static_cast<unsigned>(inflight_bytes_));
+  write_req_ = new uv_write_t;
+  write_req_->data = this;
+  int rc = uv_write(write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, &onWriteDone);
+  if (rc != 0) {
+    delete write_req_;
+    write_req_ = nullptr;
+    inflight_bytes_ = 0;
+    WriteBufferPool::local().give(inflight_);
+    close();
+    return;
+  }
+  writing_ = true;
+}
+
+// Runs before the connection is freed, also when it closes with the write pending (ECANCELED).
 void Http1ServerConnection::onWriteDone(uv_write_t* req, int status) {
-  auto* w = static_cast<WriteReq*>(req->data);
-  Http1ServerConnection* c = w->conn;
-  c->pending_write_bytes_ -= w->data.size();
-  delete w;
+  auto* c = static_cast<Http1ServerConnection*>(req->data);
+  delete c->write_req_;
+  c->write_req_ = nullptr;
+  c->writing_ = false;
+  c->inflight_bytes_ = 0;
+  WriteBufferPool::local().give(c->inflight_);
   if (c->closing_) return;
   if (status < 0) {
     c->close();
     return;
   }
-  if (c->write_blocked_ && c->pending_write_bytes_ <= c->owner_.limits().write_high_water / 2) {
-    c->write_blocked_ = false;
-    if (c->phase_ == Phase::Dispatched) uv_timer_stop(&c->timer_);  // the client reads again
-    if (auto cb = std::move(c->writable_cb_)) cb();
+  if (!c->flush()) return;
+  c->afterWriteProgress();
+}
+
+void Http1ServerConnection::onFlushCheck(uv_check_t* h) {
+  static_cast<Http1ServerConnection*>(h->data)->flushFromLoop();
+}
+
+void Http1ServerConnection::onFlushPrepare(uv_prepare_t* h) {
+  static_cast<Http1ServerConnection*>(h->data)->flushFromLoop();
+}
+
+void Http1ServerConnection::flushFromLoop() {
+  bool outer = t_in_flush_check;
+  t_in_flush_check = true;
+  if (flush()) afterWriteProgress();
+  t_in_flush_check = outer;
+}
+
+void Http1ServerConnection::afterWriteProgress() {
+  if (closing_) return;
+  if (write_blocked_ && pendingWriteBytes() <= owner_.limits().write_high_water / 2) {
+    write_blocked_ = false;
+    if (phase_ == Phase::Dispatched) uv_timer_stop(&timer_);  // the client reads again
+    if (auto cb = std::move(writable_cb_)) cb();
   }
-  if (c->close_when_flushed_ && c->pending_write_bytes_ == 0 && !c->closing_) c->closeWhenIdle();
+  if (close_when_flushed_ && pendingWriteBytes() == 0 && !closing_) closeWhenIdle();
 }
 
 // ---- timers and closing ----
@@ -437,7 +554,8 @@ void Http1ServerConnection::onTimer(uv_timer_t* t) {
 void Http1ServerConnection::closeWhenIdle() {
   if (closing_) return;
   if (close_when_flushed_) {
-    if (pending_write_bytes_ > 0) return;
+    if (pendingWriteBytes() > 0 || shutdown_sent_) return;
+    shutdown_sent_ = true;
     // Half-close, then linger briefly so the client reads the answer before any RST.
     auto* req = new uv_shutdown_t;
     req->data = this;
@@ -467,6 +585,8 @@ void Http1ServerConnection::close() {
   owner_.onConnectionClosed(this);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &onHandleClosed);
   uv_close(reinterpret_cast<uv_handle_t*>(&resume_timer_), &onHandleClosed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&flush_check_), &onHandleClosed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&flush_prepare_), &onHandleClosed);
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &onHandleClosed);
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/net/http_server_types.h"
+#include "core/net/write_buffer_pool.h"
 
 namespace relay {
 
@@ -51,12 +52,16 @@ class Http1ServerConnection final : public ResponseSink {
   static int onHeadersComplete(llhttp_t* p);
   static int onBody(llhttp_t* p, const char* at, size_t len);
   static int onMessageComplete(llhttp_t* p);
+  static const llhttp_settings_t& parserSettings();
 
   static void onAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
   static void onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf);
   static void onTimer(uv_timer_t* t);
   static void onResumeTimer(uv_timer_t* t);
   static void onHandleClosed(uv_handle_t* h);
+  static void onFlushCheck(uv_check_t* c);
+  static void onFlushPrepare(uv_prepare_t* p);
+  void flushFromLoop();
 
   void parse(const char* data, size_t len);
   void dispatch();
@@ -65,10 +70,21 @@ class Http1ServerConnection final : public ResponseSink {
   bool countHeadBytes(size_t n);
   void protocolError(int status, std::string_view message);
   void sendSimple(int status, std::string_view message);
-  void writeRaw(std::string data);
   void writeBody(std::string_view bytes);
   void armTimer(uint64_t ms);
   void resetForNextRequest();
+
+  // ---- writing ----
+  // The response head is queued in a reused buffer and leaves with the first body bytes (one
+  // writev, straight from the caller's memory), at the end of the response, or when the loop
+  // finishes its I/O callbacks or is about to poll (check / prepare handles), whichever comes
+  // first. Only what the socket does not take at once is copied and kept for a uv_write.
+  void queue(std::string_view a, std::string_view b = {}, std::string_view c = {});
+  void writeNow(std::string_view a, std::string_view b, std::string_view c);
+  bool flush();  // false: the connection closed
+  void startWrite(size_t already_written);
+  void afterWriteProgress();
+  size_t pendingWriteBytes() const { return out_.size() + inflight_bytes_; }
   static void onWriteDone(uv_write_t* req, int status);
 
   uv_loop_t* loop_;
@@ -76,9 +92,13 @@ class Http1ServerConnection final : public ResponseSink {
   uv_tcp_t tcp_;
   uv_timer_t timer_;
   uv_timer_t resume_timer_;
+  // Queued bytes are flushed by whichever runs first: the check handle (after the I/O
+  // callbacks of this iteration) or the prepare handle (before the loop next polls), so bytes
+  // queued from a timer never wait for an unrelated wake-up.
+  uv_check_t flush_check_;
+  uv_prepare_t flush_prepare_;
   int open_handles_ = 0;
   llhttp_t parser_;
-  llhttp_settings_t settings_;
 
   Phase phase_ = Phase::Idle;
   Request req_;
@@ -97,10 +117,15 @@ class Http1ServerConnection final : public ResponseSink {
   bool head_request_ = false;
   int response_status_ = 0;
   uint64_t body_bytes_sent_ = 0;
-  size_t pending_write_bytes_ = 0;
+  std::string out_;       // queued, not yet handed to the socket
+  std::string inflight_;  // handed to uv_write (its last inflight_bytes_), until the callback
+  size_t inflight_bytes_ = 0;
+  uv_write_t* write_req_ = nullptr;  // only while a write is in flight (most writes finish at once)
+  bool writing_ = false;
   bool write_blocked_ = false;
   bool closing_ = false;
   bool close_when_flushed_ = false;
+  bool shutdown_sent_ = false;
   std::function<void()> writable_cb_;
   std::function<void()> gone_cb_;
 };

@@ -55,6 +55,9 @@ void ResponseForwarding::onResponseHeaders(int status, Headers headers) {
     relayMetrics().streamOpened();
   }
   cb_.answerHeaders(std::move(head));
+  // The answer is on its way to the client and the upstream has the whole request: its body
+  // need not live as long as the answer streams.
+  if (!detached_ && *call_ && (*call_)->requestBodyReleased()) cb_.releaseRequestBody();
 }
 
 bool ResponseForwarding::onResponseData(std::string_view bytes) {

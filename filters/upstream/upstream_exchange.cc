@@ -106,6 +106,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   // Builds the upstream request through the plugin; may wait for fresh credentials first.
   void prepare(bool after_refresh) {
     up_ = UpstreamRequest{};
+    up_.headers.all().reserve(16);
     body_set_ = false;
     ProviderRequestView view(cb_->request(), cb_->state());
     relay_error_t err{};
@@ -123,7 +124,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                      err.message[0] ? err.message : "the provider rejected the request");
       return;
     }
-    if (!body_set_) up_.body = cb_->request().body;
+    if (!body_set_) up_.body_ref = &cb_->request().body;  // the chain keeps it for the call
     send();
   }
 

@@ -30,12 +30,17 @@ void SocketTransport::setHandler(Handler* h) {
 }
 
 void SocketTransport::write(std::string_view bytes) {
-  if (!open_ || bytes.empty()) return;
+  write(bytes, {});
+}
+
+void SocketTransport::write(std::string_view first, std::string_view second) {
+  if (!open_ || first.size() + second.size() == 0) return;
   if (!tls_) {
-    socket_->write(std::string(bytes));
+    socket_->write(first, second);
     return;
   }
-  tls_->write(bytes);
+  if (!first.empty()) tls_->write(first);
+  if (!second.empty()) tls_->write(second);
   flushTls();
 }
 

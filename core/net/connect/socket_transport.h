@@ -23,6 +23,7 @@ class SocketTransport : public Transport, private TcpSocket::Events {
 
   void setHandler(Handler* h) override;
   void write(std::string_view bytes) override;
+  void write(std::string_view first, std::string_view second) override;
   size_t pendingWriteBytes() const override { return socket_->pendingBytes(); }
   void pauseReading() override;
   void resumeReading() override;

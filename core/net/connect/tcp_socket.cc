@@ -100,12 +100,35 @@ void TcpSocket::reportEnd(int status) {
   if (events_ != nullptr) events_->onSocketEnd(status);
 }
 
-void TcpSocket::write(std::string bytes) {
-  if (handle_ == nullptr || bytes.empty()) return;
-  auto* wr = new WriteRequest{{}, std::move(bytes), handle_};
+void TcpSocket::write(std::string_view first, std::string_view second) {
+  if (handle_ == nullptr || first.size() + second.size() == 0) return;
+  uv_buf_t bufs[2];
+  unsigned n = 0;
+  for (std::string_view part : {first, second})
+    if (!part.empty())
+      bufs[n++] = uv_buf_init(const_cast<char*>(part.data()), static_cast<unsigned>(part.size()));
+  auto* stream = reinterpret_cast<uv_stream_t*>(&handle_->tcp);
+  size_t written = 0;
+  if (handle_->pending_bytes == 0) {
+    // EAGAIN (socket full, or still connecting) and real errors both fall through to uv_write,
+    // whose callback reports the error the usual way.
+    int rc = uv_try_write(stream, bufs, n);
+    if (rc > 0) written = static_cast<size_t>(rc);
+    if (written == first.size() + second.size()) return;
+  }
+  auto* wr = new WriteRequest{{}, {}, handle_};
+  wr->bytes.reserve(first.size() + second.size() - written);
+  for (std::string_view part : {first, second}) {
+    if (written >= part.size()) {
+      written -= part.size();
+      continue;
+    }
+    wr->bytes.append(part.substr(written));
+    written = 0;
+  }
   wr->req.data = wr;
   uv_buf_t buf = uv_buf_init(wr->bytes.data(), static_cast<unsigned>(wr->bytes.size()));
-  int rc = uv_write(&wr->req, reinterpret_cast<uv_stream_t*>(&handle_->tcp), &buf, 1, onWrite);
+  int rc = uv_write(&wr->req, stream, &buf, 1, onWrite);
   if (rc < 0) {
     // The read side reports the broken connection; nothing was queued.
     delete wr;

@@ -33,7 +33,9 @@ class TcpSocket {
 
   int startReading();
   void stopReading();
-  void write(std::string bytes);
+  // Writes at once what the socket takes (one writev for both parts); only the rest is copied
+  // and queued. Order is kept: with writes queued, everything queues behind them.
+  void write(std::string_view first, std::string_view second = {});
   size_t pendingBytes() const;
   bool isOpen() const { return handle_ != nullptr; }
   // Aborts: pending writes are cancelled; no Events after this returns.

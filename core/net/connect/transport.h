@@ -34,7 +34,13 @@ class Transport {
 
   virtual ~Transport() = default;
   virtual void setHandler(Handler* h) = 0;
-  virtual void write(std::string_view bytes) = 0;  // copies; never blocks
+  // Never blocks; the bytes are copied only when the socket cannot take them at once.
+  virtual void write(std::string_view bytes) = 0;
+  // Both parts in order, in one system call when the socket takes them (request head + body).
+  virtual void write(std::string_view first, std::string_view second) {
+    write(first);
+    write(second);
+  }
   virtual size_t pendingWriteBytes() const = 0;
   virtual void pauseReading() = 0;
   virtual void resumeReading() = 0;

@@ -75,19 +75,23 @@ std::string unsafeRequestHead(const std::string& method, const Headers& headers)
   return {};
 }
 
-Headers requestHeadersForUpstream(const Headers& in) {
-  Headers out;
-  std::vector<std::string> named_by_connection = connectionTokens(in);
-  for (const Header& h : in.all()) {
+void cleanRequestHeadersForUpstream(Headers& headers) {
+  std::vector<std::string> named_by_connection = connectionTokens(headers);
+  std::erase_if(headers.all(), [&](const Header& h) {
     if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "host") ||
         equalsIgnoreCase(h.name, "content-length") || equalsIgnoreCase(h.name, "accept-encoding") ||
         (!h.name.empty() && h.name.front() == ':'))
-      continue;
-    bool named = false;
-    for (const auto& n : named_by_connection) named = named || equalsIgnoreCase(n, h.name);
-    if (!named) out.add(h.name, h.value);
-  }
-  out.add("accept-encoding", "identity");
+      return true;
+    for (const auto& n : named_by_connection)
+      if (equalsIgnoreCase(n, h.name)) return true;
+    return false;
+  });
+  headers.add("accept-encoding", "identity");
+}
+
+Headers requestHeadersForUpstream(const Headers& in) {
+  Headers out = in;
+  cleanRequestHeadersForUpstream(out);
   return out;
 }
 

@@ -15,6 +15,8 @@ inline constexpr size_t kMaxUpstreamHeaderBytes = 64 * 1024;
 // The client's headers minus hop-by-hop, Host, Content-Length and Accept-Encoding, plus
 // "accept-encoding: identity" (the relay reads bodies; it does not want to inflate them).
 Headers requestHeadersForUpstream(const Headers& in);
+// The same, in place (no copy of the headers that stay).
+void cleanRequestHeadersForUpstream(Headers& headers);
 
 // Why `method` or a header would corrupt the request head (a CR, LF or NUL in a value, a name
 // or method that is not an HTTP token), or "" when all are safe to serialise. Values can come

@@ -44,13 +44,14 @@ uint32_t Http1Connection::startStream(const OutgoingRequest& req, StreamSink* si
   got_response_bytes_ = headers_delivered_ = message_done_ = paused_ = in_value_ = false;
   head_bytes_ = 0;
   headers_.clear();
+  if (headers_.all().capacity() == 0) headers_.all().reserve(16);  // one allocation, not four
   field_.clear();
   value_.clear();
   pending_body_.clear();
   llhttp_init(&parser_, HTTP_RESPONSE, &parserSettings());
   parser_.data = this;
-  transport_->write(serializeHttp1Request(*req.method, *req.url, *req.headers, req.body->size()));
-  if (!req.body->empty()) transport_->write(*req.body);
+  transport_->write(serializeHttp1Request(*req.method, *req.url, *req.headers, req.body->size()),
+                    *req.body);
   return stream_id_;
 }
 

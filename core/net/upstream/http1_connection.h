@@ -22,6 +22,8 @@ class Http1Connection final : public UpstreamConnection, private Transport::Hand
   bool isOpen() const override { return !closed_; }
   uint32_t startStream(const OutgoingRequest& req, StreamSink* sink) override;
   void resumeStream(uint32_t id) override;
+  // startStream() writes the whole request or copies what the socket did not take.
+  bool requestSent(uint32_t) const override { return true; }
   void cancelStream(uint32_t id) override;
   void close() override;
 

@@ -149,6 +149,13 @@ Http2Connection::Stream* Http2Connection::find(int32_t id) {
   return it == streams_.end() ? nullptr : it->second.get();
 }
 
+bool Http2Connection::requestSent(uint32_t id) const {
+  auto it = streams_.find(static_cast<int32_t>(id));
+  if (it == streams_.end()) return true;
+  const Stream& s = *it->second;
+  return s.body_sent == s.body.size();  // the DATA frames hold copies of everything read
+}
+
 bool Http2Connection::hasCapacity() const {
   if (closed_ || goaway_ || !transport_->isOpen()) return false;
   if (nghttp2_session_check_request_allowed(session_) == 0) return false;

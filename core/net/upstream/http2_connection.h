@@ -28,6 +28,7 @@ class Http2Connection final : public UpstreamConnection, private Transport::Hand
   bool isOpen() const override { return !closed_; }
   uint32_t startStream(const OutgoingRequest& req, StreamSink* sink) override;
   void resumeStream(uint32_t id) override;
+  bool requestSent(uint32_t id) const override;
   void cancelStream(uint32_t id) override;
   void close() override;
 

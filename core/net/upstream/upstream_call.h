@@ -31,6 +31,10 @@ class UpstreamCall {
   virtual void cancel() = 0;
   // "h2" or "http/1.1" once a connection was chosen, else "".
   virtual std::string_view protocol() const = 0;
+  // True once the response started and the request body is no longer needed: it was sent (or
+  // copied by the codec) and an answered request is never retried. The caller may then free
+  // the body memory it lent (UpstreamRequest::body_ref).
+  virtual bool requestBodyReleased() const { return false; }
 };
 
 }  // namespace relay

@@ -21,16 +21,21 @@ std::unique_ptr<UpstreamCall> UpstreamClient::send(UpstreamRequest request,
 }
 
 ConnectionPool& UpstreamClient::poolFor(const UpstreamRequest& request, const UpstreamUrl& url) {
-  // Everything that changes what is at the other end of the socket separates pools.
-  std::string key = (url.tls ? "https\n" : "http\n") + url.host + "\n" + std::to_string(url.port);
-  key += "\n" + request.ca_file;
+  // Everything that changes what is at the other end of the socket separates pools. The key is
+  // built in a reused buffer: a request to a known pool allocates nothing here.
+  std::string& key = pool_key_;
+  key.clear();
+  key.append(url.tls ? "https\n" : "http\n").append(url.host).append("\n");
+  key.append(std::to_string(url.port)).append("\n").append(request.ca_file);
   if (const auto& p = request.proxy) {
-    key += "\n" + p->type + "\n" + p->host + "\n" + std::to_string(p->port) + "\n" + p->username +
-           "\n" + p->password;
+    key.append("\n").append(p->type).append("\n").append(p->host).append("\n");
+    key.append(std::to_string(p->port)).append("\n").append(p->username).append("\n");
+    key.append(p->password);
   }
-  auto& pool = pools_[key];
-  if (!pool) pool = std::make_unique<ConnectionPool>(loop_, dns_, options_.pool);
-  return *pool;
+  auto it = pools_.find(key);
+  if (it == pools_.end())
+    it = pools_.emplace(key, std::make_unique<ConnectionPool>(loop_, dns_, options_.pool)).first;
+  return *it->second;
 }
 
 size_t UpstreamClient::connectionCount() const {

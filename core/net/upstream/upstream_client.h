@@ -41,7 +41,8 @@ class UpstreamClient {
   uv_loop_t* loop_;
   DnsCache dns_;
   UpstreamClientOptions options_;
-  std::map<std::string, std::unique_ptr<ConnectionPool>> pools_;
+  std::map<std::string, std::unique_ptr<ConnectionPool>, std::less<>> pools_;
+  std::string pool_key_;  // scratch for poolFor()
 };
 
 }  // namespace relay

@@ -58,6 +58,9 @@ class UpstreamConnection {
   // complete/failed unless cancelled.
   virtual uint32_t startStream(const OutgoingRequest& req, StreamSink* sink) = 0;
   virtual void resumeStream(uint32_t id) = 0;
+  // True once the codec no longer reads the request's body memory (all of it was written or
+  // copied into its own buffers); the caller may free it then.
+  virtual bool requestSent(uint32_t id) const = 0;
   // No sink callbacks after this; the stream is reset (h2) or the connection closed (h1).
   virtual void cancelStream(uint32_t id) = 0;
   // Closes the connection; streams still open fail with `failure`-like reset errors.

@@ -13,7 +13,7 @@ UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, Upstre
       url_error_(std::move(url_error)),
       handler_(handler),
       timer_(loop) {
-  wire_headers_ = requestHeadersForUpstream(request_.headers);
+  cleanRequestHeadersForUpstream(request_.headers);
 }
 
 UpstreamExchange::~UpstreamExchange() {
@@ -53,7 +53,7 @@ void UpstreamExchange::start() {
     timer_.start(0, [this] { fail(UpstreamError::Kind::Protocol, "invalid URL: " + url_error_); });
     return;
   }
-  if (std::string unsafe = unsafeRequestHead(request_.method, wire_headers_); !unsafe.empty()) {
+  if (std::string unsafe = unsafeRequestHead(request_.method, request_.headers); !unsafe.empty()) {
     timer_.start(0, [this, unsafe] {
       fail(UpstreamError::Kind::Protocol, unsafe + "; the request was not sent");
     });
@@ -73,7 +73,7 @@ void UpstreamExchange::onConnectionReady(UpstreamConnection* conn) {
   waiting_ = false;
   conn_ = conn;
   protocol_ = conn->protocol();
-  OutgoingRequest out{&request_.method, &*url_, &wire_headers_, &request_.body};
+  OutgoingRequest out{&request_.method, &*url_, &request_.headers, &request_.bodyBytes()};
   stream_id_ = conn->startStream(out, this);
   if (stream_id_ == 0) {  // possibly still inside send(): report from the loop
     conn_ = nullptr;
@@ -89,6 +89,13 @@ void UpstreamExchange::onConnectionFailed(const TransportError& error) {
 
 void UpstreamExchange::onStreamHeaders(int status, Headers headers) {
   response_started_ = true;
+  // An answered request is never retried: once the codec has the whole body, a streamed answer
+  // need not hold it. (An HTTP/2 upstream may answer before it read all of it.)
+  if (conn_ != nullptr && conn_->requestSent(stream_id_)) {
+    std::string().swap(request_.body);
+    request_.body_ref = nullptr;
+    body_released_ = true;
+  }
   if (const std::string* enc = headers.find("content-encoding")) {
     decoder_ = BodyDecoder::forEncoding(*enc);
     if (decoder_) {

@@ -27,6 +27,7 @@ class UpstreamExchange final : public UpstreamCall,
   void resume() override;
   void cancel() override;
   std::string_view protocol() const override { return protocol_; }
+  bool requestBodyReleased() const override { return body_released_; }
 
  private:
   void onConnectionReady(UpstreamConnection* conn) override;
@@ -43,10 +44,9 @@ class UpstreamExchange final : public UpstreamCall,
   void fail(UpstreamError::Kind kind, std::string_view message);
 
   ConnectionPool* pool_;
-  UpstreamRequest request_;
+  UpstreamRequest request_;  // its headers as sent upstream (cleaned when constructed)
   std::optional<UpstreamUrl> url_;
   std::string url_error_;
-  Headers wire_headers_;  // request headers as sent upstream
   UpstreamResponseHandler* handler_;
   UvTimer timer_;  // response headers, then body idle
   UpstreamConnection* conn_ = nullptr;
@@ -56,6 +56,7 @@ class UpstreamExchange final : public UpstreamCall,
   bool response_started_ = false;
   bool paused_ = false;
   bool finished_ = false;
+  bool body_released_ = false;
   std::string_view protocol_;
   std::unique_ptr<BodyDecoder> decoder_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -21,10 +21,15 @@ struct UpstreamRequest {
   std::string url;  // http://host[:port]/path?query or https://...
   Headers headers;  // hop-by-hop headers, Host and Accept-Encoding are replaced by the client
   std::string body;
+  // Instead of `body` when set: bytes the caller keeps unchanged until the call completes or is
+  // destroyed (the client's request body, which outlives its exchange), so they are not copied.
+  const std::string* body_ref = nullptr;
   std::optional<ProxyConfig> proxy;
   std::string ca_file;  // extra CA (PEM) trusted for this upstream
   UpstreamTimeouts timeouts;
   std::string account_id;  // for error attribution only
+
+  const std::string& bodyBytes() const { return body_ref != nullptr ? *body_ref : body; }
 };
 
 }  // namespace relay
