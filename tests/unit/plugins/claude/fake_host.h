@@ -49,7 +49,7 @@ struct FakeHost {
   std::vector<std::pair<std::string, std::string>> models;
   std::vector<std::string> logs;
   std::vector<uint32_t> failure_classes;  // one per credentials_failed_as, in order
-  std::vector<Timer> timers;  // host->start_timer calls, in order
+  std::vector<Timer> timers;              // host->start_timer calls, in order
 
   void reset();
   // Values of every upstream header named name (case-insensitive), in order.
