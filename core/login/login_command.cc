@@ -61,7 +61,8 @@ class LoginRuntime {
     env_.default_ca_file = sc.upstream_ca_file;
     env_.connect_timeout_ms = sc.connect_timeout_seconds * 1000;
     env_.handshake_timeout_ms = sc.tls_handshake_timeout_seconds * 1000;
-    env_.background_refresh = false;  // the running relay refreshes; this command only logs in
+    env_.background_refresh = false;       // the running relay refreshes; this command only logs in
+    env_.credential_writes_yield = false;  // a login replaces whatever credentials are stored
     uv_timer_init(&loop_, &timeout_);
   }
 

@@ -115,6 +115,7 @@ bool ProviderAccount::create(relay_error_t* err) {
     std::string id = config_.id;
     auto rec = env_.store->query([&repo, id](sqlite3* db) { return repo.load(db, id); });
     if (rec) {
+      rememberStamp(rec->updated_at);
       facts_ = factsOf(*rec);
       if (rec->expires_at) token_expires_at_ms_ = *rec->expires_at;
     }
@@ -199,12 +200,11 @@ CredentialCommit::Pending ProviderAccount::uncommittedWrites() const {
     auto it = facts_.find(key);
     if (it != facts_.end()) facts.emplace_back(key, it->second);
   }
-  std::optional<store::CredentialRecord> rec;
-  if (credentials_dirty_) rec = credentialRecord();
-  store::CredentialRepo creds(*env_.secrets);
+  std::function<void(sqlite3*)> creds;
+  if (credentials_dirty_) creds = credentialWrite(credentialRecord());
   store::AccountFactRepo fact_repo(*env_.secrets);
-  auto write = [creds, fact_repo, rec, facts, id = config_.id](sqlite3* db) {
-    if (rec) creds.save(db, *rec);
+  auto write = [creds, fact_repo, facts, id = config_.id](sqlite3* db) {
+    if (creds) creds(db);
     for (const auto& [key, value] : facts) fact_repo.save(db, id, key, value, unixTimeMs());
   };
   return {write, put_generation_};
@@ -331,8 +331,32 @@ int ProviderAccount::storePut(std::string_view key, std::string_view value) {
 
 void ProviderAccount::persist() {
   if (!env_.store || !env_.secrets) return;
+  env_.store->post(credentialWrite(credentialRecord()));
+}
+
+std::function<void(sqlite3*)> ProviderAccount::credentialWrite(
+    const store::CredentialRecord& rec) const {
   store::CredentialRepo repo(*env_.secrets);
-  env_.store->post([repo, rec = credentialRecord()](sqlite3* db) { repo.save(db, rec); });
+  if (!env_.credential_writes_yield) return [repo, rec](sqlite3* db) { repo.save(db, rec); };
+  rememberStamp(rec.updated_at);
+  // Jobs run in the order queued, so the stamps known now include every earlier write of ours
+  // (a write that failed left a row stamped with an earlier one, also known).
+  return [repo, rec, known = known_stamps_](sqlite3* db) {
+    if (repo.saveIfKnown(db, rec, known)) return;
+    // Another process (a login) wrote the row since: it stands, and the credential watch
+    // hands it to the account (credentials_changed), dropping what this write carried.
+    logf(LogLevel::kInfo, "accounts",
+         "account %s: the stored credentials were replaced by another process; the relay's "
+         "write is dropped and the stored ones will be used",
+         rec.account_id.c_str());
+  };
+}
+
+void ProviderAccount::rememberStamp(int64_t updated_at) const {
+  constexpr size_t kKeep = 32;
+  if (!known_stamps_.empty() && known_stamps_.back() == updated_at) return;
+  known_stamps_.push_back(updated_at);
+  if (known_stamps_.size() > kKeep) known_stamps_.erase(known_stamps_.begin());
 }
 
 store::CredentialRecord ProviderAccount::credentialRecord() const {
@@ -376,12 +400,16 @@ ProviderAccount::Reload ProviderAccount::reloadCredentials(
     bool a_has = a != fresh.end(), b_has = b != facts_.end();
     if (a_has != b_has || (a_has && a->second != b->second)) same = false;
   }
-  if (same) return Reload::kUnchanged;
+  if (same) {
+    rememberStamp(record->updated_at);  // the row holds what the account holds
+    return Reload::kUnchanged;
+  }
   if (!handle_ || !RELAY_PLUGIN_HAS(&plugin_.table(), credentials_changed))
     return Reload::kUnsupported;
   // The refresh in flight already stored its answer: the row read may predate that write.
   if (refreshing_ && refresh_stored_) return Reload::kDeferred;
   for (auto& [key, value] : fresh) facts_[key] = value;
+  rememberStamp(record->updated_at);
   if (record->expires_at) token_expires_at_ms_ = *record->expires_at;
   rememberDeadCredentials("");
   logf(LogLevel::kInfo, "accounts", "account %s: new credentials in the store; using them",

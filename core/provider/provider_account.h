@@ -41,6 +41,10 @@ struct ProviderEnvironment {
   int handshake_timeout_ms = 10000;
   // False for a short-lived command (login): the plugin's background refreshes are not run.
   bool background_refresh = true;
+  // True for the relay: its credential writes never replace a row another process (a login)
+  // wrote since the relay last loaded or wrote it; the login's row stands and is reloaded.
+  // False for the login command, whose writes always win.
+  bool credential_writes_yield = true;
   // The plugin told the token's expiry (host->schedule_refresh): for /health and the table.
   std::function<void(const std::string& account_id, int64_t expires_at_ms)> on_token_expiry;
   // A refresh failed for good (RELAY_CLASS_PERMANENT: a dead grant): the account is disabled
@@ -126,6 +130,9 @@ class ProviderAccount final : public relay_host_account {
   void rememberDeadCredentials(const std::string& config_fingerprint);
   void persist();
   store::CredentialRecord credentialRecord() const;  // the credential facts as a row
+  // A store job writing `rec` (conditionally, see credential_writes_yield); remembers its stamp.
+  std::function<void(sqlite3*)> credentialWrite(const store::CredentialRecord& rec) const;
+  void rememberStamp(int64_t updated_at) const;
   // Durable rotation: what storePut wrote since the last confirmed commit, and its confirmation.
   CredentialCommit::Pending uncommittedWrites() const;
   void writesCommitted(uint64_t generation);
@@ -159,6 +166,9 @@ class ProviderAccount final : public relay_host_account {
   uint64_t committed_generation_ = 0;
   bool credentials_dirty_ = false;
   std::set<std::string> dirty_facts_;
+  // updated_at of the credential rows this account loaded or queued for writing, newest last
+  // (bounded): a write only replaces a row stamped with one of them (control loop only).
+  mutable std::vector<int64_t> known_stamps_;
 };
 
 }  // namespace relay

@@ -1,5 +1,7 @@
 #include "core/store/credential_repo.h"
 
+#include <algorithm>
+
 #include "core/store/sqlite_statement.h"
 
 namespace relay::store {
@@ -48,6 +50,19 @@ void CredentialRepo::save(sqlite3* db, const CredentialRecord& record) const {
   bindSealed(3, "refresh_token", record.refresh_token);
   stmt.bind(4, record.expires_at).bind(5, record.config_token_hash).bind(6, record.updated_at);
   stmt.run();
+}
+
+bool CredentialRepo::saveIfKnown(sqlite3* db, const CredentialRecord& record,
+                                 const std::vector<int64_t>& known_stamps) const {
+  SqliteStatement stmt(db, "SELECT updated_at FROM credentials WHERE account_id = ?1");
+  stmt.bind(1, record.account_id);
+  if (stmt.step()) {
+    int64_t stamp = stmt.columnInt(0);
+    if (std::find(known_stamps.begin(), known_stamps.end(), stamp) == known_stamps.end())
+      return false;
+  }
+  save(db, record);
+  return true;
 }
 
 void CredentialRepo::remove(sqlite3* db, const std::string& account_id) const {

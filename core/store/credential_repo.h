@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/store/secret_box.h"
 
@@ -33,6 +34,12 @@ class CredentialRepo {
   std::optional<CredentialRecord> load(sqlite3* db, const std::string& account_id) const;
   // Insert or replace. Throws StoreError.
   void save(sqlite3* db, const CredentialRecord& record) const;
+  // Saves only if the account has no row or its row's updated_at is one of known_stamps (the
+  // rows this process loaded or wrote); another writer's row (a login) is left alone and false
+  // returned. Run inside a transaction, so the check and the write are one step. Throws
+  // StoreError.
+  bool saveIfKnown(sqlite3* db, const CredentialRecord& record,
+                   const std::vector<int64_t>& known_stamps) const;
   void remove(sqlite3* db, const std::string& account_id) const;
 
   static std::string contextFor(const std::string& account_id, const char* column) {

@@ -264,3 +264,44 @@ test('a refresh in flight does not overwrite the tokens a login stored meanwhile
   assert.equal(refreshes.length, 1, 'only the superseded refresh; the login\'s tokens needed none');
   assert.equal(refreshes[0].json.refresh_token, initialRefreshToken('race'));
 });
+
+test('a refresh answer landing after a login stored its tokens, before the relay picked them up, does not overwrite them', async (t) => {
+  const env = await startClaudeEnv(t, { accounts: [oauth('race2')], start: false });
+  Object.assign(env.config.accounts[0], { access_token: 'sk-ant-oat01-expired-race2', expires_at: nowSeconds() - 60 });
+  env.config.accounts[0].authorize_url = `${env.mock.url}/oauth/authorize`;
+  env.mock.oauth.authorizeAccount = 'race2';
+  // The refresh answer is held until the login CLI has written its tokens and exited, then
+  // released at once: it lands well inside the relay's ~1 s pick-up of the login's row.
+  let release;
+  env.mock.enqueue({ path: '/v1/oauth/token', until: new Promise((r) => (release = r)) });
+  t.after(() => release());
+  await env.startRelay();
+  const pending = env.message();
+  await env.mock.waitForRequest((r) => r.pathname === '/v1/oauth/token');
+  const login = await runLogin(env, env.relay.configFile, 'race2');
+  assert.equal(login.code, 0, login.stderr);
+  const loginAccess = [...env.mock.oauth.accessTokens.keys()].pop();
+  release();
+
+  const { res } = await pending;
+  assert.equal(res.status, 200, `${res.text}\n${env.relay.stderr}`);
+  // Unless the relay happened to pick the login up before the answer landed (then the answer was
+  // dropped as superseded), the relay's write of the refreshed tokens met the login's row.
+  if (!/superseded by a login/.test(env.relay.stderr)) {
+    await env.relay.waitForStderr(/account race2: the stored credentials were replaced by another process/, 5000);
+  }
+  // The relay then takes the login's tokens from the store.
+  const start = Date.now();
+  for (;;) {
+    const next = await env.message();
+    assert.equal(next.res.status, 200, next.res.text);
+    if (next.calls.map((c) => c.credential)[0] === loginAccess) break;
+    assert.ok(Date.now() - start < 5000, `the login's token is used within 5 s\n${env.relay.stderr}`);
+    await sleep(200);
+  }
+
+  await env.restart();
+  const afterRestart = await env.message();
+  assert.equal(afterRestart.res.status, 200, afterRestart.res.text);
+  assert.deepEqual(afterRestart.calls.map((c) => c.credential), [loginAccess], 'the database holds the login\'s tokens');
+});

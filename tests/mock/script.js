@@ -10,7 +10,8 @@ class ScriptQueue {
   }
 
   // script: {path?, method?, credential?, times?, repeat?, status?, headers?, body?, frames?, text?,
-  //          delayMs?, headersDelayMs?, hang?, dieAfterEvents?, dieAfterBytes?}
+  //          delayMs?, headersDelayMs?, until? (a promise the answer waits for), hang?,
+  //          dieAfterEvents?, dieAfterBytes?}
   enqueue(script) {
     this.items.push({ times: 1, ...script });
   }
@@ -60,6 +61,7 @@ function applyScript(plan, script) {
 async function play(res, plan, behaviour = {}) {
   if (behaviour.hang) return; // never answer: the client must time out
   if (behaviour.headersDelayMs) await sleep(behaviour.headersDelayMs);
+  if (behaviour.until) await behaviour.until;
   let closed = false;
   res.on('close', () => (closed = true));
   const headers = { ...(plan.headers || {}) };

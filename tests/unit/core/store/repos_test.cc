@@ -123,6 +123,29 @@ TEST_CASE_FIXTURE(SchemaFixture, "CredentialRepo stores tokens sealed and opens 
   CHECK(repo.load(db, "claude-2") == empty);
 }
 
+TEST_CASE_FIXTURE(SchemaFixture, "CredentialRepo saveIfKnown leaves another writer's row alone") {
+  CredentialRepo repo{SecretBox(keyOf(1))};
+  // No row yet: the write goes in.
+  CHECK(repo.saveIfKnown(db, {"acct-1", "a1", "r1", 1, std::nullopt, 100, false}, {}));
+  // The row is one this process wrote (or loaded): replaced.
+  CHECK(repo.saveIfKnown(db, {"acct-1", "a2", "r2", 2, std::nullopt, 200, false}, {100}));
+  CHECK(repo.load(db, "acct-1")->refresh_token == "r2");
+  // An older write of this process that failed (stamp 150 never reached the disk) does not
+  // matter: the row's stamp is still among the known ones.
+  CHECK(repo.saveIfKnown(db, {"acct-1", "a3", "r3", 3, std::nullopt, 300, false}, {100, 150, 200}));
+  CHECK(repo.load(db, "acct-1")->refresh_token == "r3");
+
+  // Another process (a login) wrote the row: a write from the stale lineage is dropped.
+  CredentialRecord login{"acct-1", "a-login", "r-login", 9, std::nullopt, 350, false};
+  repo.save(db, login);
+  CHECK_FALSE(
+      repo.saveIfKnown(db, {"acct-1", "a4", "r4", 4, std::nullopt, 400, false}, {100, 200, 300}));
+  CHECK(repo.load(db, "acct-1") == login);
+  // Once this process has loaded the login's row, its writes go in again.
+  CHECK(repo.saveIfKnown(db, {"acct-1", "a5", "r5", 5, std::nullopt, 500, false}, {300, 350}));
+  CHECK(repo.load(db, "acct-1")->refresh_token == "r5");
+}
+
 TEST_CASE_FIXTURE(SchemaFixture, "CredentialRepo flags tokens it cannot open") {
   CredentialRepo repo{SecretBox(keyOf(1))};
   repo.save(db, {"claude-1", "a1", "r1", 1, std::nullopt, 1, false});
