@@ -116,6 +116,7 @@ bool ProviderAccount::create(relay_error_t* err) {
     auto rec = env_.store->query([&repo, id](sqlite3* db) { return repo.load(db, id); });
     if (rec) {
       rememberStamp(rec->updated_at);
+      credentials_stamp_ = rec->updated_at;
       facts_ = factsOf(*rec);
       if (rec->expires_at) token_expires_at_ms_ = *rec->expires_at;
     }
@@ -307,10 +308,12 @@ int ProviderAccount::storePut(std::string_view key, std::string_view value) {
   }
   facts_[std::string(key)] = std::string(value);
   ++put_generation_;  // written now, and confirmed (or rewritten) by the next credentialsReady
-  if (isCredentialFact(key))
+  if (isCredentialFact(key)) {
     credentials_dirty_ = true;
-  else
+    credentials_stamp_ = unixTimeMs();
+  } else {
     dirty_facts_.insert(std::string(key));
+  }
   if (!isCredentialFact(key)) {
     if (env_.store && env_.secrets) {
       store::AccountFactRepo repo(*env_.secrets);
@@ -353,7 +356,9 @@ std::function<void(sqlite3*)> ProviderAccount::credentialWrite(
 }
 
 void ProviderAccount::rememberStamp(int64_t updated_at) const {
-  constexpr size_t kKeep = 32;
+  // One stamp per credential change: dropping the oldest only matters after this many changes
+  // in a row all failed to reach the disk.
+  constexpr size_t kKeep = 64;
   if (!known_stamps_.empty() && known_stamps_.back() == updated_at) return;
   known_stamps_.push_back(updated_at);
   if (known_stamps_.size() > kKeep) known_stamps_.erase(known_stamps_.begin());
@@ -375,7 +380,8 @@ store::CredentialRecord ProviderAccount::credentialRecord() const {
     } catch (...) {
     }
   }
-  rec.updated_at = unixTimeMs();
+  // When the credentials last changed, so a rewrite of the same values carries the same stamp.
+  rec.updated_at = credentials_stamp_ ? credentials_stamp_ : unixTimeMs();
   return rec;
 }
 
@@ -410,6 +416,7 @@ ProviderAccount::Reload ProviderAccount::reloadCredentials(
   if (refreshing_ && refresh_stored_) return Reload::kDeferred;
   for (auto& [key, value] : fresh) facts_[key] = value;
   rememberStamp(record->updated_at);
+  credentials_stamp_ = record->updated_at;
   if (record->expires_at) token_expires_at_ms_ = *record->expires_at;
   rememberDeadCredentials("");
   logf(LogLevel::kInfo, "accounts", "account %s: new credentials in the store; using them",

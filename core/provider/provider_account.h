@@ -169,6 +169,7 @@ class ProviderAccount final : public relay_host_account {
   // updated_at of the credential rows this account loaded or queued for writing, newest last
   // (bounded): a write only replaces a row stamped with one of them (control loop only).
   mutable std::vector<int64_t> known_stamps_;
+  int64_t credentials_stamp_ = 0;  // when the credential facts last changed (their row's stamp)
 };
 
 }  // namespace relay
