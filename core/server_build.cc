@@ -74,8 +74,11 @@ bool buildChains(ServerContext& ctx, std::string* error) {
   for (const auto& [name, c] : all) {
     auto chain = FilterChainFactory::build(c, registry, ctx, error);
     if (!chain) return false;
-    // The access log, the request metrics and the usage observe every chain's answers.
-    chain->prepend(kObserveFilterName, makeExchangeObserverFactory());
+    // The access log, the request metrics and the usage observe every chain's answers: a
+    // declared chain that does not list `observe` (first) gets it put first.
+    const auto& names = chain->filterNames();
+    if (names.empty() || names.front() != kObserveFilterName)
+      chain->prepend(kObserveFilterName, makeExchangeObserverFactory());
     ctx.chains[name] = std::move(chain);
   }
   return true;

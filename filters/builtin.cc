@@ -5,6 +5,7 @@
 #include "filters/failover/failover_filter.h"
 #include "filters/local/local_filters.h"
 #include "filters/models/models_filter.h"
+#include "filters/observe/exchange_observer.h"
 #include "filters/proxy/proxy_filter.h"
 #include "filters/route/route_filter.h"
 #include "filters/sticky_session/sticky_session_filter.h"
@@ -26,6 +27,7 @@ void registerBuiltinFilters(FilterRegistry& registry) {
   registry.add("failover", &buildFailoverFilter);
   registry.add("translate", &buildTranslateFilter);
   registry.add("models", &buildModelsFilter);
+  registry.add(kObserveFilterName, &buildObserveFilter);
 }
 
 }  // namespace relay

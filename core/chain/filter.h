@@ -34,6 +34,7 @@ enum class FilterPlacement {
   AttemptStart,  // begins the attempt: it and everything after it run once per attempt
   Attempt,       // only after an AttemptStart filter
   Terminal,      // last: produces the answer (e.g. the upstream exchange)
+  Outermost,     // first: sees the request first and the answer last, as the client gets it
 };
 
 // Facts about a whole chain that its filters declare at config time.

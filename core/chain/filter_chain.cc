@@ -14,6 +14,10 @@ std::string FilterChainFactory::placementError(FilterPlacement p, const std::str
   if (so_far.terminal_)
     return "'" + name + "' comes after '" + so_far.names_.back() +
            "', which ends the chain: nothing may follow it";
+  if (p == FilterPlacement::Outermost && !so_far.names_.empty())
+    return "'" + name +
+           "' must be the chain's first filter: it sees the answer as the client gets it, after "
+           "every other filter";
   if (p == FilterPlacement::Attempt && !so_far.has_attempt_start_)
     return "'" + name +
            "' runs once per attempt: it must come after the filter that starts the attempt "

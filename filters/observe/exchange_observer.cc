@@ -38,13 +38,24 @@ class ExchangeObserverFactory final : public FilterFactory {
   std::unique_ptr<Filter> create() const override {
     return std::make_unique<ExchangeObserverFilter>();
   }
-  FilterPlacement placement() const override { return FilterPlacement::Request; }
+  FilterPlacement placement() const override { return FilterPlacement::Outermost; }
 };
 
 }  // namespace
 
 std::unique_ptr<FilterFactory> makeExchangeObserverFactory() {
   return std::make_unique<ExchangeObserverFactory>();
+}
+
+std::unique_ptr<FilterFactory> buildObserveFilter(const FilterSpec& spec, const ServerContext&,
+                                                  std::string* error) {
+  if (spec.config && !spec.config.IsNull()) {
+    *error =
+        "observe takes no configuration (the access log, metrics and usage are configured "
+        "in their own sections)";
+    return nullptr;
+  }
+  return makeExchangeObserverFactory();
 }
 
 }  // namespace relay

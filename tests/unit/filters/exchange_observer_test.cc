@@ -169,3 +169,34 @@ TEST_CASE_FIXTURE(Fixture, "attempts restart after the prepended observer, which
   CHECK(sink.status == 201);
   CHECK(requests("/observed-retry", "201") == before + 1);
 }
+
+TEST_CASE_FIXTURE(Fixture, "a declared chain may list observe, first only") {
+  registry.add(kObserveFilterName, &buildObserveFilter);
+  YAML::Node ok;
+  ok["mode"] = "ok";
+  auto chainOf = [&](std::vector<std::string> names, std::string* error) {
+    ChainConfig c;
+    c.name = "declared";
+    for (auto& n : names)
+      c.filters.push_back(FilterSpec{n, n == "terminal" ? ok : YAML::Node(), {"conf.yaml", 7, 5}});
+    return FilterChainFactory::build(c, registry, server, error);
+  };
+  std::string error;
+  auto first = chainOf({"observe", "start", "terminal"}, &error);
+  REQUIRE_MESSAGE(first != nullptr, error);
+  CHECK(first->filterNames() == std::vector<std::string>{"observe", "start", "terminal"});
+  CHECK(first->attemptStart() == 1);
+
+  auto late = chainOf({"start", "observe", "terminal"}, &error);
+  CHECK(late == nullptr);
+  CHECK(error.find("conf.yaml:7:5: filter_chains.declared[1]") == 0);
+  CHECK(error.find("'observe' must be the chain's first filter") != std::string::npos);
+
+  ChainConfig configured;
+  configured.name = "configured";
+  YAML::Node settings;
+  settings["x"] = 1;
+  configured.filters.push_back(FilterSpec{"observe", settings, {}});
+  CHECK(FilterChainFactory::build(configured, registry, server, &error) == nullptr);
+  CHECK(error.find("observe takes no configuration") != std::string::npos);
+}
