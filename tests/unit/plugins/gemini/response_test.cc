@@ -98,7 +98,8 @@ TEST_CASE("per account: API-key answers are only observed (usage read), OAuth an
 
   std::string body = R"({"candidates":[],"usageMetadata":{"promptTokenCount":10,)"
                      R"("candidatesTokenCount":5},"modelVersion":"gemini-2.5-flash"})";
-  relay_header_t ct{slice("content-type"), slice("application/json")};
+  const std::string ct_name = "content-type", ct_value = "application/json";
+  relay_header_t ct{slice(ct_name), slice(ct_value)};  // slices of strings that outlive the calls
   relay_plugin_stream_t* s = plugin().response_begin(api, fakeRequest(), 200, &ct, 1);
   REQUIRE(s);
   plugin().response_data(s, slice(body.substr(0, 20)), 0);
