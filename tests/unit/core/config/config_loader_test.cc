@@ -82,7 +82,8 @@ TEST_CASE("the example's commented chains and routes are valid once uncommented"
   REQUIRE(block.find("filter_chains:") == 0);
   Config c = test::loadOk(block);
   CHECK(c.chains.size() == 2);
-  CHECK(c.chains.at("openai_chat").filters.size() == 7);
+  CHECK(c.chains.at("openai_chat").filters.size() == 8);
+  CHECK(c.chains.at("openai_chat").filters.front().name == "observe");
   CHECK(c.routes.size() == 3);
   CHECK(c.routes[1].format == "openai-chat");
 }
