@@ -37,6 +37,15 @@ async function holdWriteLock(t, dbFile) {
   };
 }
 
+// The relay's environment with the shim preloaded. A sanitizer build wants its runtime first in
+// the library list and refuses to start otherwise: the shim only wraps libc's write calls (it
+// finds the next definition, ASan's interceptor included, through RTLD_NEXT), so that check is
+// turned off for these runs.
+function shimEnv(shim) {
+  const asan = [process.env.ASAN_OPTIONS, 'verify_asan_link_order=0'].filter(Boolean).join(':');
+  return { LD_PRELOAD: shim.preload, RELAY_TEST_ENOSPC_FLAG: shim.flag, ASAN_OPTIONS: asan };
+}
+
 // A disk that is full while a flag file exists: an LD_PRELOAD shim makes every write to the
 // database, its WAL or its rollback journal fail with ENOSPC (what write(2) says on a full disk)
 // as long as $RELAY_TEST_ENOSPC_FLAG exists. Other files and sockets are untouched.
@@ -157,7 +166,7 @@ test('a full disk: requests are served, the failed writes are logged and counted
   const shim = buildEnospcShim(t);
   const env = await startClaudeEnv(t, {
     accounts: [api('plain')],
-    relay: { env: { LD_PRELOAD: shim.preload, RELAY_TEST_ENOSPC_FLAG: shim.flag } },
+    relay: { env: shimEnv(shim) },
   });
   const dbFile = path.join(env.dir, 'relay.db');
   assert.equal((await env.message()).res.status, 200);
@@ -280,7 +289,7 @@ test('a refresh during a store fault: served, logged and counted; the rotated to
 
 test('a refresh while the disk is full: served, logged and counted like a locked database; the rotated token reaches the disk later', async (t) => {
   const shim = buildEnospcShim(t);
-  const relayOpts = { env: { LD_PRELOAD: shim.preload, RELAY_TEST_ENOSPC_FLAG: shim.flag } };
+  const relayOpts = { env: shimEnv(shim) };
   const env = await startClaudeEnv(t, { accounts: [oauth('rot')], relay: relayOpts });
   const dbFile = path.join(env.dir, 'relay.db');
   assert.equal((await env.message()).res.status, 200);
