@@ -67,6 +67,10 @@ struct ServerConfig {
   int response_header_timeout_seconds = 600;
   int body_idle_timeout_seconds = 300;
   size_t stream_buffer_bytes = 1024 * 1024;
+  // Idle keep-alive connections kept per upstream (scheme, host, port, proxy) and worker. Under
+  // load, answers finish in bursts; a pool smaller than the concurrency closes connections that
+  // the next requests must dial again (nginx's keepalive is usually sized the same way).
+  int upstream_keepalive_connections = 256;
   std::string access_log = "stderr";  // "stderr", "off" or a file path
   // Hostile-input guards.
   int max_connections = 16384;  // beyond it a new connection gets 503 and is closed

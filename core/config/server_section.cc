@@ -15,6 +15,7 @@ void readUpstreamClient(const MapReader& r, ServerConfig* s) {
   r.readInt("response_header_timeout_seconds", 1, kDay, &s->response_header_timeout_seconds);
   r.readInt("body_idle_timeout_seconds", 1, kDay, &s->body_idle_timeout_seconds);
   r.readSizeInto("stream_buffer_bytes", 4096, &s->stream_buffer_bytes);
+  r.readInt("upstream_keepalive_connections", 0, 65536, &s->upstream_keepalive_connections);
 }
 
 }  // namespace
@@ -38,6 +39,7 @@ ServerConfig readServerSection(const YAML::Node& node, const YAML::Node& key,
                "response_header_timeout_seconds",
                "body_idle_timeout_seconds",
                "stream_buffer_bytes",
+               "upstream_keepalive_connections",
                "access_log",
                "max_connections",
                "allow_open",

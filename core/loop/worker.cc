@@ -24,7 +24,10 @@ Worker::Worker(int index, const ServerContext& server, HttpServerLimits limits)
   context_.index = index_;
   context_.loop = &loop_;
   context_.deleter = deleter_.get();
-  upstream_ = std::make_unique<UpstreamClient>(&loop_);
+  UpstreamClientOptions upstream_options;
+  upstream_options.pool.max_idle_connections =
+      static_cast<size_t>(server.config.server.upstream_keepalive_connections);
+  upstream_ = std::make_unique<UpstreamClient>(&loop_, upstream_options);
   context_.upstream = upstream_.get();
   context_.mailbox = store::LoopMailbox::open(&loop_);
   usage_ = std::make_unique<store::WorkerUsage>(&loop_, server.usage.get());

@@ -15,8 +15,8 @@
 namespace relay {
 
 struct PoolLimits {
-  size_t max_idle_connections = 8;  // idle HTTP/1.1 keep-alive connections kept per key
-  int idle_timeout_ms = 60000;      // an idle connection is closed after this long
+  size_t max_idle_connections = 256;  // idle HTTP/1.1 keep-alive connections kept per key
+  int idle_timeout_ms = 60000;        // an idle connection is closed after this long
 };
 
 class ConnectionPool final : public UpstreamConnection::Owner {

@@ -218,3 +218,27 @@ TEST_CASE("HTTP/2 GOAWAY: the answered stream completes, later requests use a ne
   CHECK(second.body == "hello over 2.0");
   CHECK(server.events(mark, {"\"connection\"", "\"server\":\"h2\""}).size() == 2);
 }
+
+TEST_CASE("keep-alive: a burst of HTTP/1.1 requests keeps its connections for the next burst") {
+  // Answers finish together under load; a pool keeping fewer idle connections than the burst
+  // closes the rest, and the next burst dials them again (a connect per request at saturation).
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  size_t mark = server.mark();
+  constexpr int kBurst = 24;
+  for (int round = 0; round < 2; ++round) {
+    RecordingHandler h[kBurst];
+    std::vector<std::unique_ptr<UpstreamCall>> calls;
+    for (auto& one : h)
+      calls.push_back(cl.client->send(cl.request(httpUrl(server.plainPort(), "/hello")), &one));
+    REQUIRE(runUntil(&cl.loop, [&] {
+      for (auto& one : h)
+        if (!one.done()) return false;
+      return true;
+    }));
+    for (auto& one : h) CHECK(one.complete);
+  }
+  CHECK(server.events(mark, {"\"request\"", "\"server\":\"plain\""}).size() == 2 * kBurst);
+  CHECK(server.events(mark, {"\"connection\"", "\"server\":\"plain\""}).size() == kBurst);
+  CHECK(cl.client->connectionCount() == kBurst);
+}
