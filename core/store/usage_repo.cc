@@ -4,13 +4,13 @@
 
 namespace relay::store {
 
-void UsageRepo::insert(sqlite3* db, const UsageRecord& r) {
-  SqliteStatement stmt(
-      db,
-      "INSERT INTO usage_records (ts, key_id, account_id, provider, model, "
-      "input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, "
-      "status, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  stmt.bind(1, r.ts)
+const char* const UsageRepo::kInsertSql =
+    "INSERT INTO usage_records (ts, key_id, account_id, provider, model, "
+    "input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, "
+    "status, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+void UsageRepo::bindRecord(SqliteStatement& insert, const UsageRecord& r) {
+  insert.bind(1, r.ts)
       .bind(2, r.key_id)
       .bind(3, r.account_id)
       .bind(4, r.provider)
@@ -21,6 +21,11 @@ void UsageRepo::insert(sqlite3* db, const UsageRecord& r) {
       .bind(9, r.cache_read_tokens)
       .bind(10, int64_t{r.status})
       .bind(11, r.duration_ms);
+}
+
+void UsageRepo::insert(sqlite3* db, const UsageRecord& record) {
+  SqliteStatement stmt(db, kInsertSql);
+  bindRecord(stmt, record);
   stmt.run();
 }
 

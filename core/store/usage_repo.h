@@ -9,6 +9,8 @@
 
 namespace relay::store {
 
+class SqliteStatement;
+
 struct UsageRecord {
   int64_t ts = 0;      // Unix ms when the request finished
   std::string key_id;  // relay key id (never the key)
@@ -26,6 +28,11 @@ struct UsageRecord {
 };
 
 struct UsageRepo {
+  // The one INSERT for a record, with ?1..?11 filled by bindRecord: UsageWriter keeps it prepared.
+  static const char* const kInsertSql;
+  static void bindRecord(SqliteStatement& insert, const UsageRecord& record);
+
+  // A one-off insert (prepares kInsertSql each call).
   static void insert(sqlite3* db, const UsageRecord& record);
   // Records with from_ms <= ts < to_ms, oldest first.
   static std::vector<UsageRecord> loadRange(sqlite3* db, int64_t from_ms, int64_t to_ms);

@@ -1,5 +1,7 @@
 #include "core/store/usage_writer.h"
 
+#include "core/store/usage_repo.h"
+
 namespace relay::store {
 
 namespace {
@@ -15,11 +17,6 @@ constexpr const char* kAddHourly =
     "cache_creation_tokens = cache_creation_tokens + excluded.cache_creation_tokens, "
     "cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, "
     "duration_ms = duration_ms + excluded.duration_ms";
-
-constexpr const char* kInsertRecord =
-    "INSERT INTO usage_records (ts, key_id, account_id, provider, model, "
-    "input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, "
-    "status, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 constexpr const char* kPurgeRecords = "DELETE FROM usage_records WHERE ts < ?1";
 
@@ -65,18 +62,8 @@ void UsageWriter::write(sqlite3* db, const UsageBatch& batch) {
     s.run();
   }
   for (const UsageRecord& r : batch.records) {
-    SqliteStatement& s = statementFor(insert_record_, db, kInsertRecord);
-    s.bind(1, r.ts)
-        .bind(2, r.key_id)
-        .bind(3, r.account_id)
-        .bind(4, r.provider)
-        .bind(5, r.model)
-        .bind(6, r.input_tokens)
-        .bind(7, r.output_tokens)
-        .bind(8, r.cache_creation_tokens)
-        .bind(9, r.cache_read_tokens)
-        .bind(10, int64_t{r.status})
-        .bind(11, r.duration_ms);
+    SqliteStatement& s = statementFor(insert_record_, db, UsageRepo::kInsertSql);
+    UsageRepo::bindRecord(s, r);
     s.run();
   }
 }
