@@ -36,6 +36,14 @@ bool storeTokens(ClaudeAccount& account, const TokenState& state) {
   return ok;
 }
 
+constexpr CliTakeOver kClaudeCodeTakeOver = {
+    "claude", kClaudeCodeSource, kClaudeCodeDefaultPath, "claude-api",
+    "not taking over Claude Code's login without --take-over: Claude refresh tokens are "
+    "single-use, so once the relay refreshes the token, Claude Code is signed out of that "
+    "login (and if Claude Code refreshes first, the relay is). Prefer `relay-server login` "
+    "(a login of the relay's own) or a `claude setup-token` token as access_token; add "
+    "--take-over to go ahead anyway"};
+
 std::string isoDate(int64_t unix_ms) {
   std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
@@ -147,30 +155,11 @@ void finishExchange(ClaudeAccount& account, uint64_t call_id, const relay_http_r
 
 int importCredentials(ClaudeAccount& account, std::string_view source, std::string_view path,
                       bool take_over) {
-  if (source != kClaudeCodeSource) {
-    done(account, RELAY_LOGIN_FAILED, "",
-         "the claude plugin can take over --from-claude-code only, not --from-" +
-             std::string(source));
-    return RELAY_OK;
-  }
-  if (!account.config().oauth) {
-    done(account, RELAY_LOGIN_FAILED, "", "claude-api accounts use an api_key");
-    return RELAY_OK;
-  }
-  if (!take_over) {
-    done(account, RELAY_LOGIN_FAILED, "",
-         "not taking over Claude Code's login without --take-over: Claude refresh tokens are "
-         "single-use, so once the relay refreshes the token, Claude Code is signed out of that "
-         "login (and if Claude Code refreshes first, the relay is). Prefer `relay-server login` "
-         "(a login of the relay's own) or a `claude setup-token` token as access_token; add "
-         "--take-over to go ahead anyway");
-    return RELAY_OK;
-  }
-  std::string file = credentialFilePath(path, kClaudeCodeDefaultPath);
-  std::string why;
+  std::string file, why;
   rapidjson::Document doc;
   const rapidjson::Value* oauth = nullptr;
-  if (readCredentialFile(file, &doc, &why)) {
+  if (openTakeOver(kClaudeCodeTakeOver, source, account.config().oauth, take_over, path, &file,
+                   &doc, &why)) {
     auto it = doc.FindMember("claudeAiOauth");
     if (it == doc.MemberEnd() || !it->value.IsObject())
       why = file + " has no claudeAiOauth login";
@@ -181,10 +170,7 @@ int importCredentials(ClaudeAccount& account, std::string_view source, std::stri
   if (oauth) {
     state.access_token = stringMember(*oauth, "accessToken");
     state.refresh_token = stringMember(*oauth, "refreshToken");
-    auto e = oauth->FindMember("expiresAt");
-    if (e != oauth->MemberEnd() && e->value.IsNumber() && e->value.GetDouble() > 0 &&
-        e->value.GetDouble() < 1e15)
-      state.expires_at_ms = static_cast<int64_t>(e->value.GetDouble());
+    state.expires_at_ms = unixMsMember(*oauth, "expiresAt");
     if (state.access_token.empty() && state.refresh_token.empty())
       why = file + " holds no accessToken or refreshToken";
   }

@@ -35,6 +35,14 @@ bool storeLogin(GeminiAccount& account, const std::string& refresh, const std::s
   return ok;
 }
 
+constexpr CliTakeOver kGeminiCliTakeOver = {
+    "gemini", kGeminiCliSource, kGeminiCliDefaultPath, "gemini-api",
+    "not taking over Gemini CLI's login without --take-over: the relay and Gemini CLI would "
+    "then share one Google login (Google does not rotate the refresh token, so both keep "
+    "working, but they share its quota, and signing out or revoking access in either ends "
+    "it for both). Prefer `relay-server login` (a login of the relay's own); add "
+    "--take-over to go ahead anyway"};
+
 std::string oauthError(std::string_view body) {
   rapidjson::Document doc;
   if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return {};
@@ -171,37 +179,15 @@ void finishExchange(GeminiAccount& account, uint64_t call_id, const relay_http_r
 
 int importCredentials(GeminiAccount& account, std::string_view source, std::string_view path,
                       bool take_over) {
-  if (source != kGeminiCliSource) {
-    done(account, RELAY_LOGIN_FAILED, "",
-         "the gemini plugin can take over --from-gemini-cli only, not --from-" +
-             std::string(source));
-    return RELAY_OK;
-  }
-  if (!account.config().oauth) {
-    done(account, RELAY_LOGIN_FAILED, "", "gemini-api accounts use an api_key");
-    return RELAY_OK;
-  }
-  if (!take_over) {
-    done(account, RELAY_LOGIN_FAILED, "",
-         "not taking over Gemini CLI's login without --take-over: the relay and Gemini CLI would "
-         "then share one Google login (Google does not rotate the refresh token, so both keep "
-         "working, but they share its quota, and signing out or revoking access in either ends "
-         "it for both). Prefer `relay-server login` (a login of the relay's own); add "
-         "--take-over to go ahead anyway");
-    return RELAY_OK;
-  }
-  std::string file = credentialFilePath(path, kGeminiCliDefaultPath);
-  std::string why;
+  std::string file, why;
   rapidjson::Document doc;
   std::string refresh, access;
   int64_t expires_at_ms = 0;
-  if (readCredentialFile(file, &doc, &why)) {
+  if (openTakeOver(kGeminiCliTakeOver, source, account.config().oauth, take_over, path, &file, &doc,
+                   &why)) {
     refresh = stringMember(doc, "refresh_token");
     access = stringMember(doc, "access_token");
-    auto e = doc.FindMember("expiry_date");  // google-auth-library: unix milliseconds
-    if (e != doc.MemberEnd() && e->value.IsNumber() && e->value.GetDouble() > 0 &&
-        e->value.GetDouble() < 1e15)
-      expires_at_ms = static_cast<int64_t>(e->value.GetDouble());
+    expires_at_ms = unixMsMember(doc, "expiry_date");  // google-auth-library: unix ms
     if (refresh.empty()) why = file + " holds no refresh_token";
   }
   if (!why.empty()) {
