@@ -21,6 +21,10 @@ const relay_host_t* host() {
   return g_host.load();
 }
 
+const char* logPrefix() {
+  return g_log_prefix.load();
+}
+
 void logLine(uint32_t level, std::string_view message) {
   const relay_host_t* h = host();
   if (!h || !RELAY_HOST_HAS(h, log)) return;

@@ -16,6 +16,8 @@ namespace relay::plugin_common {
 // its log lines ("claude" logs "claude: ..."); static.
 void setHost(const relay_host_t* host, const char* log_prefix);
 const relay_host_t* host();
+// The log_prefix setHost was given ("plugin" before).
+const char* logPrefix();
 
 inline relay_slice_t toSlice(std::string_view s) {
   return relay_slice_t{s.data(), s.size()};

@@ -131,7 +131,8 @@ int beginLogin(GeminiAccount& account, std::string_view state, std::string_view 
   return h->login_url(account.hostAccount(), toSlice(url));
 }
 
-int startExchange(GeminiAccount& account, std::string_view code, std::string_view code_verifier) {
+int startExchange(GeminiAccount& account, std::string_view code, std::string_view,
+                  std::string_view code_verifier) {
   std::string body = exchangeRequestBody(account.config(), code, code_verifier);
   const relay_header_t headers[] = {
       {toSlice("content-type"), toSlice("application/x-www-form-urlencoded")},

@@ -33,7 +33,9 @@ std::string emailOfIdToken(std::string_view id_token);
 
 int beginLogin(GeminiAccount& account, std::string_view state, std::string_view code_challenge,
                relay_error_t* err);
-int startExchange(GeminiAccount& account, std::string_view code, std::string_view code_verifier);
+// state: already checked by the host (Google's manual-code page shows the code alone), unused.
+int startExchange(GeminiAccount& account, std::string_view code, std::string_view state,
+                  std::string_view code_verifier);
 // The on_http_done hook for the exchange (call ids with GeminiAccount::kLoginCallBit).
 void finishExchange(GeminiAccount& account, uint64_t call_id, const relay_http_response_t& resp);
 int importCredentials(GeminiAccount& account, std::string_view source, std::string_view path,
