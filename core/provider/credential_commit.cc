@@ -4,6 +4,7 @@
 
 #include "core/obs/log.h"
 #include "core/obs/metrics.h"
+#include "core/store/credential_repo.h"
 
 namespace relay {
 
@@ -64,10 +65,13 @@ void CredentialCommit::attempt() {
   writing_ = true;
   std::weak_ptr<CredentialCommit*> self = self_;
   uint64_t generation = pending.generation;
-  store_->postWithReply(std::move(pending.write), loop_, [self, generation](bool ok) {
-    auto alive = self.lock();
-    if (alive && *alive) (*alive)->onResult(generation, ok);
-  });
+  store_->postWithReply(
+      std::move(pending.write), loop_,
+      [self, generation](bool ok) {
+        auto alive = self.lock();
+        if (alive && *alive) (*alive)->onResult(generation, ok);
+      },
+      store::kCredentialBusyTimeoutMs);
 }
 
 void CredentialCommit::onResult(uint64_t generation, bool ok) {

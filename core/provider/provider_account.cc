@@ -334,7 +334,7 @@ int ProviderAccount::storePut(std::string_view key, std::string_view value) {
 
 void ProviderAccount::persist() {
   if (!env_.store || !env_.secrets) return;
-  env_.store->post(credentialWrite(credentialRecord()));
+  env_.store->post(credentialWrite(credentialRecord()), store::kCredentialBusyTimeoutMs);
 }
 
 std::function<void(sqlite3*)> ProviderAccount::credentialWrite(

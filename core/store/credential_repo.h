@@ -13,6 +13,11 @@
 
 namespace relay::store {
 
+// How long a credential write waits while another process holds the database's write lock (the
+// store's default is 5 s): a request waiting for a refresh's commit hears the outcome quickly,
+// and CredentialCommit goes on retrying in the background.
+inline constexpr int kCredentialBusyTimeoutMs = 500;
+
 struct CredentialRecord {
   std::string account_id;
   std::optional<std::string> access_token;       // plaintext in memory, sealed on disk

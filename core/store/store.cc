@@ -1,6 +1,8 @@
 #include "core/store/store.h"
 
+#include <algorithm>
 #include <future>
+#include <iterator>
 
 #include "core/store/sqlite_statement.h"
 
@@ -20,7 +22,12 @@ Store::Store(OpenedDatabase opened, const StoreOptions& options)
       path_(options.path),
       report_(std::move(opened.migrations)),
       on_error_(options.on_error),
-      thread_([this] { threadMain(); }) {}
+      busy_timeout_ms_(options.busy_timeout_ms),
+      thread_([this] { threadMain(); }) {
+  // Replaces the plain busy timeout: a lock wait ends by each job's own timeout. No job can be
+  // queued yet, so the thread sees the handler before its first batch.
+  sqlite3_busy_handler(db_.get(), &Store::onBusy, this);
+}
 
 Store::~Store() {
   {
@@ -31,8 +38,8 @@ Store::~Store() {
   thread_.join();
 }
 
-void Store::post(std::function<void(sqlite3*)> job) {
-  enqueue({std::move(job), nullptr});
+void Store::post(std::function<void(sqlite3*)> job, int busy_timeout_ms) {
+  enqueue({std::move(job), nullptr, busy_timeout_ms});
 }
 
 void Store::flush() {
@@ -122,11 +129,82 @@ bool Store::runJob(Job& job) {
   return false;
 }
 
+void Store::setLockDeadline(Job& job, Clock::time_point now) const {
+  int ms = job.busy_timeout_ms > 0 ? job.busy_timeout_ms : busy_timeout_ms_;
+  job.lock_deadline = now + std::chrono::milliseconds(ms);
+}
+
+void Store::adoptQueued(std::vector<Job>& batch, Clock::time_point now) {
+  std::vector<Job> arrived;
+  {
+    std::lock_guard lock(queue_mutex_);
+    arrived.swap(queue_);
+  }
+  for (Job& job : arrived) {
+    setLockDeadline(job, now);
+    batch.push_back(std::move(job));
+  }
+}
+
+int Store::onBusy(void* store, int count) {
+  auto* self = static_cast<Store*>(store);
+  Clock::time_point now = Clock::now();
+  Clock::time_point deadline = Clock::time_point::max();
+  if (self->waiting_batch_) {
+    // Jobs posted during the wait join it, so a short-timeout job is not stuck behind it.
+    self->adoptQueued(*self->waiting_batch_, now);
+    for (const Job& job : *self->waiting_batch_) deadline = std::min(deadline, job.lock_deadline);
+  } else {
+    if (count == 0) self->busy_since_ = now;
+    deadline = self->busy_since_ + std::chrono::milliseconds(self->busy_timeout_ms_);
+  }
+  if (now >= deadline) return 0;
+  // SQLite's own busy-timeout steps.
+  static constexpr int kDelaysMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+  size_t step = std::min<size_t>(static_cast<size_t>(count), std::size(kDelaysMs) - 1);
+  Clock::duration delay = std::chrono::milliseconds(kDelaysMs[step]);
+  std::this_thread::sleep_for(std::min(delay, deadline - now));
+  return 1;
+}
+
+bool Store::beginBatch(std::vector<Job>& batch) {
+  Clock::time_point now = Clock::now();
+  for (Job& job : batch) setLockDeadline(job, now);
+  waiting_batch_ = &batch;
+  for (;;) {
+    int rc = sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) break;
+    std::string why = sqlite3_errmsg(db_.get());
+    if ((rc & 0xff) != SQLITE_BUSY) {
+      waiting_batch_ = nullptr;
+      throw StoreError(why);
+    }
+    // The jobs whose wait ran out fail alone; the others wait on.
+    now = Clock::now();
+    auto waiting = std::stable_partition(batch.begin(), batch.end(),
+                                         [now](const Job& job) { return job.lock_deadline > now; });
+    if (waiting == batch.end()) waiting = batch.begin();  // busy without a wait: all give up
+    std::vector<Job> gave_up(std::make_move_iterator(waiting),
+                             std::make_move_iterator(batch.end()));
+    batch.erase(waiting, batch.end());
+    ++batches_failed_;
+    reportError("store batch of " + std::to_string(gave_up.size()) + " jobs failed on " + path_ +
+                ": " + why);
+    for (Job& job : gave_up) {
+      if (job.done) job.done(false);
+    }
+    if (batch.empty()) break;
+  }
+  waiting_batch_ = nullptr;
+  return !batch.empty();
+}
+
 void Store::runBatch(std::vector<Job>& batch) {
-  std::vector<char> ok(batch.size(), 0);
+  std::vector<char> ok;
   bool committed = false;
   try {
-    execSql(db_.get(), "BEGIN IMMEDIATE");
+    if (!beginBatch(batch)) return;  // every job gave up waiting for the write lock
+    ok.assign(batch.size(), 0);      // the batch may have grown while it waited
     for (size_t i = 0; i < batch.size(); ++i) ok[i] = runJob(batch[i]);
     execSql(db_.get(), "COMMIT");
     committed = true;

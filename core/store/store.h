@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <functional>
@@ -51,13 +52,16 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Any thread. Each job runs inside a savepoint: a job that throws is undone alone.
-  void post(std::function<void(sqlite3*)> job);
+  // busy_timeout_ms: how long the job may wait while another process holds the write lock (0:
+  // the store's busy_timeout_ms). A job whose wait runs out fails alone ("database is locked");
+  // the rest of its batch waits on.
+  void post(std::function<void(sqlite3*)> job, int busy_timeout_ms = 0);
 
   // Call on the thread running `loop`. The job runs on the store thread; once its batch is
   // committed, `callback` runs on the loop's thread with std::optional<R> (nullopt when the
   // job threw or the commit failed), or with bool `committed` when the job returns void.
   template <typename Job, typename Callback>
-  void postWithReply(Job job, uv_loop_t* loop, Callback callback);
+  void postWithReply(Job job, uv_loop_t* loop, Callback callback, int busy_timeout_ms = 0);
 
   // Blocking: runs `job` on the store thread after everything queued before it and returns its
   // result once committed; rethrows what the job threw. For start-up and tests, never from a loop
@@ -76,15 +80,22 @@ class Store {
   const MigrationReport& migrationReport() const { return report_; }
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Job {
     std::function<void(sqlite3*)> run;  // empty for a flush marker
     std::function<void(bool ok)> done;  // after the batch's commit, on the store thread
+    int busy_timeout_ms = 0;            // 0: the store's
+    Clock::time_point lock_deadline{};  // set when its batch starts waiting for the write lock
   };
 
   Store(OpenedDatabase opened, const StoreOptions& options);
   void enqueue(Job job);
   void threadMain();
   void runBatch(std::vector<Job>& batch);
+  bool beginBatch(std::vector<Job>& batch);
+  void adoptQueued(std::vector<Job>& batch, Clock::time_point now);
+  void setLockDeadline(Job& job, Clock::time_point now) const;
+  static int onBusy(void* store, int count);
   bool runJob(Job& job);
   void reportError(const std::string& message);
   void requireNotStoreThread(const char* what) const;
@@ -94,6 +105,11 @@ class Store {
   std::string path_;
   MigrationReport report_;
   std::function<void(const std::string&)> on_error_;
+  int busy_timeout_ms_;
+  // Store thread: the batch waiting for the write lock (jobs posted meanwhile join it), and when
+  // the current lock wait outside that began.
+  std::vector<Job>* waiting_batch_ = nullptr;
+  Clock::time_point busy_since_{};
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
@@ -108,7 +124,7 @@ class Store {
 };
 
 template <typename JobFn, typename Callback>
-void Store::postWithReply(JobFn job, uv_loop_t* loop, Callback callback) {
+void Store::postWithReply(JobFn job, uv_loop_t* loop, Callback callback, int busy_timeout_ms) {
   using R = std::invoke_result_t<JobFn&, sqlite3*>;
   auto mailbox = mailboxFor(loop);
   mailbox->expect();
@@ -116,14 +132,16 @@ void Store::postWithReply(JobFn job, uv_loop_t* loop, Callback callback) {
     enqueue({[job](sqlite3* db) mutable { job(db); },
              [mailbox, callback](bool ok) {
                mailbox->push([callback, ok]() mutable { callback(ok); });
-             }});
+             },
+             busy_timeout_ms});
   } else {
     auto result = std::make_shared<std::optional<R>>();
     enqueue({[job, result](sqlite3* db) mutable { *result = job(db); },
              [mailbox, callback, result](bool ok) {
                if (!ok) result->reset();
                mailbox->push([callback, result]() mutable { callback(std::move(*result)); });
-             }});
+             },
+             busy_timeout_ms});
   }
 }
 

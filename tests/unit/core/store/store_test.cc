@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "core/store/sqlite_statement.h"
@@ -131,6 +133,47 @@ TEST_CASE_FIXTURE(StoreFixture, "postWithReply delivers the result on the loop's
   CHECK(count_thread == loop_thread);
   CHECK_FALSE(failed);
 
+  store->detachLoop(&loop);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  CHECK(uv_loop_close(&loop) == 0);
+}
+
+TEST_CASE_FIXTURE(StoreFixture, "a job with a short busy timeout gives up alone on a held lock") {
+  store->flush();
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+  execSql(other, "BEGIN IMMEDIATE");  // another process holds the write lock
+  uv_loop_t loop;
+  REQUIRE(uv_loop_init(&loop) == 0);
+  using std::chrono::steady_clock;
+  const auto start = steady_clock::now();
+  std::optional<bool> patient_ok, hasty_ok;
+  steady_clock::duration hasty_after{};
+  store->postWithReply([](sqlite3* db) { insertUsage(db, 1); }, &loop,
+                       [&](bool ok) { patient_ok = ok; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // that batch waits for the lock
+  store->postWithReply([](sqlite3* db) { insertUsage(db, 2); }, &loop,
+                       [&](bool ok) {
+                         hasty_ok = ok;
+                         hasty_after = steady_clock::now() - start;
+                       },
+                       200);
+  while (!hasty_ok) uv_run(&loop, UV_RUN_ONCE);
+  CHECK_FALSE(*hasty_ok);
+  // It joined the waiting batch and gave up after its own 200 ms, not the store's 5 s.
+  CHECK(hasty_after < std::chrono::milliseconds(2000));
+  CHECK_FALSE(patient_ok);  // still waiting
+  execSql(other, "COMMIT");
+  sqlite3_close(other);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  CHECK(patient_ok == std::optional<bool>(true));
+  store->flush();
+  auto rows = store->query([](sqlite3* db) { return UsageRepo::loadRange(db, 0, 10); });
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].ts == 1);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("store batch of 1 jobs failed") != std::string::npos);
+  CHECK(errors[0].find("database is locked") != std::string::npos);
   store->detachLoop(&loop);
   uv_run(&loop, UV_RUN_DEFAULT);
   CHECK(uv_loop_close(&loop) == 0);
