@@ -24,6 +24,7 @@
 #include "core/provider/provider_set.h"
 #include "core/server.h"
 #include "core/store/loop_mailbox.h"
+#include "core/store/store_error_reason.h"
 #include "core/store/stored_secrets.h"
 #include "core/store/usage_sink.h"
 #include "relay_build_config.h"
@@ -96,14 +97,10 @@ bool openStore(ServerContext& ctx) {
     CounterFamily& errors = defaultMetricsRegistry().counter(
         "relay_store_errors_total",
         "Store writes (batches) that failed, by reason: locked (database busy), full (disk or "
-        "max_page_count), other.",
+        "max_page_count), io (disk I/O error), other.",
         {"reason"});
     opts.on_error = [&errors](const std::string& m) {
-      const char* reason = m.find("database is locked") != std::string::npos ? "locked"
-                           : m.find("disk is full") != std::string::npos     ? "full"
-                           : m.find("database is busy") != std::string::npos ? "locked"
-                                                                             : "other";
-      errors.with({reason}).inc();
+      errors.with({store::storeErrorReason(m)}).inc();
       logf(LogLevel::kError, "store", "%s", m.c_str());
     };
     ctx.store = store::Store::open(opts);
