@@ -256,10 +256,14 @@ int startRefresh(GeminiAccount& account, bool force) {
   }
   AccountSnapshot state = account.snapshot();
   if (state.refresh_token.empty()) {
+    // Nothing can refresh it: only a login (or new config tokens) helps, so the account waits
+    // for one instead of being probed.
+    std::string login = "run relay-server login --config FILE " + account.config().id;
     failed(account,
            state.access_token.empty()
-               ? "not logged in: run relay-server login --config FILE " + account.config().id
-               : "the access token expired and no refresh_token is configured");
+               ? "not logged in: " + login
+               : "the access token expired and there is no refresh_token: " + login,
+           RELAY_CLASS_PERMANENT);
     return RELAY_OK;
   }
   call(account, FlowStep::kToken, "POST", account.config().token_url,

@@ -118,6 +118,30 @@ TEST_CASE("invalid_grant and an unreachable token endpoint fail the refresh, say
   plugin().account_free(account);
 }
 
+TEST_CASE("an expired access token without a refresh_token fails for good: only a login helps") {
+  fake().reset();
+  // expires_at is in seconds; the fake clock is past it.
+  auto* account = newAccount(
+      "gemini",
+      R"({"id":"o1","access_token":"ya29.old","expires_at":1600000000,"project_id":"p"})");
+  REQUIRE(account);
+  plugin().refresh(account, 0);
+  CHECK(fake().http.empty());  // nothing to refresh with
+  CHECK(called("failed"));
+  CHECK(fake().calls.back().find("no refresh_token") != std::string::npos);
+  CHECK(fake().calls.back().find("relay-server login") != std::string::npos);
+  CHECK(fake().failure_classes == std::vector<uint32_t>{RELAY_CLASS_PERMANENT});
+  plugin().account_free(account);
+
+  fake().reset();
+  account = newAccount("gemini", R"({"id":"o2","project_id":"p"})");  // never logged in
+  REQUIRE(account);
+  plugin().refresh(account, 0);
+  CHECK(fake().calls.back().find("not logged in") != std::string::npos);
+  CHECK(fake().failure_classes == std::vector<uint32_t>{RELAY_CLASS_PERMANENT});
+  plugin().account_free(account);
+}
+
 TEST_CASE("with a project configured only the token is refreshed") {
   fake().reset();
   auto* account = newAccount("gemini", R"({"id":"o1","refresh_token":"r","project_id":"p"})");
