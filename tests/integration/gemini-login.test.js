@@ -85,7 +85,10 @@ test('a running relay picks up a gemini login within 5 s; before it, the account
   const env = await loginEnv(t, 'glate', { start: true });
   const before = await env.generate();
   assert.ok(before.res.status >= 500, before.res.text);
-  assert.match(env.relay.stderr, /not logged in: run relay-server login --config FILE glate/);
+  // The 503 may arrive before the log lines do (stderr is another pipe). Nothing but a login
+  // helps, so the failure is permanent, not transient.
+  await env.relay.waitForStderr(/not logged in: run relay-server login --config FILE glate/, 3000);
+  await env.relay.waitForStderr(/account glate: credential refresh failed for good/, 3000);
 
   const r = await runLogin(env, ['glate'], (url) => signIn(env, url).shown);
   assert.equal(r.code, 0, r.stderr);
