@@ -43,12 +43,6 @@ constexpr CliTakeOver kGeminiCliTakeOver = {
     "it for both). Prefer `relay-server login` (a login of the relay's own); add "
     "--take-over to go ahead anyway"};
 
-std::string oauthError(std::string_view body) {
-  rapidjson::Document doc;
-  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return {};
-  return stringMember(doc, "error").substr(0, 64);
-}
-
 std::string base64UrlDecode(std::string_view in) {
   std::string out;
   uint32_t bits = 0;
@@ -155,7 +149,7 @@ void finishExchange(GeminiAccount& account, uint64_t call_id, const relay_http_r
   }
   std::string_view body = toView(resp.body);
   if (resp.status != 200) {
-    std::string code = oauthError(body);
+    std::string code = oauthErrorCode(body);
     std::string reason = "token endpoint answered HTTP " + std::to_string(resp.status) +
                          (code.empty() ? "" : " " + code);
     bool refused = resp.status == 400 || resp.status == 401;

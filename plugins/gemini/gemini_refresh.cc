@@ -86,14 +86,6 @@ void setProject(GeminiAccount& account, const std::string& project) {
   succeeded(account);
 }
 
-std::string oauthErrorCode(std::string_view body) {
-  rapidjson::Document doc;
-  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return {};
-  auto error = doc.FindMember("error");
-  if (error == doc.MemberEnd() || !error->value.IsString()) return {};
-  return std::string(error->value.GetString()).substr(0, 64);
-}
-
 void onToken(GeminiAccount& account, const relay_http_response_t& resp) {
   if (resp.status == 0)
     return failed(account, "token endpoint unreachable: " + std::string(toView(resp.error)));
@@ -182,6 +174,14 @@ std::string stringOrId(const rapidjson::Value& v) {
 }
 
 }  // namespace
+
+std::string oauthErrorCode(std::string_view body) {
+  rapidjson::Document doc;
+  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return {};
+  auto error = doc.FindMember("error");
+  if (error == doc.MemberEnd() || !error->value.IsString()) return {};
+  return std::string(error->value.GetString()).substr(0, 64);
+}
 
 std::string tokenRequestBody(const GeminiConfig& c, std::string_view refresh_token) {
   return "grant_type=refresh_token&refresh_token=" + percentEncode(refresh_token) +

@@ -23,6 +23,9 @@ inline constexpr uint64_t kOperationPollTimer = 1;
 // grant_type=refresh_token&refresh_token=…&client_id=…&client_secret=… (form-encoded).
 std::string tokenRequestBody(const GeminiConfig& config, std::string_view refresh_token);
 
+// The "error" code of a Google OAuth error answer (at most 64 characters), or "".
+std::string oauthErrorCode(std::string_view body);
+
 // The project id in a loadCodeAssist answer (a string or {id}), or empty; *tier_out gets the
 // tier to onboard with (the default allowed tier, else "legacy-tier"), *has_current_tier whether
 // the user is already on a tier.
