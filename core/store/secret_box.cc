@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,6 +62,20 @@ bool writeAll(int fd, const uint8_t* data, size_t size) {
     done += static_cast<size_t>(n);
   }
   return ::fsync(fd) == 0;
+}
+
+// Random bytes from the kernel (the source OpenSSL seeds from). Not RAND_bytes: its first call
+// sets up OpenSSL's providers and DRBG, about 2 MB resident, which a relay whose upstreams and
+// keys need no OpenSSL would otherwise pay at its first start.
+bool kernelRandom(uint8_t* out, size_t size) {
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::getrandom(out + done, size - done, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
 }
 
 SecretBox::Key readKeyFile(const std::string& path) {
@@ -125,7 +139,7 @@ SecretBox::Key SecretBox::loadOrCreateKeyFile(const std::string& path) {
   if (fd < 0 && errno == EEXIST) return readKeyFile(path);
   if (fd < 0) throw StoreError(errnoText("cannot create key file", path));
   Key key{};
-  bool ok = RAND_bytes(key.data(), static_cast<int>(key.size())) == 1;
+  bool ok = kernelRandom(key.data(), key.size());
   // The umask may have narrowed the mode further, never widened it; make it exactly 0600.
   ok = ok && ::fchmod(fd, 0600) == 0 && writeAll(fd, key.data(), key.size());
   ::close(fd);
@@ -145,7 +159,7 @@ std::string SecretBox::seal(std::string_view plaintext, std::string_view context
   unsigned char* tag = body + plaintext.size();
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  bool ok = ctx && RAND_bytes(nonce, kNonceSize) == 1 &&
+  bool ok = ctx && kernelRandom(nonce, kNonceSize) &&
             EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), nonce) == 1 &&
             (context.empty() || EVP_EncryptUpdate(ctx.get(), nullptr, &len, bytes(context),
                                                   static_cast<int>(context.size())) == 1) &&

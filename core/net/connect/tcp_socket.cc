@@ -1,5 +1,6 @@
 #include "core/net/connect/tcp_socket.h"
 
+#include <memory>
 #include <utility>
 
 namespace relay {
@@ -20,9 +21,16 @@ struct TcpSocket::WriteRequest {
 
 namespace {
 // libuv calls read right after alloc on the same thread, so one buffer per thread is enough and
-// idle connections hold no read memory.
+// idle connections hold no read memory. Allocated at the thread's first read: a thread_local
+// array would be static TLS, zeroed (64 KB resident) in every thread the process starts, also
+// in those that never read an upstream socket (store, control loop, joiner).
 constexpr size_t kReadBufferBytes = 64 * 1024;
-thread_local char read_buffer[kReadBufferBytes];
+thread_local std::unique_ptr<char[]> read_buffer;
+
+char* threadReadBuffer() {
+  if (!read_buffer) read_buffer.reset(new char[kReadBufferBytes]);  // not zeroed: untouched
+  return read_buffer.get();
+}
 }  // namespace
 
 TcpSocket::TcpSocket(uv_loop_t* loop, size_t low_water_bytes)
@@ -77,7 +85,7 @@ void TcpSocket::stopReading() {
 }
 
 void TcpSocket::onAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
-  *buf = uv_buf_init(read_buffer, kReadBufferBytes);
+  *buf = uv_buf_init(threadReadBuffer(), kReadBufferBytes);
 }
 
 void TcpSocket::onRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {

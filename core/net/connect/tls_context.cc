@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 
+#include "core/obs/log.h"
+
 namespace relay {
 
 std::string takeOpensslError(const char* fallback) {
@@ -41,7 +43,8 @@ SSL_CTX* buildContext(const std::string& ca_file, std::string& error) {
 }
 
 // Freed at exit so sanitizer builds report no leaks. Built after OpenSSL's own init, so its
-// destructor runs before OpenSSL's atexit cleanup.
+// destructor runs before OpenSSL's atexit cleanup. A function-local static: OpenSSL's TLS side
+// is set up at the first TLS connection, not at start-up.
 struct ContextCache {
   ContextCache() { OPENSSL_init_ssl(0, nullptr); }
   ~ContextCache() {
@@ -59,7 +62,12 @@ SSL_CTX* clientTlsContext(const std::string& ca_file, std::string& error) {
   auto it = cache.contexts.find(ca_file);
   if (it != cache.contexts.end()) return it->second;
   SSL_CTX* ctx = buildContext(ca_file, error);
-  if (ctx != nullptr) cache.contexts.emplace(ca_file, ctx);
+  if (ctx == nullptr) return nullptr;
+  cache.contexts.emplace(ca_file, ctx);
+  // Built at the first TLS connection, never at start-up: OpenSSL and the system CA store cost
+  // megabytes resident, which a relay with plain-HTTP upstreams should not pay (issue 12).
+  logf(LogLevel::kDebug, "tls", "client TLS context built (system CA store%s%s)",
+       ca_file.empty() ? "" : " and ", ca_file.c_str());
   return ctx;
 }
 

@@ -1,0 +1,40 @@
+'use strict';
+// OpenSSL's TLS side (a client context, the system CA store: megabytes resident) is set up at the
+// first TLS connection, never at start-up: a relay whose upstreams are plain HTTP does not pay it.
+// The relay logs "client TLS context built" at debug level when it builds one.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startMockUpstream } = require('../mock/upstream');
+const { makeTempDir } = require('./lib');
+const { proxyChain, startProxyRelay, startTlsMock, postMessages } = require('./lib/upstream-scenario');
+
+const built = 'client TLS context built';
+const countBuilt = (relay) => relay.stderr.split(built).length - 1;
+
+test('plain-HTTP upstreams build no TLS context; the first https upstream builds one, once', async (t) => {
+  const dir = makeTempDir(t);
+  const plain = await startMockUpstream();
+  t.after(() => plain.close());
+  const { mock: secure, certs } = await startTlsMock(t, 'h2', dir);
+  const relay = await startProxyRelay(t, {
+    '/p': proxyChain({ url: plain.url, name: 'plain' }),
+    '/s': proxyChain({ url: secure.url, name: 'secure', caFile: certs.caFile }),
+  }, { dir, server: { log_level: 'debug' } });
+
+  for (let i = 0; i < 2; ++i) {
+    plain.enqueue({ path: '/v1/messages', text: 'plain answer' });
+    const res = await postMessages(relay.url, '/p', { stream: false });
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+  }
+  assert.equal(countBuilt(relay), 0, `no TLS context for plain HTTP:\n${relay.stderr}`);
+
+  for (let i = 0; i < 2; ++i) {
+    secure.enqueue({ path: '/v1/messages', text: 'secure answer' });
+    const res = await postMessages(relay.url, '/s', { stream: false });
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+  }
+  await relay.waitForStderr(built);
+  assert.equal(countBuilt(relay), 1, 'one context for the process');
+});
