@@ -20,7 +20,7 @@ struct ThreadCache {
     using is_transparent = void;
     size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
   };
-  static constexpr size_t kMaxEntries = 16384;  // then it starts over
+  static constexpr size_t kMaxEntries = 4096;  // then it starts over (bounds its memory)
   uint64_t owner = 0;
   std::unordered_map<std::string, CachedBinding, Hash, std::equal_to<>> entries;
 };
