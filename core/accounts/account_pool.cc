@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
+#include <forward_list>
 
 namespace relay {
 namespace {
@@ -28,15 +28,16 @@ class AccountPool::FamilyCache {
   FamilyCache(const AccountPool& pool, std::string_view model) : pool_(pool), model_(model) {}
   const std::string& of(const PoolAccount& account) {
     for (const auto& [provider, family] : known_)
-      if (provider == account.provider()) return family;
-    known_.emplace_back(account.provider(), pool_.familyOf(account, model_));
-    return known_.back().second;
+      if (*provider == account.provider()) return family;
+    known_.emplace_front(&account.provider(), pool_.familyOf(account, model_));
+    return known_.front().second;
   }
 
  private:
   const AccountPool& pool_;
   std::string_view model_;
-  std::deque<std::pair<std::string, std::string>> known_;  // references stay valid
+  // Allocates nothing until a family is asked; references stay valid.
+  std::forward_list<std::pair<const std::string*, std::string>> known_;
 };
 
 AccountPool::AccountPool(const std::vector<AccountConfig>& accounts, const ProviderOf& provider_of,
@@ -62,7 +63,15 @@ std::string AccountPool::familyOf(const PoolAccount& account, std::string_view m
 }
 
 bool AccountPool::usable(const PoolAccount& account, std::string_view model, int64_t now_ms) const {
-  std::string family = familyOf(account, model);
+  FamilyCache families(*this, model);
+  return usableNow(account, families, now_ms);
+}
+
+bool AccountPool::usableNow(const PoolAccount& account, FamilyCache& families,
+                            int64_t now_ms) const {
+  if (!account.hasFamilyLimits()) return account.usableIgnoringFamilies(now_ms);
+  const std::string& family = families.of(account);
+  if (family.empty()) return account.usableIgnoringFamilies(now_ms);
   std::lock_guard lock(account.mu_);
   return account.health_.usableFor(family, now_ms);
 }
@@ -73,12 +82,10 @@ PoolAccount* AccountPool::pick(const std::vector<std::string>& providers, std::s
   FamilyCache families(*this, model);
   if (PoolAccount* preferred = preferred_id.empty() ? nullptr : find(preferred_id)) {
     bool allowed = providers.empty() || contains(providers, preferred->provider());
-    if (allowed && !contains(excluded, preferred->id())) {
-      std::lock_guard lock(preferred->mu_);
-      if (preferred->health_.usableFor(families.of(*preferred), now_ms)) {
-        markUsedLocked(*preferred, now_ms);
-        return preferred;
-      }
+    if (allowed && !contains(excluded, preferred->id()) &&
+        usableNow(*preferred, families, now_ms)) {
+      markUsed(*preferred, now_ms);
+      return preferred;
     }
   }
   // Past kClaimAttempts a claim fails only when the candidate just became unusable.
@@ -86,8 +93,7 @@ PoolAccount* AccountPool::pick(const std::vector<std::string>& providers, std::s
   for (size_t attempt = 1; attempt <= limit; ++attempt) {
     Candidate best = bestCandidate(providers, families, excluded, now_ms);
     if (best.account == nullptr) return nullptr;
-    if (claim(best, families.of(*best.account), now_ms, attempt >= kClaimAttempts))
-      return best.account;
+    if (claim(best, families, now_ms, attempt >= kClaimAttempts)) return best.account;
   }
   return nullptr;
 }
@@ -117,28 +123,38 @@ void AccountPool::considerCandidate(PoolAccount& account, FamilyCache& families,
                                     Candidate& best) const {
   if (&account == best.account || contains(excluded, account.id())) return;
   if (best.account != nullptr && account.priority() < best.account->priority()) return;
-  const std::string& family = families.of(account);
-  std::lock_guard lock(account.mu_);
-  if (!account.health_.usableFor(family, now_ms)) return;
+  uint64_t use_seq = account.use_seq_.load(std::memory_order_relaxed);
+  if (!usableNow(account, families, now_ms)) return;
   bool better = best.account == nullptr || account.priority() > best.account->priority() ||
-                account.use_seq_ < best.use_seq;
-  if (better) best = {&account, account.use_seq_};
+                use_seq < best.use_seq;
+  if (better) best = {&account, use_seq};
 }
 
 // Takes the candidate unless another pick used it since the scan (then the caller rescans).
-bool AccountPool::claim(const Candidate& candidate, std::string_view family, int64_t now_ms,
+bool AccountPool::claim(const Candidate& candidate, FamilyCache& families, int64_t now_ms,
                         bool force) {
   PoolAccount& account = *candidate.account;
-  std::lock_guard lock(account.mu_);
-  if (!account.health_.usableFor(family, now_ms)) return false;
-  if (!force && account.use_seq_ != candidate.use_seq) return false;
-  markUsedLocked(account, now_ms);
+  if (!usableNow(account, families, now_ms)) return false;
+  if (force) {
+    markUsed(account, now_ms);
+    return true;
+  }
+  uint64_t expected = candidate.use_seq;
+  uint64_t seq = next_use_seq_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (!account.use_seq_.compare_exchange_strong(expected, seq, std::memory_order_relaxed))
+    return false;  // another pick took it since the scan
+  account.last_used_at_.store(now_ms, std::memory_order_relaxed);
   return true;
 }
 
-void AccountPool::markUsedLocked(PoolAccount& account, int64_t now_ms) {
-  account.use_seq_ = next_use_seq_.fetch_add(1, std::memory_order_relaxed) + 1;
-  account.health_.last_used_at = now_ms;
+void AccountPool::markUsed(PoolAccount& account, int64_t now_ms) {
+  uint64_t seq = next_use_seq_.fetch_add(1, std::memory_order_relaxed) + 1;
+  // A later pick may have stored a newer order already: keep the newest.
+  uint64_t current = account.use_seq_.load(std::memory_order_relaxed);
+  while (current < seq &&
+         !account.use_seq_.compare_exchange_weak(current, seq, std::memory_order_relaxed)) {
+  }
+  account.last_used_at_.store(now_ms, std::memory_order_relaxed);
 }
 
 }  // namespace relay

@@ -133,8 +133,11 @@ class AccountPool {
   void considerCandidate(PoolAccount& account, FamilyCache& families,
                          const std::vector<std::string>& excluded, int64_t now_ms,
                          Candidate& best) const;
-  bool claim(const Candidate& candidate, std::string_view family, int64_t now_ms, bool force);
-  void markUsedLocked(PoolAccount& account, int64_t now_ms);
+  // usable(), asking the model's family only when the account has family limits; takes the
+  // account's mutex only then.
+  bool usableNow(const PoolAccount& account, FamilyCache& families, int64_t now_ms) const;
+  bool claim(const Candidate& candidate, FamilyCache& families, int64_t now_ms, bool force);
+  void markUsed(PoolAccount& account, int64_t now_ms);
   void restoreAccount(PoolAccount& account, const PersistedPoolState& persisted, int64_t now_ms);
   // Posts the account's row to the store; call with the account's mutex held, so the rows of
   // one account reach the store in the order the changes were made.

@@ -32,7 +32,7 @@ void noteEnd(int64_t end_ms, int64_t now_ms, PoolSurvey& out) {
 TransientOutcome AccountPool::noteTransientFailure(PoolAccount& account,
                                                    const EjectionPolicy& policy,
                                                    std::string_view reason) {
-  std::lock_guard lock(account.mu_);
+  PoolAccount::HealthWrite write(account);
   int64_t now = clock_();
   AccountHealth& health = account.health_;
   TransientOutcome out;
@@ -107,10 +107,12 @@ PoolAccount* AccountPool::pickProbe(const std::vector<std::string>& providers,
   PoolSurvey s = survey(providers, model, excluded, now_ms);
   if (s.usable > 0 || s.probe == nullptr) return nullptr;
   PoolAccount& account = *s.probe;
-  std::lock_guard lock(account.mu_);
-  account.health_.probes += 1;
-  account.health_.panic_requests += 1;
-  markUsedLocked(account, now_ms);
+  {
+    std::lock_guard lock(account.mu_);
+    account.health_.probes += 1;
+    account.health_.panic_requests += 1;
+  }
+  markUsed(account, now_ms);
   return &account;
 }
 

@@ -14,7 +14,7 @@ void AccountPool::loadState(int64_t now_ms) {
 
 void AccountPool::restoreAccount(PoolAccount& account, const PersistedPoolState& persisted,
                                  int64_t now_ms) {
-  std::lock_guard lock(account.mu_);
+  PoolAccount::HealthWrite write(account);
   AccountHealth& health = account.health_;
   auto limits = persisted.limits.find(account.id());
   if (limits != persisted.limits.end()) health.family_until = limits->second;

@@ -25,7 +25,12 @@ std::string errorText(std::string_view message) {
 }  // namespace
 
 void AccountPool::markSuccess(PoolAccount& account, std::string_view warning) {
-  std::lock_guard lock(account.mu_);
+  // The common case changes nothing: told from the published values, without the mutex.
+  if (warning.empty() && account.nothing_to_clear_.load(std::memory_order_acquire)) {
+    int64_t transient_until = account.transient_until_.load(std::memory_order_acquire);
+    if (transient_until == 0 || transient_until <= clock_()) return;
+  }
+  PoolAccount::HealthWrite write(account);
   AccountHealth& health = account.health_;
   int64_t now = clock_();
   bool probed_out = health.cooldown_kind == CooldownKind::kTransient && health.cooldown_until > now;
@@ -50,7 +55,7 @@ void AccountPool::markSuccess(PoolAccount& account, std::string_view warning) {
 
 void AccountPool::cooldown(PoolAccount& account, int64_t until_ms, std::string_view reason,
                            CooldownKind kind) {
-  std::lock_guard lock(account.mu_);
+  PoolAccount::HealthWrite write(account);
   AccountHealth& health = account.health_;
   if (until_ms <= health.cooldown_until) return;
   health.cooldown_until = until_ms;
@@ -60,7 +65,7 @@ void AccountPool::cooldown(PoolAccount& account, int64_t until_ms, std::string_v
 }
 
 void AccountPool::disable(PoolAccount& account, std::string_view reason) {
-  std::lock_guard lock(account.mu_);
+  PoolAccount::HealthWrite write(account);
   std::string text = reason.empty() ? std::string("disabled") : errorText(reason);
   if (account.health_.disabled_reason == text) return;
   account.health_.disabled_reason = std::move(text);
@@ -70,7 +75,7 @@ void AccountPool::disable(PoolAccount& account, std::string_view reason) {
 bool AccountPool::enable(std::string_view id) {
   PoolAccount* account = find(id);
   if (account == nullptr) return false;
-  std::lock_guard lock(account->mu_);
+  PoolAccount::HealthWrite write(*account);
   AccountHealth& health = account->health_;
   health.disabled_reason.clear();
   health.cooldown_until = 0;
@@ -88,7 +93,7 @@ void AccountPool::limitFamily(PoolAccount& account, std::string_view family, int
     cooldown(account, until_ms, "rate limited", CooldownKind::kRateLimited);
     return;
   }
-  std::lock_guard lock(account.mu_);
+  PoolAccount::HealthWrite write(account);
   auto [it, inserted] = account.health_.family_until.try_emplace(std::string(family), until_ms);
   if (!inserted) {
     if (until_ms <= it->second) return;
@@ -99,7 +104,7 @@ void AccountPool::limitFamily(PoolAccount& account, std::string_view family, int
 
 void AccountPool::recordError(PoolAccount& account, std::string_view message) {
   std::string text = errorText(message);
-  std::lock_guard lock(account.mu_);
+  PoolAccount::HealthWrite write(account);
   int64_t now = clock_();
   AccountHealth& health = account.health_;
   health.error_count += 1;
@@ -109,7 +114,7 @@ void AccountPool::recordError(PoolAccount& account, std::string_view message) {
 }
 
 void AccountPool::setTokenExpiry(PoolAccount& account, int64_t expires_at_ms) {
-  std::lock_guard lock(account.mu_);
+  PoolAccount::HealthWrite write(account);
   account.health_.token_expires_at = expires_at_ms;
 }
 

@@ -4,11 +4,43 @@
 #include "core/store/store.h"
 
 namespace relay {
+namespace {
+
+std::atomic<uint64_t> g_next_store_id{1};
+
+// The calling thread's copies of the bindings it found, for one StickyStore at a time.
+struct CachedBinding {
+  std::string account_id;
+  int64_t expires_at = 0;
+  uint64_t generation = 0;  // of the key's slot when the binding was read
+};
+
+struct ThreadCache {
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  static constexpr size_t kMaxEntries = 4096;  // then it starts over (bounds its memory)
+  uint64_t owner = 0;
+  std::unordered_map<std::string, CachedBinding, Hash, std::equal_to<>> entries;
+};
+
+ThreadCache& threadCache(uint64_t owner) {
+  thread_local ThreadCache cache;
+  if (cache.owner != owner) {
+    cache.entries.clear();
+    cache.owner = owner;
+  }
+  return cache;
+}
+
+}  // namespace
 
 StickyStore::StickyStore(int ttl_seconds, int renewal_seconds, store::Store* store)
     : ttl_ms_(int64_t{ttl_seconds} * 1000),
       renewal_ms_(int64_t{renewal_seconds} * 1000),
-      store_(store) {}
+      store_(store),
+      id_(g_next_store_id.fetch_add(1, std::memory_order_relaxed)) {}
 
 StickyStore::Shard& StickyStore::shardFor(std::string_view key) const {
   return shards_[KeyHash{}(key) % kShards];
@@ -22,22 +54,50 @@ void StickyStore::load(int64_t now_ms) {
     Shard& shard = shardFor(row.session_key);
     std::lock_guard lock(shard.mu);
     shard.bindings[row.session_key] = Binding{std::move(row.account_id), row.expires_at};
+    bumpLocked(row.session_key);
   }
 }
 
+void StickyStore::bumpLocked(std::string_view key) {
+  generationFor(KeyHash{}(key)).fetch_add(1, std::memory_order_release);
+}
+
 std::optional<std::string> StickyStore::lookup(std::string_view key, int64_t now_ms) {
-  Shard& shard = shardFor(key);
+  size_t hash = KeyHash{}(key);
+  ThreadCache& cache = threadCache(id_);
+  auto cached = cache.entries.find(key);
+  if (cached != cache.entries.end()) {
+    const CachedBinding& c = cached->second;
+    if (c.generation == generationFor(hash).load(std::memory_order_acquire) &&
+        c.expires_at > now_ms && c.expires_at - now_ms >= renewal_ms_)
+      return c.account_id;
+  }
+
+  Shard& shard = shards_[hash % kShards];
   std::lock_guard lock(shard.mu);
   auto it = shard.bindings.find(key);
-  if (it == shard.bindings.end()) return std::nullopt;
+  if (it == shard.bindings.end()) {
+    if (cached != cache.entries.end()) cache.entries.erase(cached);
+    return std::nullopt;
+  }
   Binding& binding = it->second;
   if (binding.expires_at <= now_ms) {
     shard.bindings.erase(it);  // its row goes with the next purgeExpired
+    if (cached != cache.entries.end()) cache.entries.erase(cached);
     return std::nullopt;
   }
   if (binding.expires_at - now_ms < renewal_ms_) {
     binding.expires_at = now_ms + ttl_ms_;
     persistLocked(key, binding);
+  }
+  // Read under the mutex, so it is the generation of exactly this binding.
+  CachedBinding fresh{binding.account_id, binding.expires_at,
+                      generationFor(hash).load(std::memory_order_relaxed)};
+  if (cached != cache.entries.end()) {
+    cached->second = std::move(fresh);
+  } else {
+    if (cache.entries.size() >= ThreadCache::kMaxEntries) cache.entries.clear();
+    cache.entries.emplace(std::string(key), std::move(fresh));
   }
   return binding.account_id;
 }
@@ -52,6 +112,7 @@ void StickyStore::bind(std::string_view key, std::string_view account_id, int64_
     return;
   }
   it->second = Binding{std::string(account_id), now_ms + ttl_ms_};
+  bumpLocked(key);
   persistLocked(key, it->second);
 }
 
@@ -61,6 +122,7 @@ void StickyStore::unbind(std::string_view key) {
   auto it = shard.bindings.find(key);
   if (it == shard.bindings.end()) return;
   shard.bindings.erase(it);
+  bumpLocked(key);
   persistRemovalLocked(key);
 }
 

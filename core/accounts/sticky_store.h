@@ -2,9 +2,17 @@
 // ttl seconds; a hit with less than the renewal threshold left resets it to the full TTL.
 // Thread-safe: the keys are spread over shards, each with its own mutex. Every change is
 // posted to the store (batched on its thread); load() restores the bindings at start-up.
+//
+// A hit takes no lock: each thread keeps the bindings it looked up in its own cache, and an entry
+// is used only while (1) the key's generation is unchanged since the entry was read (bind and
+// unbind bump it, under the shard's mutex, after changing the binding), and (2) it is outside the
+// renewal window (a renewal, or finding the binding expired, goes through the shard, as before).
+// A renewal elsewhere only lengthens a binding, so a cached end is never later than the real
+// one. Every worker therefore sees a binding change by any other at its next lookup.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -56,8 +64,15 @@ class StickyStore {
     Map bindings;
   };
   static constexpr size_t kShards = 16;
+  // Finer than the shards, so a bind invalidates few cached entries elsewhere.
+  static constexpr size_t kGenerations = 256;
 
   Shard& shardFor(std::string_view key) const;
+  std::atomic<uint64_t>& generationFor(size_t hash) const {
+    return generations_[hash % kGenerations];
+  }
+  // With the shard's mutex held, after the change.
+  void bumpLocked(std::string_view key);
   // With the shard's mutex held, so one key's rows reach the store in order.
   void persistLocked(std::string_view key, const Binding& binding);
   void persistRemovalLocked(std::string_view key);
@@ -65,7 +80,9 @@ class StickyStore {
   const int64_t ttl_ms_;
   const int64_t renewal_ms_;
   store::Store* store_;
+  const uint64_t id_;  // unique for the process's lifetime: the thread caches' owner tag
   mutable std::array<Shard, kShards> shards_;
+  mutable std::array<std::atomic<uint64_t>, kGenerations> generations_{};
 };
 
 }  // namespace relay

@@ -5,20 +5,6 @@
 
 namespace relay {
 
-// A transform's way on toward the client: the filters below it, then the sink.
-class ActiveChain::Emitter final : public ResponseEmitter {
- public:
-  Emitter(ActiveChain& chain, size_t index) : chain_(chain), index_(index) {}
-  void headers(ResponseHead head) override { chain_.encodeHeaders(index_, std::move(head)); }
-  void data(std::string_view bytes) override { chain_.encodeData(index_, bytes); }
-  void end() override { chain_.encodeEnd(index_); }
-  void fail(const AnswerFailure& f) override { chain_.encodeFailure(index_, f); }
-
- private:
-  ActiveChain& chain_;
-  size_t index_;
-};
-
 ActiveChain::ActiveChain(Request&& req, ResponseSink& sink, const ServerContext& server,
                          WorkerContext& worker)
     : req_(std::move(req)), sink_(sink), server_(server), worker_(worker) {
@@ -47,9 +33,14 @@ void ActiveChain::start() {
   }
   state_.format = state_.route->format;
   state_.upstream_format = state_.format;
-  filters_ = state_.route->chain->createFilters();
-  for (size_t i = 0; i < filters_.size(); ++i)
-    emitters_.push_back(std::make_unique<Emitter>(*this, i));
+  const FilterChainFactory& chain = *state_.route->chain;
+  size_t count = chain.filterNames().size();
+  filters_.reserve(count);
+  emitters_.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    filters_.push_back(chain.createFilter(i));
+    emitters_.emplace_back(*this, i);
+  }
   run();
 }
 
@@ -97,6 +88,7 @@ bool ActiveChain::newAttempt(AttemptRequest how) {
   state_.refresh_before_send = how.force_refresh;
   // The dropped attempt's filters may still be on the stack: they are told now and freed once
   // the new attempt starts, from the loop.
+  if (retired_.empty()) retired_.reserve(filters_.size() - chain.attemptStart());
   for (size_t i = chain.attemptStart(); i < filters_.size(); ++i) {
     filters_[i]->onDestroy();
     retired_.push_back(std::move(filters_[i]));
@@ -165,7 +157,7 @@ void ActiveChain::encodeHeaders(size_t below, ResponseHead head) {
     ResponseRole role = f.responseRole();
     if (role == ResponseRole::Observe) f.observeHeaders(*this, head);
     if (role == ResponseRole::Transform) {
-      f.transformHeaders(*this, std::move(head), *emitters_[j]);
+      f.transformHeaders(*this, std::move(head), emitters_[j]);
       return;
     }
   }
@@ -180,7 +172,7 @@ void ActiveChain::encodeData(size_t below, std::string_view bytes) {
     ResponseRole role = f.responseRole();
     if (role == ResponseRole::Observe) f.observeData(*this, bytes);
     if (role == ResponseRole::Transform) {
-      f.transformData(*this, bytes, *emitters_[j]);
+      f.transformData(*this, bytes, emitters_[j]);
       return;
     }
   }
@@ -194,7 +186,7 @@ void ActiveChain::encodeEnd(size_t below) {
     ResponseRole role = f.responseRole();
     if (role == ResponseRole::Observe) f.observeEnd(*this, true);
     if (role == ResponseRole::Transform) {
-      f.transformEnd(*this, *emitters_[j]);
+      f.transformEnd(*this, emitters_[j]);
       return;
     }
   }
@@ -207,7 +199,7 @@ void ActiveChain::encodeFailure(size_t below, const AnswerFailure& failure) {
     ResponseRole role = f.responseRole();
     if (role == ResponseRole::Observe) f.observeEnd(*this, false);
     if (role == ResponseRole::Transform) {
-      f.transformFailure(*this, failure, *emitters_[j]);
+      f.transformFailure(*this, failure, emitters_[j]);
       return;
     }
   }

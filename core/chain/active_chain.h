@@ -2,9 +2,15 @@
 // Request hooks run in chain order; the answer runs back through the response hooks of the
 // filters before the one that produced it, in reverse order, to the client. Filters from the
 // chain's attempt start onward are recreated for every attempt.
+//
+// Per request nothing here goes to the heap in the common case: the chain object and its filters
+// come from the worker's recycled blocks (recycled_blocks.h), and the chain's lists live in an
+// arena inside the object.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <vector>
 
@@ -19,6 +25,7 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   ActiveChain(Request&& req, ResponseSink& sink, const ServerContext& server,
               WorkerContext& worker);
   ~ActiveChain() override;
+  RELAY_RECYCLED_STORAGE
 
   // ActiveStream
   void start() override;
@@ -46,7 +53,19 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   void releaseRequestBody() override;
 
  private:
-  class Emitter;
+  // A transform's way on toward the client: the filters below it, then the sink.
+  class Emitter final : public ResponseEmitter {
+   public:
+    Emitter(ActiveChain& chain, size_t index) : chain_(chain), index_(index) {}
+    void headers(ResponseHead head) override { chain_.encodeHeaders(index_, std::move(head)); }
+    void data(std::string_view bytes) override { chain_.encodeData(index_, bytes); }
+    void end() override { chain_.encodeEnd(index_); }
+    void fail(const AnswerFailure& f) override { chain_.encodeFailure(index_, f); }
+
+   private:
+    ActiveChain& chain_;
+    size_t index_;
+  };
   void run();
   void startAttempt();
   static void onAttemptTimer(uv_timer_t* t);
@@ -57,15 +76,20 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   void encodeFailure(size_t below, const AnswerFailure& failure);
   void clientFailure(const AnswerFailure& failure);
 
+  // The per-request arena for the lists below; chains longer than it fits spill to the heap.
+  static constexpr size_t kArenaBytes = 512;
+  alignas(std::max_align_t) std::byte arena_bytes_[kArenaBytes];
+  std::pmr::monotonic_buffer_resource arena_{arena_bytes_, kArenaBytes};
+
   Request req_;
   std::optional<std::string> original_body_;  // the client's body while an attempt rewrote it
   ResponseSink& sink_;
   const ServerContext& server_;
   WorkerContext& worker_;
   RequestState state_;
-  std::vector<std::unique_ptr<Filter>> filters_;
-  std::vector<std::unique_ptr<Emitter>> emitters_;  // one per filter: continues below it
-  std::vector<std::unique_ptr<Filter>> retired_;    // a dropped attempt's filters
+  std::pmr::vector<std::unique_ptr<Filter>> filters_{&arena_};
+  std::pmr::vector<Emitter> emitters_{&arena_};  // one per filter: continues below it
+  std::pmr::vector<std::unique_ptr<Filter>> retired_{&arena_};  // a dropped attempt's filters
   size_t next_ = 0;
   size_t responder_ = 0;  // the filter whose request hook is running or stopped
   bool running_ = false;  // inside run(): continueChain() just marks progress

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/chain/recycled_blocks.h"
 #include "core/chain/request_state.h"
 #include "core/config/config.h"
 #include "core/http/request.h"
@@ -147,6 +148,8 @@ enum class ResponseRole {
 class Filter {
  public:
   virtual ~Filter() = default;
+  // Every request makes its filters anew: their storage is recycled on the worker.
+  RELAY_RECYCLED_STORAGE
   virtual FilterStatus onRequest(FilterCallbacks& cb) = 0;
 
   // Asked when the answer's headers arrive; the role holds for the rest of the answer.

@@ -20,13 +20,17 @@ struct Route {
   WireFormat format = kDefaultWireFormat;
   std::vector<std::string> providers;
   const FilterChainFactory* chain = nullptr;  // resolved after chains are built
+  std::string label;  // path, with '*' for a prefix: the metrics' `route` label (set by add)
 };
 
 enum class RouteLookup { Found, NotFound, MethodNotAllowed };
 
 class RouteTable {
  public:
-  void add(Route r) { routes_.push_back(std::move(r)); }
+  void add(Route r) {
+    r.label = r.path + (r.prefix ? "*" : "");
+    routes_.push_back(std::move(r));
+  }
   // Exact paths win over prefixes; longer prefixes over shorter ones.
   const Route* match(std::string_view method, std::string_view path, RouteLookup* why) const;
   std::vector<Route>& routes() { return routes_; }

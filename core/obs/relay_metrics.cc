@@ -1,7 +1,10 @@
 #include "core/obs/relay_metrics.h"
 
+#include <array>
+#include <atomic>
 #include <charconv>
 #include <chrono>
+#include <string>
 
 #include "relay_build_config.h"
 
@@ -19,6 +22,25 @@ struct StatusText {
   size_t len = 0;
 };
 
+std::atomic<uint64_t> g_next_metrics_id{1};
+
+// The label sets this thread finished requests with last, and their series: most requests repeat
+// one, and comparing a few short strings is cheaper than three series lookups.
+struct FinishedSeries {
+  uint64_t owner = 0;  // the RelayMetrics (ids are never reused)
+  std::string route;
+  std::string method;
+  int status = 0;
+  Counter requests;
+  Histogram duration;
+  Counter bytes;
+};
+struct FinishedMemo {
+  std::array<FinishedSeries, 4> slots;
+  size_t next = 0;  // the slot a miss replaces
+};
+thread_local FinishedMemo t_finished;
+
 double unixSecondsNow() {
   using namespace std::chrono;
   return duration_cast<duration<double>>(system_clock::now().time_since_epoch()).count();
@@ -34,7 +56,8 @@ const std::vector<double>& RelayMetrics::durationBuckets() {
 }
 
 RelayMetrics::RelayMetrics(MetricsRegistry& registry, std::string_view version)
-    : registry_(registry),
+    : id_(g_next_metrics_id.fetch_add(1, std::memory_order_relaxed)),
+      registry_(registry),
       requests_(registry.counter("relay_requests_total", "Requests answered by the relay.",
                                  {"route", "method", "status"})),
       request_duration_(registry.histogram("relay_request_duration_seconds",
@@ -68,10 +91,30 @@ RelayMetrics::RelayMetrics(MetricsRegistry& registry, std::string_view version)
 
 void RelayMetrics::requestFinished(std::string_view route, std::string_view method, int status,
                                    double seconds, uint64_t bytes) {
-  StatusText code(status);
-  requests_.with({route, method, code.view()}).inc();
-  request_duration_.with({route}).observe(seconds);
-  response_bytes_.with({route}).inc(bytes);
+  FinishedMemo& memo = t_finished;
+  FinishedSeries* series = nullptr;
+  for (FinishedSeries& slot : memo.slots) {
+    if (slot.owner == id_ && slot.status == status && slot.route == route &&
+        slot.method == method) {
+      series = &slot;
+      break;
+    }
+  }
+  if (series == nullptr) {
+    series = &memo.slots[memo.next];
+    memo.next = (memo.next + 1) % memo.slots.size();
+    StatusText code(status);
+    series->owner = id_;
+    series->route.assign(route);
+    series->method.assign(method);
+    series->status = status;
+    series->requests = requests_.with({route, method, code.view()});
+    series->duration = request_duration_.with({route});
+    series->bytes = response_bytes_.with({route});
+  }
+  series->requests.inc();
+  series->duration.observe(seconds);
+  series->bytes.inc(bytes);
 }
 
 void RelayMetrics::upstreamResponse(std::string_view provider, std::string_view account,

@@ -32,6 +32,7 @@ class RelayMetrics {
   MetricsRegistry& registry() { return registry_; }
 
  private:
+  const uint64_t id_;  // unique for the process's lifetime: the per-thread memo's owner tag
   MetricsRegistry& registry_;
   CounterFamily& requests_;
   HistogramFamily& request_duration_;

@@ -1,6 +1,8 @@
 #include "filters/account_select/account_select_filter.h"
 
 #include <algorithm>
+#include <array>
+#include <mutex>
 
 #include "core/accounts/account_pool.h"
 #include "core/loop/clock.h"
@@ -12,9 +14,35 @@ namespace relay {
 
 namespace {
 
+// Which providers may serve a request: the filter's own list, else the route's, else every loaded
+// provider that serves the request's format (servingProviders), worked out once per format.
+class ProviderChoice {
+ public:
+  ProviderChoice(std::vector<std::string> configured, const ServerContext& server)
+      : configured_(std::move(configured)), server_(server) {}
+
+  const std::vector<std::string>& forRequest(const RequestState& st) const {
+    if (!configured_.empty()) return configured_;
+    if (st.route && !st.route->providers.empty()) return st.route->providers;
+    auto f = static_cast<size_t>(st.format);
+    std::call_once(by_format_once_[f], [&] {
+      RequestState of_format;
+      of_format.format = st.format;
+      by_format_[f] = servingProviders(server_, of_format);
+    });
+    return by_format_[f];
+  }
+
+ private:
+  std::vector<std::string> configured_;
+  const ServerContext& server_;
+  mutable std::array<std::once_flag, kWireFormatNames.size()> by_format_once_;
+  mutable std::array<std::vector<std::string>, kWireFormatNames.size()> by_format_;
+};
+
 class AccountSelectFilter final : public Filter {
  public:
-  explicit AccountSelectFilter(const std::vector<std::string>& providers) : providers_(providers) {}
+  explicit AccountSelectFilter(const ProviderChoice& providers) : providers_(providers) {}
 
   FilterStatus onRequest(FilterCallbacks& cb) override {
     RequestState& st = cb.state();
@@ -23,8 +51,7 @@ class AccountSelectFilter final : public Filter {
       st.retry_account_id.clear();
       return FilterStatus::Continue;
     }
-    const std::vector<std::string> providers =
-        providers_.empty() ? servingProviders(cb.server(), st) : providers_;
+    const std::vector<std::string>& providers = providers_.forRequest(st);
     if (AccountPool* pool = cb.server().pool.get()) {
       int64_t now = unixTimeMs();
       if (PoolAccount* a =
@@ -99,26 +126,27 @@ class AccountSelectFilter final : public Filter {
     return FilterStatus::Stop;
   }
 
-  const std::vector<std::string>& providers_;
+  const ProviderChoice& providers_;
 };
 
 class AccountSelectFactory final : public FilterFactory {
  public:
-  explicit AccountSelectFactory(std::vector<std::string> providers)
-      : providers_(std::move(providers)) {}
+  AccountSelectFactory(std::vector<std::string> providers, const ServerContext& server)
+      : providers_(std::move(providers), server) {}
   std::unique_ptr<Filter> create() const override {
     return std::make_unique<AccountSelectFilter>(providers_);
   }
   FilterPlacement placement() const override { return FilterPlacement::AttemptStart; }
 
  private:
-  std::vector<std::string> providers_;
+  ProviderChoice providers_;
 };
 
 }  // namespace
 
 std::unique_ptr<FilterFactory> buildAccountSelectFilter(const FilterSpec& spec,
-                                                        const ServerContext&, std::string* error) {
+                                                        const ServerContext& server,
+                                                        std::string* error) {
   std::vector<std::string> providers;
   if (spec.config && !spec.config.IsNull()) {
     const YAML::Node& p = spec.config["providers"];
@@ -128,7 +156,7 @@ std::unique_ptr<FilterFactory> buildAccountSelectFilter(const FilterSpec& spec,
     }
     for (const auto& v : p) providers.push_back(v.as<std::string>());
   }
-  return std::make_unique<AccountSelectFactory>(std::move(providers));
+  return std::make_unique<AccountSelectFactory>(std::move(providers), server);
 }
 
 }  // namespace relay

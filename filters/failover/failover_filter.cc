@@ -25,8 +25,9 @@ class FailoverFilter final : public Filter {
   ResponseRole responseRole() const override { return ResponseRole::Transform; }
 
   void transformHeaders(FilterCallbacks& cb, ResponseHead head, ResponseEmitter& next) override {
-    if (head.local || head.status < 400 || !account(cb)) {
-      if (!head.local && account(cb)) noteSuccess(cb, head);
+    ProviderAccount* pa = account(cb);
+    if (head.local || head.status < 400 || !pa) {
+      if (!head.local && pa) noteSuccess(cb, *pa, head);
       passing_ = true;
       next.headers(std::move(head));
       return;
@@ -90,8 +91,7 @@ class FailoverFilter final : public Filter {
     return server_.providers->find(cb.state().account_id);
   }
 
-  void noteSuccess(FilterCallbacks& cb, const ResponseHead& head) {
-    ProviderAccount& pa = *account(cb);
+  void noteSuccess(FilterCallbacks& cb, ProviderAccount& pa, const ResponseHead& head) {
     ClassifiedAnswer answer{head.status, &head.headers, {}, {}};
     relay_action_t a = classifyWithPlugin(pa, cb.request(), cb.state(), answer);
     if (a.kind != RELAY_ACTION_OK) return;

@@ -12,7 +12,8 @@ namespace relay {
 
 namespace {
 
-void recordUsage(WorkerContext& worker, const RequestState& state, int status) {
+void recordUsage(WorkerContext& worker, const RequestState& state, int status,
+                 uint64_t elapsed_ns) {
   if (worker.usage == nullptr || state.account_id.empty() || state.provider.empty()) return;
   store::UsageSample s;
   s.ts = unixTimeMs();
@@ -25,7 +26,7 @@ void recordUsage(WorkerContext& worker, const RequestState& state, int status) {
   s.cache_creation_tokens = state.usage.cache_creation_tokens;
   s.cache_read_tokens = state.usage.cache_read_tokens;
   s.status = status;
-  s.duration_ms = static_cast<int64_t>((uv_hrtime() - state.start_ns) / 1000000);
+  s.duration_ms = static_cast<int64_t>(elapsed_ns / 1000000);
   worker.usage->record(s);
 }
 
@@ -33,11 +34,11 @@ void recordUsage(WorkerContext& worker, const RequestState& state, int status) {
 
 void recordExchange(WorkerContext& worker, const Request& req, const RequestState& state,
                     const ExchangeOutcome& outcome) {
-  double seconds = static_cast<double>(uv_hrtime() - state.start_ns) / 1e9;
-  std::string route =
-      state.route ? state.route->path + (state.route->prefix ? "*" : "") : std::string("unmatched");
+  uint64_t elapsed_ns = uv_hrtime() - state.start_ns;
+  double seconds = static_cast<double>(elapsed_ns) / 1e9;
+  std::string_view route = state.route ? std::string_view(state.route->label) : "unmatched";
   relayMetrics().requestFinished(route, req.method, outcome.status, seconds, outcome.body_bytes);
-  recordUsage(worker, state, outcome.status);
+  recordUsage(worker, state, outcome.status, elapsed_ns);
   if (!accessLogEnabled()) return;
   AccessLogEntry e;
   e.method = req.method;

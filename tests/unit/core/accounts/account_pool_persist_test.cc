@@ -51,6 +51,10 @@ TEST_CASE("cooldowns, disables, family limits, errors and warnings survive a reo
     CHECK(pool.pick({"claude"}, "claude-opus-4", {"err", "cool", "off"}, "", kNow) == nullptr);
     CHECK(pool.pick({"claude"}, "claude-sonnet-4", {"err", "cool", "off"}, "", kNow) ==
           pool.find("lim"));
+    // What picks see without the account mutex was restored too.
+    CHECK(pool.pick({"claude"}, "claude-sonnet-4", {"err", "lim"}, "cool", kNow) == nullptr);
+    CHECK_FALSE(pool.usable(*pool.find("off"), "claude-sonnet-4", kNow + 86'400'000));
+    CHECK(pool.usable(*pool.find("cool"), "claude-sonnet-4", kNow + 60'000));
     auto lim = pool.find("lim")->snapshot(kNow);
     CHECK(lim.health.family_until ==
           std::map<std::string, int64_t, std::less<>>{{"opus", kNow + 3'600'000}});

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "core/accounts/account_pool.h"
 #include "pool_test_support.h"
 
@@ -157,6 +159,33 @@ TEST_CASE("errors are counted, masked, and cleared by a success that records the
   CHECK(health.warning == "anthropic-ratelimit-unified-5h-status: allowed_warning");
   pool.markSuccess(a, "");
   CHECK(a.snapshot(kNow).health.warning.empty());
+}
+
+TEST_CASE("a success clears a transient cooldown and what another thread recorded") {
+  int64_t clock = kNow;
+  AccountPool pool({account("a")}, providerOf, nullptr, [&clock] { return clock; });
+  PoolAccount& a = *pool.find("a");
+  // A transient cooldown with nothing else to clear: the success is a probe's, and ends it.
+  pool.cooldown(a, kNow + 60'000, "token endpoint down", CooldownKind::kTransient);
+  CHECK_FALSE(pool.usable(a, "claude-sonnet-4", kNow));
+  pool.markSuccess(a, "");
+  CHECK(pool.usable(a, "claude-sonnet-4", kNow));
+  CHECK(a.snapshot(kNow).health.cooldown_until == 0);
+  // A rate-limit cooldown is not a success's to end.
+  pool.cooldown(a, kNow + 60'000, "429", CooldownKind::kRateLimited);
+  pool.markSuccess(a, "");
+  CHECK_FALSE(pool.usable(a, "claude-sonnet-4", kNow));
+  clock = kNow + 60'000;
+  // Errors recorded on another thread are seen by the next success here.
+  std::thread([&] { pool.recordError(a, "500 internal"); }).join();
+  CHECK(a.snapshot(clock).health.error_count == 1);
+  pool.markSuccess(a, "");
+  CHECK(a.snapshot(clock).health.error_count == 0);
+  // And picks see a disable made on another thread at once.
+  std::thread([&] { pool.disable(a, "billing"); }).join();
+  CHECK(pickId(pool, "claude-sonnet-4", {}, "a", clock) == "<none>");
+  std::thread([&] { pool.enable("a"); }).join();
+  CHECK(pickId(pool, "claude-sonnet-4", {}, "a", clock) == "a");
 }
 
 TEST_CASE("summary counts each provider's accounts by state") {

@@ -102,5 +102,68 @@ TEST_CASE("concurrent binds and lookups on many keys stay consistent") {
   CHECK(sticky.size() == 8000);
 }
 
+TEST_CASE("a binding changed on another thread is seen at the next lookup here") {
+  StickyStore sticky(kTtl, kRenewal);
+  sticky.bind("s", "acc-a", kNow);
+  CHECK(sticky.lookup("s", kNow) == "acc-a");
+  CHECK(sticky.lookup("s", kNow + 1) == "acc-a");  // from this thread's cache
+  std::thread([&] { sticky.bind("s", "acc-b", kNow + 1000); }).join();
+  CHECK(sticky.lookup("s", kNow + 1000) == "acc-b");
+  std::thread([&] { sticky.unbind("s"); }).join();
+  CHECK_FALSE(sticky.lookup("s", kNow + 1000).has_value());
+  std::thread([&] { sticky.bind("s", "acc-c", kNow + 2000); }).join();
+  CHECK(sticky.lookup("s", kNow + 2000) == "acc-c");
+}
+
+TEST_CASE("a renewal made by another thread is kept; one due here still renews") {
+  StickyStore sticky(kTtl, kRenewal);
+  sticky.bind("s", "acc-a", kNow);
+  CHECK(sticky.lookup("s", kNow) == "acc-a");  // cached here, ending at kNow + TTL
+  int64_t inside = kNow + kTtlMs - 1000;       // inside the renewal window
+  std::thread([&] { CHECK(sticky.lookup("s", inside) == "acc-a"); }).join();
+  CHECK(sticky.expiresAt("s") == inside + kTtlMs);
+  // The cached end is older than the real one: the lookup asks the shard, which needs no renewal.
+  CHECK(sticky.lookup("s", inside + 1) == "acc-a");
+  CHECK(sticky.expiresAt("s") == inside + kTtlMs);
+  int64_t later = inside + kTtlMs - 1000;
+  CHECK(sticky.lookup("s", later) == "acc-a");
+  CHECK(sticky.expiresAt("s") == later + kTtlMs);
+}
+
+TEST_CASE("two stores never share bindings through a thread's cache") {
+  StickyStore first(kTtl, kRenewal);
+  StickyStore second(kTtl, kRenewal);
+  first.bind("s", "acc-a", kNow);
+  CHECK(first.lookup("s", kNow) == "acc-a");
+  CHECK_FALSE(second.lookup("s", kNow).has_value());
+  second.bind("s", "acc-b", kNow);
+  CHECK(second.lookup("s", kNow) == "acc-b");
+  CHECK(first.lookup("s", kNow) == "acc-a");
+}
+
+TEST_CASE("lookups racing with rebinds never return a binding older than the last finished bind") {
+  StickyStore sticky(kTtl, kRenewal);
+  constexpr int kBinds = 3000;
+  std::atomic<int> finished{0};  // binds that returned; bind i names account "acc<i>"
+  std::atomic<int> stale{0};
+  sticky.bind("s", "acc0", kNow);
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      while (finished.load() < kBinds) {
+        int before = finished.load();
+        auto bound = sticky.lookup("s", kNow);
+        if (!bound || std::stoi(bound->substr(3)) < before) stale++;
+      }
+    });
+  }
+  for (int i = 1; i <= kBinds; ++i) {
+    sticky.bind("s", "acc" + std::to_string(i), kNow);
+    finished.store(i);
+  }
+  for (auto& reader : readers) reader.join();
+  CHECK(stale.load() == 0);
+}
+
 }  // namespace
 }  // namespace relay

@@ -2,6 +2,7 @@
 // placement rules, and attempts (a new attempt starts from the original request).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/chain/active_chain.h"
@@ -280,4 +281,31 @@ TEST_CASE_FIXTURE(Fixture,
                                           {"role", "x", "none", "attempt"},
                                           {"answer", "", "", "terminal"}}),
                                   registry, server, &error) != nullptr);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a chain longer than the request's arena runs and retries alike") {
+  std::vector<std::array<std::string, 4>> filters;
+  auto named = [](char prefix, int i) { return std::string(1, prefix).append(std::to_string(i)); };
+  for (int i = 0; i < 40; ++i)
+    filters.push_back({"role", named('r', i), i % 2 ? "transform" : "observe", ""});
+  filters.push_back({"role", "select", "none", "start"});
+  for (int i = 0; i < 20; ++i) filters.push_back({"role", named('t', i), "observe", "attempt"});
+  filters.push_back({"rewriter", "", "", "attempt"});
+  filters.push_back({"answer", "", "retry_once", "terminal"});
+  setChain(filters);
+  auto ac = run("original body");
+  uv_run(&loop, UV_RUN_DEFAULT);
+  CHECK(shared.bodies == std::vector<std::string>{"original body", "original body"});
+  CHECK(shared.answers == 2);
+  CHECK(sink.status == 200);
+  CHECK(sink.body == "EVENT: A\nDATA: {\"X\":1}\n\nEVENT: B\n\n");
+  // Every hook on the way back ran once, nearest the terminal first.
+  auto at = [&](const std::string& what) {
+    return std::find(shared.trace.begin(), shared.trace.end(), what) - shared.trace.begin();
+  };
+  CHECK(std::count(shared.trace.begin(), shared.trace.end(), "headers r0") == 1);
+  CHECK(at("headers t19") < at("headers t0"));
+  CHECK(at("headers t0") < at("headers r39"));
+  CHECK(at("headers r39") < at("headers r0"));
+  CHECK(at("end r1") < at("end r0"));
 }

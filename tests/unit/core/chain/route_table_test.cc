@@ -27,6 +27,15 @@ TEST_CASE("exact paths win over prefixes, longer prefixes over shorter") {
   CHECK(t.match("POST", "/gemini/v1beta/models/special", &why)->chain_name == "exact");
 }
 
+TEST_CASE("a route's metrics label is its path, with '*' for a prefix") {
+  RouteTable t;
+  t.add(route("/gemini/v1beta/models/*", {"POST"}, "long"));
+  t.add(route("/v1/messages", {"POST"}, "anthropic"));
+  RouteLookup why;
+  CHECK(t.match("POST", "/gemini/v1beta/models/x", &why)->label == "/gemini/v1beta/models/*");
+  CHECK(t.match("POST", "/v1/messages", &why)->label == "/v1/messages");
+}
+
 TEST_CASE("the query string does not take part in matching") {
   RouteTable t;
   t.add(route("/v1/messages", {"POST"}, "anthropic"));

@@ -29,6 +29,35 @@ TEST_CASE("requestFinished counts the request, its duration and its bytes") {
   CHECK(has(text, "relay_request_duration_seconds_count{route=\"claude\"} 3\n"));
 }
 
+TEST_CASE("requestFinished keeps label sets and instances apart, however they interleave") {
+  MetricsRegistry first_registry, second_registry;
+  RelayMetrics first(first_registry, "1.2.3");
+  RelayMetrics second(second_registry, "1.2.3");
+  const char* routes[] = {"/a", "/b", "/c", "/d", "/e", "/f"};
+  for (int round = 0; round < 3; ++round) {
+    for (const char* route : routes) {
+      first.requestFinished(route, "POST", 200, 0.01, 1);
+      first.requestFinished(route, "POST", 500, 0.01, 2);
+      second.requestFinished(route, "POST", 200, 0.01, 4);
+    }
+  }
+  first.requestFinished("/a", "GET", 200, 0.01, 8);
+  std::string one = first_registry.render();
+  std::string two = second_registry.render();
+  for (std::string route : routes) {
+    CHECK(has(one,
+              "relay_requests_total{route=\"" + route + "\",method=\"POST\",status=\"200\"} 3\n"));
+    CHECK(has(one,
+              "relay_requests_total{route=\"" + route + "\",method=\"POST\",status=\"500\"} 3\n"));
+    CHECK(has(two,
+              "relay_requests_total{route=\"" + route + "\",method=\"POST\",status=\"200\"} 3\n"));
+    CHECK_FALSE(has(two, "route=\"" + route + "\",method=\"POST\",status=\"500\""));
+  }
+  CHECK(has(one, "relay_requests_total{route=\"/a\",method=\"GET\",status=\"200\"} 1\n"));
+  CHECK(has(one, "relay_response_bytes_total{route=\"/a\"} 17\n"));
+  CHECK(has(two, "relay_response_bytes_total{route=\"/a\"} 12\n"));
+}
+
 TEST_CASE("duration buckets run from 1 ms to 600 s") {
   const auto& buckets = RelayMetrics::durationBuckets();
   REQUIRE_FALSE(buckets.empty());
