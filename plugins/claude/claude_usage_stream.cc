@@ -17,6 +17,13 @@ UsageStream* fromHandle(relay_plugin_stream_t* s) {
   return reinterpret_cast<UsageStream*>(s);
 }
 
+// Whether `needle` (lower case) occurs in `text` in any case, without a lowered copy.
+bool containsIgnoreCase(std::string_view text, std::string_view needle) {
+  for (size_t i = 0; i + needle.size() <= text.size(); ++i)
+    if (equalsIgnoreCase(text.substr(i, needle.size()), needle)) return true;
+  return false;
+}
+
 void report(UsageStream& s) {
   if (s.reported) return;
   s.reported = true;
@@ -42,8 +49,7 @@ relay_plugin_stream_t* usageTapBegin(relay_host_request_t* req, int32_t status,
   if (encoding && !equalsIgnoreCase(toView(encoding->value), "identity"))
     return nullptr;  // compressed bytes cannot be read
   const relay_header_t* type = findHeader(headers, header_count, "content-type");
-  bool event_stream =
-      type && toLower(toView(type->value)).find("text/event-stream") != std::string::npos;
+  bool event_stream = type && containsIgnoreCase(toView(type->value), "text/event-stream");
   return reinterpret_cast<relay_plugin_stream_t*>(new UsageStream{req, UsageTap(event_stream)});
 }
 

@@ -151,22 +151,30 @@ void UsageTap::feed(std::string_view bytes) {
   }
 }
 
+namespace {
+
+// The value of an SSE field line "name:value" or "name: value", or nullopt for another field.
+std::optional<std::string_view> fieldValue(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':' || !line.starts_with(name))
+    return std::nullopt;
+  std::string_view value = line.substr(name.size() + 1);
+  if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  return value;
+}
+
+}  // namespace
+
+// Called for every line of the stream: most are the content deltas' "event:" and "data:" lines,
+// which cost a look at their first bytes and nothing more.
 void UsageTap::onLine(std::string_view line) {
   if (overflow_) return;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) return dispatchEvent();
-  auto field = [&](std::string_view name) -> std::optional<std::string_view> {
-    if (line.substr(0, name.size()) != name || line.size() <= name.size() ||
-        line[name.size()] != ':')
-      return std::nullopt;
-    std::string_view value = line.substr(name.size() + 1);
-    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    return value;
-  };
-  if (auto name = field("event")) {
-    event_.assign(*name);
-  } else if (auto data = field("data")) {
-    if (!isUsageEvent(event_)) return;  // content deltas are not kept
+  if (line.front() == 'e') {
+    if (auto name = fieldValue(line, "event")) usage_event_ = isUsageEvent(*name);
+  } else if (line.front() == 'd' && usage_event_) {  // content deltas are not kept
+    auto data = fieldValue(line, "data");
+    if (!data) return;
     if (!data_.empty()) data_.push_back('\n');
     data_.append(*data);
     if (data_.size() > kMaxBuffered) {  // one event the upstream never ends
@@ -179,12 +187,13 @@ void UsageTap::onLine(std::string_view line) {
 void UsageTap::dispatchEvent() {
   if (!data_.empty()) applyJson(data_);
   data_.clear();
-  event_.clear();
+  usage_event_ = true;  // an event without an "event:" line is a message
 }
 
 void UsageTap::applyJson(std::string_view json) {
-  if (json.find("usage") == std::string_view::npos &&
-      json.find("\"model\"") == std::string_view::npos)
+  // Usage sits at the end of an answer or event: searched from there.
+  if (json.rfind("usage") == std::string_view::npos &&
+      json.rfind("\"model\"") == std::string_view::npos)
     return;
   // The upstream's JSON gets the same guards as a client's, but only these members are read.
   UsageMembers members;

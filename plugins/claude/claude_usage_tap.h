@@ -37,10 +37,10 @@ class UsageTap {
   static constexpr size_t kMaxBuffered = 8u * 1024 * 1024;  // beyond it usage is given up
   bool event_stream_;
   bool overflow_ = false;
-  std::string line_;   // an incomplete line
-  std::string event_;  // the current event's name
-  std::string data_;   // the current event's data lines
-  std::string body_;   // a non-streaming body
+  std::string line_;         // an incomplete line
+  bool usage_event_ = true;  // the current event may carry usage (by its name, or it has none)
+  std::string data_;         // the current event's data lines
+  std::string body_;         // a non-streaming body
   UsageCounts usage_;
 };
 

@@ -4,6 +4,10 @@
 #include <cstring>
 #include <system_error>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace relay::plugin_common {
 
 namespace {
@@ -102,12 +106,7 @@ class Skimmer {
     const char* start = ++p_;  // past the opening quote
     bool escaped = false;
     for (;;) {
-      while (end_ - p_ >= 8) {  // eight plain bytes at a time
-        uint64_t w;
-        std::memcpy(&w, p_, 8);
-        if (hasByte(w, '"') | hasByte(w, '\\') | hasByteBelow(w, 0x20)) break;
-        p_ += 8;
-      }
+      skipPlainBytes();
       if (p_ == end_) return fail(JsonParse::kMalformed);
       unsigned char c = static_cast<unsigned char>(*p_);
       if (c == '"') break;
@@ -137,6 +136,33 @@ class Skimmer {
     v->escaped = escaped;
     ++p_;  // the closing quote
     return true;
+  }
+
+  // Moves p_ over string bytes that need no look: not a quote, a backslash or a control byte.
+  void skipPlainBytes() {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i below_space = _mm_set1_epi8(0x1F);
+    while (end_ - p_ >= 16) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+      __m128i special =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                       _mm_cmpeq_epi8(_mm_min_epu8(x, below_space), x));  // unsigned x <= 0x1F
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+      if (mask != 0) {
+        p_ += __builtin_ctz(mask);
+        return;
+      }
+      p_ += 16;
+    }
+#endif
+    while (end_ - p_ >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p_, 8);
+      if (hasByte(w, '"') | hasByte(w, '\\') | hasByteBelow(w, 0x20)) return;
+      p_ += 8;
+    }
   }
 
   bool digits() {

@@ -1,5 +1,7 @@
 #include "core/net/upstream/header_rules.h"
 
+#include <array>
+#include <string_view>
 #include <vector>
 
 namespace relay {
@@ -26,29 +28,18 @@ std::vector<std::string> connectionTokens(const Headers& headers) {
   return tokens;
 }
 
-// RFC 9110 tchar.
+// RFC 9110 tchar, as a table: header names are checked byte by byte on every request.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
 bool isTokenChar(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
+  return kTokenChars[c];
 }
 
 bool isToken(std::string_view s) {
@@ -58,8 +49,11 @@ bool isToken(std::string_view s) {
   return true;
 }
 
+// One pass over the value (find_first_of would call memchr once per byte).
 bool hasLineBreakOrNul(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  for (char c : s)
+    if (c == '\r' || c == '\n' || c == '\0') return true;
+  return false;
 }
 
 }  // namespace

@@ -39,16 +39,23 @@ class UpstreamExchange final : public UpstreamCall,
 
   ConnectOptions connectOptions() const;
   std::string attribute(std::string_view message) const;
+  void startWatchdog(uint64_t ms);
+  void onWatchdog();
+  // The body idle limit counts from now.
   void armIdleTimer();
   void stopStream();
   void fail(UpstreamError::Kind kind, std::string_view message);
 
+  uv_loop_t* loop_;
   ConnectionPool* pool_;
   UpstreamRequest request_;  // its headers as sent upstream (cleaned when constructed)
   std::optional<UpstreamUrl> url_;
   std::string url_error_;
   UpstreamResponseHandler* handler_;
-  UvTimer timer_;  // response headers, then body idle
+  UvTimer timer_;  // the watchdog (response headers, then body idle), or a deferred failure
+  bool waiting_for_headers_ = false;
+  uint64_t started_ms_ = 0;     // loop time the request was handed to the pool
+  uint64_t last_bytes_ms_ = 0;  // loop time of the headers or the latest body bytes
   UpstreamConnection* conn_ = nullptr;
   uint32_t stream_id_ = 0;
   bool waiting_ = false;

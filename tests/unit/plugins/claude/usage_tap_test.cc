@@ -137,3 +137,25 @@ TEST_CASE("usage counts out of range are clamped, not cast (fuzz finding)") {
   CHECK(tap.usage().cache_read_input_tokens == UINT64_MAX);
   CHECK(tap.usage().cache_creation_input_tokens == 2);
 }
+
+TEST_CASE("only unnamed, message_start and message_delta events are read, whatever the case") {
+  const std::string stream =
+      "event: content_block_delta\n"  // usage inside a content event is text, not accounting
+      "data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":999}}\n\n"
+      ": a comment line\n"
+      "data: {\"type\":\"message_delta\",\"usage\":{\"input_tokens\":3}}\n\n"  // unnamed: read
+      "event: ping\nevent: message_delta\n"  // the last name counts
+      "data:{\"type\":\"message_delta\",\n"
+      "data: \"usage\":{\"output_tokens\":5}}\n\n"  // two data lines join with a newline
+      "event: message_delta\nevent: ping\n"
+      "data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":777}}\n\n";
+  for (size_t step : {stream.size(), size_t(1), size_t(5)}) {
+    fake().reset();
+    relay_plugin_stream_t* s = begin(200, {{"Content-Type", "Text/Event-Stream"}});
+    REQUIRE(s != nullptr);
+    run(s, stream, step);
+    REQUIRE(fake().usages.size() == 1);
+    CHECK(fake().usages[0].input == 3);
+    CHECK(fake().usages[0].output == 5);
+  }
+}
