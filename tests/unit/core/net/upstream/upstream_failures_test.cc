@@ -131,6 +131,33 @@ TEST_CASE("response headers timeout and body idle timeout") {
   CHECK(idle.body == "first");
 }
 
+// One watchdog serves both limits: bytes that keep coming within the idle limit move its
+// deadline, and a headers limit longer than the idle limit still gets its whole time.
+TEST_CASE("a stream that keeps sending outlives the idle limit; the headers limit is whole") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  RecordingHandler ticking, slow;
+  UpstreamRequest a = cl.request(httpUrl(server.plainPort(), "/forever"));
+  a.timeouts.body_idle_ms = 150;  // a tick every 20 ms
+  UpstreamRequest b = cl.request(httpUrl(server.plainPort(), "/slow-headers"));
+  b.timeouts.response_headers_ms = 500;
+  b.timeouts.body_idle_ms = 100;
+  uv_update_time(&cl.loop);
+  uint64_t t0 = uv_now(&cl.loop);
+  auto c1 = cl.client->send(std::move(a), &ticking);
+  auto c2 = cl.client->send(std::move(b), &slow);
+  REQUIRE(runUntil(&cl.loop, [&] { return slow.done(); }));
+  uint64_t waited = uv_now(&cl.loop) - t0;
+  REQUIRE(slow.error.has_value());
+  CHECK(slow.error->kind == UpstreamError::Kind::TimeoutHeaders);
+  CHECK(waited >= 490);
+  CHECK(slow.error->message.find("within 500 ms") != std::string::npos);
+  // Half a second of ticks, more than three idle limits: the ticking stream is still open.
+  CHECK_FALSE(ticking.done());
+  CHECK(ticking.body.find("data: tick") != std::string::npos);
+  c1->cancel();
+}
+
 TEST_CASE("connection refused is a connect error") {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
