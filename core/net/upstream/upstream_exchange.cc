@@ -7,7 +7,7 @@
 namespace relay {
 
 UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, UpstreamRequest request,
-                                   std::optional<UpstreamUrl> url, std::string url_error,
+                                   std::shared_ptr<const UpstreamUrl> url, std::string url_error,
                                    UpstreamResponseHandler* handler)
     : loop_(loop),
       pool_(pool),

@@ -17,9 +17,9 @@ class UpstreamExchange final : public UpstreamCall,
                                private StreamSink,
                                private ConnectionPool::Waiter {
  public:
-  // `pool` is null when the URL did not parse (`url_error` then says why).
+  // `pool` and `url` are null when the URL did not parse (`url_error` then says why).
   UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, UpstreamRequest request,
-                   std::optional<UpstreamUrl> url, std::string url_error,
+                   std::shared_ptr<const UpstreamUrl> url, std::string url_error,
                    UpstreamResponseHandler* handler);
   ~UpstreamExchange() override;
 
@@ -49,7 +49,7 @@ class UpstreamExchange final : public UpstreamCall,
   uv_loop_t* loop_;
   ConnectionPool* pool_;
   UpstreamRequest request_;  // its headers as sent upstream (cleaned when constructed)
-  std::optional<UpstreamUrl> url_;
+  std::shared_ptr<const UpstreamUrl> url_;
   std::string url_error_;
   UpstreamResponseHandler* handler_;
   UvTimer timer_;  // the watchdog (response headers, then body idle), or a deferred failure
