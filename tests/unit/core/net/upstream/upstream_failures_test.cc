@@ -240,3 +240,32 @@ TEST_CASE("a gzip bomb fails once the body expands past the limit") {
   CHECK(h.error->message.find("expands more than 200 times") != std::string::npos);
   CHECK(h.body.size() < 16u * 1024 * 1024);
 }
+
+// The client keeps parsed URLs for reuse, at most 64: URLs that vary per request still work,
+// while earlier calls hold theirs.
+TEST_CASE("more distinct URLs than the client caches are all served, in flight or not") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  std::vector<std::unique_ptr<RecordingHandler>> handlers;
+  std::vector<std::unique_ptr<UpstreamCall>> calls;
+  for (int i = 0; i < 150; ++i) {
+    handlers.push_back(std::make_unique<RecordingHandler>());
+    std::string url = httpUrl(server.plainPort(), "/hello?n=" + std::to_string(i));
+    calls.push_back(cl.client->send(cl.request(url), handlers.back().get()));
+    if (i % 2 == 1)  // every other call finishes before the next starts
+      REQUIRE(runUntil(&cl.loop, [&] { return handlers.back()->done(); }));
+  }
+  REQUIRE(runUntil(&cl.loop, [&] {
+    for (const auto& h : handlers)
+      if (!h->done()) return false;
+    return true;
+  }));
+  for (const auto& h : handlers) {
+    REQUIRE_FALSE(h->error.has_value());
+    CHECK(h->body == "hello over 1.1");
+  }
+  auto bad = std::make_unique<RecordingHandler>();
+  auto call = cl.client->send(cl.request("http://[::1/x"), bad.get());
+  REQUIRE(runUntil(&cl.loop, [&] { return bad->done(); }));
+  CHECK(bad->error.has_value());
+}
