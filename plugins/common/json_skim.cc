@@ -171,6 +171,22 @@ class Skimmer {
     return true;
   }
 
+  // numberInRange for a number whose form is known: integers that fit need no double.
+  static bool inRange(std::string_view text, bool integral) {
+    if (integral) {
+      const char* first = text.data();
+      const char* last = first + text.size();
+      if (text.front() == '-') {
+        int64_t i = 0;
+        if (std::from_chars(first, last, i).ec == std::errc()) return true;
+      } else {
+        uint64_t u = 0;
+        if (std::from_chars(first, last, u).ec == std::errc()) return true;
+      }
+    }
+    return numberInRange(text);
+  }
+
   bool number(JsonSkimValue* v) {
     const char* start = p_;
     if (*p_ == '-') ++p_;
@@ -180,17 +196,20 @@ class Skimmer {
     } else if (!digits()) {
       return fail(JsonParse::kMalformed);
     }
+    bool integral = true;
     if (p_ != end_ && *p_ == '.') {
       ++p_;
+      integral = false;
       if (!digits()) return fail(JsonParse::kMalformed);
     }
     if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
       ++p_;
+      integral = false;
       if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
       if (!digits()) return fail(JsonParse::kMalformed);
     }
     std::string_view text(start, static_cast<size_t>(p_ - start));
-    if (!numberInRange(text)) return fail(JsonParse::kNumberOutOfRange);
+    if (!inRange(text, integral)) return fail(JsonParse::kNumberOutOfRange);
     v->kind = JsonSkimValue::Kind::kNumber;
     v->text = text;
     return true;
@@ -365,7 +384,9 @@ uint64_t jsonNumberAsCount(std::string_view text) {
   if (text.empty()) return 0;
   const char* first = text.data();
   const char* last = first + text.size();
-  if (text.front() != '-' && text.find_first_of(".eE") == std::string_view::npos) {
+  bool integral = true;
+  for (char c : text) integral = integral && c != '.' && c != 'e' && c != 'E';
+  if (text.front() != '-' && integral) {
     uint64_t u = 0;
     if (std::from_chars(first, last, u).ec == std::errc()) return u;
   }

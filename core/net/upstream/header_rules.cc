@@ -1,6 +1,8 @@
 #include "core/net/upstream/header_rules.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -49,10 +51,22 @@ bool isToken(std::string_view s) {
   return true;
 }
 
-// One pass over the value (find_first_of would call memchr once per byte).
+// Nonzero when some byte of w is zero.
+constexpr uint64_t zeroByte(uint64_t w) {
+  return (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+}
+
+// One pass over the value, eight bytes at a time (find_first_of called memchr once per byte).
 bool hasLineBreakOrNul(std::string_view s) {
-  for (char c : s)
-    if (c == '\r' || c == '\n' || c == '\0') return true;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (zeroByte(w) | zeroByte(w ^ 0x0D0D0D0D0D0D0D0Dull) | zeroByte(w ^ 0x0A0A0A0A0A0A0A0Aull))
+      return true;
+  }
+  for (; i < s.size(); ++i)
+    if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') return true;
   return false;
 }
 

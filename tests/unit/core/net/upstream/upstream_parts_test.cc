@@ -52,6 +52,20 @@ TEST_CASE("unsafeRequestHead: CR, LF, NUL in values; names and methods must be t
     CHECK(unsafeRequestHead("POST", bad) ==
           "header 'x-from-config' has a CR, LF or NUL in its value");
   }
+  // Values are scanned eight bytes at a time: a bad byte at any position of a long value,
+  // in a block or in the tail, is found; bytes near CR and LF are not mistaken for them.
+  for (char c : {'\r', '\n', '\0'}) {
+    for (size_t at = 0; at < 27; ++at) {
+      std::string value(27, 'v');
+      value[at] = c;
+      Headers bad;
+      bad.add("x-long", value);
+      CHECK_FALSE(unsafeRequestHead("POST", bad).empty());
+    }
+  }
+  Headers near;
+  near.add("x-near", std::string("\x0c\x0b\x0e\x01\x8d\x8a\x80\xff\t\x1f abcdefghijklmnop"));
+  CHECK(unsafeRequestHead("POST", near).empty());
   Headers bad_name;
   bad_name.add("x-a\r\nx-b", "v");
   CHECK(unsafeRequestHead("POST", bad_name) == "a header name is not an HTTP token");
