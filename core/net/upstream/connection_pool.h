@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/net/connect/connector.h"
@@ -38,11 +39,14 @@ class ConnectionPool final : public UpstreamConnection::Owner {
   void cancelWait(Waiter* waiter);
 
   size_t connectionCount() const { return entries_.size(); }
+  size_t idleCount() const { return idle_.size(); }
 
  private:
   struct Entry {
     std::unique_ptr<UpstreamConnection> conn;
-    std::unique_ptr<UvTimer> idle_timer;
+    bool h2 = false;
+    bool idle = false;           // in idle_
+    uint64_t idle_since_ms = 0;  // loop time it went idle
   };
   struct Dial {
     std::unique_ptr<ConnectAttempt> attempt;
@@ -52,13 +56,17 @@ class ConnectionPool final : public UpstreamConnection::Owner {
   void onConnectionAvailable(UpstreamConnection* conn) override;
   void onConnectionClosed(UpstreamConnection* conn) override;
 
+  // A connection with room: a busy HTTP/2 one, else the most recently idle one. Constant time
+  // for HTTP/1.1 pools, however many connections are open (one per in-flight stream).
   UpstreamConnection* withCapacity();
   void dial(const ConnectOptions& opts, Waiter* dedicated);
   void onDialed(Dial* dial, std::unique_ptr<Transport> transport,
                 std::optional<TransportError> error);
   void dispatchWaiters();
   void dialForWaiters();
-  void markIdleIfUnused(Entry& entry);
+  void markIdleIfUnused(UpstreamConnection* conn);
+  void pushIdle(Entry& entry);
+  void reapIdle();
   Entry* entryFor(UpstreamConnection* conn);
   void scheduleReap();
 
@@ -68,7 +76,12 @@ class ConnectionPool final : public UpstreamConnection::Owner {
   ConnectOptions last_opts_;  // template for dials started on behalf of queued waiters
   bool speaks_h2_ = false;    // the last connection negotiated h2: one dial serves many
   bool protocol_known_ = false;
-  std::vector<Entry> entries_;
+  std::unordered_map<UpstreamConnection*, Entry> entries_;
+  size_t h2_entries_ = 0;
+  // Idle connections, longest idle first; one timer closes those idle for idle_timeout_ms (no
+  // timer started and stopped per request).
+  std::vector<UpstreamConnection*> idle_;
+  UvTimer idle_reaper_;
   std::vector<std::unique_ptr<Dial>> dials_;
   std::deque<Waiter*> waiters_;
   // Freed on the next loop turn: they may still be on the stack when retired.
