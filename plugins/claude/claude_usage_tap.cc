@@ -122,6 +122,19 @@ bool isUsageEvent(std::string_view name) {
 
 }  // namespace
 
+void UsageTap::reset(bool event_stream) {
+  event_stream_ = event_stream;
+  overflow_ = false;
+  usage_event_ = true;
+  for (std::string* buffer : {&line_, &data_, &body_, &usage_.model}) {
+    if (buffer->capacity() > kKeptCapacity) std::string().swap(*buffer);
+    buffer->clear();
+  }
+  std::string model = std::move(usage_.model);
+  usage_ = UsageCounts{};
+  usage_.model = std::move(model);
+}
+
 void UsageTap::feed(std::string_view bytes) {
   if (overflow_) return;
   if (!event_stream_) {

@@ -20,7 +20,7 @@ UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, Upstre
 }
 
 UpstreamExchange::~UpstreamExchange() {
-  *alive_ = false;
+  if (destroyed_ != nullptr) *destroyed_ = true;
   cancel();
 }
 
@@ -123,9 +123,17 @@ bool UpstreamExchange::onStreamData(std::string_view bytes) {
     if (decoded.empty()) return true;
     bytes = decoded;
   }
-  auto alive = alive_;
+  // The handler may destroy this exchange: a flag on this stack tells (no allocation per call).
+  bool destroyed = false;
+  bool* outer = destroyed_;
+  destroyed_ = &destroyed;
   bool more = handler_->onResponseData(bytes);
-  if (!*alive || finished_) return false;
+  if (destroyed) {
+    if (outer != nullptr) *outer = true;
+    return false;
+  }
+  destroyed_ = outer;
+  if (finished_) return false;
   if (!more) {
     paused_ = true;
     timer_.stop();  // the consumer holds the stream; silence is not the upstream's fault

@@ -66,7 +66,8 @@ class UpstreamExchange final : public UpstreamCall,
   bool body_released_ = false;
   std::string_view protocol_;
   std::unique_ptr<BodyDecoder> decoder_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Points at a flag on the stack of a handler callback in progress; the destructor sets it.
+  bool* destroyed_ = nullptr;
 };
 
 }  // namespace relay
