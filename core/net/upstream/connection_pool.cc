@@ -33,13 +33,15 @@ UpstreamConnection* ConnectionPool::withCapacity() {
   return nullptr;
 }
 
-void ConnectionPool::acquire(Waiter* waiter, const ConnectOptions& opts, bool fresh) {
-  last_opts_ = opts;
-  if (fresh) return dial(opts, waiter);
-  if (UpstreamConnection* conn = withCapacity()) {
-    waiter->onConnectionReady(conn);
-    return markIdleIfUnused(conn);  // the waiter started no stream on it
+void ConnectionPool::acquire(Waiter* waiter, bool fresh) {
+  if (!fresh) {
+    if (UpstreamConnection* conn = withCapacity()) {
+      waiter->onConnectionReady(conn);
+      return markIdleIfUnused(conn);  // the waiter started no stream on it
+    }
   }
+  last_opts_ = waiter->connectOptions();
+  if (fresh) return dial(last_opts_, waiter);
   waiters_.push_back(waiter);
   dialForWaiters();
 }

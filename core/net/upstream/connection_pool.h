@@ -28,6 +28,8 @@ class ConnectionPool final : public UpstreamConnection::Owner {
     virtual ~Waiter() = default;
     virtual void onConnectionReady(UpstreamConnection* conn) = 0;
     virtual void onConnectionFailed(const TransportError& error) = 0;
+    // How to dial for this waiter: asked only when no pooled connection serves it.
+    virtual ConnectOptions connectOptions() const = 0;
   };
 
   ConnectionPool(uv_loop_t* loop, DnsCache& dns, PoolLimits limits);
@@ -35,7 +37,7 @@ class ConnectionPool final : public UpstreamConnection::Owner {
 
   // `fresh`: never reuse, dial a new connection for this waiter (the retry after a dead one).
   // May call the waiter back before returning when a pooled connection has room.
-  void acquire(Waiter* waiter, const ConnectOptions& opts, bool fresh);
+  void acquire(Waiter* waiter, bool fresh);
   void cancelWait(Waiter* waiter);
 
   size_t connectionCount() const { return entries_.size(); }

@@ -70,7 +70,7 @@ void UpstreamExchange::start() {
   uint64_t idle_ms = static_cast<uint64_t>(std::max(request_.timeouts.body_idle_ms, 0));
   startWatchdog(std::min(headers_ms, idle_ms));
   waiting_ = true;
-  pool_->acquire(this, connectOptions(), false);
+  pool_->acquire(this, false);
 }
 
 void UpstreamExchange::onConnectionReady(UpstreamConnection* conn) {
@@ -163,7 +163,7 @@ void UpstreamExchange::onStreamFailed(StreamFailure failure) {
     // A pooled connection died under us before the server answered: once, on a fresh one.
     retried_ = true;
     waiting_ = true;
-    pool_->acquire(this, connectOptions(), true);
+    pool_->acquire(this, true);
     return;
   }
   fail(failure.kind, failure.message);

@@ -37,7 +37,7 @@ class UpstreamExchange final : public UpstreamCall,
   void onStreamComplete() override;
   void onStreamFailed(StreamFailure failure) override;
 
-  ConnectOptions connectOptions() const;
+  ConnectOptions connectOptions() const override;
   std::string attribute(std::string_view message) const;
   void startWatchdog(uint64_t ms);
   void onWatchdog();
