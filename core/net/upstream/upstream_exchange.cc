@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 
 namespace relay {
@@ -22,6 +23,8 @@ UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, Upstre
 UpstreamExchange::~UpstreamExchange() {
   if (destroyed_ != nullptr) *destroyed_ = true;
   cancel();
+  // The next request's upstream head is built into this one's memory.
+  HeaderListPool::local().give(std::move(request_.headers.all()));
 }
 
 ConnectOptions UpstreamExchange::connectOptions() const {

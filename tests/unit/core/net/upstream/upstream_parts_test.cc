@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include "core/net/upstream/body_decoder.h"
+#include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 #include "core/net/upstream/upstream_url.h"
 
@@ -141,4 +142,36 @@ TEST_CASE("BodyDecoder decodes gzip, zlib deflate and raw deflate, fed byte by b
   std::string out;
   CHECK_FALSE(bad->decode("definitely not gzip", out));
   CHECK_FALSE(bad->error().empty());
+}
+
+TEST_CASE("header lists: a refill reuses the memory of a given-back list, in order") {
+  HeaderListPool& pool = HeaderListPool::local();
+  while (pool.spareCount() > 0) pool.take();
+  HeaderListFill first(pool.take());
+  first.add("x-api-key", "sk-ant-api03-a-long-value-that-is-not-inline");
+  first.add("anthropic-version", "2023-06-01");
+  first.add("x-third", "three");
+  std::vector<Header> sent = first.finish();
+  REQUIRE(sent.size() == 3);
+  const char* key_memory = sent[0].value.data();
+  pool.give(std::move(sent));
+  CHECK(pool.spareCount() == 1);
+
+  HeaderListFill second(pool.take());
+  second.add("x-api-key", "sk-ant-api03-another-long-value-here");
+  second.add("content-type", "application/json");
+  std::vector<Header> again = second.finish();
+  REQUIRE(again.size() == 2);  // the third element of the old list is dropped
+  CHECK(again[0].name == "x-api-key");
+  CHECK(again[0].value == "sk-ant-api03-another-long-value-here");
+  CHECK(again[0].value.data() == key_memory);  // assigned in place, not allocated
+  CHECK(again[1].name == "content-type");
+  CHECK(again[1].value == "application/json");
+
+  for (size_t i = 0; i < HeaderListPool::kMaxKept + 3; ++i) {
+    std::vector<Header> list(1);
+    pool.give(std::move(list));
+  }
+  CHECK(pool.spareCount() == HeaderListPool::kMaxKept);
+  while (pool.spareCount() > 0) pool.take();
 }
