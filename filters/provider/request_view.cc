@@ -2,9 +2,9 @@
 
 namespace relay {
 
-AbiHeaders::AbiHeaders(const Headers& h) {
-  items.reserve(h.all().size());
-  for (const auto& x : h.all()) items.push_back({toSlice(x.name), toSlice(x.value)});
+AbiHeaders::AbiHeaders(const Headers& h) : items(h.all().size()) {
+  relay_header_t* out = items.data();
+  for (const auto& x : h.all()) *out++ = {toSlice(x.name), toSlice(x.value)};
 }
 
 ProviderRequestView::ProviderRequestView(const Request& req, const RequestState& state)

@@ -2,8 +2,6 @@
 // classify_answer): borrowed from the request and the state, valid while both are unchanged.
 #pragma once
 
-#include <cstddef>
-#include <memory_resource>
 #include <string>
 #include <vector>
 
@@ -17,21 +15,30 @@ inline relay_slice_t toSlice(std::string_view s) {
   return relay_slice_t{s.data(), s.size()};
 }
 
-// Headers as the ABI's array; borrows the names and values. Up to kInline headers the array
-// lives inside the object (no heap allocation per hook call); it points into itself, so it is
-// neither copied nor moved.
-struct AbiHeaders {
-  static constexpr size_t kInline = 32;
-  explicit AbiHeaders(const Headers& h);
-  AbiHeaders(const AbiHeaders&) = delete;
-  AbiHeaders& operator=(const AbiHeaders&) = delete;
+// The ABI's header array: in place for the usual handful of headers (made several times per
+// request), on the heap beyond.
+class AbiHeaderArray {
+ public:
+  static constexpr size_t kInline = 24;
+  explicit AbiHeaderArray(size_t count) : size_(count) {
+    if (count > kInline) heap_.resize(count);
+  }
+  AbiHeaderArray(const AbiHeaderArray&) = delete;
+  AbiHeaderArray& operator=(const AbiHeaderArray&) = delete;
+  relay_header_t* data() { return heap_.empty() ? inline_ : heap_.data(); }
+  const relay_header_t* data() const { return heap_.empty() ? inline_ : heap_.data(); }
+  size_t size() const { return size_; }
 
  private:
-  alignas(relay_header_t) std::byte inline_[kInline * sizeof(relay_header_t)];
-  std::pmr::monotonic_buffer_resource arena_{inline_, sizeof inline_};
+  size_t size_;
+  relay_header_t inline_[kInline];
+  std::vector<relay_header_t> heap_;
+};
 
- public:
-  std::pmr::vector<relay_header_t> items{&arena_};
+// Headers as the ABI's array; borrows the names and values.
+struct AbiHeaders {
+  AbiHeaderArray items;
+  explicit AbiHeaders(const Headers& h);
 };
 
 class ProviderRequestView {

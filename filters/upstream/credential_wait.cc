@@ -6,6 +6,7 @@
 namespace relay {
 
 void CredentialWait::start(ProviderAccount& account, bool force, WorkerContext& worker, Done done) {
+  if (!alive_) alive_ = std::make_shared<int>(0);
   account.requestCredentials(force, worker.mailbox, alive_, std::move(done));
 }
 

@@ -18,10 +18,11 @@ class CredentialWait {
   using Done = std::function<void(bool ok, const std::string& why, uint32_t failure_class)>;
   // force: refresh even if the token looks valid.
   void start(ProviderAccount& account, bool force, WorkerContext& worker, Done done);
-  void cancel() { alive_ = std::make_shared<int>(0); }
+  // A callback still on its way expires with the token it was given.
+  void cancel() { alive_.reset(); }
 
  private:
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  std::shared_ptr<int> alive_;  // made by start(): most requests never wait
 };
 
 }  // namespace relay

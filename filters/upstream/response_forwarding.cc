@@ -105,6 +105,7 @@ void ResponseForwarding::reportUsage(const relay_usage_t& u) {
 void ResponseForwarding::forward(std::string_view bytes) {
   if (cb_.answerData(bytes) || client_paused_) return;
   client_paused_ = true;
+  if (!alive_) alive_ = std::make_shared<int>(0);
   cb_.response().onWritable([this, alive = std::weak_ptr<int>(alive_)] {
     if (alive.expired()) return;
     client_paused_ = false;

@@ -53,7 +53,7 @@ class ResponseForwarding final : public UpstreamResponseHandler, public relay_ho
   bool client_paused_ = false;
   bool streaming_ = false;  // counted in the active-streams gauge
   bool detached_ = false;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // for callbacks that may outlive us
+  std::shared_ptr<int> alive_;  // for callbacks that may outlive us (made with the first one)
 };
 
 }  // namespace relay

@@ -1,6 +1,7 @@
 #include "filters/upstream/upstream_exchange.h"
 
 #include "core/chain/route_table.h"
+#include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/plugin/host_handles.h"
 #include "core/provider/provider_account.h"
@@ -72,7 +73,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     return RELAY_OK;
   }
   int addHeader(std::string_view name, std::string_view value) override {
-    up_.headers.add(name, value);
+    headers_.add(name, value);
     return RELAY_OK;
   }
   int setBody(std::string_view body) override {
@@ -106,7 +107,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   // Builds the upstream request through the plugin; may wait for fresh credentials first.
   void prepare(bool after_refresh) {
     up_ = UpstreamRequest{};
-    up_.headers.all().reserve(16);
+    headers_ = HeaderListFill(HeaderListPool::local().take());
     body_set_ = false;
     ProviderRequestView view(cb_->request(), cb_->state());
     relay_error_t err{};
@@ -125,6 +126,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
       return;
     }
     if (!body_set_) up_.body_ref = &cb_->request().body;  // the chain keeps it for the call
+    up_.headers.all() = headers_.finish();
     send();
   }
 
@@ -167,6 +169,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   FilterCallbacks* cb_ = nullptr;
   ProviderAccount* account_ = nullptr;
   UpstreamRequest up_;
+  HeaderListFill headers_;  // what prepare adds, into a list a finished request gave back
   bool body_set_ = false;
   CredentialWait credentials_;
   std::string refresh_failure_;  // why the last refresh failed (transiently), for the client

@@ -24,6 +24,8 @@ struct UsageCounts {
 class UsageTap {
  public:
   explicit UsageTap(bool event_stream) : event_stream_(event_stream) {}
+  // As new, keeping the buffers' memory unless it grew beyond kKeptCapacity.
+  void reset(bool event_stream);
   void feed(std::string_view bytes);
   // End of the body: a non-streaming body is parsed here.
   void finish();
@@ -35,12 +37,13 @@ class UsageTap {
   void applyJson(std::string_view json);
 
   static constexpr size_t kMaxBuffered = 8u * 1024 * 1024;  // beyond it usage is given up
+  static constexpr size_t kKeptCapacity = 16 * 1024;
   bool event_stream_;
   bool overflow_ = false;
-  std::string line_;   // an incomplete line
-  std::string event_;  // the current event's name
-  std::string data_;   // the current event's data lines
-  std::string body_;   // a non-streaming body
+  std::string line_;         // an incomplete line
+  bool usage_event_ = true;  // the current event may carry usage (by its name, or it has none)
+  std::string data_;         // the current event's data lines
+  std::string body_;         // a non-streaming body
   UsageCounts usage_;
 };
 

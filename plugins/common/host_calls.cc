@@ -1,7 +1,6 @@
 #include "host_calls.h"
 
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 
@@ -9,6 +8,10 @@ namespace relay::plugin_common {
 
 namespace {
 std::atomic<const relay_host_t*> g_host{nullptr};
+// ASCII only (HTTP names and tokens), as std::tolower in the "C" locale, without its call.
+char asciiLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+}
 std::atomic<const char*> g_log_prefix{"plugin"};
 }  // namespace
 
@@ -44,9 +47,7 @@ int64_t nowMs() {
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (a[i] != b[i] && asciiLower(a[i]) != asciiLower(b[i])) return false;
   }
   return true;
 }
@@ -57,7 +58,7 @@ bool startsWithIgnoreCase(std::string_view s, std::string_view prefix) {
 
 std::string toLower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = asciiLower(c);
   return out;
 }
 

@@ -8,32 +8,40 @@
 namespace relay {
 
 ConnectionPool::ConnectionPool(uv_loop_t* loop, DnsCache& dns, PoolLimits limits)
-    : loop_(loop), dns_(dns), limits_(limits), reaper_(loop) {}
+    : loop_(loop), dns_(dns), limits_(limits), idle_reaper_(loop), reaper_(loop) {}
 
 ConnectionPool::~ConnectionPool() = default;
 
 ConnectionPool::Entry* ConnectionPool::entryFor(UpstreamConnection* conn) {
-  for (Entry& e : entries_)
-    if (e.conn.get() == conn) return &e;
-  return nullptr;
+  auto it = entries_.find(conn);
+  return it == entries_.end() ? nullptr : &it->second;
 }
 
 UpstreamConnection* ConnectionPool::withCapacity() {
-  // Prefer a busy HTTP/2 connection over waking an idle one, then any with room.
-  for (Entry& e : entries_)
-    if (e.conn->hasCapacity() && e.conn->activeStreams() > 0) return e.conn.get();
-  for (Entry& e : entries_)
-    if (e.conn->hasCapacity()) return e.conn.get();
+  // Prefer a busy HTTP/2 connection over waking an idle one.
+  if (h2_entries_ > 0) {
+    for (auto& [conn, e] : entries_)
+      if (conn->activeStreams() > 0 && conn->hasCapacity()) return conn;
+  }
+  // The most recently used: warm, and the longest idle are left to expire.
+  while (!idle_.empty()) {
+    UpstreamConnection* conn = idle_.back();
+    idle_.pop_back();
+    if (Entry* e = entryFor(conn)) e->idle = false;
+    if (conn->hasCapacity()) return conn;
+  }
   return nullptr;
 }
 
-void ConnectionPool::acquire(Waiter* waiter, const ConnectOptions& opts, bool fresh) {
-  last_opts_ = opts;
-  if (fresh) return dial(opts, waiter);
-  if (UpstreamConnection* conn = withCapacity()) {
-    if (Entry* e = entryFor(conn)) e->idle_timer->stop();
-    return waiter->onConnectionReady(conn);
+void ConnectionPool::acquire(Waiter* waiter, bool fresh) {
+  if (!fresh) {
+    if (UpstreamConnection* conn = withCapacity()) {
+      waiter->onConnectionReady(conn);
+      return markIdleIfUnused(conn);  // the waiter started no stream on it
+    }
   }
+  last_opts_ = waiter->connectOptions();
+  if (fresh) return dial(last_opts_, waiter);
   waiters_.push_back(waiter);
   dialForWaiters();
 }
@@ -92,15 +100,24 @@ void ConnectionPool::onDialed(Dial* dial, std::unique_ptr<Transport> transport,
   speaks_h2_ = transport->alpn() == "h2";
   protocol_known_ = true;
   Entry entry;
-  entry.idle_timer = std::make_unique<UvTimer>(loop_);
-  if (speaks_h2_)
+  if (speaks_h2_) {
     entry.conn = std::make_unique<Http2Connection>(std::move(transport), this);
-  else
+    entry.h2 = true;
+    ++h2_entries_;
+  } else {
     entry.conn = std::make_unique<Http1Connection>(std::move(transport), this);
+  }
   UpstreamConnection* conn = entry.conn.get();
-  entries_.push_back(std::move(entry));
-  if (dedicated != nullptr) dedicated->onConnectionReady(conn);
+  entries_.emplace(conn, std::move(entry));
+  if (dedicated != nullptr) {
+    dedicated->onConnectionReady(conn);
+  } else if (!waiters_.empty()) {
+    Waiter* w = waiters_.front();
+    waiters_.pop_front();
+    w->onConnectionReady(conn);
+  }
   dispatchWaiters();
+  markIdleIfUnused(conn);  // nobody took it: its waiter went away
   dialForWaiters();
 }
 
@@ -108,35 +125,61 @@ void ConnectionPool::dispatchWaiters() {
   while (!waiters_.empty()) {
     UpstreamConnection* conn = withCapacity();
     if (conn == nullptr) return;
-    if (Entry* e = entryFor(conn)) e->idle_timer->stop();
     Waiter* w = waiters_.front();
     waiters_.pop_front();
     w->onConnectionReady(conn);
+    markIdleIfUnused(conn);
   }
 }
 
 void ConnectionPool::onConnectionAvailable(UpstreamConnection* conn) {
   dispatchWaiters();
-  if (Entry* e = entryFor(conn)) markIdleIfUnused(*e);
+  markIdleIfUnused(conn);
 }
 
-void ConnectionPool::markIdleIfUnused(Entry& entry) {
-  if (entry.conn->activeStreams() > 0 || !entry.conn->hasCapacity()) return;
-  size_t idle = static_cast<size_t>(std::count_if(entries_.begin(), entries_.end(), [](auto& e) {
-    return e.conn->activeStreams() == 0 && e.conn->isOpen();
-  }));
-  if (idle > limits_.max_idle_connections) return entry.conn->close();
-  UpstreamConnection* conn = entry.conn.get();
-  entry.idle_timer->start(static_cast<uint64_t>(limits_.idle_timeout_ms),
-                          [conn] { conn->close(); });
+void ConnectionPool::markIdleIfUnused(UpstreamConnection* conn) {
+  Entry* e = entryFor(conn);  // gone when a callback closed it
+  if (e == nullptr || e->idle || conn->activeStreams() > 0 || !conn->hasCapacity()) return;
+  if (idle_.size() >= limits_.max_idle_connections) return conn->close();
+  pushIdle(*e);
+}
+
+void ConnectionPool::pushIdle(Entry& entry) {
+  entry.idle = true;
+  entry.idle_since_ms = uv_now(loop_);
+  idle_.push_back(entry.conn.get());
+  if (!idle_reaper_.active())
+    idle_reaper_.start(static_cast<uint64_t>(limits_.idle_timeout_ms), [this] { reapIdle(); });
+}
+
+void ConnectionPool::reapIdle() {
+  uint64_t now = uv_now(loop_);
+  uint64_t timeout = static_cast<uint64_t>(std::max(limits_.idle_timeout_ms, 0));
+  size_t expired = 0;
+  while (expired < idle_.size()) {
+    Entry* e = entryFor(idle_[expired]);
+    if (e != nullptr && now - e->idle_since_ms < timeout) break;
+    if (e != nullptr) e->idle = false;
+    ++expired;
+  }
+  std::vector<UpstreamConnection*> closing(idle_.begin(),
+                                           idle_.begin() + static_cast<std::ptrdiff_t>(expired));
+  idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(expired));
+  for (UpstreamConnection* conn : closing)
+    if (entryFor(conn) != nullptr) conn->close();
+  if (!idle_.empty()) {
+    uint64_t since = entryFor(idle_.front())->idle_since_ms;
+    idle_reaper_.start(since + timeout - now, [this] { reapIdle(); });
+  }
 }
 
 void ConnectionPool::onConnectionClosed(UpstreamConnection* conn) {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const Entry& e) { return e.conn.get() == conn; });
+  auto it = entries_.find(conn);
   if (it == entries_.end()) return;
+  if (it->second.idle) std::erase(idle_, conn);
+  if (it->second.h2) --h2_entries_;
   // The connection may be on the stack (this is its callback): free it on the next turn.
-  dead_.push_back(std::move(it->conn));
+  dead_.push_back(std::move(it->second.conn));
   entries_.erase(it);
   scheduleReap();
 }

@@ -1,5 +1,9 @@
 #include "core/net/upstream/header_rules.h"
 
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
 #include <vector>
 
 namespace relay {
@@ -26,29 +30,18 @@ std::vector<std::string> connectionTokens(const Headers& headers) {
   return tokens;
 }
 
-// RFC 9110 tchar.
+// RFC 9110 tchar, as a table: header names are checked byte by byte on every request.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
 bool isTokenChar(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
+  return kTokenChars[c];
 }
 
 bool isToken(std::string_view s) {
@@ -58,8 +51,23 @@ bool isToken(std::string_view s) {
   return true;
 }
 
+// Nonzero when some byte of w is zero.
+constexpr uint64_t zeroByte(uint64_t w) {
+  return (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+}
+
+// One pass over the value, eight bytes at a time (find_first_of called memchr once per byte).
 bool hasLineBreakOrNul(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (zeroByte(w) | zeroByte(w ^ 0x0D0D0D0D0D0D0D0Dull) | zeroByte(w ^ 0x0A0A0A0A0A0A0A0Aull))
+      return true;
+  }
+  for (; i < s.size(); ++i)
+    if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') return true;
+  return false;
 }
 
 }  // namespace

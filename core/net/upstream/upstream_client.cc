@@ -12,12 +12,24 @@ UpstreamClient::~UpstreamClient() = default;
 std::unique_ptr<UpstreamCall> UpstreamClient::send(UpstreamRequest request,
                                                    UpstreamResponseHandler* handler) {
   std::string url_error;
-  std::optional<UpstreamUrl> url = parseUpstreamUrl(request.url, &url_error);
+  std::shared_ptr<const UpstreamUrl> url = parsedUrl(request.url, &url_error);
   ConnectionPool* pool = url ? &poolFor(request, *url) : nullptr;
   auto call = std::make_unique<UpstreamExchange>(loop_, pool, std::move(request), std::move(url),
                                                  std::move(url_error), handler);
   call->start();
   return call;
+}
+
+std::shared_ptr<const UpstreamUrl> UpstreamClient::parsedUrl(const std::string& url,
+                                                             std::string* error) {
+  if (auto it = urls_.find(url); it != urls_.end()) return it->second;
+  std::optional<UpstreamUrl> parsed = parseUpstreamUrl(url, error);
+  if (!parsed) return nullptr;
+  auto shared = std::make_shared<const UpstreamUrl>(std::move(*parsed));
+  if (urls_.size() >= kMaxCachedUrls)  // URLs that vary per request: keep those still in use
+    std::erase_if(urls_, [](const auto& entry) { return entry.second.use_count() == 1; });
+  if (urls_.size() < kMaxCachedUrls) urls_.emplace(url, shared);
+  return shared;
 }
 
 ConnectionPool& UpstreamClient::poolFor(const UpstreamRequest& request, const UpstreamUrl& url) {

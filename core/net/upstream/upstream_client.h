@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "core/net/connect/dns_cache.h"
 #include "core/net/upstream/connection_pool.h"
@@ -37,12 +38,16 @@ class UpstreamClient {
 
  private:
   ConnectionPool& poolFor(const UpstreamRequest& request, const UpstreamUrl& url);
+  // The parsed URL, shared by every call to it: an account's requests all go to a few URLs.
+  std::shared_ptr<const UpstreamUrl> parsedUrl(const std::string& url, std::string* error);
 
   uv_loop_t* loop_;
   DnsCache dns_;
   UpstreamClientOptions options_;
   std::map<std::string, std::unique_ptr<ConnectionPool>, std::less<>> pools_;
   std::string pool_key_;  // scratch for poolFor()
+  static constexpr size_t kMaxCachedUrls = 64;
+  std::unordered_map<std::string, std::shared_ptr<const UpstreamUrl>> urls_;
 };
 
 }  // namespace relay

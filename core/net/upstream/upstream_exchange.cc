@@ -1,13 +1,17 @@
 #include "core/net/upstream/upstream_exchange.h"
 
+#include <algorithm>
+
+#include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 
 namespace relay {
 
 UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, UpstreamRequest request,
-                                   std::optional<UpstreamUrl> url, std::string url_error,
+                                   std::shared_ptr<const UpstreamUrl> url, std::string url_error,
                                    UpstreamResponseHandler* handler)
-    : pool_(pool),
+    : loop_(loop),
+      pool_(pool),
       request_(std::move(request)),
       url_(std::move(url)),
       url_error_(std::move(url_error)),
@@ -17,8 +21,10 @@ UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, Upstre
 }
 
 UpstreamExchange::~UpstreamExchange() {
-  *alive_ = false;
+  if (destroyed_ != nullptr) *destroyed_ = true;
   cancel();
+  // The next request's upstream head is built into this one's memory.
+  HeaderListPool::local().give(std::move(request_.headers.all()));
 }
 
 ConnectOptions UpstreamExchange::connectOptions() const {
@@ -59,14 +65,15 @@ void UpstreamExchange::start() {
     });
     return;
   }
-  timer_.start(static_cast<uint64_t>(request_.timeouts.response_headers_ms), [this] {
-    stopStream();
-    fail(UpstreamError::Kind::TimeoutHeaders,
-         "no response headers within " + std::to_string(request_.timeouts.response_headers_ms) +
-             " ms");
-  });
+  // One watchdog for both limits, armed at the earlier of them; bytes that arrive only move a
+  // deadline it reads when it fires (no timer re-armed per chunk or event).
+  waiting_for_headers_ = true;
+  started_ms_ = last_bytes_ms_ = uv_now(loop_);
+  uint64_t headers_ms = static_cast<uint64_t>(std::max(request_.timeouts.response_headers_ms, 0));
+  uint64_t idle_ms = static_cast<uint64_t>(std::max(request_.timeouts.body_idle_ms, 0));
+  startWatchdog(std::min(headers_ms, idle_ms));
   waiting_ = true;
-  pool_->acquire(this, connectOptions(), false);
+  pool_->acquire(this, false);
 }
 
 void UpstreamExchange::onConnectionReady(UpstreamConnection* conn) {
@@ -119,9 +126,17 @@ bool UpstreamExchange::onStreamData(std::string_view bytes) {
     if (decoded.empty()) return true;
     bytes = decoded;
   }
-  auto alive = alive_;
+  // The handler may destroy this exchange: a flag on this stack tells (no allocation per call).
+  bool destroyed = false;
+  bool* outer = destroyed_;
+  destroyed_ = &destroyed;
   bool more = handler_->onResponseData(bytes);
-  if (!*alive || finished_) return false;
+  if (destroyed) {
+    if (outer != nullptr) *outer = true;
+    return false;
+  }
+  destroyed_ = outer;
+  if (finished_) return false;
   if (!more) {
     paused_ = true;
     timer_.stop();  // the consumer holds the stream; silence is not the upstream's fault
@@ -151,19 +166,40 @@ void UpstreamExchange::onStreamFailed(StreamFailure failure) {
     // A pooled connection died under us before the server answered: once, on a fresh one.
     retried_ = true;
     waiting_ = true;
-    pool_->acquire(this, connectOptions(), true);
+    pool_->acquire(this, true);
     return;
   }
   fail(failure.kind, failure.message);
 }
 
-void UpstreamExchange::armIdleTimer() {
-  if (finished_) return;
-  timer_.start(static_cast<uint64_t>(request_.timeouts.body_idle_ms), [this] {
-    stopStream();
+void UpstreamExchange::startWatchdog(uint64_t ms) {
+  timer_.start(ms, [this] { onWatchdog(); });
+}
+
+void UpstreamExchange::onWatchdog() {
+  uint64_t now = uv_now(loop_);
+  uint64_t deadline =
+      waiting_for_headers_
+          ? started_ms_ + static_cast<uint64_t>(std::max(request_.timeouts.response_headers_ms, 0))
+          : last_bytes_ms_ + static_cast<uint64_t>(std::max(request_.timeouts.body_idle_ms, 0));
+  if (now < deadline) return startWatchdog(deadline - now);
+  stopStream();
+  if (waiting_for_headers_)
+    fail(UpstreamError::Kind::TimeoutHeaders,
+         "no response headers within " + std::to_string(request_.timeouts.response_headers_ms) +
+             " ms");
+  else
     fail(UpstreamError::Kind::TimeoutIdle,
          "no body bytes for " + std::to_string(request_.timeouts.body_idle_ms) + " ms");
-  });
+}
+
+void UpstreamExchange::armIdleTimer() {
+  if (finished_) return;
+  waiting_for_headers_ = false;
+  last_bytes_ms_ = uv_now(loop_);
+  // Still armed: it fires no later than the new deadline and re-arms itself from there.
+  if (!timer_.active())
+    startWatchdog(static_cast<uint64_t>(std::max(request_.timeouts.body_idle_ms, 0)));
 }
 
 void UpstreamExchange::stopStream() {

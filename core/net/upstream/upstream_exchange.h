@@ -17,9 +17,9 @@ class UpstreamExchange final : public UpstreamCall,
                                private StreamSink,
                                private ConnectionPool::Waiter {
  public:
-  // `pool` is null when the URL did not parse (`url_error` then says why).
+  // `pool` and `url` are null when the URL did not parse (`url_error` then says why).
   UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, UpstreamRequest request,
-                   std::optional<UpstreamUrl> url, std::string url_error,
+                   std::shared_ptr<const UpstreamUrl> url, std::string url_error,
                    UpstreamResponseHandler* handler);
   ~UpstreamExchange() override;
 
@@ -37,18 +37,25 @@ class UpstreamExchange final : public UpstreamCall,
   void onStreamComplete() override;
   void onStreamFailed(StreamFailure failure) override;
 
-  ConnectOptions connectOptions() const;
+  ConnectOptions connectOptions() const override;
   std::string attribute(std::string_view message) const;
+  void startWatchdog(uint64_t ms);
+  void onWatchdog();
+  // The body idle limit counts from now.
   void armIdleTimer();
   void stopStream();
   void fail(UpstreamError::Kind kind, std::string_view message);
 
+  uv_loop_t* loop_;
   ConnectionPool* pool_;
   UpstreamRequest request_;  // its headers as sent upstream (cleaned when constructed)
-  std::optional<UpstreamUrl> url_;
+  std::shared_ptr<const UpstreamUrl> url_;
   std::string url_error_;
   UpstreamResponseHandler* handler_;
-  UvTimer timer_;  // response headers, then body idle
+  UvTimer timer_;  // the watchdog (response headers, then body idle), or a deferred failure
+  bool waiting_for_headers_ = false;
+  uint64_t started_ms_ = 0;     // loop time the request was handed to the pool
+  uint64_t last_bytes_ms_ = 0;  // loop time of the headers or the latest body bytes
   UpstreamConnection* conn_ = nullptr;
   uint32_t stream_id_ = 0;
   bool waiting_ = false;
@@ -59,7 +66,8 @@ class UpstreamExchange final : public UpstreamCall,
   bool body_released_ = false;
   std::string_view protocol_;
   std::unique_ptr<BodyDecoder> decoder_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Points at a flag on the stack of a handler callback in progress; the destructor sets it.
+  bool* destroyed_ = nullptr;
 };
 
 }  // namespace relay

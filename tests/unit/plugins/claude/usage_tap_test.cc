@@ -137,3 +137,57 @@ TEST_CASE("usage counts out of range are clamped, not cast (fuzz finding)") {
   CHECK(tap.usage().cache_read_input_tokens == UINT64_MAX);
   CHECK(tap.usage().cache_creation_input_tokens == 2);
 }
+
+TEST_CASE("only unnamed, message_start and message_delta events are read, whatever the case") {
+  const std::string stream =
+      "event: content_block_delta\n"  // usage inside a content event is text, not accounting
+      "data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":999}}\n\n"
+      ": a comment line\n"
+      "data: {\"type\":\"message_delta\",\"usage\":{\"input_tokens\":3}}\n\n"  // unnamed: read
+      "event: ping\nevent: message_delta\n"  // the last name counts
+      "data:{\"type\":\"message_delta\",\n"
+      "data: \"usage\":{\"output_tokens\":5}}\n\n"  // two data lines join with a newline
+      "event: message_delta\nevent: ping\n"
+      "data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":777}}\n\n";
+  for (size_t step : {stream.size(), size_t(1), size_t(5)}) {
+    fake().reset();
+    relay_plugin_stream_t* s = begin(200, {{"Content-Type", "Text/Event-Stream"}});
+    REQUIRE(s != nullptr);
+    run(s, stream, step);
+    REQUIRE(fake().usages.size() == 1);
+    CHECK(fake().usages[0].input == 3);
+    CHECK(fake().usages[0].output == 5);
+  }
+}
+
+TEST_CASE("a stream reused after one that gave up or grew large reads its usage afresh") {
+  // The plugin keeps finished streams of a thread for the next answers: nothing may carry over.
+  fake().reset();
+  relay_plugin_stream_t* s = begin(200, {{"content-type", "text/event-stream"}});
+  std::string endless = "event: message_start\n";
+  while (endless.size() < 9u * 1024 * 1024) endless += "data: {\"usage\":1}\n";
+  run(s, endless, 1 << 20);  // gave up: overflow
+  CHECK(fake().usages.empty());
+  const char* models[] = {"m0", "m1", "m2"};
+  for (int round = 0; round < 3; ++round) {
+    fake().reset();
+    s = begin(200, {{"content-type", "application/json"}});
+    REQUIRE(s != nullptr);
+    std::string body = R"({"type":"message","model":")";
+    body.append(models[round]).append(R"(","usage":{"input_tokens":)");
+    body.push_back(static_cast<char>('1' + round));
+    body.append("}}");
+    run(s, body, 3);
+    REQUIRE(fake().usages.size() == 1);
+    CHECK(fake().usages[0].model == models[round]);
+    CHECK(fake().usages[0].input == uint64_t(round + 1));
+    CHECK(fake().usages[0].output == 0);
+    CHECK(fake().usages[0].cache_read == 0);
+  }
+  fake().reset();
+  s = begin(200, {{"content-type", "text/event-stream"}});
+  run(s, kStream, 64);
+  REQUIRE(fake().usages.size() == 1);
+  CHECK(fake().usages[0].input == 30);
+  CHECK(fake().usages[0].output == 42);
+}

@@ -131,6 +131,33 @@ TEST_CASE("response headers timeout and body idle timeout") {
   CHECK(idle.body == "first");
 }
 
+// One watchdog serves both limits: bytes that keep coming within the idle limit move its
+// deadline, and a headers limit longer than the idle limit still gets its whole time.
+TEST_CASE("a stream that keeps sending outlives the idle limit; the headers limit is whole") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  RecordingHandler ticking, slow;
+  UpstreamRequest a = cl.request(httpUrl(server.plainPort(), "/forever"));
+  a.timeouts.body_idle_ms = 150;  // a tick every 20 ms
+  UpstreamRequest b = cl.request(httpUrl(server.plainPort(), "/slow-headers"));
+  b.timeouts.response_headers_ms = 500;
+  b.timeouts.body_idle_ms = 100;
+  uv_update_time(&cl.loop);
+  uint64_t t0 = uv_now(&cl.loop);
+  auto c1 = cl.client->send(std::move(a), &ticking);
+  auto c2 = cl.client->send(std::move(b), &slow);
+  REQUIRE(runUntil(&cl.loop, [&] { return slow.done(); }));
+  uint64_t waited = uv_now(&cl.loop) - t0;
+  REQUIRE(slow.error.has_value());
+  CHECK(slow.error->kind == UpstreamError::Kind::TimeoutHeaders);
+  CHECK(waited >= 490);
+  CHECK(slow.error->message.find("within 500 ms") != std::string::npos);
+  // Half a second of ticks, more than three idle limits: the ticking stream is still open.
+  CHECK_FALSE(ticking.done());
+  CHECK(ticking.body.find("data: tick") != std::string::npos);
+  c1->cancel();
+}
+
 TEST_CASE("connection refused is a connect error") {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -212,4 +239,33 @@ TEST_CASE("a gzip bomb fails once the body expands past the limit") {
   REQUIRE(h.error.has_value());
   CHECK(h.error->message.find("expands more than 200 times") != std::string::npos);
   CHECK(h.body.size() < 16u * 1024 * 1024);
+}
+
+// The client keeps parsed URLs for reuse, at most 64: URLs that vary per request still work,
+// while earlier calls hold theirs.
+TEST_CASE("more distinct URLs than the client caches are all served, in flight or not") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  std::vector<std::unique_ptr<RecordingHandler>> handlers;
+  std::vector<std::unique_ptr<UpstreamCall>> calls;
+  for (int i = 0; i < 150; ++i) {
+    handlers.push_back(std::make_unique<RecordingHandler>());
+    std::string url = httpUrl(server.plainPort(), "/hello?n=" + std::to_string(i));
+    calls.push_back(cl.client->send(cl.request(url), handlers.back().get()));
+    if (i % 2 == 1)  // every other call finishes before the next starts
+      REQUIRE(runUntil(&cl.loop, [&] { return handlers.back()->done(); }));
+  }
+  REQUIRE(runUntil(&cl.loop, [&] {
+    for (const auto& h : handlers)
+      if (!h->done()) return false;
+    return true;
+  }));
+  for (const auto& h : handlers) {
+    REQUIRE_FALSE(h->error.has_value());
+    CHECK(h->body == "hello over 1.1");
+  }
+  auto bad = std::make_unique<RecordingHandler>();
+  auto call = cl.client->send(cl.request("http://[::1/x"), bad.get());
+  REQUIRE(runUntil(&cl.loop, [&] { return bad->done(); }));
+  CHECK(bad->error.has_value());
 }

@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include "core/net/upstream/body_decoder.h"
+#include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 #include "core/net/upstream/upstream_url.h"
 
@@ -52,6 +53,20 @@ TEST_CASE("unsafeRequestHead: CR, LF, NUL in values; names and methods must be t
     CHECK(unsafeRequestHead("POST", bad) ==
           "header 'x-from-config' has a CR, LF or NUL in its value");
   }
+  // Values are scanned eight bytes at a time: a bad byte at any position of a long value,
+  // in a block or in the tail, is found; bytes near CR and LF are not mistaken for them.
+  for (char c : {'\r', '\n', '\0'}) {
+    for (size_t at = 0; at < 27; ++at) {
+      std::string value(27, 'v');
+      value[at] = c;
+      Headers bad;
+      bad.add("x-long", value);
+      CHECK_FALSE(unsafeRequestHead("POST", bad).empty());
+    }
+  }
+  Headers near;
+  near.add("x-near", std::string("\x0c\x0b\x0e\x01\x8d\x8a\x80\xff\t\x1f abcdefghijklmnop"));
+  CHECK(unsafeRequestHead("POST", near).empty());
   Headers bad_name;
   bad_name.add("x-a\r\nx-b", "v");
   CHECK(unsafeRequestHead("POST", bad_name) == "a header name is not an HTTP token");
@@ -127,4 +142,36 @@ TEST_CASE("BodyDecoder decodes gzip, zlib deflate and raw deflate, fed byte by b
   std::string out;
   CHECK_FALSE(bad->decode("definitely not gzip", out));
   CHECK_FALSE(bad->error().empty());
+}
+
+TEST_CASE("header lists: a refill reuses the memory of a given-back list, in order") {
+  HeaderListPool& pool = HeaderListPool::local();
+  while (pool.spareCount() > 0) pool.take();
+  HeaderListFill first(pool.take());
+  first.add("x-api-key", "sk-ant-api03-a-long-value-that-is-not-inline");
+  first.add("anthropic-version", "2023-06-01");
+  first.add("x-third", "three");
+  std::vector<Header> sent = first.finish();
+  REQUIRE(sent.size() == 3);
+  const char* key_memory = sent[0].value.data();
+  pool.give(std::move(sent));
+  CHECK(pool.spareCount() == 1);
+
+  HeaderListFill second(pool.take());
+  second.add("x-api-key", "sk-ant-api03-another-long-value-here");
+  second.add("content-type", "application/json");
+  std::vector<Header> again = second.finish();
+  REQUIRE(again.size() == 2);  // the third element of the old list is dropped
+  CHECK(again[0].name == "x-api-key");
+  CHECK(again[0].value == "sk-ant-api03-another-long-value-here");
+  CHECK(again[0].value.data() == key_memory);  // assigned in place, not allocated
+  CHECK(again[1].name == "content-type");
+  CHECK(again[1].value == "application/json");
+
+  for (size_t i = 0; i < HeaderListPool::kMaxKept + 3; ++i) {
+    std::vector<Header> list(1);
+    pool.give(std::move(list));
+  }
+  CHECK(pool.spareCount() == HeaderListPool::kMaxKept);
+  while (pool.spareCount() > 0) pool.take();
 }

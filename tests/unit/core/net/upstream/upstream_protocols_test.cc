@@ -242,3 +242,44 @@ TEST_CASE("keep-alive: a burst of HTTP/1.1 requests keeps its connections for th
   CHECK(server.events(mark, {"\"connection\"", "\"server\":\"plain\""}).size() == kBurst);
   CHECK(cl.client->connectionCount() == kBurst);
 }
+
+// Idle connections are kept on a list, not scanned: at most max_idle_connections stay, and one
+// pool timer closes those idle longer than idle_timeout_ms while fresher ones stay.
+TEST_CASE("keep-alive: idle connections beyond the limit close; idle ones expire oldest first") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  UpstreamClientOptions options;
+  options.pool.max_idle_connections = 3;
+  options.pool.idle_timeout_ms = 300;
+  cl.client.emplace(&cl.loop, options);
+  size_t mark = server.mark();
+  auto burst = [&](int n) {
+    std::vector<std::unique_ptr<RecordingHandler>> h;
+    std::vector<std::unique_ptr<UpstreamCall>> calls;
+    for (int i = 0; i < n; ++i) {
+      h.push_back(std::make_unique<RecordingHandler>());
+      calls.push_back(
+          cl.client->send(cl.request(httpUrl(server.plainPort(), "/hello")), h.back().get()));
+    }
+    REQUIRE(runUntil(&cl.loop, [&] {
+      for (auto& one : h)
+        if (!one->done()) return false;
+      return true;
+    }));
+    for (auto& one : h) CHECK(one->complete);
+  };
+  burst(5);  // five connections at once; three stay idle
+  REQUIRE(runUntil(&cl.loop, [&] { return cl.client->connectionCount() == 3; }));
+  burst(3);  // served by the idle three: no new connection
+  CHECK(server.events(mark, {"\"connection\"", "\"server\":\"plain\""}).size() == 5);
+  // 150 ms later one request refreshes one connection; at 300 ms the other two expire.
+  runUntil(
+      &cl.loop, [] { return false; }, 150);
+  burst(1);
+  REQUIRE(runUntil(
+      &cl.loop, [&] { return cl.client->connectionCount() == 1; }, 2000));
+  burst(1);  // the refreshed one serves it
+  CHECK(server.events(mark, {"\"connection\"", "\"server\":\"plain\""}).size() == 5);
+  REQUIRE(runUntil(
+      &cl.loop, [&] { return cl.client->connectionCount() == 0; }, 2000));
+}
