@@ -12,6 +12,7 @@
 #include "credential_file.h"
 #include "host_api.h"
 #include "sha256_hex.h"
+#include "token_answer.h"
 
 namespace relay::claude {
 
@@ -129,17 +130,8 @@ int startExchange(ClaudeAccount& account, std::string_view code, std::string_vie
 
 void finishExchange(ClaudeAccount& account, uint64_t call_id, const relay_http_response_t& resp) {
   if (!account.endLogin(call_id)) return;
-  if (resp.status == 0) {
-    std::string error(toView(resp.error));
-    return done(account, RELAY_LOGIN_NETWORK, "", error.empty() ? "no answer" : error);
-  }
-  std::string code = oauthErrorCode(toView(resp.body));
-  if (resp.status != 200) {
-    std::string reason = "token endpoint answered HTTP " + std::to_string(resp.status) +
-                         (code.empty() ? "" : " " + code);
-    bool refused = resp.status == 400 || resp.status == 401;
-    return done(account, refused ? RELAY_LOGIN_REJECTED : RELAY_LOGIN_FAILED, "", reason);
-  }
+  if (ExchangeFailure failure; exchangeFailed(resp, &failure))
+    return done(account, failure.outcome, "", failure.reason);
   TokenGrant grant;
   std::string why;
   if (!parseTokenGrant(toView(resp.body), &grant, &why))
