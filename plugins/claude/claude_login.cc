@@ -11,8 +11,8 @@
 #include "claude_refresh.h"
 #include "credential_file.h"
 #include "host_api.h"
+#include "login_steps.h"
 #include "sha256_hex.h"
-#include "token_answer.h"
 
 namespace relay::claude {
 
@@ -101,14 +101,9 @@ std::string identityOf(std::string_view token_answer) {
 
 int beginLogin(ClaudeAccount& account, std::string_view state, std::string_view code_challenge,
                relay_error_t* err) {
-  if (!account.config().oauth) {
-    if (err) copyText(err->message, sizeof err->message, "claude-api accounts use an api_key");
-    return RELAY_ERROR;
-  }
-  const relay_host_t* h = host();
-  if (!h || !RELAY_HOST_HAS(h, login_url)) return RELAY_ERROR;
-  std::string url = authorizeUrl(account.config(), state, code_challenge);
-  return h->login_url(account.hostAccount(), toSlice(url));
+  return offerAuthorizeUrl(account.hostAccount(), account.config().oauth,
+                           kClaudeCodeTakeOver.api_kind,
+                           authorizeUrl(account.config(), state, code_challenge), err);
 }
 
 int startExchange(ClaudeAccount& account, std::string_view code, std::string_view state,
@@ -119,13 +114,8 @@ int startExchange(ClaudeAccount& account, std::string_view code, std::string_vie
       {toSlice("accept"), toSlice("application/json")},
       {toSlice("anthropic-beta"), toSlice("oauth-2025-04-20")},
   };
-  uint64_t call_id = account.beginLogin();
-  if (httpCall(account.hostAccount(), "POST", account.config().token_url, headers,
-               sizeof(headers) / sizeof(headers[0]), body, call_id) != RELAY_OK) {
-    account.endLogin(call_id);
-    return RELAY_ERROR;
-  }
-  return RELAY_OK;
+  return postCodeExchange(account, account.config().token_url, headers,
+                          sizeof(headers) / sizeof(headers[0]), body);
 }
 
 void finishExchange(ClaudeAccount& account, uint64_t call_id, const relay_http_response_t& resp) {

@@ -6,6 +6,7 @@
 #include "credential_file.h"
 #include "gemini_host.h"
 #include "gemini_refresh.h"
+#include "login_steps.h"
 #include "sha256_hex.h"
 #include "token_answer.h"
 
@@ -114,14 +115,9 @@ std::string emailOfIdToken(std::string_view id_token) {
 
 int beginLogin(GeminiAccount& account, std::string_view state, std::string_view code_challenge,
                relay_error_t* err) {
-  if (!account.config().oauth) {
-    if (err) copyText(err->message, sizeof err->message, "gemini-api accounts use an api_key");
-    return RELAY_ERROR;
-  }
-  const relay_host_t* h = host();
-  if (!h || !RELAY_HOST_HAS(h, login_url)) return RELAY_ERROR;
-  std::string url = authorizeUrl(account.config(), state, code_challenge);
-  return h->login_url(account.hostAccount(), toSlice(url));
+  return offerAuthorizeUrl(account.hostAccount(), account.config().oauth,
+                           kGeminiCliTakeOver.api_kind,
+                           authorizeUrl(account.config(), state, code_challenge), err);
 }
 
 int startExchange(GeminiAccount& account, std::string_view code, std::string_view,
@@ -131,13 +127,8 @@ int startExchange(GeminiAccount& account, std::string_view code, std::string_vie
       {toSlice("content-type"), toSlice("application/x-www-form-urlencoded")},
       {toSlice("accept"), toSlice("application/json")},
   };
-  uint64_t call_id = account.beginLogin();
-  if (httpCall(account.hostAccount(), "POST", account.config().token_url, headers,
-               sizeof(headers) / sizeof(headers[0]), body, call_id) != RELAY_OK) {
-    account.endLogin(call_id);
-    return RELAY_ERROR;
-  }
-  return RELAY_OK;
+  return postCodeExchange(account, account.config().token_url, headers,
+                          sizeof(headers) / sizeof(headers[0]), body);
 }
 
 void finishExchange(GeminiAccount& account, uint64_t call_id, const relay_http_response_t& resp) {
