@@ -96,6 +96,30 @@ void startMessage(JsonWriter& w, std::string_view id, std::string_view status) {
   w.StartArray();
 }
 
+// A Responses tool call item; input_key names what the model passed: "arguments" (a function's
+// JSON) or "input" (a custom tool's text).
+std::string toolCallItem(const char* type, std::string_view id, std::string_view call_id,
+                         std::string_view name, const char* input_key, std::string_view input,
+                         std::string_view status) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  w.StartObject();
+  w.Key("type");
+  w.String(type);
+  w.Key("id");
+  writeString(w, id);
+  w.Key("call_id");
+  writeString(w, call_id);
+  w.Key("name");
+  writeString(w, name);
+  w.Key(input_key);
+  writeString(w, input);
+  w.Key("status");
+  writeString(w, status);
+  w.EndObject();
+  return std::string(written(b));
+}
+
 }  // namespace
 
 std::string messageItem(std::string_view id, std::string_view status, std::string_view text) {
@@ -154,44 +178,12 @@ std::string reasoningItem(std::string_view id, std::string_view summary,
 
 std::string functionCallItem(std::string_view id, std::string_view call_id, std::string_view name,
                              std::string_view arguments, std::string_view status) {
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  w.StartObject();
-  w.Key("type");
-  w.String("function_call");
-  w.Key("id");
-  writeString(w, id);
-  w.Key("call_id");
-  writeString(w, call_id);
-  w.Key("name");
-  writeString(w, name);
-  w.Key("arguments");
-  writeString(w, arguments);
-  w.Key("status");
-  writeString(w, status);
-  w.EndObject();
-  return std::string(written(b));
+  return toolCallItem("function_call", id, call_id, name, "arguments", arguments, status);
 }
 
 std::string customToolCallItem(std::string_view id, std::string_view call_id, std::string_view name,
                                std::string_view input, std::string_view status) {
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  w.StartObject();
-  w.Key("type");
-  w.String("custom_tool_call");
-  w.Key("id");
-  writeString(w, id);
-  w.Key("call_id");
-  writeString(w, call_id);
-  w.Key("name");
-  writeString(w, name);
-  w.Key("input");
-  writeString(w, input);
-  w.Key("status");
-  writeString(w, status);
-  w.EndObject();
-  return std::string(written(b));
+  return toolCallItem("custom_tool_call", id, call_id, name, "input", input, status);
 }
 
 std::string customToolInput(const rapidjson::Value& input) {
