@@ -73,9 +73,7 @@ void ChatStream::onEvent(std::string_view type, const rapidjson::Value& data, st
   } else if (type == "content_block_stop") {
     blockStop(data);
   } else if (type == "message_delta") {
-    if (const rapidjson::Value* delta = member(data, "delta"))
-      stop_reason_ = std::string(stringOr(*delta, "stop_reason", stop_reason_));
-    if (const rapidjson::Value* usage = member(data, "usage")) usage_.merge(*usage);
+    readMessageDelta(data, &stop_reason_, &usage_);
   } else if (type == "message_stop") {
     messageStop(out);
   } else if (type == "error") {

@@ -10,6 +10,13 @@ void AnthropicUsage::merge(const rapidjson::Value& usage) {
   cache_read = uintOr(usage, "cache_read_input_tokens", cache_read);
 }
 
+void readMessageDelta(const rapidjson::Value& data, std::string* stop_reason,
+                      AnthropicUsage* usage) {
+  if (const rapidjson::Value* delta = member(data, "delta"))
+    *stop_reason = std::string(stringOr(*delta, "stop_reason", *stop_reason));
+  if (const rapidjson::Value* u = member(data, "usage")) usage->merge(*u);
+}
+
 void writeChatUsage(JsonWriter& w, const AnthropicUsage& u) {
   w.StartObject();
   w.Key("prompt_tokens");

@@ -20,6 +20,10 @@ struct AnthropicUsage {
   uint64_t promptTotal() const { return input + cache_creation + cache_read; }
 };
 
+// An Anthropic message_delta event: its delta's stop_reason (kept when absent) and its usage.
+void readMessageDelta(const rapidjson::Value& data, std::string* stop_reason,
+                      AnthropicUsage* usage);
+
 // {prompt_tokens, completion_tokens, total_tokens, prompt_tokens_details:{cached_tokens,
 // cache_write_tokens}}
 void writeChatUsage(JsonWriter& w, const AnthropicUsage& u);

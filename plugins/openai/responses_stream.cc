@@ -72,9 +72,7 @@ void ResponsesStream::onEvent(std::string_view type, const Value& data, std::str
   } else if (type == "content_block_stop") {
     blockStop(data, out);
   } else if (type == "message_delta") {
-    if (const Value* delta = member(data, "delta"))
-      stop_reason_ = std::string(stringOr(*delta, "stop_reason", stop_reason_));
-    if (const Value* usage = member(data, "usage")) usage_.merge(*usage);
+    readMessageDelta(data, &stop_reason_, &usage_);
   } else if (type == "message_stop") {
     messageStop(out);
   }
