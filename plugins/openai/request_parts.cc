@@ -14,6 +14,16 @@ void startBlock(JsonWriter& w, const char* type) {
   w.String(type);
 }
 
+// A tool_use block up to its "input" key: a function call's and a custom tool call's alike.
+void startToolUse(JsonWriter& w, std::string_view id, std::string_view name) {
+  startBlock(w, "tool_use");
+  w.Key("id");
+  writeString(w, id);
+  w.Key("name");
+  writeString(w, name);
+  w.Key("input");
+}
+
 bool startsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
@@ -99,12 +109,7 @@ std::string toolUseBlock(std::string_view id, std::string_view name, std::string
   if (!input.IsObject()) reject("tool call arguments must be a JSON object");
   rapidjson::StringBuffer b;
   JsonWriter w(b);
-  startBlock(w, "tool_use");
-  w.Key("id");
-  writeString(w, id);
-  w.Key("name");
-  writeString(w, name);
-  w.Key("input");
+  startToolUse(w, id, name);
   input.Accept(w);
   w.EndObject();
   return std::string(written(b));
@@ -194,12 +199,7 @@ std::string customToolDefinition(const rapidjson::Value& tool) {
 std::string customToolUseBlock(std::string_view id, std::string_view name, std::string_view input) {
   rapidjson::StringBuffer b;
   JsonWriter w(b);
-  startBlock(w, "tool_use");
-  w.Key("id");
-  writeString(w, id);
-  w.Key("name");
-  writeString(w, name);
-  w.Key("input");
+  startToolUse(w, id, name);
   w.StartObject();
   w.Key("input");
   writeString(w, input);
