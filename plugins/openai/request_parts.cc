@@ -45,6 +45,24 @@ std::optional<DataUri> parseDataUri(std::string_view uri) {
 
 }  // namespace
 
+void parseRequestObject(std::string_view body_text, rapidjson::Document& body) {
+  parseClientJson(body_text, body, "the request body");
+  if (!body.IsObject()) reject("the request body must be a JSON object");
+}
+
+std::string requiredModel(const rapidjson::Value& body) {
+  std::string model(stringOr(body, "model"));
+  if (model.empty()) reject("model is required");
+  return model;
+}
+
+std::optional<int64_t> positiveIntMember(const rapidjson::Value& body, const char* name) {
+  if (!member(body, name)) return std::nullopt;
+  std::optional<int64_t> n = intMember(body, name);
+  if (!n || *n < 1) reject(std::string(name) + " must be a positive integer");
+  return n;
+}
+
 std::string textBlock(std::string_view text) {
   rapidjson::StringBuffer b;
   JsonWriter w(b);
