@@ -11,7 +11,6 @@
 
 #include "gemini_account.h"
 #include "relay_plugin.h"
-#include "token_answer.h"  // oauthErrorCode
 
 namespace relay::gemini {
 
