@@ -43,6 +43,16 @@ std::optional<DataUri> parseDataUri(std::string_view uri) {
   return DataUri{header.substr(0, semi), uri.substr(comma + 1)};
 }
 
+// The fields of a base64 source (an image's or a document's): type, media_type, data.
+void writeBase64Source(JsonWriter& w, const DataUri& data) {
+  w.Key("type");
+  w.String("base64");
+  w.Key("media_type");
+  writeString(w, data.media_type);
+  w.Key("data");
+  writeString(w, data.data);
+}
+
 }  // namespace
 
 void parseRequestObject(std::string_view body_text, rapidjson::Document& body) {
@@ -80,12 +90,7 @@ std::string imageBlock(std::string_view url) {
   w.Key("source");
   w.StartObject();
   if (std::optional<DataUri> data = parseDataUri(url)) {
-    w.Key("type");
-    w.String("base64");
-    w.Key("media_type");
-    writeString(w, data->media_type);
-    w.Key("data");
-    writeString(w, data->data);
+    writeBase64Source(w, *data);
   } else if (startsWith(url, "https://") || startsWith(url, "http://")) {
     w.Key("type");
     w.String("url");
@@ -109,12 +114,7 @@ std::string documentBlock(std::string_view file_data) {
   startBlock(w, "document");
   w.Key("source");
   w.StartObject();
-  w.Key("type");
-  w.String("base64");
-  w.Key("media_type");
-  writeString(w, data->media_type);
-  w.Key("data");
-  writeString(w, data->data);
+  writeBase64Source(w, *data);
   w.EndObject();
   w.EndObject();
   return std::string(written(b));
