@@ -177,17 +177,7 @@ void ChatStream::blockDelta(const rapidjson::Value& data, std::string& out) {
 void ChatStream::blockStop(const rapidjson::Value& data) {
   auto it = blocks_.find(intMember(data, "index").value_or(0));
   if (it == blocks_.end() || it->second.type != "thinking") return;
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("type");
-  w.String("thinking");
-  w.Key("thinking");
-  writeString(w, it->second.thinking);
-  w.Key("signature");
-  writeString(w, it->second.signature);
-  w.EndObject();
-  thinking_blocks_.emplace_back(written(buffer));
+  thinking_blocks_.push_back(thinkingBlock(it->second.thinking, it->second.signature));
 }
 
 void ChatStream::messageStop(std::string& out) {

@@ -58,6 +58,20 @@ void writeResponsesUsage(JsonWriter& w, const AnthropicUsage& u) {
   w.EndObject();
 }
 
+std::string thinkingBlock(std::string_view thinking, std::string_view signature) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  w.StartObject();
+  w.Key("type");
+  w.String("thinking");
+  w.Key("thinking");
+  writeString(w, thinking);
+  w.Key("signature");
+  writeString(w, signature);
+  w.EndObject();
+  return std::string(written(b));
+}
+
 std::string_view chatFinishReason(std::string_view stop_reason) {
   if (stop_reason == "max_tokens" || stop_reason == "model_context_window_exceeded")
     return "length";

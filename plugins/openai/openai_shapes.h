@@ -31,6 +31,10 @@ void writeChatUsage(JsonWriter& w, const AnthropicUsage& u);
 // output_tokens_details:{reasoning_tokens}, total_tokens}
 void writeResponsesUsage(JsonWriter& w, const AnthropicUsage& u);
 
+// An Anthropic thinking block {type:"thinking", thinking, signature}, as a stream rebuilds it
+// from its deltas (to echo it back upstream later).
+std::string thinkingBlock(std::string_view thinking, std::string_view signature);
+
 // end_turn/stop_sequence/pause_turn -> stop, max_tokens -> length, tool_use -> tool_calls,
 // refusal -> content_filter.
 std::string_view chatFinishReason(std::string_view stop_reason);

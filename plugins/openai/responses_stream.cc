@@ -242,17 +242,7 @@ void ResponsesStream::textDone(Block& b, std::string& out) {
 void ResponsesStream::thinkingDone(Block& b, std::string& out) {
   std::string block = b.redacted;
   if (b.type == "thinking") {
-    rapidjson::StringBuffer buffer;
-    JsonWriter w(buffer);
-    w.StartObject();
-    w.Key("type");
-    w.String("thinking");
-    w.Key("thinking");
-    writeString(w, b.text);
-    w.Key("signature");
-    writeString(w, b.signature);
-    w.EndObject();
-    block = std::string(written(buffer));
+    block = thinkingBlock(b.text, b.signature);
     auto summary = [&](JsonWriter& w) {
       itemFields(w, b.item_id, b.output_index);
       w.Key("summary_index");
