@@ -11,6 +11,7 @@
 #include "claude_refresh.h"
 #include "credential_file.h"
 #include "host_api.h"
+#include "login_steps.h"
 #include "sha256_hex.h"
 
 namespace relay::claude {
@@ -100,14 +101,9 @@ std::string identityOf(std::string_view token_answer) {
 
 int beginLogin(ClaudeAccount& account, std::string_view state, std::string_view code_challenge,
                relay_error_t* err) {
-  if (!account.config().oauth) {
-    if (err) copyText(err->message, sizeof err->message, "claude-api accounts use an api_key");
-    return RELAY_ERROR;
-  }
-  const relay_host_t* h = host();
-  if (!h || !RELAY_HOST_HAS(h, login_url)) return RELAY_ERROR;
-  std::string url = authorizeUrl(account.config(), state, code_challenge);
-  return h->login_url(account.hostAccount(), toSlice(url));
+  return offerAuthorizeUrl(account.hostAccount(), account.config().oauth,
+                           kClaudeCodeTakeOver.api_kind,
+                           authorizeUrl(account.config(), state, code_challenge), err);
 }
 
 int startExchange(ClaudeAccount& account, std::string_view code, std::string_view state,
@@ -118,28 +114,14 @@ int startExchange(ClaudeAccount& account, std::string_view code, std::string_vie
       {toSlice("accept"), toSlice("application/json")},
       {toSlice("anthropic-beta"), toSlice("oauth-2025-04-20")},
   };
-  uint64_t call_id = account.beginLogin();
-  if (httpCall(account.hostAccount(), "POST", account.config().token_url, headers,
-               sizeof(headers) / sizeof(headers[0]), body, call_id) != RELAY_OK) {
-    account.endLogin(call_id);
-    return RELAY_ERROR;
-  }
-  return RELAY_OK;
+  return postCodeExchange(account, account.config().token_url, headers,
+                          sizeof(headers) / sizeof(headers[0]), body);
 }
 
 void finishExchange(ClaudeAccount& account, uint64_t call_id, const relay_http_response_t& resp) {
   if (!account.endLogin(call_id)) return;
-  if (resp.status == 0) {
-    std::string error(toView(resp.error));
-    return done(account, RELAY_LOGIN_NETWORK, "", error.empty() ? "no answer" : error);
-  }
-  std::string code = oauthErrorCode(toView(resp.body));
-  if (resp.status != 200) {
-    std::string reason = "token endpoint answered HTTP " + std::to_string(resp.status) +
-                         (code.empty() ? "" : " " + code);
-    bool refused = resp.status == 400 || resp.status == 401;
-    return done(account, refused ? RELAY_LOGIN_REJECTED : RELAY_LOGIN_FAILED, "", reason);
-  }
+  if (ExchangeFailure failure; exchangeFailed(resp, &failure))
+    return done(account, failure.outcome, "", failure.reason);
   TokenGrant grant;
   std::string why;
   if (!parseTokenGrant(toView(resp.body), &grant, &why))

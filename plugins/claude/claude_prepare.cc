@@ -7,22 +7,11 @@
 #include "claude_identity.h"
 #include "claude_upstream_request.h"
 #include "host_api.h"
+#include "prepare_calls.h"
 
 namespace relay::claude {
 
 namespace {
-
-int reject(relay_error_t* err, int32_t status, const std::string& message) {
-  if (err) {
-    err->status = status;
-    copyText(err->message, sizeof(err->message), message);
-  }
-  return RELAY_PREPARE_REJECT;
-}
-
-bool addHeader(relay_host_request_t* req, std::string_view name, std::string_view value) {
-  return host()->add_header(req, toSlice(name), toSlice(value)) == RELAY_OK;
-}
 
 // Client headers on the allowlist, then anthropic-version and anthropic-beta.
 bool addClientHeaders(relay_host_request_t* req, const relay_request_view_t& request, bool oauth) {
@@ -33,26 +22,27 @@ bool addClientHeaders(relay_host_request_t* req, const relay_request_view_t& req
     std::string_view value = toView(request.headers[i].value);
     if (equalsIgnoreCase(name, "anthropic-beta")) {
       betas.push_back(value);
-      if (!oauth && !addHeader(req, name, value)) return false;
+      if (!oauth && !addUpstreamHeader(req, name, value)) return false;
       continue;
     }
     bool is_version = equalsIgnoreCase(name, "anthropic-version");
     if (!is_version && !isForwardedHeader(name)) continue;
     has_version = has_version || is_version;
     has_content_type = has_content_type || equalsIgnoreCase(name, "content-type");
-    if (!addHeader(req, name, value)) return false;
+    if (!addUpstreamHeader(req, name, value)) return false;
   }
-  if (!has_version && !addHeader(req, "anthropic-version", kDefaultAnthropicVersion)) return false;
-  if (!has_content_type && request.body.len > 0 &&
-      !addHeader(req, "content-type", "application/json"))
+  if (!has_version && !addUpstreamHeader(req, "anthropic-version", kDefaultAnthropicVersion))
     return false;
-  return !oauth || addHeader(req, "anthropic-beta", oauthBetaList(betas));
+  if (!has_content_type && request.body.len > 0 &&
+      !addUpstreamHeader(req, "content-type", "application/json"))
+    return false;
+  return !oauth || addUpstreamHeader(req, "anthropic-beta", oauthBetaList(betas));
 }
 
 bool addCredentials(relay_host_request_t* req, const ClaudeAccount& account,
                     const std::string& access_token) {
-  if (!account.config().oauth) return addHeader(req, "x-api-key", account.config().api_key);
-  return addHeader(req, "authorization", "Bearer " + access_token);
+  if (!account.config().oauth) return addUpstreamHeader(req, "x-api-key", account.config().api_key);
+  return addUpstreamHeader(req, "authorization", "Bearer " + access_token);
 }
 
 // OAuth tokens are refused without the identity line; Claude Code's own bodies stay untouched.
@@ -73,8 +63,8 @@ int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
   std::optional<std::string> path =
       upstreamPath(toView(request.path), toView(request.client_format));
   if (!path)
-    return reject(err, 404,
-                  "claude: no upstream endpoint for " + std::string(toView(request.path)));
+    return rejectPrepare(err, 404,
+                         "claude: no upstream endpoint for " + std::string(toView(request.path)));
   bool oauth = account.config().oauth;
   std::string access_token;
   if (oauth) {
@@ -91,8 +81,9 @@ int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
   bool ok = h->set_upstream(req, toSlice(method), toSlice(url)) == RELAY_OK &&
             addClientHeaders(req, request, oauth) && addCredentials(req, account, access_token) &&
             (!oauth || addIdentityIfNeeded(req, request, *path, &refusal));
-  if (!refusal.empty()) return reject(err, 400, refusal);
-  if (!ok) return reject(err, 500, account.label() + ": the host refused the upstream request");
+  if (!refusal.empty()) return rejectPrepare(err, 400, refusal);
+  if (!ok)
+    return rejectPrepare(err, 500, account.label() + ": the host refused the upstream request");
   return RELAY_PREPARE_READY;
 }
 

@@ -4,11 +4,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <algorithm>
-
 #include "bounded_json.h"
 #include "host_api.h"
 #include "sha256_hex.h"
+#include "token_answer.h"
 
 namespace relay::claude {
 
@@ -123,27 +122,9 @@ bool parseTokenGrant(std::string_view body, TokenGrant* out, std::string* why) {
   auto refresh = doc.FindMember("refresh_token");
   if (refresh != doc.MemberEnd() && refresh->value.IsString())
     out->refresh_token.assign(refresh->value.GetString(), refresh->value.GetStringLength());
-  auto expires = doc.FindMember("expires_in");
-  constexpr double kMaxExpiresIn = 10.0 * 365 * 24 * 3600;  // a cast beyond int64 is undefined
-  if (expires != doc.MemberEnd() && expires->value.IsNumber() && expires->value.GetDouble() > 0)
-    out->expires_in_seconds =
-        static_cast<int64_t>(std::min(expires->value.GetDouble(), kMaxExpiresIn));
+  constexpr double kMaxExpiresIn = 10.0 * 365 * 24 * 3600;
+  out->expires_in_seconds = expiresInSeconds(doc, out->expires_in_seconds, kMaxExpiresIn);
   return true;
-}
-
-std::string oauthErrorCode(std::string_view body) {
-  constexpr size_t kMaxCode = 64;  // a code, not a free-form message
-  rapidjson::Document doc;
-  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return {};
-  auto error = doc.FindMember("error");
-  if (error == doc.MemberEnd()) return {};
-  std::string code;
-  if (error->value.IsString()) code = error->value.GetString();
-  if (error->value.IsObject()) {  // Anthropic API style {"error":{"type":...}}
-    auto type = error->value.FindMember("type");
-    if (type != error->value.MemberEnd() && type->value.IsString()) code = type->value.GetString();
-  }
-  return code.substr(0, kMaxCode);
 }
 
 relay_failure_class_t refreshFailureClass(int status, std::string_view oauth_error) {

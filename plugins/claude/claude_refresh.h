@@ -8,6 +8,7 @@
 
 #include "claude_account.h"
 #include "relay_plugin.h"
+#include "token_answer.h"  // oauthErrorCode
 
 namespace relay::claude {
 
@@ -24,8 +25,6 @@ struct TokenGrant {
 
 // Parses a 200 answer; false (and a secret-free why) when it carries no access token.
 bool parseTokenGrant(std::string_view body, TokenGrant* out, std::string* why);
-// The OAuth "error" code of a failed answer (e.g. "invalid_grant"), or empty.
-std::string oauthErrorCode(std::string_view body);
 
 // What a refused refresh means: 400/401/403 with invalid_grant (revoked, rotated away, expired)
 // is a dead grant (RELAY_CLASS_PERMANENT); anything else (5xx, 429, an odd answer) is transient.

@@ -21,9 +21,6 @@ inline constexpr std::string_view kOAuthBeta = "oauth-2025-04-20";
 std::optional<std::string> upstreamPath(std::string_view client_path,
                                         std::string_view client_format);
 
-// The client's query without a relay key (`key=`); empty when nothing is left.
-std::string forwardedQuery(std::string_view query);
-
 // Client headers copied upstream as they are (an allowlist: credentials and hop-by-hop
 // headers are never on it). anthropic-beta and anthropic-version are handled apart.
 bool isForwardedHeader(std::string_view name);

@@ -2,13 +2,13 @@
 
 #include <rapidjson/document.h>
 
-#include <algorithm>
-
 #include "bounded_json.h"
 #include "credential_file.h"
 #include "gemini_host.h"
 #include "gemini_refresh.h"
+#include "login_steps.h"
 #include "sha256_hex.h"
+#include "token_answer.h"
 
 namespace relay::gemini {
 
@@ -115,14 +115,9 @@ std::string emailOfIdToken(std::string_view id_token) {
 
 int beginLogin(GeminiAccount& account, std::string_view state, std::string_view code_challenge,
                relay_error_t* err) {
-  if (!account.config().oauth) {
-    if (err) copyText(err->message, sizeof err->message, "gemini-api accounts use an api_key");
-    return RELAY_ERROR;
-  }
-  const relay_host_t* h = host();
-  if (!h || !RELAY_HOST_HAS(h, login_url)) return RELAY_ERROR;
-  std::string url = authorizeUrl(account.config(), state, code_challenge);
-  return h->login_url(account.hostAccount(), toSlice(url));
+  return offerAuthorizeUrl(account.hostAccount(), account.config().oauth,
+                           kGeminiCliTakeOver.api_kind,
+                           authorizeUrl(account.config(), state, code_challenge), err);
 }
 
 int startExchange(GeminiAccount& account, std::string_view code, std::string_view,
@@ -132,29 +127,15 @@ int startExchange(GeminiAccount& account, std::string_view code, std::string_vie
       {toSlice("content-type"), toSlice("application/x-www-form-urlencoded")},
       {toSlice("accept"), toSlice("application/json")},
   };
-  uint64_t call_id = account.beginLogin();
-  if (httpCall(account.hostAccount(), "POST", account.config().token_url, headers,
-               sizeof(headers) / sizeof(headers[0]), body, call_id) != RELAY_OK) {
-    account.endLogin(call_id);
-    return RELAY_ERROR;
-  }
-  return RELAY_OK;
+  return postCodeExchange(account, account.config().token_url, headers,
+                          sizeof(headers) / sizeof(headers[0]), body);
 }
 
 void finishExchange(GeminiAccount& account, uint64_t call_id, const relay_http_response_t& resp) {
   if (!account.endLogin(call_id)) return;
-  if (resp.status == 0) {
-    std::string error(toView(resp.error));
-    return done(account, RELAY_LOGIN_NETWORK, "", error.empty() ? "no answer" : error);
-  }
+  if (ExchangeFailure failure; exchangeFailed(resp, &failure))
+    return done(account, failure.outcome, "", failure.reason);
   std::string_view body = toView(resp.body);
-  if (resp.status != 200) {
-    std::string code = oauthErrorCode(body);
-    std::string reason = "token endpoint answered HTTP " + std::to_string(resp.status) +
-                         (code.empty() ? "" : " " + code);
-    bool refused = resp.status == 400 || resp.status == 401;
-    return done(account, refused ? RELAY_LOGIN_REJECTED : RELAY_LOGIN_FAILED, "", reason);
-  }
   rapidjson::Document doc;
   if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject())
     return done(account, RELAY_LOGIN_FAILED, "", "HTTP 200 but the token answer is not JSON");
@@ -163,10 +144,7 @@ void finishExchange(GeminiAccount& account, uint64_t call_id, const relay_http_r
   if (access.empty() || refresh.empty())
     return done(account, RELAY_LOGIN_FAILED, "",
                 "HTTP 200 but the token answer lacks an access_token or refresh_token");
-  int64_t expires_in = 3600;
-  auto e = doc.FindMember("expires_in");
-  if (e != doc.MemberEnd() && e->value.IsNumber() && e->value.GetDouble() > 0)
-    expires_in = static_cast<int64_t>(std::min(e->value.GetDouble(), 365.0 * 24 * 3600));
+  int64_t expires_in = expiresInSeconds(doc, kDefaultExpiresInSeconds, kMaxExpiresInSeconds);
   if (!storeLogin(account, refresh, access, nowMs() + expires_in * 1000))
     return done(account, RELAY_LOGIN_FAILED, "", "the host could not store the tokens");
   done(account, RELAY_LOGIN_OK, emailOf(body), "");

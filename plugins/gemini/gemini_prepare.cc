@@ -5,22 +5,11 @@
 
 #include "gemini_host.h"
 #include "gemini_request.h"
+#include "prepare_calls.h"
 
 namespace relay::gemini {
 
 namespace {
-
-int reject(relay_error_t* err, int32_t status, const std::string& message) {
-  if (err) {
-    err->status = status;
-    copyText(err->message, sizeof(err->message), message);
-  }
-  return RELAY_PREPARE_REJECT;
-}
-
-bool addHeader(relay_host_request_t* req, std::string_view name, std::string_view value) {
-  return host()->add_header(req, toSlice(name), toSlice(value)) == RELAY_OK;
-}
 
 bool addClientHeaders(relay_host_request_t* req, const relay_request_view_t& request) {
   bool has_content_type = false;
@@ -28,10 +17,10 @@ bool addClientHeaders(relay_host_request_t* req, const relay_request_view_t& req
     std::string_view name = toView(request.headers[i].name);
     if (!isForwardedHeader(name)) continue;
     has_content_type = has_content_type || equalsIgnoreCase(name, "content-type");
-    if (!addHeader(req, name, toView(request.headers[i].value))) return false;
+    if (!addUpstreamHeader(req, name, toView(request.headers[i].value))) return false;
   }
   return has_content_type || request.body.len == 0 ||
-         addHeader(req, "content-type", "application/json");
+         addUpstreamHeader(req, "content-type", "application/json");
 }
 
 // The call the client asked for; translated traffic (no Gemini path) generates or streams.
@@ -58,15 +47,15 @@ bool send(relay_host_request_t* req, std::string_view method, const std::string&
 int preparePublic(GeminiAccount& account, relay_host_request_t* req,
                   const relay_request_view_t& request, const GeminiCall& call, relay_error_t* err) {
   if (call.code_assist)
-    return reject(err, 400,
-                  "gemini: the Code Assist pass-through needs a `gemini` (Google OAuth) account");
+    return rejectPrepare(
+        err, 400, "gemini: the Code Assist pass-through needs a `gemini` (Google OAuth) account");
   std::string url =
       account.config().api_url + "/" + call.version + "/models/" + call.model + ":" + call.method;
   std::string query = forwardedQuery(toView(request.query));
   if (!query.empty()) url += "?" + query;
   bool ok = send(req, toView(request.method), url) && addClientHeaders(req, request) &&
-            addHeader(req, "x-goog-api-key", account.config().api_key);
-  return ok ? RELAY_PREPARE_READY : reject(err, 500, account.label() + ": the host refused");
+            addUpstreamHeader(req, "x-goog-api-key", account.config().api_key);
+  return ok ? RELAY_PREPARE_READY : rejectPrepare(err, 500, account.label() + ": the host refused");
 }
 
 int prepareCodeAssist(GeminiAccount& account, relay_host_request_t* req,
@@ -88,15 +77,16 @@ int prepareCodeAssist(GeminiAccount& account, relay_host_request_t* req,
     wrapped = codeAssistEnvelope(call.model, state.project, promptId(), body);
   } else if (!call.code_assist && call.method == "countTokens") {
     std::optional<std::string> count = codeAssistCountTokens(call.model, body);
-    if (!count) return reject(err, 400, "gemini: countTokens expects a JSON object");
+    if (!count) return rejectPrepare(err, 400, "gemini: countTokens expects a JSON object");
     wrapped = std::move(*count);
   } else if (!call.code_assist) {
-    return reject(err, 404, "gemini: " + call.method + " is not served by Code Assist accounts");
+    return rejectPrepare(err, 404,
+                         "gemini: " + call.method + " is not served by Code Assist accounts");
   }
   bool ok = send(req, toView(request.method), url) && addClientHeaders(req, request) &&
-            addHeader(req, "authorization", "Bearer " + state.access_token) &&
+            addUpstreamHeader(req, "authorization", "Bearer " + state.access_token) &&
             (wrapped.empty() || host()->set_body(req, toSlice(wrapped)) == RELAY_OK);
-  return ok ? RELAY_PREPARE_READY : reject(err, 500, account.label() + ": the host refused");
+  return ok ? RELAY_PREPARE_READY : rejectPrepare(err, 500, account.label() + ": the host refused");
 }
 
 }  // namespace
@@ -105,7 +95,7 @@ int prepareRequest(GeminiAccount& account, relay_host_request_t* req,
                    const relay_request_view_t& request, relay_error_t* err) {
   GeminiCall call = clientCall(request);
   if (call.model.empty() && !call.code_assist)
-    return reject(err, 400, "gemini: the request names no model");
+    return rejectPrepare(err, 400, "gemini: the request names no model");
   if (!account.config().oauth) return preparePublic(account, req, request, call, err);
   return prepareCodeAssist(account, req, request, call, err);
 }

@@ -6,6 +6,7 @@
 
 #include "bounded_json.h"
 #include "gemini_host.h"
+#include "token_answer.h"
 
 namespace relay::gemini {
 
@@ -104,10 +105,7 @@ void onToken(GeminiAccount& account, const relay_http_response_t& resp) {
                       (code.empty() ? "" : " " + code),
                   dead ? RELAY_CLASS_PERMANENT : RELAY_CLASS_TRANSIENT);
   }
-  int64_t expires_in = 3600;
-  auto e = doc.FindMember("expires_in");
-  if (e != doc.MemberEnd() && e->value.IsNumber() && e->value.GetDouble() > 0)
-    expires_in = static_cast<int64_t>(std::min(e->value.GetDouble(), 365.0 * 24 * 3600));
+  int64_t expires_in = expiresInSeconds(doc, kDefaultExpiresInSeconds, kMaxExpiresInSeconds);
   std::string token(access->value.GetString(), access->value.GetStringLength());
   int64_t expires_at = nowMs() + expires_in * 1000;
   storePut(account, kStoreAccessToken, token);
@@ -174,14 +172,6 @@ std::string stringOrId(const rapidjson::Value& v) {
 }
 
 }  // namespace
-
-std::string oauthErrorCode(std::string_view body) {
-  rapidjson::Document doc;
-  if (parseBoundedJson(body, doc) != JsonParse::kOk || !doc.IsObject()) return {};
-  auto error = doc.FindMember("error");
-  if (error == doc.MemberEnd() || !error->value.IsString()) return {};
-  return std::string(error->value.GetString()).substr(0, 64);
-}
 
 std::string tokenRequestBody(const GeminiConfig& c, std::string_view refresh_token) {
   return "grant_type=refresh_token&refresh_token=" + percentEncode(refresh_token) +

@@ -23,8 +23,9 @@ inline constexpr uint64_t kOperationPollTimer = 1;
 // grant_type=refresh_token&refresh_token=…&client_id=…&client_secret=… (form-encoded).
 std::string tokenRequestBody(const GeminiConfig& config, std::string_view refresh_token);
 
-// The "error" code of a Google OAuth error answer (at most 64 characters), or "".
-std::string oauthErrorCode(std::string_view body);
+// A token answer's expires_in (Google's is an hour), capped at a year.
+inline constexpr int64_t kDefaultExpiresInSeconds = 3600;
+inline constexpr double kMaxExpiresInSeconds = 365.0 * 24 * 3600;
 
 // The project id in a loadCodeAssist answer (a string or {id}), or empty; *tier_out gets the
 // tier to onboard with (the default allowed tier, else "legacy-tier"), *has_current_tier whether

@@ -22,8 +22,6 @@ struct GeminiCall {
 // "/gemini/v1internal/operations/op-1"; nullopt when none.
 std::optional<GeminiCall> parseClientPath(std::string_view path);
 
-// The client's query without a relay key (`key=`); empty when nothing is left.
-std::string forwardedQuery(std::string_view query);
 // True when query has alt=sse.
 bool wantsSse(std::string_view query);
 

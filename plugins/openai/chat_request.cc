@@ -174,10 +174,7 @@ void tools(AnthropicRequest& out, const Value& body) {
 
 int64_t maxTokens(const Value& body, int64_t fallback) {
   for (const char* name : {"max_completion_tokens", "max_tokens"}) {
-    if (!member(body, name)) continue;
-    std::optional<int64_t> n = intMember(body, name);
-    if (!n || *n < 1) reject(std::string(name) + " must be a positive integer");
-    return *n;
+    if (std::optional<int64_t> n = positiveIntMember(body, name)) return *n;
   }
   return fallback;
 }
@@ -187,12 +184,10 @@ int64_t maxTokens(const Value& body, int64_t fallback) {
 std::string translateChatRequest(std::string_view body_text, int64_t default_max_tokens,
                                  ThinkingCache& cache, int64_t now_ms, RequestFacts* facts) {
   rapidjson::Document body;
-  parseClientJson(body_text, body, "the request body");
-  if (!body.IsObject()) reject("the request body must be a JSON object");
+  parseRequestObject(body_text, body);
   rejectUnsupported(body);
   AnthropicRequest out;
-  out.model = std::string(stringOr(body, "model"));
-  if (out.model.empty()) reject("model is required");
+  out.model = requiredModel(body);
   out.max_tokens = maxTokens(body, default_max_tokens);
   out.max_tokens_given = member(body, "max_completion_tokens") || member(body, "max_tokens");
   messages(out, body, cache, now_ms);

@@ -10,6 +10,34 @@ void sseData(std::string& out, std::string_view json) {
   out += json;
   out += "\n\n";
 }
+
+// A delta's tool_calls: [{index, function:{arguments}}], with the call's id, type and name when
+// it opens the call (id and name given), a piece of the arguments after that.
+void writeToolCallsDelta(JsonWriter& w, int index, const std::string_view* id,
+                         const std::string_view* name, std::string_view arguments) {
+  w.Key("tool_calls");
+  w.StartArray();
+  w.StartObject();
+  w.Key("index");
+  w.Int(index);
+  if (id) {
+    w.Key("id");
+    writeString(w, *id);
+    w.Key("type");
+    w.String("function");
+  }
+  w.Key("function");
+  w.StartObject();
+  if (name) {
+    w.Key("name");
+    writeString(w, *name);
+  }
+  w.Key("arguments");
+  writeString(w, arguments);
+  w.EndObject();
+  w.EndObject();
+  w.EndArray();
+}
 }  // namespace
 
 ChatStream::ChatStream(RequestFacts facts, int64_t now_ms, ThinkingCache& cache)
@@ -73,9 +101,7 @@ void ChatStream::onEvent(std::string_view type, const rapidjson::Value& data, st
   } else if (type == "content_block_stop") {
     blockStop(data);
   } else if (type == "message_delta") {
-    if (const rapidjson::Value* delta = member(data, "delta"))
-      stop_reason_ = std::string(stringOr(*delta, "stop_reason", stop_reason_));
-    if (const rapidjson::Value* usage = member(data, "usage")) usage_.merge(*usage);
+    readMessageDelta(data, &stop_reason_, &usage_);
   } else if (type == "message_stop") {
     messageStop(out);
   } else if (type == "error") {
@@ -114,26 +140,7 @@ void ChatStream::blockStart(const rapidjson::Value& data, std::string& out) {
     std::string_view name = stringOr(*block, "name");
     tool_ids_.emplace_back(id);
     int index = b.tool_index;
-    chunk(out, [&](JsonWriter& w) {
-      w.Key("tool_calls");
-      w.StartArray();
-      w.StartObject();
-      w.Key("index");
-      w.Int(index);
-      w.Key("id");
-      writeString(w, id);
-      w.Key("type");
-      w.String("function");
-      w.Key("function");
-      w.StartObject();
-      w.Key("name");
-      writeString(w, name);
-      w.Key("arguments");
-      w.String("");
-      w.EndObject();
-      w.EndObject();
-      w.EndArray();
-    });
+    chunk(out, [&](JsonWriter& w) { writeToolCallsDelta(w, index, &id, &name, ""); });
   }
 }
 
@@ -163,37 +170,14 @@ void ChatStream::blockDelta(const rapidjson::Value& data, std::string& out) {
     std::string_view piece = stringOr(*delta, "partial_json");
     if (piece.empty()) return;
     int index = b.tool_index;
-    chunk(out, [&](JsonWriter& w) {
-      w.Key("tool_calls");
-      w.StartArray();
-      w.StartObject();
-      w.Key("index");
-      w.Int(index);
-      w.Key("function");
-      w.StartObject();
-      w.Key("arguments");
-      writeString(w, piece);
-      w.EndObject();
-      w.EndObject();
-      w.EndArray();
-    });
+    chunk(out, [&](JsonWriter& w) { writeToolCallsDelta(w, index, nullptr, nullptr, piece); });
   }
 }
 
 void ChatStream::blockStop(const rapidjson::Value& data) {
   auto it = blocks_.find(intMember(data, "index").value_or(0));
   if (it == blocks_.end() || it->second.type != "thinking") return;
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("type");
-  w.String("thinking");
-  w.Key("thinking");
-  writeString(w, it->second.thinking);
-  w.Key("signature");
-  writeString(w, it->second.signature);
-  w.EndObject();
-  thinking_blocks_.emplace_back(written(buffer));
+  thinking_blocks_.push_back(thinkingBlock(it->second.thinking, it->second.signature));
 }
 
 void ChatStream::messageStop(std::string& out) {
@@ -219,14 +203,7 @@ void ChatStream::messageStop(std::string& out) {
 
 void ChatStream::error(const rapidjson::Value& data, std::string& out) {
   done_ = true;
-  OpenAiError e = openAiErrorFrom(0, toJson(data));
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  w.StartObject();
-  w.Key("error");
-  writeErrorObject(w, e);
-  w.EndObject();
-  sseData(out, written(b));
+  sseData(out, errorBody(openAiErrorFrom(0, toJson(data))));
 }
 
 }  // namespace relay::openai

@@ -10,6 +10,13 @@ void AnthropicUsage::merge(const rapidjson::Value& usage) {
   cache_read = uintOr(usage, "cache_read_input_tokens", cache_read);
 }
 
+void readMessageDelta(const rapidjson::Value& data, std::string* stop_reason,
+                      AnthropicUsage* usage) {
+  if (const rapidjson::Value* delta = member(data, "delta"))
+    *stop_reason = std::string(stringOr(*delta, "stop_reason", *stop_reason));
+  if (const rapidjson::Value* u = member(data, "usage")) usage->merge(*u);
+}
+
 void writeChatUsage(JsonWriter& w, const AnthropicUsage& u) {
   w.StartObject();
   w.Key("prompt_tokens");
@@ -49,6 +56,20 @@ void writeResponsesUsage(JsonWriter& w, const AnthropicUsage& u) {
   w.Key("total_tokens");
   w.Uint64(u.promptTotal() + u.output);
   w.EndObject();
+}
+
+std::string thinkingBlock(std::string_view thinking, std::string_view signature) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  w.StartObject();
+  w.Key("type");
+  w.String("thinking");
+  w.Key("thinking");
+  writeString(w, thinking);
+  w.Key("signature");
+  writeString(w, signature);
+  w.EndObject();
+  return std::string(written(b));
 }
 
 std::string_view chatFinishReason(std::string_view stop_reason) {
@@ -94,6 +115,30 @@ void startMessage(JsonWriter& w, std::string_view id, std::string_view status) {
   w.String("assistant");
   w.Key("content");
   w.StartArray();
+}
+
+// A Responses tool call item; input_key names what the model passed: "arguments" (a function's
+// JSON) or "input" (a custom tool's text).
+std::string toolCallItem(const char* type, std::string_view id, std::string_view call_id,
+                         std::string_view name, const char* input_key, std::string_view input,
+                         std::string_view status) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  w.StartObject();
+  w.Key("type");
+  w.String(type);
+  w.Key("id");
+  writeString(w, id);
+  w.Key("call_id");
+  writeString(w, call_id);
+  w.Key("name");
+  writeString(w, name);
+  w.Key(input_key);
+  writeString(w, input);
+  w.Key("status");
+  writeString(w, status);
+  w.EndObject();
+  return std::string(written(b));
 }
 
 }  // namespace
@@ -154,44 +199,12 @@ std::string reasoningItem(std::string_view id, std::string_view summary,
 
 std::string functionCallItem(std::string_view id, std::string_view call_id, std::string_view name,
                              std::string_view arguments, std::string_view status) {
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  w.StartObject();
-  w.Key("type");
-  w.String("function_call");
-  w.Key("id");
-  writeString(w, id);
-  w.Key("call_id");
-  writeString(w, call_id);
-  w.Key("name");
-  writeString(w, name);
-  w.Key("arguments");
-  writeString(w, arguments);
-  w.Key("status");
-  writeString(w, status);
-  w.EndObject();
-  return std::string(written(b));
+  return toolCallItem("function_call", id, call_id, name, "arguments", arguments, status);
 }
 
 std::string customToolCallItem(std::string_view id, std::string_view call_id, std::string_view name,
                                std::string_view input, std::string_view status) {
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  w.StartObject();
-  w.Key("type");
-  w.String("custom_tool_call");
-  w.Key("id");
-  writeString(w, id);
-  w.Key("call_id");
-  writeString(w, call_id);
-  w.Key("name");
-  writeString(w, name);
-  w.Key("input");
-  writeString(w, input);
-  w.Key("status");
-  writeString(w, status);
-  w.EndObject();
-  return std::string(written(b));
+  return toolCallItem("custom_tool_call", id, call_id, name, "input", input, status);
 }
 
 std::string customToolInput(const rapidjson::Value& input) {

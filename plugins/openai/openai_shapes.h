@@ -20,12 +20,20 @@ struct AnthropicUsage {
   uint64_t promptTotal() const { return input + cache_creation + cache_read; }
 };
 
+// An Anthropic message_delta event: its delta's stop_reason (kept when absent) and its usage.
+void readMessageDelta(const rapidjson::Value& data, std::string* stop_reason,
+                      AnthropicUsage* usage);
+
 // {prompt_tokens, completion_tokens, total_tokens, prompt_tokens_details:{cached_tokens,
 // cache_write_tokens}}
 void writeChatUsage(JsonWriter& w, const AnthropicUsage& u);
 // {input_tokens, input_tokens_details:{cached_tokens, cache_write_tokens}, output_tokens,
 // output_tokens_details:{reasoning_tokens}, total_tokens}
 void writeResponsesUsage(JsonWriter& w, const AnthropicUsage& u);
+
+// An Anthropic thinking block {type:"thinking", thinking, signature}, as a stream rebuilds it
+// from its deltas (to echo it back upstream later).
+std::string thinkingBlock(std::string_view thinking, std::string_view signature);
 
 // end_turn/stop_sequence/pause_turn -> stop, max_tokens -> length, tool_use -> tool_calls,
 // refusal -> content_filter.

@@ -14,6 +14,16 @@ void startBlock(JsonWriter& w, const char* type) {
   w.String(type);
 }
 
+// A tool_use block up to its "input" key: a function call's and a custom tool call's alike.
+void startToolUse(JsonWriter& w, std::string_view id, std::string_view name) {
+  startBlock(w, "tool_use");
+  w.Key("id");
+  writeString(w, id);
+  w.Key("name");
+  writeString(w, name);
+  w.Key("input");
+}
+
 bool startsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
@@ -33,7 +43,35 @@ std::optional<DataUri> parseDataUri(std::string_view uri) {
   return DataUri{header.substr(0, semi), uri.substr(comma + 1)};
 }
 
+// The fields of a base64 source (an image's or a document's): type, media_type, data.
+void writeBase64Source(JsonWriter& w, const DataUri& data) {
+  w.Key("type");
+  w.String("base64");
+  w.Key("media_type");
+  writeString(w, data.media_type);
+  w.Key("data");
+  writeString(w, data.data);
+}
+
 }  // namespace
+
+void parseRequestObject(std::string_view body_text, rapidjson::Document& body) {
+  parseClientJson(body_text, body, "the request body");
+  if (!body.IsObject()) reject("the request body must be a JSON object");
+}
+
+std::string requiredModel(const rapidjson::Value& body) {
+  std::string model(stringOr(body, "model"));
+  if (model.empty()) reject("model is required");
+  return model;
+}
+
+std::optional<int64_t> positiveIntMember(const rapidjson::Value& body, const char* name) {
+  if (!member(body, name)) return std::nullopt;
+  std::optional<int64_t> n = intMember(body, name);
+  if (!n || *n < 1) reject(std::string(name) + " must be a positive integer");
+  return n;
+}
 
 std::string textBlock(std::string_view text) {
   rapidjson::StringBuffer b;
@@ -52,12 +90,7 @@ std::string imageBlock(std::string_view url) {
   w.Key("source");
   w.StartObject();
   if (std::optional<DataUri> data = parseDataUri(url)) {
-    w.Key("type");
-    w.String("base64");
-    w.Key("media_type");
-    writeString(w, data->media_type);
-    w.Key("data");
-    writeString(w, data->data);
+    writeBase64Source(w, *data);
   } else if (startsWith(url, "https://") || startsWith(url, "http://")) {
     w.Key("type");
     w.String("url");
@@ -81,12 +114,7 @@ std::string documentBlock(std::string_view file_data) {
   startBlock(w, "document");
   w.Key("source");
   w.StartObject();
-  w.Key("type");
-  w.String("base64");
-  w.Key("media_type");
-  writeString(w, data->media_type);
-  w.Key("data");
-  writeString(w, data->data);
+  writeBase64Source(w, *data);
   w.EndObject();
   w.EndObject();
   return std::string(written(b));
@@ -99,12 +127,7 @@ std::string toolUseBlock(std::string_view id, std::string_view name, std::string
   if (!input.IsObject()) reject("tool call arguments must be a JSON object");
   rapidjson::StringBuffer b;
   JsonWriter w(b);
-  startBlock(w, "tool_use");
-  w.Key("id");
-  writeString(w, id);
-  w.Key("name");
-  writeString(w, name);
-  w.Key("input");
+  startToolUse(w, id, name);
   input.Accept(w);
   w.EndObject();
   return std::string(written(b));
@@ -194,12 +217,7 @@ std::string customToolDefinition(const rapidjson::Value& tool) {
 std::string customToolUseBlock(std::string_view id, std::string_view name, std::string_view input) {
   rapidjson::StringBuffer b;
   JsonWriter w(b);
-  startBlock(w, "tool_use");
-  w.Key("id");
-  writeString(w, id);
-  w.Key("name");
-  writeString(w, name);
-  w.Key("input");
+  startToolUse(w, id, name);
   w.StartObject();
   w.Key("input");
   writeString(w, input);

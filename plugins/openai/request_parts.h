@@ -5,6 +5,8 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,13 @@
 #include "anthropic_request.h"
 
 namespace relay::openai {
+
+// The client's body as a JSON object; else 400.
+void parseRequestObject(std::string_view body_text, rapidjson::Document& body);
+// The body's model; 400 when it has none.
+std::string requiredModel(const rapidjson::Value& body);
+// body[name] when present: a positive integer, else 400; nullopt when absent.
+std::optional<int64_t> positiveIntMember(const rapidjson::Value& body, const char* name);
 
 std::string textBlock(std::string_view text);
 // data:<type>;base64,<data> -> base64 source; http(s) URL -> url source; else 400.

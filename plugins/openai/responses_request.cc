@@ -183,20 +183,13 @@ std::string decodeThinkingBlock(std::string_view encrypted_content) {
 std::string translateResponsesRequest(std::string_view body_text, int64_t default_max_tokens,
                                       RequestFacts* facts) {
   rapidjson::Document body;
-  parseClientJson(body_text, body, "the request body");
-  if (!body.IsObject()) reject("the request body must be a JSON object");
+  parseRequestObject(body_text, body);
   rejectUnsupported(body);
   AnthropicRequest out;
-  out.model = std::string(stringOr(body, "model"));
-  if (out.model.empty()) reject("model is required");
-  if (member(body, "max_output_tokens")) {
-    std::optional<int64_t> n = intMember(body, "max_output_tokens");
-    if (!n || *n < 1) reject("max_output_tokens must be a positive integer");
-    out.max_tokens = *n;
-    out.max_tokens_given = true;
-  } else {
-    out.max_tokens = default_max_tokens;
-  }
+  out.model = requiredModel(body);
+  std::optional<int64_t> max_output_tokens = positiveIntMember(body, "max_output_tokens");
+  out.max_tokens = max_output_tokens.value_or(default_max_tokens);
+  out.max_tokens_given = max_output_tokens.has_value();
   std::string_view instructions = stringOr(body, "instructions");
   if (!instructions.empty()) out.system.emplace_back(instructions);
   RequestFacts local;

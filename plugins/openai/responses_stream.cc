@@ -72,9 +72,7 @@ void ResponsesStream::onEvent(std::string_view type, const Value& data, std::str
   } else if (type == "content_block_stop") {
     blockStop(data, out);
   } else if (type == "message_delta") {
-    if (const Value* delta = member(data, "delta"))
-      stop_reason_ = std::string(stringOr(*delta, "stop_reason", stop_reason_));
-    if (const Value* usage = member(data, "usage")) usage_.merge(*usage);
+    readMessageDelta(data, &stop_reason_, &usage_);
   } else if (type == "message_stop") {
     messageStop(out);
   }
@@ -244,17 +242,7 @@ void ResponsesStream::textDone(Block& b, std::string& out) {
 void ResponsesStream::thinkingDone(Block& b, std::string& out) {
   std::string block = b.redacted;
   if (b.type == "thinking") {
-    rapidjson::StringBuffer buffer;
-    JsonWriter w(buffer);
-    w.StartObject();
-    w.Key("type");
-    w.String("thinking");
-    w.Key("thinking");
-    writeString(w, b.text);
-    w.Key("signature");
-    writeString(w, b.signature);
-    w.EndObject();
-    block = std::string(written(buffer));
+    block = thinkingBlock(b.text, b.signature);
     auto summary = [&](JsonWriter& w) {
       itemFields(w, b.item_id, b.output_index);
       w.Key("summary_index");

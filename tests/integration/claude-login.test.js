@@ -87,7 +87,8 @@ test('a running relay picks up a login within 5 s; before it, the account is "no
   const env = await loginEnv(t, 'late', { start: true });
   const before = await env.message();
   assert.equal(before.res.status, 503, before.res.text);
-  assert.match(env.relay.stderr, /'late'.*not logged in: run relay-server login --config FILE late/);
+  // The 503 may arrive before the log line does (stderr is another pipe).
+  await env.relay.waitForStderr(/'late'.*not logged in: run relay-server login --config FILE late/, 3000);
 
   const r = await runLogin(env, ['late'], (url) => signIn(env, url).shown);
   assert.equal(r.code, 0, r.stderr);

@@ -122,7 +122,7 @@ TEST_CASE("token answers: deep JSON is refused, a huge expires_in is clamped") {
   std::string why;
   CHECK_FALSE(relay::claude::parseTokenGrant(std::string(100000, '['), &grant, &why));
   CHECK(why == "the token answer is not JSON");
-  CHECK(relay::claude::oauthErrorCode(R"({"error":)" + std::string(100000, '{')).empty());
+  CHECK(relay::plugin_common::oauthErrorCode(R"({"error":)" + std::string(100000, '{')).empty());
   REQUIRE(
       relay::claude::parseTokenGrant(R"({"access_token":"a","expires_in":1e300})", &grant, &why));
   CHECK(grant.expires_in_seconds == 10LL * 365 * 24 * 3600);
