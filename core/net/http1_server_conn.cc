@@ -149,8 +149,7 @@ int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
   c->head_bytes_ = 1;
   c->req_ = Request{};
   c->req_.headers.all().reserve(kExpectedHeaders);  // one allocation instead of five
-  c->header_field_.clear();
-  c->header_value_.clear();
+  c->header_open_ = false;
   c->armTimer(c->owner_.limits().header_timeout_ms);
   return 0;
 }
@@ -165,23 +164,33 @@ int Http1ServerConnection::onUrl(llhttp_t* p, const char* at, size_t len) {
 int Http1ServerConnection::onHeaderField(llhttp_t* p, const char* at, size_t len) {
   auto* c = self(p);
   if (!c->countHeadBytes(len)) return -1;
-  c->header_field_.append(at, len);
+  // Each header is built where it stays: llhttp may hand a name or value over in pieces (split
+  // across reads), which append to the header opened by the name's first piece.
+  std::vector<Header>& list = c->req_.headers.all();
+  if (!c->header_open_) {
+    list.emplace_back();
+    c->header_open_ = true;
+  }
+  list.back().name.append(at, len);
   return 0;
 }
 
 int Http1ServerConnection::onHeaderValue(llhttp_t* p, const char* at, size_t len) {
   auto* c = self(p);
   if (!c->countHeadBytes(len)) return -1;
-  c->header_value_.append(at, len);
+  std::vector<Header>& list = c->req_.headers.all();
+  if (!c->header_open_) {  // llhttp names every header first; be safe all the same
+    list.emplace_back();
+    c->header_open_ = true;
+  }
+  list.back().value.append(at, len);
   return 0;
 }
 
 int Http1ServerConnection::onHeaderValueComplete(llhttp_t* p) {
   auto* c = self(p);
   if (!c->countHeadBytes(4)) return -1;
-  c->req_.headers.add(c->header_field_, c->header_value_);
-  c->header_field_.clear();
-  c->header_value_.clear();
+  c->header_open_ = false;
   return 0;
 }
 

@@ -102,8 +102,7 @@ class Http1ServerConnection final : public ResponseSink {
 
   Phase phase_ = Phase::Idle;
   Request req_;
-  std::string header_field_;
-  std::string header_value_;
+  bool header_open_ = false;  // the last header's value is still arriving
   size_t head_bytes_ = 0;
   bool keep_alive_ = true;
   bool close_after_response_ = false;

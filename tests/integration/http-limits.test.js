@@ -90,3 +90,22 @@ test('Expect: 100-continue gets an interim 100 before the final answer', async (
   conn.destroy();
   assert.equal(parseResponses(conn.text)[1].status, 503);
 });
+
+test('a head that arrives in pieces, cut inside names and values, is read whole', async () => {
+  const conn = await connectRaw(relay.port);
+  conn.socket.setNoDelay(true);
+  const text = head(`Content-Length: ${BODY.length}\r\n`);
+  const cuts = [text.indexOf('x-api-key') + 3, text.indexOf(KEY) + 4, text.indexOf('application/') + 5,
+    text.indexOf('Content-Length') + 8].sort((a, b) => a - b);
+  let at = 0;
+  for (const cut of cuts) {
+    await conn.send(text.slice(at, cut));
+    at = cut;
+    await new Promise((r) => setTimeout(r, 30)); // each piece its own read
+  }
+  await conn.send(text.slice(at) + BODY);
+  assert.ok(await conn.waitFor((t) => parseResponses(t).length === 1), conn.text);
+  conn.destroy();
+  // The key was put together again (no 401) and the body read whole (no accounts -> 503).
+  assert.equal(parseResponses(conn.text)[0].status, 503, conn.text);
+});
