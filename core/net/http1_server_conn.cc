@@ -86,9 +86,19 @@ void Http1ServerConnection::refuse(int status, std::string_view message, int ret
   end();
 }
 
+// The timer is moved only when the new deadline comes sooner than it is set to fire: a timer
+// that fires early finds the deadline ahead and sleeps again for the rest. A request restarts
+// its deadline three or more times (head, body chunks, idle); this keeps those to a store.
 void Http1ServerConnection::armTimer(uint64_t ms) {
   if (closing_) return;
+  deadline_ = uv_now(loop_) + ms;
+  if (timer_due_ != 0 && timer_due_ <= deadline_) return;
   uv_timer_start(&timer_, &onTimer, ms, 0);
+  timer_due_ = deadline_;
+}
+
+void Http1ServerConnection::disarmTimer() {
+  deadline_ = kNoDeadline;  // a timer still set finds nothing due and is not set again
 }
 
 // ---- reading and parsing ----
@@ -249,7 +259,7 @@ int Http1ServerConnection::onBody(llhttp_t* p, const char* at, size_t len) {
 int Http1ServerConnection::onMessageComplete(llhttp_t* p) {
   auto* c = self(p);
   c->phase_ = Phase::Dispatched;
-  uv_timer_stop(&c->timer_);
+  c->disarmTimer();
   return HPE_PAUSED;
 }
 
@@ -536,7 +546,7 @@ void Http1ServerConnection::afterWriteProgress() {
   if (closing_) return;
   if (write_blocked_ && pendingWriteBytes() <= owner_.limits().write_high_water / 2) {
     write_blocked_ = false;
-    if (phase_ == Phase::Dispatched) uv_timer_stop(&timer_);  // the client reads again
+    if (phase_ == Phase::Dispatched) disarmTimer();  // the client reads again
     if (auto cb = std::move(writable_cb_)) cb();
   }
   if (close_when_flushed_ && pendingWriteBytes() == 0 && !closing_) closeWhenIdle();
@@ -546,7 +556,14 @@ void Http1ServerConnection::afterWriteProgress() {
 
 void Http1ServerConnection::onTimer(uv_timer_t* t) {
   auto* c = static_cast<Http1ServerConnection*>(t->data);
-  if (c->closing_) return;
+  c->timer_due_ = 0;
+  if (c->closing_ || c->deadline_ == kNoDeadline) return;
+  uint64_t now = uv_now(c->loop_);
+  if (now < c->deadline_) {  // the deadline moved on since the timer was set
+    uv_timer_start(&c->timer_, &onTimer, c->deadline_ - now, 0);
+    c->timer_due_ = c->deadline_;
+    return;
+  }
   if (c->close_when_flushed_) {
     c->close();  // lingering ended
   } else if (c->phase_ == Phase::Head) {
