@@ -213,21 +213,34 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
   c->keep_alive_ = llhttp_should_keep_alive(p) != 0;
   c->phase_ = Phase::Body;
   c->armTimer(c->owner_.limits().body_idle_timeout_ms);  // restarted by every body chunk
+  // One pass over the headers for what framing needs.
+  size_t cl_count = 0;
+  const std::string* first_cl = nullptr;
+  bool conflicting_cl = false;
+  bool has_te = false;
+  const std::string* expect = nullptr;
+  for (const auto& h : r.headers.all()) {
+    if (equalsIgnoreCase(h.name, "content-length")) {
+      if (++cl_count == 1)
+        first_cl = &h.value;
+      else if (h.value != *first_cl)
+        conflicting_cl = true;
+    } else if (equalsIgnoreCase(h.name, "transfer-encoding")) {
+      has_te = true;
+    } else if (expect == nullptr && equalsIgnoreCase(h.name, "expect")) {
+      expect = &h.value;
+    }
+  }
   // Request smuggling guards (llhttp rejects most of these too; be explicit).
-  size_t cl_count = r.headers.count("content-length");
-  if (cl_count > 0 && r.headers.has("transfer-encoding")) {
+  if (cl_count > 0 && has_te) {
     c->error_status_ = 400;
     c->error_message_ = "both Content-Length and Transfer-Encoding present";
     return -1;
   }
-  if (cl_count > 1) {
-    const std::string* first = r.headers.find("content-length");
-    for (const auto& h : r.headers.all())
-      if (equalsIgnoreCase(h.name, "content-length") && h.value != *first) {
-        c->error_status_ = 400;
-        c->error_message_ = "conflicting Content-Length headers";
-        return -1;
-      }
+  if (conflicting_cl) {
+    c->error_status_ = 400;
+    c->error_message_ = "conflicting Content-Length headers";
+    return -1;
   }
   if (cl_count > 0 && p->content_length > c->owner_.limits().max_request_bytes) {
     c->error_status_ = 413;
@@ -237,7 +250,6 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
   // The body arrives in pieces: room for all of it at once saves the copies of growing it.
   // Capped, so that a declared length alone reserves little.
   if (cl_count > 0) r.body.reserve(std::min<uint64_t>(p->content_length, kBodyReserveCap));
-  const std::string* expect = r.headers.find("expect");
   if (expect && equalsIgnoreCase(*expect, "100-continue") && r.http_minor >= 1)
     c->queue("HTTP/1.1 100 Continue\r\n\r\n");
   if (p->upgrade) c->close_after_response_ = true;
