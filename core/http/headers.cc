@@ -6,15 +6,25 @@
 namespace relay {
 
 namespace {
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+
+// ASCII only, whatever the locale: header names are tokens.
+constexpr std::array<unsigned char, 256> kLower = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[static_cast<size_t>(c)] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return t;
+}();
+
+unsigned char lower(char c) {
+  return kLower[static_cast<unsigned char>(c)];
 }
+
 }  // namespace
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
   return true;
 }
 
@@ -45,13 +55,25 @@ size_t Headers::count(std::string_view name) const {
 }
 
 bool isHopByHopHeader(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> kHopByHop = {
-      "connection",          "keep-alive", "proxy-authenticate",
-      "proxy-authorization", "te",         "trailer",
-      "transfer-encoding",   "upgrade",    "proxy-connection"};
-  for (auto h : kHopByHop)
-    if (equalsIgnoreCase(h, name)) return true;
-  return false;
+  // Most names are ruled out by their length alone, without reading a byte.
+  switch (name.size()) {
+    case 2:
+      return equalsIgnoreCase(name, "te");
+    case 7:
+      return equalsIgnoreCase(name, "trailer") || equalsIgnoreCase(name, "upgrade");
+    case 10:
+      return equalsIgnoreCase(name, "connection") || equalsIgnoreCase(name, "keep-alive");
+    case 16:
+      return equalsIgnoreCase(name, "proxy-connection");
+    case 17:
+      return equalsIgnoreCase(name, "transfer-encoding");
+    case 18:
+      return equalsIgnoreCase(name, "proxy-authenticate");
+    case 19:
+      return equalsIgnoreCase(name, "proxy-authorization");
+    default:
+      return false;
+  }
 }
 
 }  // namespace relay

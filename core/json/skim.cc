@@ -2,6 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -27,6 +28,13 @@ bool isDigit(char c) {
 bool isHex(char c) {
   return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
+
+// Bytes that need no attention inside a string: printable ASCII but '"' and '\\'.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}();
 
 unsigned hexValue(const char* p) {
   unsigned v = 0;
@@ -249,12 +257,23 @@ class Skimmer {
   }
 
   // A string from its opening quote; leaves p_ past the closing one. *escaped (if given) tells
-  // whether it held a backslash escape.
+  // whether it held a backslash escape. Most strings hold only plain bytes: one scan finds the
+  // closing quote and nothing else runs.
   bool string(bool* escaped) {
     const char* start = p_;
-    ++p_;
+    const char* p = plainRun(p_ + 1, end_);
+    if (p < end_ && *p == '"') {
+      p_ = p + 1;
+      return true;
+    }
+    p_ = p;
+    return stringRest(start, escaped);
+  }
+
+  // The rest of a string from the first byte that needs attention (p_): escapes, UTF-8
+  // sequences, the closing quote or an invalid byte.
+  [[gnu::noinline]] bool stringRest(const char* start, bool* escaped) {
     for (;;) {
-      p_ = plainRun(p_, end_);
       if (atEnd()) return fail(rapidjson::kParseErrorStringMissQuotationMark, start);
       auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
@@ -264,44 +283,83 @@ class Skimmer {
       if (c == '\\') {
         if (escaped != nullptr) *escaped = true;
         if (!escape()) return false;
-        continue;
-      }
-      if (c < 0x20) {
+      } else if (c < 0x20) {
         return fail(c == 0 ? rapidjson::kParseErrorStringMissQuotationMark
                            : rapidjson::kParseErrorStringInvalidEncoding,
                     p_);
+      } else {
+        // Non-ASCII text comes in runs of sequences: validate the whole run here.
+        do {
+          size_t n = utf8Sequence(reinterpret_cast<const unsigned char*>(p_),
+                                  reinterpret_cast<const unsigned char*>(end_));
+          if (n == 0) return fail(rapidjson::kParseErrorStringInvalidEncoding, p_);
+          p_ += n;
+        } while (p_ < end_ && static_cast<unsigned char>(*p_) >= 0x80);
       }
-      size_t n = utf8Sequence(reinterpret_cast<const unsigned char*>(p_),
-                              reinterpret_cast<const unsigned char*>(end_));
-      if (n == 0) return fail(rapidjson::kParseErrorStringInvalidEncoding, p_);
-      p_ += n;
+      p_ = plainRun(p_, end_);
     }
   }
 
-  // Skips bytes that need no attention inside a string: printable ASCII but '"' and '\\'.
+  // The first byte in [p, end) that needs attention inside a string, or end: '"', '\\', a
+  // control byte (< 0x20) or a non-ASCII byte (>= 0x80). All other bytes are plain.
   static const char* plainRun(const char* p, const char* end) {
 #if defined(__SSE2__)
+    return plainRunSse2(p, end);
+#else
+    return plainRunScalar(p, end);
+#endif
+  }
+
+  static const char* plainRunScalar(const char* p, const char* end) {
+    while (p < end && kPlain[static_cast<unsigned char>(*p)]) ++p;
+    return p;
+  }
+
+#if defined(__SSE2__)
+  // 0xFF in each lane holding a byte that needs attention. Signed compare: bytes >= 0x80
+  // (non-ASCII) are negative, so they count as below 0x20 too.
+  static __m128i special16(__m128i v) {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
     const __m128i space = _mm_set1_epi8(0x20);
-    while (end - p >= 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      // Signed compare: bytes >= 0x80 (non-ASCII) are negative, so below 0x20 too.
-      __m128i special =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                       _mm_cmplt_epi8(v, space));
-      int mask = _mm_movemask_epi8(special);
-      if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                        _mm_cmplt_epi8(v, space));
+  }
+  static __m128i load16(const char* p) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  }
+  static unsigned mask16(const char* p) {
+    return static_cast<unsigned>(_mm_movemask_epi8(special16(load16(p))));
+  }
+
+  // 16 bytes first (most strings are short), then 64 per step, then 16, then bytewise.
+  static const char* plainRunSse2(const char* p, const char* end) {
+    if (end - p >= 16) {
+      if (unsigned m = mask16(p)) return p + __builtin_ctz(m);
       p += 16;
     }
-#endif
-    while (p < end) {
-      auto c = static_cast<unsigned char>(*p);
-      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return p;
-      ++p;
+    while (end - p >= 64) {
+      __m128i s0 = special16(load16(p));
+      __m128i s1 = special16(load16(p + 16));
+      __m128i s2 = special16(load16(p + 32));
+      __m128i s3 = special16(load16(p + 48));
+      __m128i any = _mm_or_si128(_mm_or_si128(s0, s1), _mm_or_si128(s2, s3));
+      if (_mm_movemask_epi8(any) != 0) {
+        uint64_t m = static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s0))) |
+                     static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s1))) << 16 |
+                     static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s2))) << 32 |
+                     static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s3))) << 48;
+        return p + __builtin_ctzll(m);
+      }
+      p += 64;
     }
-    return p;
+    while (end - p >= 16) {
+      if (unsigned m = mask16(p)) return p + __builtin_ctz(m);
+      p += 16;
+    }
+    return plainRunScalar(p, end);
   }
+#endif
 
   // A backslash escape; \uD800-\uDBFF must be followed by an escaped low surrogate.
   bool escape() {

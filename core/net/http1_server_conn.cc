@@ -101,9 +101,19 @@ void Http1ServerConnection::refuse(int status, std::string_view message, int ret
   end();
 }
 
+// The timer is moved only when the new deadline comes sooner than it is set to fire: a timer
+// that fires early finds the deadline ahead and sleeps again for the rest. A request restarts
+// its deadline three or more times (head, body chunks, idle); this keeps those to a store.
 void Http1ServerConnection::armTimer(uint64_t ms) {
   if (closing_) return;
+  deadline_ = uv_now(loop_) + ms;
+  if (timer_due_ != 0 && timer_due_ <= deadline_) return;
   uv_timer_start(&timer_, &onTimer, ms, 0);
+  timer_due_ = deadline_;
+}
+
+void Http1ServerConnection::disarmTimer() {
+  deadline_ = kNoDeadline;  // a timer still set finds nothing due and is not set again
 }
 
 // ---- reading and parsing ----
@@ -164,8 +174,7 @@ int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
   c->head_bytes_ = 1;
   c->req_ = Request{};
   c->req_.headers.all().reserve(kExpectedHeaders);  // one allocation instead of five
-  c->header_field_.clear();
-  c->header_value_.clear();
+  c->header_open_ = false;
   c->armTimer(c->owner_.limits().header_timeout_ms);
   return 0;
 }
@@ -180,23 +189,33 @@ int Http1ServerConnection::onUrl(llhttp_t* p, const char* at, size_t len) {
 int Http1ServerConnection::onHeaderField(llhttp_t* p, const char* at, size_t len) {
   auto* c = self(p);
   if (!c->countHeadBytes(len)) return -1;
-  c->header_field_.append(at, len);
+  // Each header is built where it stays: llhttp may hand a name or value over in pieces (split
+  // across reads), which append to the header opened by the name's first piece.
+  std::vector<Header>& list = c->req_.headers.all();
+  if (!c->header_open_) {
+    list.emplace_back();
+    c->header_open_ = true;
+  }
+  list.back().name.append(at, len);
   return 0;
 }
 
 int Http1ServerConnection::onHeaderValue(llhttp_t* p, const char* at, size_t len) {
   auto* c = self(p);
   if (!c->countHeadBytes(len)) return -1;
-  c->header_value_.append(at, len);
+  std::vector<Header>& list = c->req_.headers.all();
+  if (!c->header_open_) {  // llhttp names every header first; be safe all the same
+    list.emplace_back();
+    c->header_open_ = true;
+  }
+  list.back().value.append(at, len);
   return 0;
 }
 
 int Http1ServerConnection::onHeaderValueComplete(llhttp_t* p) {
   auto* c = self(p);
   if (!c->countHeadBytes(4)) return -1;
-  c->req_.headers.add(c->header_field_, c->header_value_);
-  c->header_field_.clear();
-  c->header_value_.clear();
+  c->header_open_ = false;
   return 0;
 }
 
@@ -209,21 +228,34 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
   c->keep_alive_ = llhttp_should_keep_alive(p) != 0;
   c->phase_ = Phase::Body;
   c->armTimer(c->owner_.limits().body_idle_timeout_ms);  // restarted by every body chunk
+  // One pass over the headers for what framing needs.
+  size_t cl_count = 0;
+  const std::string* first_cl = nullptr;
+  bool conflicting_cl = false;
+  bool has_te = false;
+  const std::string* expect = nullptr;
+  for (const auto& h : r.headers.all()) {
+    if (equalsIgnoreCase(h.name, "content-length")) {
+      if (++cl_count == 1)
+        first_cl = &h.value;
+      else if (h.value != *first_cl)
+        conflicting_cl = true;
+    } else if (equalsIgnoreCase(h.name, "transfer-encoding")) {
+      has_te = true;
+    } else if (expect == nullptr && equalsIgnoreCase(h.name, "expect")) {
+      expect = &h.value;
+    }
+  }
   // Request smuggling guards (llhttp rejects most of these too; be explicit).
-  size_t cl_count = r.headers.count("content-length");
-  if (cl_count > 0 && r.headers.has("transfer-encoding")) {
+  if (cl_count > 0 && has_te) {
     c->error_status_ = 400;
     c->error_message_ = "both Content-Length and Transfer-Encoding present";
     return -1;
   }
-  if (cl_count > 1) {
-    const std::string* first = r.headers.find("content-length");
-    for (const auto& h : r.headers.all())
-      if (equalsIgnoreCase(h.name, "content-length") && h.value != *first) {
-        c->error_status_ = 400;
-        c->error_message_ = "conflicting Content-Length headers";
-        return -1;
-      }
+  if (conflicting_cl) {
+    c->error_status_ = 400;
+    c->error_message_ = "conflicting Content-Length headers";
+    return -1;
   }
   if (cl_count > 0 && p->content_length > c->owner_.limits().max_request_bytes) {
     c->error_status_ = 413;
@@ -233,7 +265,6 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
   // The body arrives in pieces: room for all of it at once saves the copies of growing it.
   // Capped, so that a declared length alone reserves little.
   if (cl_count > 0) r.body.reserve(std::min<uint64_t>(p->content_length, kBodyReserveCap));
-  const std::string* expect = r.headers.find("expect");
   if (expect && equalsIgnoreCase(*expect, "100-continue") && r.http_minor >= 1)
     c->queue("HTTP/1.1 100 Continue\r\n\r\n");
   if (p->upgrade) c->close_after_response_ = true;
@@ -255,7 +286,7 @@ int Http1ServerConnection::onBody(llhttp_t* p, const char* at, size_t len) {
 int Http1ServerConnection::onMessageComplete(llhttp_t* p) {
   auto* c = self(p);
   c->phase_ = Phase::Dispatched;
-  uv_timer_stop(&c->timer_);
+  c->disarmTimer();
   return HPE_PAUSED;
 }
 
@@ -541,7 +572,7 @@ void Http1ServerConnection::afterWriteProgress() {
   if (closing_) return;
   if (write_blocked_ && pendingWriteBytes() <= owner_.limits().write_high_water / 2) {
     write_blocked_ = false;
-    if (phase_ == Phase::Dispatched) uv_timer_stop(&timer_);  // the client reads again
+    if (phase_ == Phase::Dispatched) disarmTimer();  // the client reads again
     if (auto cb = std::move(writable_cb_)) cb();
   }
   if (close_when_flushed_ && pendingWriteBytes() == 0 && !closing_) closeWhenIdle();
@@ -551,7 +582,14 @@ void Http1ServerConnection::afterWriteProgress() {
 
 void Http1ServerConnection::onTimer(uv_timer_t* t) {
   auto* c = static_cast<Http1ServerConnection*>(t->data);
-  if (c->closing_) return;
+  c->timer_due_ = 0;
+  if (c->closing_ || c->deadline_ == kNoDeadline) return;
+  uint64_t now = uv_now(c->loop_);
+  if (now < c->deadline_) {  // the deadline moved on since the timer was set
+    uv_timer_start(&c->timer_, &onTimer, c->deadline_ - now, 0);
+    c->timer_due_ = c->deadline_;
+    return;
+  }
   if (c->close_when_flushed_) {
     c->close();  // lingering ended
   } else if (c->phase_ == Phase::Head) {

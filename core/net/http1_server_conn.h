@@ -5,6 +5,7 @@
 #include <llhttp.h>
 #include <uv.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -72,6 +73,7 @@ class Http1ServerConnection final : public ResponseSink {
   void sendSimple(int status, std::string_view message);
   void writeBody(std::string_view bytes);
   void armTimer(uint64_t ms);
+  void disarmTimer();
   void resetForNextRequest();
 
   // ---- writing ----
@@ -91,6 +93,11 @@ class Http1ServerConnection final : public ResponseSink {
   ConnectionOwner& owner_;
   uv_tcp_t tcp_;
   uv_timer_t timer_;
+  // When the connection's current limit runs out (loop time, ms), and when timer_ is set to
+  // fire (0: not set). timer_ never fires later than the deadline; see armTimer().
+  static constexpr uint64_t kNoDeadline = UINT64_MAX;
+  uint64_t deadline_ = kNoDeadline;
+  uint64_t timer_due_ = 0;
   uv_timer_t resume_timer_;
   // Queued bytes are flushed by whichever runs first: the check handle (after the I/O
   // callbacks of this iteration) or the prepare handle (before the loop next polls), so bytes
@@ -102,8 +109,7 @@ class Http1ServerConnection final : public ResponseSink {
 
   Phase phase_ = Phase::Idle;
   Request req_;
-  std::string header_field_;
-  std::string header_value_;
+  bool header_open_ = false;  // the last header's value is still arriving
   size_t head_bytes_ = 0;
   bool keep_alive_ = true;
   bool close_after_response_ = false;

@@ -52,7 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool has_nul = text.find('\0') != std::string_view::npos;
   if (rapid_ok && !skim.ok && !has_nul) __builtin_trap();
   if (skim.ok && !rapid_ok && r.Code() != rapidjson::kParseErrorNumberTooBig) __builtin_trap();
-  if (h.guard.tooDeep() != (skim.error == relay::json::kTooDeepMessage)) __builtin_trap();
+  // RapidJSON stops at a number too big for it, so it never sees nesting that comes later.
+  bool rapid_stopped_early = r.Code() == rapidjson::kParseErrorNumberTooBig;
+  if (!rapid_stopped_early && h.guard.tooDeep() != (skim.error == relay::json::kTooDeepMessage))
+    __builtin_trap();
 
   if (skim.ok) {
     relay::json::JsonView(skim.member("model")).stringCopy();

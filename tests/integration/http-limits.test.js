@@ -11,7 +11,7 @@ let relay;
 let dir;
 test.before(async () => {
   dir = makeTempDir(null);
-  relay = await startRelay(null, dir, { api_keys: [KEY], server: { max_request_bytes: 1024, header_timeout_seconds: 1 } });
+  relay = await startRelay(null, dir, { api_keys: [KEY], server: { max_request_bytes: 1024, header_timeout_seconds: 1, idle_timeout_seconds: 3 } });
 });
 test.after(async () => {
   if (relay) await relay.stop('SIGKILL');
@@ -89,4 +89,38 @@ test('Expect: 100-continue gets an interim 100 before the final answer', async (
   assert.ok(await conn.waitFor((t) => parseResponses(t).length === 2), conn.text);
   conn.destroy();
   assert.equal(parseResponses(conn.text)[1].status, 503);
+});
+
+test('a head that arrives in pieces, cut inside names and values, is read whole', async () => {
+  const conn = await connectRaw(relay.port);
+  conn.socket.setNoDelay(true);
+  const text = head(`Content-Length: ${BODY.length}\r\n`);
+  const cuts = [text.indexOf('x-api-key') + 3, text.indexOf(KEY) + 4, text.indexOf('application/') + 5,
+    text.indexOf('Content-Length') + 8].sort((a, b) => a - b);
+  let at = 0;
+  for (const cut of cuts) {
+    await conn.send(text.slice(at, cut));
+    at = cut;
+    await new Promise((r) => setTimeout(r, 30)); // each piece its own read
+  }
+  await conn.send(text.slice(at) + BODY);
+  assert.ok(await conn.waitFor((t) => parseResponses(t).length === 1), conn.text);
+  conn.destroy();
+  // The key was put together again (no 401) and the body read whole (no accounts -> 503).
+  assert.equal(parseResponses(conn.text)[0].status, 503, conn.text);
+});
+
+test('a keep-alive connection idles for idle_timeout_seconds, not the shorter header timeout', async () => {
+  const conn = await connectRaw(relay.port);
+  await conn.send('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  assert.ok(await conn.waitFor((t) => parseResponses(t).length === 1 && parseResponses(t)[0].body.length > 0), conn.text);
+  const answered = Date.now();
+  // The head's 1 s deadline passes first; the connection must outlive it.
+  assert.equal(await conn.waitClose(1800), false, 'still open after the header timeout');
+  const closed = await conn.waitClose(4000);
+  const idle = Date.now() - answered;
+  conn.destroy();
+  assert.ok(closed, 'closed once idle');
+  assert.ok(idle >= 2800 && idle < 5500, `closed after ${idle} ms idle`);
+  assert.equal(parseResponses(conn.text).length, 1, 'no 408 on the idle connection');
 });

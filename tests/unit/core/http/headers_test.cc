@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "core/http/headers.h"
 #include "core/http/request.h"
 
@@ -27,6 +29,38 @@ TEST_CASE("hop-by-hop headers are recognised") {
   CHECK(isHopByHopHeader("transfer-encoding"));
   CHECK(isHopByHopHeader("Proxy-Authorization"));
   CHECK_FALSE(isHopByHopHeader("anthropic-beta"));
+}
+
+TEST_CASE("every hop-by-hop name in any case, and no name of the same length that differs") {
+  for (std::string name : {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+                           "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection"}) {
+    CHECK_MESSAGE(isHopByHopHeader(name), name);
+    std::string upper = name;
+    for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    CHECK_MESSAGE(isHopByHopHeader(upper), upper);
+    for (size_t i = 0; i < name.size(); ++i) {
+      std::string near = name;
+      near[i] = near[i] == 'x' ? 'y' : 'x';
+      CHECK_MESSAGE(!isHopByHopHeader(near), near);
+    }
+    CHECK_FALSE(isHopByHopHeader(name + "s"));
+    CHECK_FALSE(isHopByHopHeader(name.substr(1)));
+  }
+  CHECK_FALSE(isHopByHopHeader(""));
+  CHECK_FALSE(isHopByHopHeader("content-length"));
+  CHECK_FALSE(isHopByHopHeader("host"));
+}
+
+TEST_CASE("case folding covers ASCII letters only") {
+  CHECK(equalsIgnoreCase("Content-Type", "content-TYPE"));
+  CHECK(equalsIgnoreCase("", ""));
+  CHECK_FALSE(equalsIgnoreCase("a", "ab"));
+  // Pairs 0x20 apart that are not letters stay different.
+  CHECK_FALSE(equalsIgnoreCase("@", "`"));
+  CHECK_FALSE(equalsIgnoreCase("[", "{"));
+  CHECK_FALSE(equalsIgnoreCase("^", "~"));
+  CHECK_FALSE(equalsIgnoreCase("\xc0", "\xe0"));  // no locale folding of Latin-1
+  CHECK_FALSE(equalsIgnoreCase("x-a", "x-b"));
 }
 
 TEST_CASE("request path and query are split at the first '?'") {
