@@ -15,6 +15,7 @@
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
 #include "core/loop/clock.h"
+#include "core/loop/descriptor_table.h"
 #include "core/loop/worker.h"
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
@@ -68,10 +69,12 @@ HttpServerLimits limitsFrom(const ServerConfig& s,
   return l;
 }
 
+constexpr rlim_t kDescriptorSpare = 256;  // database, log files, upstream connections, plugins
+
 // Each connection holds a descriptor: raise the soft open-file limit (towards the hard one) so
 // server.max_connections, not accept() failing, decides when connections are refused.
 void raiseFileLimit(const ServerConfig& s) {
-  constexpr rlim_t kSpare = 256;  // database, log files, upstream connections, plugins
+  constexpr rlim_t kSpare = kDescriptorSpare;
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
   rlim_t want = static_cast<rlim_t>(s.max_connections) + kSpare;
@@ -275,6 +278,9 @@ int runServer(ServerContext& ctx) {
     return 1;
   }
   raiseFileLimit(sc);
+  // Room for every client connection and an upstream connection each, before the workers start
+  // (growing the table later stalls a worker's loop; see descriptor_table.h).
+  reserveDescriptorTable(2 * static_cast<size_t>(sc.max_connections) + kDescriptorSpare);
   if (!openStore(ctx)) return 1;
   ctx.usage = std::make_unique<store::UsageSink>(
       *ctx.store, store::UsageOptions{ctx.config.usage.request_log, ctx.config.usage.retention_days,

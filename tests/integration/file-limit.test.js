@@ -38,3 +38,16 @@ test('a hard limit below max_connections is reported at start-up', async (t) => 
   const relay = await startWithSoftLimit(t, 512, { max_connections: Math.min(10000000, hard * 2) });
   assert.match(relay.stderr, /open-file limit is \d+; beyond about \d+ connections accept\(\) fails/);
 });
+
+// Growing the kernel's descriptor table while the workers run blocks the thread that crosses 256,
+// 512, 1024, ... descriptors for an RCU grace period (10-20 ms); the relay sizes it at start-up.
+test('the descriptor table is sized at start-up for max_connections clients and their upstreams', async (t) => {
+  const { hard } = limitsOf(process.pid);
+  if (hard < 1500 + 256) return t.skip(`hard limit ${hard} is too low`);
+  const relay = await startWithSoftLimit(t, 512, { max_connections: 1500 });
+  const { soft } = limitsOf(relay.child.pid);
+  const status = fs.readFileSync(`/proc/${relay.child.pid}/status`, 'utf8');
+  const slots = Number(status.match(/^FDSize:\s+(\d+)/m)[1]);
+  // 2 x 1500 + 256 descriptors, capped by the soft limit (raised to 1500 + 256).
+  assert.ok(slots >= Math.min(soft, 2 * 1500 + 256), `FDSize ${slots}, soft limit ${soft}`);
+});
