@@ -71,13 +71,15 @@ HttpServerLimits limitsFrom(const ServerConfig& s,
 
 constexpr rlim_t kDescriptorSpare = 256;  // database, log files, upstream connections, plugins
 
-// Each connection holds a descriptor: raise the soft open-file limit (towards the hard one) so
-// server.max_connections, not accept() failing, decides when connections are refused.
+// A client connection holds a descriptor and, while it is answered, its upstream connection
+// another: raise the soft open-file limit (towards the hard one) to twice
+// server.max_connections, so that the limit, not accept() or socket() failing, decides when
+// connections are refused, streaming ones included.
 void raiseFileLimit(const ServerConfig& s) {
   constexpr rlim_t kSpare = kDescriptorSpare;
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
-  rlim_t want = static_cast<rlim_t>(s.max_connections) + kSpare;
+  rlim_t want = 2 * static_cast<rlim_t>(s.max_connections) + kSpare;
   if (lim.rlim_cur >= want) return;
   rlim_t target = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
   if (target > lim.rlim_cur) {
@@ -89,7 +91,7 @@ void raiseFileLimit(const ServerConfig& s) {
          "server.max_connections is %d but the open-file limit is %llu; beyond about %llu "
          "connections accept() fails instead of answering 503 (raise ulimit -n)",
          s.max_connections, static_cast<unsigned long long>(lim.rlim_cur),
-         static_cast<unsigned long long>(lim.rlim_cur > kSpare ? lim.rlim_cur - kSpare : 0));
+         static_cast<unsigned long long>(lim.rlim_cur > kSpare ? (lim.rlim_cur - kSpare) / 2 : 0));
 }
 
 bool openStore(ServerContext& ctx) {
