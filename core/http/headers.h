@@ -20,6 +20,11 @@ class Headers {
   // Replaces every header of that name with one.
   void set(std::string_view name, std::string_view value);
   void remove(std::string_view name);
+  // Removes every header `pred(const Header&)` holds for, in one pass, keeping the order.
+  template <class Pred>
+  void removeIf(Pred pred) {
+    std::erase_if(list_, pred);
+  }
   // First value of that name, or nullptr.
   const std::string* find(std::string_view name) const;
   size_t count(std::string_view name) const;

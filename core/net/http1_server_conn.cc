@@ -1,7 +1,6 @@
 #include "core/net/http1_server_conn.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 
 #include "core/formats/error_render.h"
@@ -40,6 +39,19 @@ size_t chunkSizeLine(size_t size, char* out) {
   out[n] = '\r';
   out[n + 1] = '\n';
   return n + 2;
+}
+
+// `value` in decimal into out (20 bytes at least); its length. The response head's status and
+// content-length, without snprintf's format parsing.
+size_t decimal(uint64_t value, char* out) {
+  char digits[20];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  for (size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  return n;
 }
 
 }  // namespace
@@ -322,18 +334,18 @@ void Http1ServerConnection::begin(int status, const Headers& headers,
   response_chunked_ = !content_length && !bodyless && !http10;
 
   // The head goes straight into the write queue; it leaves with the first body bytes.
-  char line[64];
-  int n = std::snprintf(line, sizeof line, "HTTP/1.1 %d ", status);
-  queue(std::string_view(line, static_cast<size_t>(n)), statusText(status), "\r\n");
+  char line[64] = "HTTP/1.1 ";
+  size_t n = 9 + decimal(static_cast<uint64_t>(status < 0 ? 0 : status), line + 9);
+  line[n++] = ' ';
+  queue(std::string_view(line, n), statusText(status), "\r\n");
   for (const auto& h : headers.all()) {
     if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "content-length")) continue;
     queue(h.name, ": ", h.value);
     queue("\r\n");
   }
   if (content_length && status != 204 && status != 304) {
-    n = std::snprintf(line, sizeof line, "content-length: %llu\r\n",
-                      static_cast<unsigned long long>(*content_length));
-    queue(std::string_view(line, static_cast<size_t>(n)));
+    n = decimal(*content_length, line);
+    queue("content-length: ", std::string_view(line, n), "\r\n");
   }
   if (response_chunked_) queue("transfer-encoding: chunked\r\n");
   if (close_after_response_)
