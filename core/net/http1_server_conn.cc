@@ -333,25 +333,27 @@ void Http1ServerConnection::begin(int status, const Headers& headers,
   if (!content_length && !bodyless && http10) close_after_response_ = true;
   response_chunked_ = !content_length && !bodyless && !http10;
 
-  // The head goes straight into the write queue; it leaves with the first body bytes.
-  char line[64] = "HTTP/1.1 ";
-  size_t n = 9 + decimal(static_cast<uint64_t>(status < 0 ? 0 : status), line + 9);
-  line[n++] = ' ';
-  queue(std::string_view(line, n), statusText(status), "\r\n");
+  // The head is appended straight to the write queue's buffer (one queue() for all of it); it
+  // leaves with the first body bytes.
+  if (closing_) return;
+  if (out_.empty() && out_.capacity() <= 15) out_ = WriteBufferPool::local().take();
+  char num[24];
+  out_.append("HTTP/1.1 ")
+      .append(num, decimal(static_cast<uint64_t>(status < 0 ? 0 : status), num))
+      .append(" ")
+      .append(statusText(status))
+      .append("\r\n");
   for (const auto& h : headers.all()) {
     if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "content-length")) continue;
-    queue(h.name, ": ", h.value);
-    queue("\r\n");
+    out_.append(h.name).append(": ").append(h.value).append("\r\n");
   }
-  if (content_length && status != 204 && status != 304) {
-    n = decimal(*content_length, line);
-    queue("content-length: ", std::string_view(line, n), "\r\n");
-  }
-  if (response_chunked_) queue("transfer-encoding: chunked\r\n");
+  if (content_length && status != 204 && status != 304)
+    out_.append("content-length: ").append(num, decimal(*content_length, num)).append("\r\n");
+  if (response_chunked_) out_.append("transfer-encoding: chunked\r\n");
   if (close_after_response_)
-    queue("connection: close\r\n");
+    out_.append("connection: close\r\n");
   else if (http10)
-    queue("connection: keep-alive\r\n");
+    out_.append("connection: keep-alive\r\n");
   queue("\r\n");
 }
 
