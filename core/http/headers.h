@@ -7,7 +7,14 @@
 
 namespace relay {
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// Same-length bytes equal up to ASCII case; use equalsIgnoreCase.
+bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// Inline so that the common mismatch (a header name of another length) costs no call: lookups
+// compare every header name to the one sought.
+inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && sameLengthEqualsIgnoreCase(a, b);
+}
 
 struct Header {
   std::string name;
