@@ -172,9 +172,7 @@ void Http1ServerConnection::parse(const char* data, size_t len) {
   }
 }
 
-bool Http1ServerConnection::countHeadBytes(size_t n) {
-  head_bytes_ += n;
-  if (head_bytes_ <= owner_.limits().max_header_bytes) return true;
+bool Http1ServerConnection::headTooLarge() {
   error_status_ = 431;
   error_message_ = "request header fields too large";
   return false;
@@ -184,6 +182,7 @@ int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
   auto* c = self(p);
   c->phase_ = Phase::Head;
   c->head_bytes_ = 1;
+  c->max_header_bytes_ = c->owner_.limits().max_header_bytes;
   c->req_ = Request{};
   c->req_.headers.all().reserve(kExpectedHeaders);  // one allocation instead of five
   c->header_open_ = false;
