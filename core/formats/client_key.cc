@@ -16,20 +16,6 @@ std::string clientKey(const Request& req) {
   return req.queryParam("key");
 }
 
-bool isClientKeyHeader(std::string_view name) {
-  // The length rules out most names without reading a byte.
-  switch (name.size()) {
-    case 9:
-      return equalsIgnoreCase(name, "x-api-key");
-    case 13:
-      return equalsIgnoreCase(name, "authorization");
-    case 14:
-      return equalsIgnoreCase(name, "x-goog-api-key");
-    default:
-      return false;
-  }
-}
-
 void removeClientKeyHeaders(Headers& headers) {
   headers.removeIf([](const Header& h) { return isClientKeyHeader(h.name); });
 }
