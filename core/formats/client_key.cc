@@ -17,9 +17,7 @@ std::string clientKey(const Request& req) {
 }
 
 void removeClientKeyHeaders(Headers& headers) {
-  headers.remove("x-api-key");
-  headers.remove("authorization");
-  headers.remove("x-goog-api-key");
+  headers.removeIf([](const Header& h) { return isClientKeyHeader(h.name); });
 }
 
 std::string_view clientKeyPlaces() {

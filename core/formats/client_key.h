@@ -12,7 +12,22 @@ namespace relay::formats {
 // The key the client presented, from the first of those places that holds one; "" if none.
 // Every place is read whatever the route's format, so a client may use any of them.
 std::string clientKey(const Request& req);
-// Removes every header a client key may travel in, so it never goes further.
+// True for a header a client key may travel in (any case). Inline: the auth filter asks it of
+// every request header.
+inline bool isClientKeyHeader(std::string_view name) {
+  // The length rules out most names without reading a byte.
+  switch (name.size()) {
+    case 9:
+      return equalsIgnoreCase(name, "x-api-key");
+    case 13:
+      return equalsIgnoreCase(name, "authorization");
+    case 14:
+      return equalsIgnoreCase(name, "x-goog-api-key");
+    default:
+      return false;
+  }
+}
+// Removes every header a client key may travel in, so it never goes further (one pass).
 void removeClientKeyHeaders(Headers& headers);
 // The places, worded for an error message: "x-api-key, Authorization: Bearer, ...".
 std::string_view clientKeyPlaces();

@@ -21,8 +21,7 @@ unsigned char lower(char c) {
 
 }  // namespace
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
+bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b) {
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
   return true;

@@ -7,7 +7,14 @@
 
 namespace relay {
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// Same-length bytes equal up to ASCII case; use equalsIgnoreCase.
+bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// Inline so that the common mismatch (a header name of another length) costs no call: lookups
+// compare every header name to the one sought.
+inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && sameLengthEqualsIgnoreCase(a, b);
+}
 
 struct Header {
   std::string name;
@@ -20,6 +27,11 @@ class Headers {
   // Replaces every header of that name with one.
   void set(std::string_view name, std::string_view value);
   void remove(std::string_view name);
+  // Removes every header `pred(const Header&)` holds for, in one pass, keeping the order.
+  template <class Pred>
+  void removeIf(Pred pred) {
+    std::erase_if(list_, pred);
+  }
   // First value of that name, or nullptr.
   const std::string* find(std::string_view name) const;
   size_t count(std::string_view name) const;

@@ -1,7 +1,6 @@
 #include "core/net/http1_server_conn.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 
 #include "core/formats/error_render.h"
@@ -40,6 +39,19 @@ size_t chunkSizeLine(size_t size, char* out) {
   out[n] = '\r';
   out[n + 1] = '\n';
   return n + 2;
+}
+
+// `value` in decimal into out (20 bytes at least); its length. The response head's status and
+// content-length, without snprintf's format parsing.
+size_t decimal(uint64_t value, char* out) {
+  char digits[20];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  for (size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  return n;
 }
 
 }  // namespace
@@ -160,9 +172,7 @@ void Http1ServerConnection::parse(const char* data, size_t len) {
   }
 }
 
-bool Http1ServerConnection::countHeadBytes(size_t n) {
-  head_bytes_ += n;
-  if (head_bytes_ <= owner_.limits().max_header_bytes) return true;
+bool Http1ServerConnection::headTooLarge() {
   error_status_ = 431;
   error_message_ = "request header fields too large";
   return false;
@@ -172,6 +182,7 @@ int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
   auto* c = self(p);
   c->phase_ = Phase::Head;
   c->head_bytes_ = 1;
+  c->max_header_bytes_ = c->owner_.limits().max_header_bytes;
   c->req_ = Request{};
   c->req_.headers.all().reserve(kExpectedHeaders);  // one allocation instead of five
   c->header_open_ = false;
@@ -321,25 +332,27 @@ void Http1ServerConnection::begin(int status, const Headers& headers,
   if (!content_length && !bodyless && http10) close_after_response_ = true;
   response_chunked_ = !content_length && !bodyless && !http10;
 
-  // The head goes straight into the write queue; it leaves with the first body bytes.
-  char line[64];
-  int n = std::snprintf(line, sizeof line, "HTTP/1.1 %d ", status);
-  queue(std::string_view(line, static_cast<size_t>(n)), statusText(status), "\r\n");
+  // The head is appended straight to the write queue's buffer (one queue() for all of it); it
+  // leaves with the first body bytes.
+  if (closing_) return;
+  if (out_.empty() && out_.capacity() <= 15) out_ = WriteBufferPool::local().take();
+  char num[24];
+  out_.append("HTTP/1.1 ")
+      .append(num, decimal(static_cast<uint64_t>(status < 0 ? 0 : status), num))
+      .append(" ")
+      .append(statusText(status))
+      .append("\r\n");
   for (const auto& h : headers.all()) {
     if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "content-length")) continue;
-    queue(h.name, ": ", h.value);
-    queue("\r\n");
+    out_.append(h.name).append(": ").append(h.value).append("\r\n");
   }
-  if (content_length && status != 204 && status != 304) {
-    n = std::snprintf(line, sizeof line, "content-length: %llu\r\n",
-                      static_cast<unsigned long long>(*content_length));
-    queue(std::string_view(line, static_cast<size_t>(n)));
-  }
-  if (response_chunked_) queue("transfer-encoding: chunked\r\n");
+  if (content_length && status != 204 && status != 304)
+    out_.append("content-length: ").append(num, decimal(*content_length, num)).append("\r\n");
+  if (response_chunked_) out_.append("transfer-encoding: chunked\r\n");
   if (close_after_response_)
-    queue("connection: close\r\n");
+    out_.append("connection: close\r\n");
   else if (http10)
-    queue("connection: keep-alive\r\n");
+    out_.append("connection: keep-alive\r\n");
   queue("\r\n");
 }
 

@@ -68,7 +68,13 @@ class Http1ServerConnection final : public ResponseSink {
   void dispatch();
   void finishStream(bool completed, bool client_gone);
   void afterResponse();
-  bool countHeadBytes(size_t n);
+  // Runs for every piece of the head (three times a header): inline, against the limit read
+  // once per request.
+  bool countHeadBytes(size_t n) {
+    head_bytes_ += n;
+    return head_bytes_ <= max_header_bytes_ || headTooLarge();
+  }
+  bool headTooLarge();
   void protocolError(int status, std::string_view message);
   void sendSimple(int status, std::string_view message);
   void writeBody(std::string_view bytes);
@@ -111,6 +117,7 @@ class Http1ServerConnection final : public ResponseSink {
   Request req_;
   bool header_open_ = false;  // the last header's value is still arriving
   size_t head_bytes_ = 0;
+  size_t max_header_bytes_ = 0;  // owner_.limits().max_header_bytes, read at each request's start
   bool keep_alive_ = true;
   bool close_after_response_ = false;
   int error_status_ = 0;  // set by callbacks that reject the request

@@ -30,8 +30,10 @@ class AuthFilter final : public Filter {
       cb.state().key_id = *id;
     }
     // The client's credentials never travel further.
-    formats::removeClientKeyHeaders(req.headers);
-    req.headers.remove("proxy-authorization");
+    req.headers.removeIf([](const Header& h) {
+      return formats::isClientKeyHeader(h.name) ||
+             (h.name.size() == 19 && equalsIgnoreCase(h.name, "proxy-authorization"));
+    });
     return FilterStatus::Continue;
   }
 

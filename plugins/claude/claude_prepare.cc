@@ -21,7 +21,7 @@ bool addClientHeaders(relay_host_request_t* req, const relay_request_view_t& req
     std::string_view name = toView(request.headers[i].name);
     std::string_view value = toView(request.headers[i].value);
     if (equalsIgnoreCase(name, "anthropic-beta")) {
-      betas.push_back(value);
+      if (oauth) betas.push_back(value);  // only an OAuth request rewrites the list
       if (!oauth && !addUpstreamHeader(req, name, value)) return false;
       continue;
     }
@@ -71,9 +71,11 @@ int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
     access_token = account.requestToken(nowMs());  // one snapshot: a refresh may land meanwhile
     if (access_token.empty()) return RELAY_PREPARE_NEED_CREDENTIALS;
   }
-  std::string url = account.config().api_url + *path;
   std::string query = forwardedQuery(toView(request.query));
-  if (!query.empty()) url += "?" + query;
+  std::string url;
+  url.reserve(account.config().api_url.size() + path->size() + 1 + query.size());
+  url.append(account.config().api_url).append(*path);
+  if (!query.empty()) url.append("?").append(query);
   std::string_view method = toView(request.method);
   if (method.empty()) method = "POST";
   const relay_host_t* h = host();

@@ -37,18 +37,26 @@ std::optional<std::string> upstreamPath(std::string_view client_path,
 }
 
 bool isForwardedHeader(std::string_view name) {
-  static constexpr std::string_view kForwarded[] = {
-      "content-type",
-      "accept",
-      "user-agent",
-      "x-app",
-      "anthropic-dangerous-direct-browser-access",
-      "x-claude-code-session-id",
-  };
-  for (std::string_view allowed : kForwarded) {
-    if (equalsIgnoreCase(name, allowed)) return true;
+  // Runs for every client header: the length picks the one name it can be.
+  switch (name.size()) {
+    case 5:
+      return equalsIgnoreCase(name, "x-app");
+    case 6:
+      return equalsIgnoreCase(name, "accept");
+    case 10:
+      return equalsIgnoreCase(name, "user-agent");
+    case 12:
+      return equalsIgnoreCase(name, "content-type") || equalsIgnoreCase(name, "x-stainless-");
+    case 24:
+      if (equalsIgnoreCase(name, "x-claude-code-session-id")) return true;
+      break;
+    case 41:
+      if (equalsIgnoreCase(name, "anthropic-dangerous-direct-browser-access")) return true;
+      break;
+    default:
+      break;
   }
-  return startsWithIgnoreCase(name, "x-stainless-");
+  return name.size() > 12 && startsWithIgnoreCase(name, "x-stainless-");
 }
 
 std::string oauthBetaList(const std::vector<std::string_view>& client_values) {

@@ -31,7 +31,12 @@ void logLine(uint32_t level, std::string_view message);
 // Unix milliseconds from the host clock (falls back to the system clock).
 int64_t nowMs();
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// Same-length bytes equal up to ASCII case; use equalsIgnoreCase.
+bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b);
+// Inline so that a name of another length (the usual mismatch in a header scan) costs no call.
+inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && sameLengthEqualsIgnoreCase(a, b);
+}
 bool startsWithIgnoreCase(std::string_view s, std::string_view prefix);
 std::string toLower(std::string_view s);
 

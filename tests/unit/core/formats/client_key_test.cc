@@ -43,3 +43,12 @@ TEST_CASE("every key header is removed, other headers stay") {
   CHECK(r.headers.find("x-goog-api-key") == nullptr);
   CHECK(r.headers.find("content-type") != nullptr);
 }
+
+TEST_CASE("key headers are recognised in any case, and only they") {
+  CHECK(formats::isClientKeyHeader("X-Api-Key"));
+  CHECK(formats::isClientKeyHeader("AUTHORIZATION"));
+  CHECK(formats::isClientKeyHeader("x-goog-api-key"));
+  CHECK_FALSE(formats::isClientKeyHeader("x-api-keys"));
+  CHECK_FALSE(formats::isClientKeyHeader("proxy-authorization"));
+  CHECK_FALSE(formats::isClientKeyHeader("content-type"));
+}
