@@ -77,21 +77,22 @@ class GuardedBuilder {
 
 }  // namespace
 
-bool numberInRange(std::string_view text) {
-  if (text.empty()) return false;
+bool integerFits(std::string_view text) {
   const char* first = text.data();
   const char* last = first + text.size();
-  if (text.find_first_of(".eE") == std::string_view::npos) {
-    if (text.front() == '-') {
-      int64_t i = 0;
-      if (std::from_chars(first, last, i).ec == std::errc()) return true;
-    } else {
-      uint64_t u = 0;
-      if (std::from_chars(first, last, u).ec == std::errc()) return true;
-    }
+  if (text.front() == '-') {
+    int64_t i = 0;
+    return std::from_chars(first, last, i).ec == std::errc();
   }
+  uint64_t u = 0;
+  return std::from_chars(first, last, u).ec == std::errc();
+}
+
+bool numberInRange(std::string_view text) {
+  if (text.empty()) return false;
+  if (text.find_first_of(".eE") == std::string_view::npos && integerFits(text)) return true;
   double d = 0;
-  return std::from_chars(first, last, d).ec == std::errc();
+  return std::from_chars(text.data(), text.data() + text.size(), d).ec == std::errc();
 }
 
 JsonParse parseBoundedJson(std::string_view text, rapidjson::Document& doc) {

@@ -25,6 +25,9 @@ JsonParse parseBoundedJson(std::string_view text, rapidjson::Document& doc);
 // or a value within double range. Readers that never build a DOM use it to refuse the same
 // numbers parseBoundedJson refuses.
 bool numberInRange(std::string_view text);
+// True when the non-empty integer `text` (grammar already checked) fits 64 bits, signed when it
+// starts with '-', unsigned otherwise.
+bool integerFits(std::string_view text);
 
 // A sentence for a client, or "" for kOk.
 std::string_view jsonParseProblem(JsonParse status);

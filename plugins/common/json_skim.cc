@@ -173,17 +173,7 @@ class Skimmer {
 
   // numberInRange for a number whose form is known: integers that fit need no double.
   static bool inRange(std::string_view text, bool integral) {
-    if (integral) {
-      const char* first = text.data();
-      const char* last = first + text.size();
-      if (text.front() == '-') {
-        int64_t i = 0;
-        if (std::from_chars(first, last, i).ec == std::errc()) return true;
-      } else {
-        uint64_t u = 0;
-        if (std::from_chars(first, last, u).ec == std::errc()) return true;
-      }
-    }
+    if (integral && integerFits(text)) return true;
     return numberInRange(text);
   }
 
