@@ -1,17 +1,6 @@
-// The block skim (see skim_paths.h). Stage 1 turns each 64-byte block into bitmasks
-// (skim_classify.h) and, from them, validates what lies inside strings (no control byte, every
-// escape well formed, UTF-8 well formed) and lists the positions of the tokens: structural
-// characters outside strings, every unescaped quote, and the first byte of each run of scalar
-// text (numbers, true, false, null, or anything else outside strings, which the grammar refuses).
-// Stage 2 walks the grammar over those positions only: strings are skipped whole, from their
-// opening quote to the next token, which is their closing quote. Stage 1 runs a batch of blocks
-// at a time into a fixed array on the stack, so nothing is allocated.
-//
-// Why every byte is checked: a byte inside a string is checked by stage 1; a byte outside is
-// whitespace, a structural character (a token), a quote (a token) or scalar text. A run of scalar
-// text starts with a token, the grammar validates the scalar from there, and the byte after it
-// must be whitespace, a structural character or the end, so the run is exactly the scalar.
 #include "core/json/skim.h"
+
+#include <rapidjson/error/en.h>
 
 #include <array>
 #include <cstdint>
@@ -19,18 +8,20 @@
 
 #include "core/json/bounded_reader.h"
 #include "core/json/json_view.h"
-#include "core/json/skim_classify.h"
-#include "core/json/skim_paths.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace relay::json {
 
 namespace {
 
-using skim::BlockMasks;
+using rapidjson::ParseErrorCode;
 
-constexpr size_t kBlock = 64;
-constexpr size_t kBatchBlocks = 16;  // blocks classified per call of a kernel
-
+bool isSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 bool isDigit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -38,58 +29,20 @@ bool isHex(char c) {
   return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-constexpr std::array<bool, 256> kSpace = [] {
+// Bytes that need no attention inside a string: printable ASCII but '"' and '\\'.
+constexpr std::array<bool, 256> kPlain = [] {
   std::array<bool, 256> t{};
-  for (unsigned char c : {' ', '\t', '\n', '\r'}) t[c] = true;
+  for (int c = 0x20; c < 0x80; ++c) t[static_cast<size_t>(c)] = c != '"' && c != '\\';
   return t;
 }();
 
-// Bytes that may follow a scalar: whitespace, a structural character (or the end of the text).
-constexpr std::array<bool, 256> kScalarEnd = [] {
-  std::array<bool, 256> t{};
-  for (unsigned char c : {' ', '\t', '\n', '\r', '{', '}', '[', ']', ':', ','}) t[c] = true;
-  return t;
-}();
-
-unsigned hex4Value(const char* p) {
+unsigned hexValue(const char* p) {
   unsigned v = 0;
   for (int i = 0; i < 4; ++i) {
     char c = p[i];
     v = v * 16 + static_cast<unsigned>(isDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
   }
   return v;
-}
-
-bool isHex4(const char* p) {
-  return isHex(p[0]) && isHex(p[1]) && isHex(p[2]) && isHex(p[3]);
-}
-
-// The escape whose backslash is at p: \" \\ \/ \b \f \n \r \t or \uXXXX, where \uD800-\uDBFF
-// must be followed by an escaped low surrogate \uDC00-\uDFFF.
-bool escapeValid(const char* p, const char* end) {
-  if (end - p < 2) return false;
-  switch (p[1]) {
-    case '"':
-    case '\\':
-    case '/':
-    case 'b':
-    case 'f':
-    case 'n':
-    case 'r':
-    case 't':
-      return true;
-    case 'u': {
-      if (end - p < 6 || !isHex4(p + 2)) return false;
-      unsigned cp = hex4Value(p + 2);
-      if (cp < 0xD800 || cp > 0xDBFF) return true;
-      const char* q = p + 6;
-      if (end - q < 6 || q[0] != '\\' || q[1] != 'u' || !isHex4(q + 2)) return false;
-      unsigned low = hex4Value(q + 2);
-      return low >= 0xDC00 && low <= 0xDFFF;
-    }
-    default:
-      return false;
-  }
 }
 
 // Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no surrogates,
@@ -115,443 +68,362 @@ size_t utf8Sequence(const unsigned char* p, const unsigned char* end) {
   return 0;
 }
 
-// Bit i set: an odd number of 1 bits at positions <= i.
-uint64_t prefixXor(uint64_t x) {
-  x ^= x << 1;
-  x ^= x << 2;
-  x ^= x << 4;
-  x ^= x << 8;
-  x ^= x << 16;
-  x ^= x << 32;
-  return x;
-}
-
-// Stage 1's state across blocks, and the token positions of the current batch.
-class Stage1 {
+class Skimmer {
  public:
-  Stage1(const char* text, size_t size) : text_(text), end_(text + size) {}
+  explicit Skimmer(std::string_view text)
+      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
 
-  // What stage 1 carries from one block to the next. The kernels copy it into a local for a
-  // batch, so that it stays in registers while token positions are stored.
-  struct Carry {
-    uint64_t next_escaped = 0;  // the previous block ended in an odd backslash run
-    uint64_t in_string = 0;     // all ones: the previous block ended inside a string
-    uint64_t scalar = 0;        // the previous block ended in scalar text
-    uint64_t errors = 0;        // a control byte inside a string
-  };
-
-  // One block at text offset `base` (masks of the text's bytes, or of a padded copy of its last
-  // bytes); stores its token positions from `out` on and returns the end of them.
-  [[gnu::always_inline]] uint32_t* block(const BlockMasks& m, uint32_t base, Carry& c,
-                                         uint32_t* out) {
-    // Backslash runs (as simdjson): `escaped` marks each byte preceded by an odd run, `escape`
-    // each backslash that starts an escape. Runs carry over from the previous block.
-    uint64_t escaped = 0;
-    uint64_t escape = 0;
-    if (m.backslash == 0 && c.next_escaped == 0) {
-      // The usual case: no backslash near.
-    } else {
-      constexpr uint64_t kOdd = 0xAAAAAAAAAAAAAAAAULL;
-      uint64_t potential = m.backslash & ~c.next_escaped;
-      uint64_t codes = (((potential << 1) | kOdd) - potential) ^ kOdd;
-      escaped = codes ^ (m.backslash | c.next_escaped);
-      escape = codes & m.backslash;
-      c.next_escaped = escape >> 63;
+  ObjectSkim run() {
+    ObjectSkim out;
+    out.text_data = begin_;
+    out.text_size = static_cast<size_t>(end_ - begin_);
+    members_ = &out.members;
+    out.members.reserve(16);  // a request body has about 5-15 root members: one allocation
+    if (!document()) {
+      out.members.clear();
+      out.error = too_deep_
+                      ? std::string(kTooDeepMessage)
+                      : std::string("malformed JSON body: ") + rapidjson::GetParseError_En(code_) +
+                            " (at byte " + std::to_string(error_at_ - begin_) + ")";
+      return out;
     }
-    const uint64_t quotes = m.quote & ~escaped;
-    // Inside a string: from its opening quote up to (not including) its closing quote.
-    const uint64_t in_string = prefixXor(quotes) ^ c.in_string;
-    c.in_string = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
-    c.errors |= m.control & in_string;
-    if ((escape & in_string) != 0) [[unlikely]]
-      checkEscapes(escape & in_string, base);
-    if (m.non_ascii != 0) [[unlikely]]
-      checkUtf8(m.non_ascii, base);
-    const uint64_t scalar = ~(m.op | m.space | quotes | in_string);
-    const uint64_t scalar_start = scalar & ~((scalar << 1) | c.scalar);
-    c.scalar = scalar >> 63;
-    // Structural characters outside strings, opening quotes (a string's closing quote is not
-    // a token: the next token lies past it), and scalar starts.
-    uint64_t tokens = (m.op & ~in_string) | (quotes & in_string) | scalar_start;
-    while (tokens != 0) {
-      *out++ = base + static_cast<uint32_t>(__builtin_ctzll(tokens));
-      tokens &= tokens - 1;
+    if (!root_is_object_) {
+      out.members.clear();
+      out.error = "request body must be a JSON object";
+      return out;
     }
+    out.ok = true;
     return out;
   }
 
-  bool inString() const { return carry_.in_string != 0; }
-  bool failed() const { return errors_ != 0 || carry_.errors != 0; }
-
-  Carry carry_;
-
-  // The batch's tokens.
-  uint32_t tokens_[kBatchBlocks * kBlock + 1];
-  size_t count_ = 0;
-
  private:
-  [[gnu::noinline]] void checkEscapes(uint64_t starts, uint32_t base) {
-    for (; starts != 0; starts &= starts - 1)
-      if (!escapeValid(text_ + base + __builtin_ctzll(starts), end_)) errors_ |= 1;
+  bool fail(ParseErrorCode code, const char* at) {
+    code_ = code;
+    error_at_ = at;
+    return false;
   }
-  // Every non-ASCII byte of the text (outside strings they are refused by the grammar anyway,
-  // so checking them all is the same as checking those inside strings).
-  [[gnu::noinline]] void checkUtf8(uint64_t bytes, uint32_t base) {
-    for (; bytes != 0; bytes &= bytes - 1) {
-      size_t at = base + static_cast<size_t>(__builtin_ctzll(bytes));
-      if (at < utf8_done_) continue;  // a continuation byte of a sequence already checked
-      const auto* p = reinterpret_cast<const unsigned char*>(text_ + at);
-      size_t n = utf8Sequence(p, reinterpret_cast<const unsigned char*>(end_));
-      if (n == 0) {
-        errors_ |= 1;
-        return;
-      }
-      utf8_done_ = at + n;
-    }
+  bool atEnd() const { return p_ >= end_; }
+  void skipSpace() {
+    while (p_ < end_ && isSpace(*p_)) ++p_;
   }
 
-  const char* text_;
-  const char* end_;
-  uint64_t errors_ = 0;
-  size_t utf8_done_ = 0;
-};
-
-// A kernel: classifies `blocks` blocks from p, the first at text offset `base`.
-using Stage1Fn = void (*)(Stage1&, const char* p, size_t blocks, uint32_t base);
-
-void stage1Scalar(Stage1& s, const char* p, size_t blocks, uint32_t base) {
-  Stage1::Carry c = s.carry_;
-  uint32_t* out = s.tokens_ + s.count_;
-  for (size_t i = 0; i < blocks; ++i)
-    out = s.block(skim::classifyScalar(p + i * kBlock), base + static_cast<uint32_t>(i * kBlock), c,
-                  out);
-  s.carry_ = c;
-  s.count_ = static_cast<size_t>(out - s.tokens_);
-}
-
-#if defined(RELAY_SKIM_X86)
-void stage1Sse2(Stage1& s, const char* p, size_t blocks, uint32_t base) {
-  Stage1::Carry c = s.carry_;
-  uint32_t* out = s.tokens_ + s.count_;
-  for (size_t i = 0; i < blocks; ++i)
-    out = s.block(skim::classifySse2(p + i * kBlock), base + static_cast<uint32_t>(i * kBlock), c,
-                  out);
-  s.carry_ = c;
-  s.count_ = static_cast<size_t>(out - s.tokens_);
-}
-
-[[gnu::target("avx2")]] void stage1Avx2(Stage1& s, const char* p, size_t blocks, uint32_t base) {
-  Stage1::Carry c = s.carry_;
-  uint32_t* out = s.tokens_ + s.count_;
-  for (size_t i = 0; i < blocks; ++i)
-    out = s.block(skim::classifyAvx2(p + i * kBlock), base + static_cast<uint32_t>(i * kBlock), c,
-                  out);
-  s.carry_ = c;
-  s.count_ = static_cast<size_t>(out - s.tokens_);
-}
-
-[[gnu::target("avx512bw")]] void stage1Avx512(Stage1& s, const char* p, size_t blocks,
-                                              uint32_t base) {
-  Stage1::Carry c = s.carry_;
-  uint32_t* out = s.tokens_ + s.count_;
-  for (size_t i = 0; i < blocks; ++i)
-    out = s.block(skim::classifyAvx512(p + i * kBlock), base + static_cast<uint32_t>(i * kBlock), c,
-                  out);
-  s.carry_ = c;
-  s.count_ = static_cast<size_t>(out - s.tokens_);
-}
-#endif
-
-Stage1Fn stage1For(SkimKernel kernel) {
-  switch (kernel) {
-#if defined(RELAY_SKIM_X86)
-    case SkimKernel::kSse2:
-      return stage1Sse2;
-    case SkimKernel::kAvx2:
-      return stage1Avx2;
-    case SkimKernel::kAvx512:
-      return stage1Avx512;
-#endif
-    default:
-      return stage1Scalar;
-  }
-}
-
-// Stage 2: the grammar over the token positions, pulling batches from stage 1 as it goes.
-class Walker {
- public:
-  Walker(std::string_view text, Stage1Fn stage1, std::vector<SkimMember>& members)
-      : text_(text.data()),
-        size_(static_cast<uint32_t>(text.size())),
-        full_blocks_(text.size() / kBlock),
-        stage1_fn_(stage1),
-        stage1_(text.data(), text.size()),
-        members_(members) {}
-
-  bool run() {
-    if (!walk()) return false;
-    return !stage1_.failed() && !stage1_.inString();
-  }
-
- private:
-  struct Token {
-    uint32_t at;
-    char c;  // '\0' past the end
-  };
-
-  // Runs stage 1 until it yields a token; past the end of the text, the token is the end.
-  // Returns how many tokens stage1_.tokens_ holds.
-  [[gnu::noinline]] size_t refill() {
-    stage1_.count_ = 0;
-    while (stage1_.count_ == 0) {
-      if (stage1_.failed()) break;  // refused already: stop at once
-      if (next_block_ < full_blocks_) {
-        size_t n =
-            full_blocks_ - next_block_ < kBatchBlocks ? full_blocks_ - next_block_ : kBatchBlocks;
-        stage1_fn_(stage1_, text_ + next_block_ * kBlock, n,
-                   static_cast<uint32_t>(next_block_ * kBlock));
-        next_block_ += n;
-      } else if (!tail_done_) {
-        tail_done_ = true;
-        size_t tail = size_ - full_blocks_ * kBlock;
-        if (tail == 0) continue;
-        char padded[kBlock];
-        std::memset(padded, ' ', kBlock);
-        std::memcpy(padded, text_ + full_blocks_ * kBlock, tail);
-        stage1_fn_(stage1_, padded, 1, static_cast<uint32_t>(full_blocks_ * kBlock));
-      } else {
-        break;
-      }
-    }
-    if (stage1_.count_ == 0) stage1_.tokens_[stage1_.count_++] = size_;
-    return stage1_.count_;
-  }
-
-  bool literal(uint32_t at, const char* word, uint32_t len, uint32_t* end) {
-    if (size_ - at < len || std::memcmp(text_ + at, word, len) != 0) return false;
-    *end = at + len;
-    return true;
-  }
-
-  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? checked as text; never converted.
-  bool number(uint32_t at, uint32_t* end) {
-    const char* p = text_ + at;
-    const char* e = text_ + size_;
-    if (*p == '-') ++p;
-    if (p == e || !isDigit(*p)) return false;
-    if (*p == '0') {
-      ++p;
-    } else {
-      while (p < e && isDigit(*p)) ++p;
-    }
-    if (p < e && *p == '.') {
-      ++p;
-      if (p == e || !isDigit(*p)) return false;
-      while (p < e && isDigit(*p)) ++p;
-    }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-      ++p;
-      if (p < e && (*p == '+' || *p == '-')) ++p;
-      if (p == e || !isDigit(*p)) return false;
-      while (p < e && isDigit(*p)) ++p;
-    }
-    *end = static_cast<uint32_t>(p - text_);
-    return true;
-  }
-
-  bool scalarEnds(uint32_t end) const {
-    return end == size_ || kScalarEnd[static_cast<unsigned char>(text_[end])];
-  }
-
-  // The end of the value (or key) whose next token is at `next`: whitespace trimmed.
-  uint32_t trimmedEnd(uint32_t next) const {
-    while (next > 0 && kSpace[static_cast<unsigned char>(text_[next - 1])]) --next;
-    return next;
-  }
-
-  bool walk() {
-    // The batch's tokens, walked with locals so that they stay in registers.
-    const char* const text = text_;
-    const uint32_t size = size_;
-    const uint32_t* cur = stage1_.tokens_;
-    const uint32_t* stop = cur;
-    auto next = [&]() -> Token {
-      if (cur == stop) [[unlikely]] {
-        stop = stage1_.tokens_ + refill();
-        cur = stage1_.tokens_;
-      }
-      uint32_t at = *cur++;
-      return {at, at < size ? text[at] : '\0'};
-    };
-    bool is_object[kMaxJsonDepth];
+  // The whole text: one value, then only whitespace. Iterative, with the open containers on a
+  // fixed stack, so hostile nesting costs no recursion.
+  bool document() {
+    skipSpace();
+    if (atEnd()) return fail(rapidjson::kParseErrorDocumentEmpty, p_);
+    root_is_object_ = *p_ == '{';
+    bool stack[kMaxJsonDepth];  // true: object
     int depth = 0;
-    const char* key = nullptr;
-    uint32_t key_len = 0;
-    uint32_t value_begin = 0;
-    uint32_t scalar_end = 0;
-    Token t = next();
-    if (t.c != '{') return false;  // other roots: the reference names them
+    const char* member_key = nullptr;
+    size_t member_key_len = 0;
+    bool member_key_escaped = false;
+    const char* member_value = nullptr;
 
-  open_object:  // t is '{'
-    if (depth >= kMaxJsonDepth) return false;
-    is_object[depth++] = true;
-    t = next();
-    if (t.c == '}') {
-      --depth;
-      t = next();
-      goto after_value;
-    }
-
-  member:  // t should be a key's opening quote
-    if (t.c != '"') return false;
-    {
-      uint32_t key_begin = t.at + 1;
-      t = next();  // past the key's closing quote
-      if (t.c != ':') return false;
-      if (depth == 1) {
-        key = text_ + key_begin;
-        key_len = trimmedEnd(t.at) - 1 - key_begin;
-      }
-    }
-    t = next();
-    if (depth == 1) value_begin = t.at;
-
-  value:  // t should start a value
-    switch (t.c) {
+  value:
+    skipSpace();
+    if (atEnd()) return fail(rapidjson::kParseErrorValueInvalid, p_);
+    if (depth == 1 && root_is_object_) member_value = p_;
+    switch (*p_) {
       case '{':
-        goto open_object;
-      case '[':
-        if (depth >= kMaxJsonDepth) return false;
-        is_object[depth++] = false;
-        t = next();
-        if (t.c == ']') {
+        if (depth >= kMaxJsonDepth) return tooDeep();
+        stack[depth++] = true;
+        ++p_;
+        skipSpace();
+        if (!atEnd() && *p_ == '}') {
+          ++p_;
           --depth;
-          t = next();
+          goto after_value;
+        }
+        goto member;
+      case '[':
+        if (depth >= kMaxJsonDepth) return tooDeep();
+        stack[depth++] = false;
+        ++p_;
+        skipSpace();
+        if (!atEnd() && *p_ == ']') {
+          ++p_;
+          --depth;
           goto after_value;
         }
         goto value;
       case '"':
-        t = next();  // past the closing quote
+        if (!string(nullptr)) return false;
         goto after_value;
       case 't':
-        if (!literal(t.at, "true", 4, &scalar_end)) return false;
-        break;
+        if (!literal("true")) return false;
+        goto after_value;
       case 'f':
-        if (!literal(t.at, "false", 5, &scalar_end)) return false;
-        break;
+        if (!literal("false")) return false;
+        goto after_value;
       case 'n':
-        if (!literal(t.at, "null", 4, &scalar_end)) return false;
-        break;
+        if (!literal("null")) return false;
+        goto after_value;
       default:
-        if (!number(t.at, &scalar_end)) return false;
-        break;
+        if (!number()) return false;
+        goto after_value;
     }
-    if (!scalarEnds(scalar_end)) return false;
-    t = next();
 
-  after_value:                             // t is the token after the value
-    if (depth == 0) return t.at == size_;  // only whitespace after the root
-    if (depth == 1)
-      members_.push_back({std::string_view(key, key_len),
-                          std::string_view(text_ + value_begin, trimmedEnd(t.at) - value_begin),
-                          std::memchr(key, '\\', key_len) != nullptr});
-    if (t.c == ',') {
-      t = next();
-      if (is_object[depth - 1]) goto member;
+  member:
+    skipSpace();
+    if (atEnd() || *p_ != '"') return fail(rapidjson::kParseErrorObjectMissName, p_);
+    {
+      const char* key = p_ + 1;
+      bool escaped = false;
+      if (!string(&escaped)) return false;
+      if (depth == 1) {
+        member_key = key;
+        member_key_len = static_cast<size_t>(p_ - 1 - key);
+        member_key_escaped = escaped;
+      }
+    }
+    skipSpace();
+    if (atEnd() || *p_ != ':') return fail(rapidjson::kParseErrorObjectMissColon, p_);
+    ++p_;
+    goto value;
+
+  after_value:
+    if (depth == 0) {
+      skipSpace();
+      if (!atEnd()) return fail(rapidjson::kParseErrorDocumentRootNotSingular, p_);
+      return true;
+    }
+    if (depth == 1 && root_is_object_ && member_value != nullptr) {
+      members_->push_back({std::string_view(member_key, member_key_len),
+                           std::string_view(member_value, static_cast<size_t>(p_ - member_value)),
+                           member_key_escaped});
+      member_value = nullptr;
+    }
+    skipSpace();
+    if (stack[depth - 1]) {
+      if (!atEnd() && *p_ == ',') {
+        ++p_;
+        goto member;
+      }
+      if (!atEnd() && *p_ == '}') {
+        ++p_;
+        --depth;
+        goto after_value;
+      }
+      return fail(rapidjson::kParseErrorObjectMissCommaOrCurlyBracket, p_);
+    }
+    if (!atEnd() && *p_ == ',') {
+      ++p_;
       goto value;
     }
-    if (t.c == (is_object[depth - 1] ? '}' : ']')) {
+    if (!atEnd() && *p_ == ']') {
+      ++p_;
       --depth;
-      t = next();
       goto after_value;
     }
+    return fail(rapidjson::kParseErrorArrayMissCommaOrSquareBracket, p_);
+  }
+
+  bool tooDeep() {
+    too_deep_ = true;
     return false;
   }
 
-  const char* text_;
-  uint32_t size_;
-  size_t full_blocks_;
-  size_t next_block_ = 0;
-  bool tail_done_ = false;
-  Stage1Fn stage1_fn_;
-  Stage1 stage1_;
-  std::vector<SkimMember>& members_;
+  bool literal(std::string_view word) {
+    if (static_cast<size_t>(end_ - p_) < word.size() ||
+        std::memcmp(p_, word.data(), word.size()) != 0)
+      return fail(rapidjson::kParseErrorValueInvalid, p_);
+    p_ += word.size();
+    return true;
+  }
+
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? checked as text; never converted.
+  bool number() {
+    const char* start = p_;
+    if (*p_ == '-') ++p_;
+    if (atEnd() || !isDigit(*p_)) return fail(rapidjson::kParseErrorValueInvalid, start);
+    if (*p_ == '0') {
+      ++p_;
+    } else {
+      while (p_ < end_ && isDigit(*p_)) ++p_;
+    }
+    if (p_ < end_ && *p_ == '.') {
+      ++p_;
+      if (atEnd() || !isDigit(*p_)) return fail(rapidjson::kParseErrorNumberMissFraction, p_);
+      while (p_ < end_ && isDigit(*p_)) ++p_;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      ++p_;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      if (atEnd() || !isDigit(*p_)) return fail(rapidjson::kParseErrorNumberMissExponent, p_);
+      while (p_ < end_ && isDigit(*p_)) ++p_;
+    }
+    return true;
+  }
+
+  // A string from its opening quote; leaves p_ past the closing one. *escaped (if given) tells
+  // whether it held a backslash escape. Most strings hold only plain bytes: one scan finds the
+  // closing quote and nothing else runs.
+  bool string(bool* escaped) {
+    const char* start = p_;
+    const char* p = plainRun(p_ + 1, end_);
+    if (p < end_ && *p == '"') {
+      p_ = p + 1;
+      return true;
+    }
+    p_ = p;
+    return stringRest(start, escaped);
+  }
+
+  // The rest of a string from the first byte that needs attention (p_): escapes, UTF-8
+  // sequences, the closing quote or an invalid byte.
+  [[gnu::noinline]] bool stringRest(const char* start, bool* escaped) {
+    for (;;) {
+      if (atEnd()) return fail(rapidjson::kParseErrorStringMissQuotationMark, start);
+      auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c == '\\') {
+        if (escaped != nullptr) *escaped = true;
+        if (!escape()) return false;
+      } else if (c < 0x20) {
+        return fail(c == 0 ? rapidjson::kParseErrorStringMissQuotationMark
+                           : rapidjson::kParseErrorStringInvalidEncoding,
+                    p_);
+      } else {
+        // Non-ASCII text comes in runs of sequences: validate the whole run here.
+        do {
+          size_t n = utf8Sequence(reinterpret_cast<const unsigned char*>(p_),
+                                  reinterpret_cast<const unsigned char*>(end_));
+          if (n == 0) return fail(rapidjson::kParseErrorStringInvalidEncoding, p_);
+          p_ += n;
+        } while (p_ < end_ && static_cast<unsigned char>(*p_) >= 0x80);
+      }
+      p_ = plainRun(p_, end_);
+    }
+  }
+
+  // The first byte in [p, end) that needs attention inside a string, or end: '"', '\\', a
+  // control byte (< 0x20) or a non-ASCII byte (>= 0x80). All other bytes are plain.
+  static const char* plainRun(const char* p, const char* end) {
+#if defined(__SSE2__)
+    return plainRunSse2(p, end);
+#else
+    return plainRunScalar(p, end);
+#endif
+  }
+
+  static const char* plainRunScalar(const char* p, const char* end) {
+    while (p < end && kPlain[static_cast<unsigned char>(*p)]) ++p;
+    return p;
+  }
+
+#if defined(__SSE2__)
+  // 0xFF in each lane holding a byte that needs attention. Signed compare: bytes >= 0x80
+  // (non-ASCII) are negative, so they count as below 0x20 too.
+  static __m128i special16(__m128i v) {
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                        _mm_cmplt_epi8(v, space));
+  }
+  static __m128i load16(const char* p) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  }
+  static unsigned mask16(const char* p) {
+    return static_cast<unsigned>(_mm_movemask_epi8(special16(load16(p))));
+  }
+
+  // 16 bytes first (most strings are short), then 64 per step, then 16, then bytewise.
+  static const char* plainRunSse2(const char* p, const char* end) {
+    if (end - p >= 16) {
+      if (unsigned m = mask16(p)) return p + __builtin_ctz(m);
+      p += 16;
+    }
+    while (end - p >= 64) {
+      __m128i s0 = special16(load16(p));
+      __m128i s1 = special16(load16(p + 16));
+      __m128i s2 = special16(load16(p + 32));
+      __m128i s3 = special16(load16(p + 48));
+      __m128i any = _mm_or_si128(_mm_or_si128(s0, s1), _mm_or_si128(s2, s3));
+      if (_mm_movemask_epi8(any) != 0) {
+        uint64_t m = static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s0))) |
+                     static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s1))) << 16 |
+                     static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s2))) << 32 |
+                     static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s3))) << 48;
+        return p + __builtin_ctzll(m);
+      }
+      p += 64;
+    }
+    while (end - p >= 16) {
+      if (unsigned m = mask16(p)) return p + __builtin_ctz(m);
+      p += 16;
+    }
+    return plainRunScalar(p, end);
+  }
+#endif
+
+  // A backslash escape; \uD800-\uDBFF must be followed by an escaped low surrogate.
+  bool escape() {
+    const char* start = p_;
+    ++p_;
+    if (atEnd()) return fail(rapidjson::kParseErrorStringMissQuotationMark, start);
+    char c = *p_++;
+    switch (c) {
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't':
+        return true;
+      case 'u': {
+        unsigned cp = 0;
+        if (!hex4(&cp)) return false;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u')
+            return fail(rapidjson::kParseErrorStringUnicodeSurrogateInvalid, p_);
+          p_ += 2;
+          unsigned low = 0;
+          if (!hex4(&low)) return false;
+          if (low < 0xDC00 || low > 0xDFFF)
+            return fail(rapidjson::kParseErrorStringUnicodeSurrogateInvalid, p_);
+        }
+        return true;
+      }
+      default:
+        return fail(rapidjson::kParseErrorStringEscapeInvalid, start);
+    }
+  }
+
+  bool hex4(unsigned* out) {
+    if (end_ - p_ < 4 || !isHex(p_[0]) || !isHex(p_[1]) || !isHex(p_[2]) || !isHex(p_[3]))
+      return fail(rapidjson::kParseErrorStringUnicodeEscapeInvalidHex, p_);
+    *out = hexValue(p_);
+    p_ += 4;
+    return true;
+  }
+
+  const char* begin_;
+  const char* p_;
+  const char* end_;
+  std::vector<SkimMember>* members_ = nullptr;
+  bool root_is_object_ = false;
+  bool too_deep_ = false;
+  ParseErrorCode code_ = rapidjson::kParseErrorNone;
+  const char* error_at_ = nullptr;
 };
 
-bool cpuHas(SkimKernel kernel) {
-  switch (kernel) {
-    case SkimKernel::kScalar:
-      return true;
-#if defined(RELAY_SKIM_X86)
-    case SkimKernel::kSse2:
-      return true;
-    case SkimKernel::kAvx2:
-      return __builtin_cpu_supports("avx2");
-    case SkimKernel::kAvx512:
-      return __builtin_cpu_supports("avx512bw");
-#endif
-    default:
-      return false;
-  }
-}
-
-SkimKernel bestKernel() {
-  static const SkimKernel best = [] {
-    __builtin_cpu_init();
-    return availableSkimKernels().back();
-  }();
-  return best;
-}
-
 }  // namespace
-
-std::vector<SkimKernel> availableSkimKernels() {
-  std::vector<SkimKernel> out;
-  for (SkimKernel k :
-       {SkimKernel::kScalar, SkimKernel::kSse2, SkimKernel::kAvx2, SkimKernel::kAvx512})
-    if (cpuHas(k)) out.push_back(k);
-  return out;
-}
-
-const char* skimKernelName(SkimKernel kernel) {
-  switch (kernel) {
-    case SkimKernel::kScalar:
-      return "scalar";
-    case SkimKernel::kSse2:
-      return "sse2";
-    case SkimKernel::kAvx2:
-      return "avx2";
-    case SkimKernel::kAvx512:
-      return "avx512";
-  }
-  return "?";
-}
-
-bool blockSkim(std::string_view text, SkimKernel kernel, std::vector<SkimMember>& members) {
-  if (text.size() >= UINT32_MAX) return false;  // positions are 32-bit; the reference decides
-  return Walker(text, stage1For(kernel), members).run();
-}
-
-ObjectSkim skimObjectWith(std::string_view text, SkimKernel kernel) {
-  ObjectSkim out;
-  out.text_data = text.data();
-  out.text_size = text.size();
-  out.members.reserve(16);  // a request body has about 5-15 root members: one allocation
-  if (blockSkim(text, kernel, out.members)) {
-    out.ok = true;
-    return out;
-  }
-  return skimObjectReference(text);
-}
-
-ObjectSkim skimObject(std::string_view text) {
-  return skimObjectWith(text, bestKernel());
-}
 
 std::string_view ObjectSkim::member(std::string_view name) const {
   for (const SkimMember& m : members)
     if (keyEquals(m.key, m.key_escaped, name)) return m.value;
   return {};
+}
+
+ObjectSkim skimObject(std::string_view text) {
+  return Skimmer(text).run();
 }
 
 }  // namespace relay::json
