@@ -24,6 +24,7 @@
 #include "core/provider/credential_watch.h"
 #include "core/provider/provider_set.h"
 #include "core/server.h"
+#include "core/server_tls_prepare.h"
 #include "core/store/loop_mailbox.h"
 #include "core/store/store_error_reason.h"
 #include "core/store/stored_secrets.h"
@@ -280,6 +281,9 @@ int runServer(ServerContext& ctx) {
     return 1;
   }
   raiseFileLimit(sc);
+  // https upstreams: their TLS context (the system CA store, tens of ms) is built now, on a
+  // thread, not by the first connection that needs it. Plain-HTTP relays stay without one.
+  prepareTlsForConfig(ctx.config);
   // Room for every client connection and an upstream connection each, before the workers start
   // (growing the table later stalls a worker's loop; see descriptor_table.h).
   reserveDescriptorTable(2 * static_cast<size_t>(sc.max_connections) + kDescriptorSpare);
