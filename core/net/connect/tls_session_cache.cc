@@ -45,9 +45,10 @@ bool TlsSessionCache::expired(const SSL_SESSION* session, int64_t now) {
   return now >= end;
 }
 
-void TlsSessionCache::dropExpired(Entry& entry, int64_t now) {
+void TlsSessionCache::dropUnusable(Entry& entry, int64_t now) {
+  // OpenSSL marks a session it replaced with a newer ticket (or used) as not resumable.
   std::erase_if(entry.sessions, [&](SSL_SESSION* s) {
-    if (!expired(s, now)) return false;
+    if (!expired(s, now) && SSL_SESSION_is_resumable(s) == 1) return false;
     SSL_SESSION_free(s);
     return true;
   });
@@ -57,7 +58,7 @@ SSL_SESSION* TlsSessionCache::take(const std::string& key, int64_t now) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
   Entry& entry = it->second;
-  dropExpired(entry, now);
+  dropUnusable(entry, now);
   if (entry.sessions.empty()) {
     entries_.erase(it);
     return nullptr;
@@ -68,8 +69,9 @@ SSL_SESSION* TlsSessionCache::take(const std::string& key, int64_t now) {
     entry.sessions.pop_back();  // the cache's reference becomes the caller's
     return newest;
   }
-  SSL_SESSION_up_ref(newest);
-  return newest;
+  // The last one is lent as a copy: a connection that resumes with a session may leave it
+  // marked as used, and a server that sends no new ticket on resumption still resumes next time.
+  return SSL_SESSION_dup(newest);
 }
 
 void TlsSessionCache::put(const std::string& key, SSL_SESSION* session, int64_t now) {
@@ -85,7 +87,7 @@ void TlsSessionCache::put(const std::string& key, SSL_SESSION* session, int64_t 
   }
   Entry& entry = it->second;
   entry.last_used = ++clock_;
-  dropExpired(entry, now);
+  dropUnusable(entry, now);
   entry.sessions.push_back(session);
   while (entry.sessions.size() > kSessionsPerUpstream) {
     SSL_SESSION_free(entry.sessions.front());

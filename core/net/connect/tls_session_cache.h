@@ -31,8 +31,9 @@ class TlsSessionCache {
   static TlsSessionCache& local();
 
   // A session to offer for `key` (a new reference the caller frees), or null. The newest one is
-  // taken out while others remain; the last one stays to be offered again until it expires or
-  // a newer one arrives. `now` is in seconds since the epoch.
+  // taken out while others remain (a ticket used once is not linkable); a copy of the last one
+  // is handed out, so it is offered again until it expires or a newer one arrives. `now` is in
+  // seconds since the epoch.
   SSL_SESSION* take(const std::string& key, int64_t now);
   // Keeps `session` (the reference is the cache's now) if it can be resumed.
   void put(const std::string& key, SSL_SESSION* session, int64_t now);
@@ -53,7 +54,7 @@ class TlsSessionCache {
     uint64_t last_used = 0;
   };
   static bool expired(const SSL_SESSION* session, int64_t now);
-  void dropExpired(Entry& entry, int64_t now);
+  void dropUnusable(Entry& entry, int64_t now);
   void evictLeastRecentlyUsed();
 
   std::unordered_map<std::string, Entry> entries_;
