@@ -14,9 +14,11 @@
 #include "core/accounts/account_metrics.h"
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
+#include "core/config/https_upstreams.h"
 #include "core/loop/clock.h"
 #include "core/loop/descriptor_table.h"
 #include "core/loop/worker.h"
+#include "core/net/connect/tls_context.h"
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
 #include "core/obs/metrics.h"
@@ -24,7 +26,6 @@
 #include "core/provider/credential_watch.h"
 #include "core/provider/provider_set.h"
 #include "core/server.h"
-#include "core/server_tls_prepare.h"
 #include "core/store/loop_mailbox.h"
 #include "core/store/store_error_reason.h"
 #include "core/store/stored_secrets.h"
@@ -283,7 +284,7 @@ int runServer(ServerContext& ctx) {
   raiseFileLimit(sc);
   // https upstreams: their TLS context (the system CA store, tens of ms) is built now, on a
   // thread, not by the first connection that needs it. Plain-HTTP relays stay without one.
-  prepareTlsForConfig(ctx.config);
+  prepareClientTlsContexts(httpsUpstreamCaFiles(ctx.config));
   // Room for every client connection and an upstream connection each, before the workers start
   // (growing the table later stalls a worker's loop; see descriptor_table.h).
   reserveDescriptorTable(2 * static_cast<size_t>(sc.max_connections) + kDescriptorSpare);

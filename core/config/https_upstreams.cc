@@ -1,9 +1,7 @@
-#include "core/server_tls_prepare.h"
+#include "core/config/https_upstreams.h"
 
 #include <set>
 #include <string_view>
-
-#include "core/net/connect/tls_context.h"
 
 namespace relay {
 
@@ -36,7 +34,7 @@ bool mentionsHttps(const YAML::Node& node, int depth = 0) {
 
 }  // namespace
 
-std::vector<std::string> tlsCaFilesNeeded(const Config& config) {
+std::vector<std::string> httpsUpstreamCaFiles(const Config& config) {
   const std::string& server_ca = config.server.upstream_ca_file;
   std::set<std::string> files;
   for (const AccountConfig& a : config.accounts) {
@@ -54,10 +52,6 @@ std::vector<std::string> tlsCaFilesNeeded(const Config& config) {
     }
   }
   return {files.begin(), files.end()};
-}
-
-void prepareTlsForConfig(const Config& config) {
-  prepareClientTlsContexts(tlsCaFilesNeeded(config));
 }
 
 }  // namespace relay
