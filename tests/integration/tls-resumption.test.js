@@ -39,6 +39,16 @@ for (const tls of ['h1', 'h2']) {
   });
 }
 
+test('a TLS 1.2 upstream resumes too', async (t) => {
+  const dir = makeTempDir(t);
+  const { mock, certs } = await startTlsMock(t, 'h2', dir, { tlsOptions: { maxVersion: 'TLSv1.2' } });
+  const relay = await startProxyRelay(t, { '/s': proxyChain({ url: mock.url, caFile: certs.caFile }) },
+    { dir, server });
+  for (let i = 0; i < 3; ++i) await ask(relay, mock, '/s');
+  assert.deepEqual(reusedFlags(mock), [false, true, true], JSON.stringify(mock.tlsConnections));
+  assert.equal(mock.tlsConnections[0].protocol, 'TLSv1.2');
+});
+
 test('a kept session also resumes a connection a mock closed mid-keep-alive', async (t) => {
   const dir = makeTempDir(t);
   const { mock, certs } = await startTlsMock(t, 'h2', dir);

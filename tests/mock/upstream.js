@@ -40,7 +40,8 @@ function providerError(pathname, status, message) {
 class MockUpstream extends EventEmitter {
   // opts: {port=0, host='127.0.0.1', tls: undefined|'h2'|'h1', cert, key (PEM), strictAuth,
   //        ticketKeys (48 bytes: mocks that share them accept each other's session tickets),
-  //        refuseResumption (new ticket keys before every handshake: no session resumes)}
+  //        refuseResumption (new ticket keys before every handshake: no session resumes),
+  //        tlsOptions (more node TLS server options, e.g. {maxVersion: 'TLSv1.2'})}
   constructor(opts = {}) {
     super();
     this.opts = opts;
@@ -58,8 +59,9 @@ class MockUpstream extends EventEmitter {
       if (!res.headersSent) sendJson(res, 500, { error: String(err && err.stack) });
     });
     const { tls, cert, key } = this.opts;
-    if (tls === 'h2') this.server = http2.createSecureServer({ cert, key, allowHTTP1: true }, handler);
-    else if (tls === 'h1') this.server = https.createServer({ cert, key, ALPNProtocols: ['http/1.1'] }, handler);
+    const extra = this.opts.tlsOptions || {};
+    if (tls === 'h2') this.server = http2.createSecureServer({ cert, key, allowHTTP1: true, ...extra }, handler);
+    else if (tls === 'h1') this.server = https.createServer({ cert, key, ALPNProtocols: ['http/1.1'], ...extra }, handler);
     else this.server = http.createServer(handler);
     if (tls && this.opts.ticketKeys) this.server.setTicketKeys(this.opts.ticketKeys);
     if (tls && this.opts.refuseResumption) {
