@@ -9,6 +9,7 @@ const crypto = require('crypto');
 const { startMockUpstream } = require('../mock/upstream');
 const { makeTempDir, makeCerts } = require('./lib');
 const { proxyChain, startProxyRelay, startTlsMock, postMessages } = require('./lib/upstream-scenario');
+const { startMicrosocks } = require('./lib/forward-proxies');
 
 const server = { upstream_keepalive_connections: 0 };
 
@@ -96,6 +97,21 @@ test('another host name or port never gets the first upstream\'s session', async
   assert.equal(a.tlsConnections[2].servername, 'localhost');
   assert.equal(a.tlsConnections[3].servername, false); // an IP literal: no SNI
   assert.deepEqual(reusedFlags(b), [false, true]);
+});
+
+test('through a forward proxy: resumed on the same route, never shared with the direct route', async (t) => {
+  const dir = makeTempDir(t);
+  const { mock, certs } = await startTlsMock(t, 'h2', dir);
+  const socks = await startMicrosocks(t, { username: 'u1', password: 'p1' });
+  const relay = await startProxyRelay(t, {
+    '/direct': proxyChain({ url: mock.url, caFile: certs.caFile }),
+    '/socks': proxyChain({ url: mock.url, caFile: certs.caFile, via: socks, username: 'u1', password: 'p1' }),
+  }, { dir, server });
+  await ask(relay, mock, '/direct');
+  await ask(relay, mock, '/socks'); // the same upstream, another route: a full handshake
+  await ask(relay, mock, '/socks');
+  await ask(relay, mock, '/direct');
+  assert.deepEqual(reusedFlags(mock), [false, false, true, true], JSON.stringify(mock.tlsConnections));
 });
 
 for (const tls of ['h1', 'h2']) {
