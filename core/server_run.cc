@@ -14,9 +14,11 @@
 #include "core/accounts/account_metrics.h"
 #include "core/accounts/account_pool.h"
 #include "core/accounts/sticky_store.h"
+#include "core/config/https_upstreams.h"
 #include "core/loop/clock.h"
 #include "core/loop/descriptor_table.h"
 #include "core/loop/worker.h"
+#include "core/net/connect/tls_context.h"
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
 #include "core/obs/metrics.h"
@@ -280,6 +282,9 @@ int runServer(ServerContext& ctx) {
     return 1;
   }
   raiseFileLimit(sc);
+  // https upstreams: their TLS context (the system CA store, tens of ms) is built now, on a
+  // thread, not by the first connection that needs it. Plain-HTTP relays stay without one.
+  prepareClientTlsContexts(httpsUpstreamCaFiles(ctx.config));
   // Room for every client connection and an upstream connection each, before the workers start
   // (growing the table later stalls a worker's loop; see descriptor_table.h).
   reserveDescriptorTable(2 * static_cast<size_t>(sc.max_connections) + kDescriptorSpare);

@@ -5,6 +5,7 @@
 // Standalone: `node tests/mock/upstream.js --port 0 [--tls h2|h1 --cert F --key F] [--strict-auth]`
 // prints {"port":N,"url":"..."} on stdout and is scripted through /__mock/ (see control.js).
 
+const crypto = require('crypto');
 const EventEmitter = require('events');
 const fs = require('fs');
 const http = require('http');
@@ -37,7 +38,10 @@ function providerError(pathname, status, message) {
 }
 
 class MockUpstream extends EventEmitter {
-  // opts: {port=0, host='127.0.0.1', tls: undefined|'h2'|'h1', cert, key (PEM), strictAuth}
+  // opts: {port=0, host='127.0.0.1', tls: undefined|'h2'|'h1', cert, key (PEM), strictAuth,
+  //        ticketKeys (48 bytes: mocks that share them accept each other's session tickets),
+  //        refuseResumption (new ticket keys before every handshake: no session resumes),
+  //        tlsOptions (more node TLS server options, e.g. {maxVersion: 'TLSv1.2'})}
   constructor(opts = {}) {
     super();
     this.opts = opts;
@@ -46,6 +50,7 @@ class MockUpstream extends EventEmitter {
     this.scripts = new ScriptQueue();
     this.requests = [];
     this.sockets = new Set();
+    this.tlsConnections = []; // {reused, servername, protocol} per TLS handshake, in order
     this.strictAuth = !!opts.strictAuth;
   }
 
@@ -54,14 +59,25 @@ class MockUpstream extends EventEmitter {
       if (!res.headersSent) sendJson(res, 500, { error: String(err && err.stack) });
     });
     const { tls, cert, key } = this.opts;
-    if (tls === 'h2') this.server = http2.createSecureServer({ cert, key, allowHTTP1: true }, handler);
-    else if (tls === 'h1') this.server = https.createServer({ cert, key, ALPNProtocols: ['http/1.1'] }, handler);
+    const extra = this.opts.tlsOptions || {};
+    if (tls === 'h2') this.server = http2.createSecureServer({ cert, key, allowHTTP1: true, ...extra }, handler);
+    else if (tls === 'h1') this.server = https.createServer({ cert, key, ALPNProtocols: ['http/1.1'], ...extra }, handler);
     else this.server = http.createServer(handler);
+    if (tls && this.opts.ticketKeys) this.server.setTicketKeys(this.opts.ticketKeys);
+    if (tls && this.opts.refuseResumption) {
+      this.server.on('connection', () => this.server.setTicketKeys(crypto.randomBytes(48)));
+    }
     this.server.on(tls ? 'secureConnection' : 'connection', (s) => {
+      if (tls) {
+        this.tlsConnections.push({ reused: s.isSessionReused(), servername: s.servername, protocol: s.getProtocol() });
+      }
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    this.server.on('session', (session) => this.sockets.add(session)); // HTTP/2 sessions
+    this.server.on('session', (session) => { // HTTP/2 sessions
+      this.sockets.add(session);
+      session.on('close', () => this.sockets.delete(session));
+    });
     await new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.opts.port || 0, this.opts.host || '127.0.0.1', resolve);
@@ -74,6 +90,11 @@ class MockUpstream extends EventEmitter {
   async close() {
     for (const s of this.sockets) s.destroy();
     await new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  // Closes every connection (TLS sockets and HTTP/2 sessions): the next request needs a new one.
+  dropConnections() {
+    for (const s of this.sockets) s.destroy();
   }
 
   configure(settings) {

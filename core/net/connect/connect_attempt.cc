@@ -47,6 +47,7 @@ void TcpConnectAttempt::cancel() {
   timer_.stop();
   lookup_.reset();
   proxy_.reset();
+  tls_ctx_request_.reset();
   tls_.reset();
   socket_.reset();
 }
@@ -60,6 +61,21 @@ std::string TcpConnectAttempt::targetName() const {
   return (ipv6 ? "[" + opts_.host + "]" : opts_.host) + ":" + std::to_string(opts_.port);
 }
 
+std::string TcpConnectAttempt::sessionKey() const {
+  std::string key = opts_.host;
+  key.append("\n").append(std::to_string(opts_.port)).append("\n").append(opts_.sni);
+  key.append("\n");
+  for (const std::string& protocol : opts_.alpn) key.append(protocol).append(",");
+  key.append("\n").append(opts_.ca_file);
+  // Through a proxy the peer is the same, but a ticket links connections: one route's ticket is
+  // never shown on another route.
+  if (const auto& p = opts_.proxy) {
+    key.append("\n").append(p->type).append("\n").append(p->host).append("\n");
+    key.append(std::to_string(p->port)).append("\n").append(p->username);
+  }
+  return key;
+}
+
 std::string TcpConnectAttempt::hopName() const {
   if (!opts_.proxy) return targetName();
   const ProxyConfig& p = *opts_.proxy;
@@ -67,6 +83,7 @@ std::string TcpConnectAttempt::hopName() const {
 }
 
 void TcpConnectAttempt::resolve() {
+  if (opts_.tls) prepareTlsContext();
   const std::string& host = opts_.proxy ? opts_.proxy->host : opts_.host;
   uint16_t port = opts_.proxy ? opts_.proxy->port : opts_.port;
   if (opts_.proxy) {
@@ -148,18 +165,42 @@ void TcpConnectAttempt::startProxy() {
   socket_->write(proxy_->start());
 }
 
+void TcpConnectAttempt::prepareTlsContext() {
+  tls_ctx_ = builtClientTlsContext(opts_.ca_file);
+  if (tls_ctx_ != nullptr || tls_ctx_request_) return;
+  tls_ctx_request_ = TlsContextRequest::start(
+      loop_, opts_.ca_file,
+      [this](SSL_CTX* ctx, const std::string& error) { onTlsContext(ctx, error); });
+}
+
+void TcpConnectAttempt::onTlsContext(SSL_CTX* ctx, const std::string& error) {
+  tls_ctx_request_.reset();
+  tls_ctx_ = ctx;
+  tls_ctx_error_ = error;
+  if (phase_ == Phase::Tls && !tls_) beginTls();
+}
+
 void TcpConnectAttempt::startTls(const std::string& early_ciphertext) {
   phase_ = Phase::Tls;
-  std::string error;
-  SSL_CTX* ctx = clientTlsContext(opts_.ca_file, error);
-  const std::string& name = opts_.sni.empty() ? opts_.host : opts_.sni;
-  if (ctx != nullptr) tls_ = TlsEngine::create(ctx, name, opts_.alpn, error);
-  if (!tls_) return fail(Kind::Tls, "tls " + targetName() + ": " + error);
+  // The wait for a context still being built counts against the handshake's time.
   timer_.start(static_cast<uint64_t>(opts_.handshake_timeout_ms), [this] {
     fail(Kind::Timeout, "tls " + targetName() + ": handshake timed out after " +
                             std::to_string(opts_.handshake_timeout_ms) + " ms");
   });
-  tls_->feed(early_ciphertext);
+  tls_early_ = early_ciphertext;
+  if (tls_ctx_ == nullptr && tls_ctx_error_.empty()) prepareTlsContext();
+  if (tls_ctx_ == nullptr && tls_ctx_request_) return;  // onTlsContext() goes on
+  beginTls();
+}
+
+void TcpConnectAttempt::beginTls() {
+  std::string error = tls_ctx_error_;
+  const std::string& name = opts_.sni.empty() ? opts_.host : opts_.sni;
+  if (tls_ctx_ != nullptr)
+    tls_ = TlsEngine::create(tls_ctx_, name, opts_.alpn, sessionKey(), error);
+  if (!tls_) return fail(Kind::Tls, "tls " + targetName() + ": " + error);
+  tls_->feed(tls_early_);
+  tls_early_.clear();
   stepTls();
 }
 
@@ -175,6 +216,10 @@ void TcpConnectAttempt::stepTls() {
 
 void TcpConnectAttempt::onSocketData(std::string_view bytes) {
   if (phase_ == Phase::Tls) {
+    if (!tls_) {
+      tls_early_.append(bytes);  // before the context is there (a server speaks second)
+      return;
+    }
     tls_->feed(bytes);
     return stepTls();
   }

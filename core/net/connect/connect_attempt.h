@@ -10,6 +10,7 @@
 #include "core/net/connect/loop_timer.h"
 #include "core/net/connect/proxy_handshake.h"
 #include "core/net/connect/tcp_socket.h"
+#include "core/net/connect/tls_context_request.h"
 #include "core/net/connect/tls_engine.h"
 
 namespace relay {
@@ -30,7 +31,10 @@ class TcpConnectAttempt : public ConnectAttempt, private TcpSocket::Events {
   void onConnected(int status);
   void onConnectTimeout();
   void startProxy();
+  void prepareTlsContext();  // from the start, so a build overlaps DNS and the TCP connect
+  void onTlsContext(SSL_CTX* ctx, const std::string& error);
   void startTls(const std::string& early_ciphertext);
+  void beginTls();  // once the context is there
   void stepTls();
   void succeed(std::string early_plaintext);
   void fail(TransportError::Kind kind, const std::string& message);
@@ -40,6 +44,9 @@ class TcpConnectAttempt : public ConnectAttempt, private TcpSocket::Events {
   std::string accountPrefix() const;
   std::string hopName() const;     // "proxy socks5 127.0.0.1:1080" or "api.example.com:443"
   std::string targetName() const;  // "api.example.com:443"
+  // Everything that decides the TLS peer and its trust: a kept session is offered only to a
+  // connection with the same key.
+  std::string sessionKey() const;
 
   uv_loop_t* loop_;
   DnsCache& dns_;
@@ -55,6 +62,10 @@ class TcpConnectAttempt : public ConnectAttempt, private TcpSocket::Events {
   std::unique_ptr<TcpSocket> socket_;
   std::unique_ptr<ProxyHandshake> proxy_;
   std::unique_ptr<TlsEngine> tls_;
+  SSL_CTX* tls_ctx_ = nullptr;
+  std::string tls_ctx_error_;
+  std::unique_ptr<TlsContextRequest> tls_ctx_request_;  // while the context is being built
+  std::string tls_early_;  // ciphertext held until the context is there
 };
 
 }  // namespace relay

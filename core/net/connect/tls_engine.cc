@@ -4,7 +4,10 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include <ctime>
+
 #include "core/net/connect/tls_context.h"
+#include "core/net/connect/tls_session_cache.h"
 
 namespace relay {
 
@@ -29,7 +32,7 @@ std::string alpnWire(const std::vector<std::string>& protocols) {
 
 std::unique_ptr<TlsEngine> TlsEngine::create(SSL_CTX* ctx, const std::string& server_name,
                                              const std::vector<std::string>& alpn,
-                                             std::string& error) {
+                                             std::string session_key, std::string& error) {
   ERR_clear_error();
   SSL* ssl = SSL_new(ctx);
   if (ssl == nullptr) {
@@ -58,6 +61,16 @@ std::unique_ptr<TlsEngine> TlsEngine::create(SSL_CTX* ctx, const std::string& se
     error = "cannot set up TLS for " + server_name + ": " + takeOpensslError("invalid name");
     return nullptr;
   }
+  engine->session_key_ = std::move(session_key);
+  if (!engine->session_key_.empty()) {
+    TlsSessionCache::setKey(ssl, &engine->session_key_);
+    auto now = static_cast<int64_t>(std::time(nullptr));
+    if (SSL_SESSION* kept = TlsSessionCache::local().take(engine->session_key_, now)) {
+      engine->offered_session_ = SSL_set_session(ssl, kept) == 1;
+      SSL_SESSION_free(kept);  // the SSL holds its own reference
+      ERR_clear_error();
+    }
+  }
   return engine;
 }
 
@@ -76,6 +89,8 @@ TlsEngine::Handshake TlsEngine::handshake() {
   int err = SSL_get_error(ssl_, rc);
   if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return Handshake::InProgress;
   error_ = describeFailure(rc);
+  // A kept session may be what the server objects to: the next attempt starts afresh.
+  if (offered_session_) TlsSessionCache::local().forget(session_key_);
   return Handshake::Failed;
 }
 

@@ -17,10 +17,12 @@ class TlsEngine {
   enum class Read { Data, WantMore, Closed, Failed };
 
   // Null with `error` set on failure. `server_name` is used for SNI (unless an IP literal) and
-  // for certificate verification.
+  // for certificate verification. `session_key` names the upstream identity in this thread's
+  // TlsSessionCache: a session kept under it is offered, new ones are kept under it (empty: no
+  // resumption). It must differ whenever anything that decides the peer or its trust differs.
   static std::unique_ptr<TlsEngine> create(SSL_CTX* ctx, const std::string& server_name,
                                            const std::vector<std::string>& alpn,
-                                           std::string& error);
+                                           std::string session_key, std::string& error);
   ~TlsEngine();
   TlsEngine(const TlsEngine&) = delete;
   TlsEngine& operator=(const TlsEngine&) = delete;
@@ -35,6 +37,8 @@ class TlsEngine {
   bool hasOutput() const;
 
   std::string alpn() const;
+  // After the handshake: whether it resumed a kept session (no certificate exchanged).
+  bool resumed() const { return SSL_session_reused(ssl_) == 1; }
   const std::string& error() const { return error_; }
 
  private:
@@ -45,6 +49,8 @@ class TlsEngine {
   BIO* in_ = nullptr;   // owned by ssl_
   BIO* out_ = nullptr;  // owned by ssl_
   std::string error_;
+  std::string session_key_;  // SSL_get_app_data points here for the new-session callback
+  bool offered_session_ = false;
 };
 
 }  // namespace relay

@@ -32,10 +32,11 @@ async function startProxyRelay(t, routes, { dir = makeTempDir(t), server } = {})
   return startRelay(t, dir, { ...(server ? { server } : {}), filter_chains, routes: list });
 }
 
-// A mock upstream over TLS with a CA made for this test; closed when the test ends.
-async function startTlsMock(t, tls = 'h2', dir = makeTempDir(t)) {
+// A mock upstream over TLS with a CA made for this test; closed when the test ends. `mockOpts`
+// go to the mock (ticketKeys, refuseResumption, ...).
+async function startTlsMock(t, tls = 'h2', dir = makeTempDir(t), mockOpts = {}) {
   const certs = makeCerts(dir);
-  const mock = await startMockUpstream({ tls, cert: certs.cert, key: certs.key });
+  const mock = await startMockUpstream({ tls, cert: certs.cert, key: certs.key, ...mockOpts });
   t.after(() => mock.close());
   return { mock, certs };
 }
