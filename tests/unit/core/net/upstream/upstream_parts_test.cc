@@ -2,10 +2,12 @@
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include "core/net/upstream/body_batch.h"
 #include "core/net/upstream/body_decoder.h"
 #include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 #include "core/net/upstream/upstream_url.h"
+#include "core/net/write_buffer_pool.h"
 
 using namespace relay;
 
@@ -174,4 +176,43 @@ TEST_CASE("header lists: a refill reuses the memory of a given-back list, in ord
   }
   CHECK(pool.spareCount() == HeaderListPool::kMaxKept);
   while (pool.spareCount() > 0) pool.take();
+}
+
+TEST_CASE("BodyBatch joins the pieces of one read in order, copying only from the second") {
+  WriteBufferPool& pool = WriteBufferPool::local();
+  std::string one = "data: " + std::string(40, '1') + "\n\n";
+  std::string two = "data: " + std::string(40, '2') + "\n\n";
+  std::string three = "data: " + std::string(40, '3') + "\n\n";
+  std::string read = one + two + three;
+  std::string_view bytes(read);
+  BodyBatch batch;
+  CHECK(batch.empty());
+  batch.add({});
+  CHECK(batch.empty());
+  // One piece: handed on where it lies, nothing copied.
+  batch.add(bytes.substr(0, one.size()));
+  CHECK(batch.view() == one);
+  CHECK(batch.view().data() == read.data());
+  batch.clear();
+  CHECK(batch.empty());
+
+  // Several pieces: one view of all of them, in order, in a buffer that outlives the read.
+  batch.add(bytes.substr(0, one.size()));
+  batch.add(bytes.substr(one.size(), two.size()));
+  batch.add({});
+  batch.add(bytes.substr(one.size() + two.size()));
+  CHECK(batch.view() == read);
+  CHECK(batch.view().data() != read.data());
+  read.assign(read.size(), 'x');  // the read buffer is reused: the batch has its own copy
+  CHECK(batch.view() == one + two + three);
+  size_t spare = pool.spareCount();
+  batch.clear();
+  CHECK(batch.empty());
+  CHECK(pool.spareCount() == spare + 1);  // the copy's memory went back to the pool
+
+  // The next read starts afresh.
+  batch.add(two);
+  CHECK(batch.view() == two);
+  CHECK(batch.view().data() == two.data());
+  batch.clear();
 }
