@@ -1,6 +1,9 @@
 #include "core/net/upstream/http1_connection.h"
 
+#include <optional>
+
 #include "core/net/upstream/header_rules.h"
+#include "core/net/write_cork.h"
 
 namespace relay {
 
@@ -67,6 +70,9 @@ void Http1Connection::onTransportData(std::string_view bytes) {
   batching_ = true;
   llhttp_errno_t err = llhttp_execute(&parser_, bytes.data(), bytes.size());
   batching_ = false;
+  // The answer ends in this read: its last bytes and its end reach the client in one write.
+  std::optional<WriteCork> cork;
+  if (message_done_) cork.emplace();
   deliverBatch();  // the body bytes of this read, before its end or error is acted on
   in_parse_ = false;
   if (sink_ == nullptr) {  // cancelled from a callback

@@ -8,6 +8,7 @@
 #include "core/net/upstream/header_rules.h"
 #include "core/net/upstream/upstream_url.h"
 #include "core/net/write_buffer_pool.h"
+#include "core/net/write_cork.h"
 
 using namespace relay;
 
@@ -215,4 +216,55 @@ TEST_CASE("BodyBatch joins the pieces of one read in order, copying only from th
   CHECK(batch.view() == two);
   CHECK(batch.view().data() == two.data());
   batch.clear();
+}
+
+namespace {
+struct CorkedWriter final : WriteCork::Writer {
+  explicit CorkedWriter(std::vector<std::string>& log, std::string name)
+      : log(log), name(std::move(name)) {}
+  void write(std::string_view bytes) {
+    if (WriteCork::active()) {
+      queued.append(bytes);
+      WriteCork::enlist(this);
+    } else {
+      log.push_back(name + ":" + std::string(bytes));
+    }
+  }
+  void flushCorked() override {
+    log.push_back(name + ":" + queued);
+    queued.clear();
+  }
+  std::vector<std::string>& log;
+  std::string name;
+  std::string queued;
+};
+}  // namespace
+
+TEST_CASE("WriteCork: writes made under it leave together when the outermost cork ends") {
+  std::vector<std::string> log;
+  CorkedWriter a(log, "a"), b(log, "b"), gone(log, "gone");
+  CHECK_FALSE(WriteCork::active());
+  a.write("at once");
+  CHECK(log == std::vector<std::string>{"a:at once"});
+  log.clear();
+  {
+    WriteCork cork;
+    CHECK(WriteCork::active());
+    a.write("event 1;");
+    gone.write("never sent");
+    b.write("other;");
+    {
+      WriteCork inner;  // nested: only the outermost sends
+      a.write("event 2;");
+    }
+    CHECK(log.empty());
+    a.write("end");
+    WriteCork::withdraw(&gone);  // a writer that goes away before the cork ends
+  }
+  CHECK_FALSE(WriteCork::active());
+  // One write per writer, in the order they first wrote, each holding all its bytes in order.
+  CHECK(log == std::vector<std::string>{"a:event 1;event 2;end", "b:other;"});
+  log.clear();
+  a.write("after");
+  CHECK(log == std::vector<std::string>{"a:after"});
 }
