@@ -91,6 +91,7 @@ const llhttp_settings_t& Http1ServerConnection::parserSettings() {
 }
 
 Http1ServerConnection::~Http1ServerConnection() {
+  WriteCork::withdraw(this);
   WriteBufferPool::local().give(out_);
   WriteBufferPool::local().give(inflight_);
 }
@@ -378,11 +379,16 @@ void Http1ServerConnection::writeBody(std::string_view bytes) {
   }
   // Body bytes leave at once (with the head when it is still queued): waiting for the end of
   // the loop's I/O phase would make each stream's event wait for every other stream's work.
-  // Behind a write in flight they queue; its completion writes them.
-  if (writing_)
+  // Behind a write in flight they queue; its completion writes them. Under a cork (write_cork.h)
+  // they queue until the bytes produced with them are there too.
+  if (writing_) {
     queue(prefix, bytes, suffix);
-  else
+  } else if (WriteCork::active()) {
+    queue(prefix, bytes, suffix);
+    WriteCork::enlist(this);
+  } else {
     writeNow(prefix, bytes, suffix);
+  }
 }
 
 void Http1ServerConnection::end() {
@@ -579,6 +585,10 @@ void Http1ServerConnection::flushFromLoop() {
   t_in_flush_check = true;
   if (flush()) afterWriteProgress();
   t_in_flush_check = outer;
+}
+
+void Http1ServerConnection::flushCorked() {
+  if (flush()) afterWriteProgress();
 }
 
 void Http1ServerConnection::afterWriteProgress() {

@@ -12,10 +12,11 @@
 
 #include "core/net/http_server_types.h"
 #include "core/net/write_buffer_pool.h"
+#include "core/net/write_cork.h"
 
 namespace relay {
 
-class Http1ServerConnection final : public ResponseSink {
+class Http1ServerConnection final : public ResponseSink, private WriteCork::Writer {
  public:
   Http1ServerConnection(uv_loop_t* loop, ConnectionOwner& owner);
   ~Http1ServerConnection() override;
@@ -63,6 +64,7 @@ class Http1ServerConnection final : public ResponseSink {
   static void onFlushCheck(uv_check_t* c);
   static void onFlushPrepare(uv_prepare_t* p);
   void flushFromLoop();
+  void flushCorked() override;
 
   void parse(const char* data, size_t len);
   void dispatch();

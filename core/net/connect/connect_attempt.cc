@@ -36,9 +36,14 @@ TcpConnectAttempt::~TcpConnectAttempt() {
 }
 
 void TcpConnectAttempt::start() {
-  // Begin from the loop so that `done` never runs inside connectTransport().
+  // An IP literal or a cached name is dialled at once, as a proxy dials from the handler that
+  // read the request: a loop turn before the connect would make every new upstream connection
+  // wait for whatever else that turn runs. `done` still never runs inside connectTransport():
+  // success needs the loop, and a failure found now is reported from it (fail()).
   phase_ = Phase::Resolve;
-  timer_.start(0, [this] { resolve(); });
+  starting_ = true;
+  resolve();
+  starting_ = false;
 }
 
 void TcpConnectAttempt::cancel() {
@@ -261,6 +266,10 @@ void TcpConnectAttempt::succeed(std::string early_plaintext) {
 }
 
 void TcpConnectAttempt::fail(Kind kind, const std::string& message) {
+  if (starting_) {
+    timer_.start(0, [this, kind, message] { fail(kind, message); });
+    return;
+  }
   ConnectCallback done = std::move(done_);
   cancel();
   if (done) done(nullptr, TransportError{kind, accountPrefix() + message});

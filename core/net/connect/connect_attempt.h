@@ -53,6 +53,7 @@ class TcpConnectAttempt : public ConnectAttempt, private TcpSocket::Events {
   ConnectOptions opts_;
   ConnectCallback done_;
   Phase phase_ = Phase::Idle;
+  bool starting_ = false;  // inside start(): a failure waits for the loop
   LoopTimer timer_;
   std::unique_ptr<DnsLookup> lookup_;
   std::vector<sockaddr_storage> addresses_;

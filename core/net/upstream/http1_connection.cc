@@ -1,6 +1,9 @@
 #include "core/net/upstream/http1_connection.h"
 
+#include <optional>
+
 #include "core/net/upstream/header_rules.h"
+#include "core/net/write_cork.h"
 
 namespace relay {
 
@@ -64,7 +67,13 @@ void Http1Connection::onTransportData(std::string_view bytes) {
   }
   got_response_bytes_ = true;
   in_parse_ = true;
+  batching_ = true;
   llhttp_errno_t err = llhttp_execute(&parser_, bytes.data(), bytes.size());
+  batching_ = false;
+  // The answer ends in this read: its last bytes and its end reach the client in one write.
+  std::optional<WriteCork> cork;
+  if (message_done_) cork.emplace();
+  deliverBatch();  // the body bytes of this read, before its end or error is acted on
   in_parse_ = false;
   if (sink_ == nullptr) {  // cancelled from a callback
     notifyClosedIfDone();
@@ -171,12 +180,21 @@ int Http1Connection::deliverBody(std::string_view bytes) {
     pending_body_.append(bytes);
     return 0;
   }
+  if (batching_) {  // points into the read's bytes: handed on before onTransportData returns
+    batch_.add(bytes);
+    return 0;
+  }
   if (!sink_->onStreamData(bytes)) {
     if (sink_ == nullptr) return -1;
     paused_ = true;
     transport_->pauseReading();
   }
   return sink_ == nullptr ? -1 : 0;
+}
+
+void Http1Connection::deliverBatch() {
+  if (!batch_.empty() && sink_ != nullptr) deliverBody(batch_.view());
+  batch_.clear();
 }
 
 int Http1Connection::onMessageComplete(llhttp_t* p) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/net/connect/transport.h"
+#include "core/net/upstream/body_batch.h"
 #include "core/net/upstream/upstream_connection.h"
 
 namespace relay {
@@ -40,6 +41,8 @@ class Http1Connection final : public UpstreamConnection, private Transport::Hand
 
   int deliverHeaders();
   int deliverBody(std::string_view bytes);
+  // Hands on the body pieces one read produced, as one (body_batch.h).
+  void deliverBatch();
   void finishMessage();
   void failStream(StreamFailure failure);
   void closeTransport();
@@ -61,12 +64,14 @@ class Http1Connection final : public UpstreamConnection, private Transport::Hand
   bool closed_ = false;
   bool closed_notified_ = false;
   bool in_parse_ = false;
+  bool batching_ = false;  // inside onTransportData's parse: body pieces go to batch_
   Headers headers_;
   std::string field_;
   std::string value_;
   bool in_value_ = false;
   size_t head_bytes_ = 0;     // response header bytes so far (kMaxUpstreamHeaderBytes)
   std::string pending_body_;  // parsed while the consumer was paused
+  BodyBatch batch_;           // parsed from the current read, not yet handed on
 };
 
 }  // namespace relay

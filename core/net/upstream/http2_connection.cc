@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/net/upstream/header_rules.h"
+#include "core/net/write_cork.h"
 
 namespace relay {
 
@@ -200,6 +201,9 @@ uint32_t Http2Connection::startStream(const OutgoingRequest& req, StreamSink* si
 }
 
 void Http2Connection::onTransportData(std::string_view bytes) {
+  // Every DATA frame of this read for one client (and its stream's end) reaches that client in
+  // one write (write_cork.h): they all arrived already.
+  WriteCork cork;
   ++depth_;
   ssize_t rv = nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(bytes.data()),
                                         bytes.size());

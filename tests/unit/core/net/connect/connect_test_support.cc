@@ -263,6 +263,11 @@ void SilentListener::fillBacklog() {
   usleep(50000);
 }
 
+bool SilentListener::connectionPending(int timeout_ms) const {
+  pollfd p{fd_, POLLIN, 0};
+  return poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN) != 0;
+}
+
 ConnectOutcome connectAndWait(TestLoop& loop, DnsCache& dns, const ConnectOptions& opts,
                               int timeout_ms) {
   ConnectOutcome out;

@@ -89,6 +89,9 @@ class SilentListener {
   uint16_t port() const { return port_; }
   // Fills the accept queue so that new SYNs are dropped (connect then hangs).
   void fillBacklog();
+  // Whether a completed connection waits in the accept queue within `timeout_ms` (the caller's
+  // loop does not run meanwhile).
+  bool connectionPending(int timeout_ms) const;
 
  private:
   int fd_ = -1;

@@ -79,3 +79,38 @@ TEST_CASE("cancelling an attempt means no callback") {
   loop.runFor(100);
   CHECK_FALSE(called);
 }
+
+TEST_CASE(
+    "an IP literal is dialled before connectTransport returns; callbacks come from the loop") {
+  SilentListener listener;
+  TestLoop loop;
+  DnsCache dns(loop.get());
+  bool called = false;
+  std::unique_ptr<Transport> transport;
+  auto attempt = connectTransport(loop.get(), dns, plain("127.0.0.1", listener.port()),
+                                  [&](std::unique_ptr<Transport> t, auto) {
+                                    called = true;
+                                    transport = std::move(t);
+                                  });
+  // The SYN left inside the call: no loop turn first (a new upstream connection per stream
+  // would otherwise wait for everything else that turn runs).
+  CHECK(listener.connectionPending(2000));
+  CHECK_FALSE(called);
+  REQUIRE(loop.runUntil([&] { return called; }));
+  CHECK(transport);
+  transport.reset();
+
+  // A failure found inside the call is still reported from the loop.
+  bool failed = false;
+  ConnectOptions bad = plain("127.0.0.1", listener.port());
+  bad.proxy = ProxyConfig{};
+  bad.proxy->type = "socks4";
+  bad.proxy->host = "127.0.0.1";
+  bad.proxy->port = 1080;
+  auto refused = connectTransport(loop.get(), dns, bad, [&](auto, auto error) {
+    failed = true;
+    CHECK(error);
+  });
+  CHECK_FALSE(failed);
+  CHECK(loop.runUntil([&] { return failed; }));
+}

@@ -2,10 +2,13 @@
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include "core/net/upstream/body_batch.h"
 #include "core/net/upstream/body_decoder.h"
 #include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 #include "core/net/upstream/upstream_url.h"
+#include "core/net/write_buffer_pool.h"
+#include "core/net/write_cork.h"
 
 using namespace relay;
 
@@ -174,4 +177,94 @@ TEST_CASE("header lists: a refill reuses the memory of a given-back list, in ord
   }
   CHECK(pool.spareCount() == HeaderListPool::kMaxKept);
   while (pool.spareCount() > 0) pool.take();
+}
+
+TEST_CASE("BodyBatch joins the pieces of one read in order, copying only from the second") {
+  WriteBufferPool& pool = WriteBufferPool::local();
+  std::string one = "data: " + std::string(40, '1') + "\n\n";
+  std::string two = "data: " + std::string(40, '2') + "\n\n";
+  std::string three = "data: " + std::string(40, '3') + "\n\n";
+  std::string read = one + two + three;
+  std::string_view bytes(read);
+  BodyBatch batch;
+  CHECK(batch.empty());
+  batch.add({});
+  CHECK(batch.empty());
+  // One piece: handed on where it lies, nothing copied.
+  batch.add(bytes.substr(0, one.size()));
+  CHECK(batch.view() == one);
+  CHECK(batch.view().data() == read.data());
+  batch.clear();
+  CHECK(batch.empty());
+
+  // Several pieces: one view of all of them, in order, in a buffer that outlives the read.
+  batch.add(bytes.substr(0, one.size()));
+  batch.add(bytes.substr(one.size(), two.size()));
+  batch.add({});
+  batch.add(bytes.substr(one.size() + two.size()));
+  CHECK(batch.view() == read);
+  CHECK(batch.view().data() != read.data());
+  read.assign(read.size(), 'x');  // the read buffer is reused: the batch has its own copy
+  CHECK(batch.view() == one + two + three);
+  size_t spare = pool.spareCount();
+  batch.clear();
+  CHECK(batch.empty());
+  CHECK(pool.spareCount() == spare + 1);  // the copy's memory went back to the pool
+
+  // The next read starts afresh.
+  batch.add(two);
+  CHECK(batch.view() == two);
+  CHECK(batch.view().data() == two.data());
+  batch.clear();
+}
+
+namespace {
+struct CorkedWriter final : WriteCork::Writer {
+  explicit CorkedWriter(std::vector<std::string>& log, std::string name)
+      : log(log), name(std::move(name)) {}
+  void write(std::string_view bytes) {
+    if (WriteCork::active()) {
+      queued.append(bytes);
+      WriteCork::enlist(this);
+    } else {
+      log.push_back(name + ":" + std::string(bytes));
+    }
+  }
+  void flushCorked() override {
+    log.push_back(name + ":" + queued);
+    queued.clear();
+  }
+  std::vector<std::string>& log;
+  std::string name;
+  std::string queued;
+};
+}  // namespace
+
+TEST_CASE("WriteCork: writes made under it leave together when the outermost cork ends") {
+  std::vector<std::string> log;
+  CorkedWriter a(log, "a"), b(log, "b"), gone(log, "gone");
+  CHECK_FALSE(WriteCork::active());
+  a.write("at once");
+  CHECK(log == std::vector<std::string>{"a:at once"});
+  log.clear();
+  {
+    WriteCork cork;
+    CHECK(WriteCork::active());
+    a.write("event 1;");
+    gone.write("never sent");
+    b.write("other;");
+    {
+      WriteCork inner;  // nested: only the outermost sends
+      a.write("event 2;");
+    }
+    CHECK(log.empty());
+    a.write("end");
+    WriteCork::withdraw(&gone);  // a writer that goes away before the cork ends
+  }
+  CHECK_FALSE(WriteCork::active());
+  // One write per writer, in the order they first wrote, each holding all its bytes in order.
+  CHECK(log == std::vector<std::string>{"a:event 1;event 2;end", "b:other;"});
+  log.clear();
+  a.write("after");
+  CHECK(log == std::vector<std::string>{"a:after"});
 }

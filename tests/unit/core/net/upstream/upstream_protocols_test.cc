@@ -154,6 +154,29 @@ TEST_CASE("SSE is delivered event by event over HTTP/2 and HTTP/1.1") {
   checkSseStreamsEventByEvent(NodeUpstream::get().h1TlsPort(), "http/1.1");
 }
 
+TEST_CASE("HTTP/1.1: the events of one read are handed on together, none waits for later ones") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  size_t mark = server.mark();
+  RecordingHandler sse, release;
+  std::unique_ptr<UpstreamCall> release_call;
+  // The first three events arrive in one read: one piece. The fourth is sent only after
+  // /release, which this handler sends once it has the first three.
+  sse.on_data = [&](std::string_view) {
+    if (!release_call) {
+      CHECK(server.events(mark, {"\"sse_sent\"", "\"n\":4"}).empty());
+      release_call = cl.client->send(cl.request(httpUrl(server.plainPort(), "/release")), &release);
+    }
+    return true;
+  };
+  auto call = cl.client->send(cl.request(httpUrl(server.plainPort(), "/sse-burst")), &sse);
+  REQUIRE(runUntil(&cl.loop, [&] { return sse.done() && release.done(); }));
+  REQUIRE(sse.complete);
+  REQUIRE(sse.chunks.size() == 2);
+  CHECK(sse.chunks[0] == "data: one\n\ndata: two\n\ndata: three\n\n");
+  CHECK(sse.chunks[1] == "data: four\n\n");
+}
+
 TEST_CASE("keep-alive: two sequential HTTP/1.1 requests share one connection") {
   auto& server = NodeUpstream::get();
   ClientLoop cl;

@@ -68,6 +68,20 @@ const routes = {
     log({ event: 'sse_sent', n: 1 });
     sseWaiting.push(() => { res.end('data: two\n\n'); log({ event: 'sse_sent', n: 2 }); });
   },
+  '/sse-burst': (req, res) => {
+    // Raw chunked HTTP/1.1: the head and three events leave in one write, the fourth event and
+    // the end of the body in another, after /release.
+    const sock = socketOf(req);
+    const chunk = (s) => Buffer.byteLength(s).toString(16) + '\r\n' + s + '\r\n';
+    sock.write('HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n' +
+               'transfer-encoding: chunked\r\n\r\n' + chunk('data: one\n\n') +
+               chunk('data: two\n\n') + chunk('data: three\n\n'));
+    log({ event: 'sse_sent', n: 3 });
+    sseWaiting.push(() => {
+      sock.end(chunk('data: four\n\n') + '0\r\n\r\n');
+      log({ event: 'sse_sent', n: 4 });
+    });
+  },
   '/release': (req, res) => {
     while (sseWaiting.length) sseWaiting.shift()();
     res.end('released');
