@@ -106,30 +106,15 @@ void appendTimestamp(std::string& out, int64_t unix_ms) {
   out.append(digits, 3);
 }
 
-// The level name padded to five characters, as `%-5s` would.
-std::string_view paddedLevelName(LogLevel level) {
-  switch (level) {
-    case LogLevel::kTrace:
-      return "TRACE";
-    case LogLevel::kDebug:
-      return "DEBUG";
-    case LogLevel::kInfo:
-      return "INFO ";
-    case LogLevel::kWarn:
-      return "WARN ";
-    case LogLevel::kError:
-      return "ERROR";
-  }
-  return "?    ";
-}
-
 }  // namespace
 
 void appendLogLine(std::string& out, int64_t unix_ms, LogLevel level, std::string_view component,
                    std::string_view message) {
   appendTimestamp(out, unix_ms);
   out += "Z ";
-  out += paddedLevelName(level);
+  std::string_view name = logLevelName(level);
+  out += name;
+  out.append(name.size() < 5 ? 5 - name.size() : 0, ' ');  // as printf's %-5s
   out += " [";
   out += component;
   out += "] ";
