@@ -18,6 +18,8 @@ LogWriter& LogWriter::instance() {
 bool LogWriter::enqueue(LogStream stream, std::string line) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!admitLocked(1)) return false;
+  // A single line (a warning, an error) is written at once, as it always was: it ends a pause.
+  urgent_ = true;
   pushLocked(Entry{stream, std::move(line), 1, false});
   return true;
 }
@@ -57,8 +59,9 @@ void LogWriter::pushLocked(Entry entry) {
     startLocked();
     return;
   }
-  // The thread waits for a first line, or a gathering pause should end before the queue fills.
-  if (idle_ || queued_lines_ >= capacity_ / 2) wake_.notify_one();
+  // The thread waits for a first line, or a gathering pause should end (a single line, or before
+  // the queue fills).
+  if (idle_ || urgent_ || queued_lines_ >= capacity_ / 2) wake_.notify_one();
 }
 
 void LogWriter::startLocked() {
@@ -116,6 +119,7 @@ void LogWriter::run() {
     if (queue_.empty() && dropped_pending_ == 0) break;  // stopping, nothing left
     batch.swap(queue_);
     queued_lines_ = 0;
+    urgent_ = false;
     uint64_t dropped = std::exchange(dropped_pending_, 0);
     lock.unlock();
     writeBatch(batch, dropped);
@@ -127,7 +131,7 @@ void LogWriter::run() {
     // Let the next lines gather: the callers then queue without waking this thread. The pause
     // follows gather_ms_ as it is now, so setGatherMs can shorten one under way.
     auto paused = std::chrono::steady_clock::now();
-    while (!stopping_ && flush_waiters_ == 0 && queued_lines_ < capacity_ / 2) {
+    while (!stopping_ && !urgent_ && flush_waiters_ == 0 && queued_lines_ < capacity_ / 2) {
       if (wake_.wait_until(lock, paused + std::chrono::milliseconds(gather_ms_)) ==
           std::cv_status::timeout)
         break;

@@ -24,9 +24,10 @@ using LogSink = std::function<void(LogStream stream, std::string_view batch)>;
 class LogWriter {
  public:
   static constexpr size_t kDefaultCapacity = 16384;
-  // After writing a batch the thread lets lines gather this long before it writes again (unless
-  // the queue fills up to half or someone flushes), so a busy relay wakes it a few dozen times a
-  // second instead of once per worker loop iteration.
+  // After writing a batch the thread lets batched lines (enqueueBatch: the access log) gather
+  // this long before it writes again, so a busy relay wakes it a few dozen times a second instead
+  // of once per worker loop iteration. A single line (enqueue: the main log), a flush, shutdown or
+  // a half-full queue end the pause: warnings and errors are written at once, as before.
   static constexpr int kDefaultGatherMs = 20;
 
   // The process-wide writer; never destroyed, so late log calls at exit stay safe.
@@ -94,7 +95,8 @@ class LogWriter {
   int flush_waiters_ = 0;
   bool running_ = false;
   bool stopping_ = false;
-  bool idle_ = false;  // the thread waits for a first line
+  bool idle_ = false;    // the thread waits for a first line
+  bool urgent_ = false;  // a single line is queued: no gathering pause
   std::thread thread_;
 
   std::mutex io_mu_;                  // guards the destinations while a batch is written

@@ -111,13 +111,18 @@ TEST_CASE("a batch that does not fit is dropped whole, each of its lines counted
   CHECK(lines[9].ends_with(" WARN  [log] dropped 4 log lines: log queue full"));
 }
 
-TEST_CASE("after a write the log thread lets lines gather; a flush ends the pause") {
+TEST_CASE("after a write, batched lines gather; a single line or a flush ends the pause") {
   LogWriter& writer = LogWriter::instance();
   std::mutex mu;
   std::vector<std::string> batches;
   auto written = [&] {
     std::lock_guard<std::mutex> lock(mu);
     return batches;
+  };
+  auto waitFor = [&](size_t count) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (written().size() < count && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   };
   writer.setGatherMs(0);
   flushLogs();
@@ -129,25 +134,31 @@ TEST_CASE("after a write the log thread lets lines gather; a flush ends the paus
   writer.setGatherMs(60000);
 
   logLine(LogLevel::kInfo, "t", "one");  // an idle thread is woken and writes it at once
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (written().empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  logLine(LogLevel::kInfo, "t", "two");  // these wait for the pause, without a wake-up
-  logLine(LogLevel::kInfo, "t", "three");
+  waitFor(1);
+  std::string batch = "two\nthree\n";  // these wait for the pause, without a wake-up
+  REQUIRE(writer.enqueueBatch(LogStream::kAccess, &batch, 2));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto paused = written();
+  logLine(LogLevel::kWarn, "t", "four");  // a warning is not held back: it ends the pause
+  waitFor(3);
+  auto after_line = written();
+  batch = "five\n";
+  REQUIRE(writer.enqueueBatch(LogStream::kAccess, &batch, 1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto before_flush = written();
   flushLogs();
   auto after_flush = written();
   writer.setGatherMs(LogWriter::kDefaultGatherMs);
   writer.setSink(nullptr);
 
-  REQUIRE(before_flush.size() == 1);
-  CHECK(before_flush[0].ends_with("[t] one\n"));
-  REQUIRE(after_flush.size() == 2);
-  auto lines = test::splitLines(after_flush[1]);
-  REQUIRE(lines.size() == 2);
-  CHECK(lines[0].ends_with("[t] two"));
-  CHECK(lines[1].ends_with("[t] three"));
+  REQUIRE(paused.size() == 1);
+  CHECK(paused[0].ends_with("[t] one\n"));
+  REQUIRE(after_line.size() == 3);
+  CHECK(after_line[1] == "two\nthree\n");
+  CHECK(after_line[2].ends_with("[t] four\n"));
+  CHECK(before_flush.size() == 3);
+  REQUIRE(after_flush.size() == 4);
+  CHECK(after_flush[3] == "five\n");
 }
 
 }  // namespace
