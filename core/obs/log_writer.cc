@@ -73,7 +73,6 @@ void LogWriter::startLocked() {
   }
   running_ = true;
   stopping_ = false;
-  queue_.reserve(kQueueReserve);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -105,7 +104,6 @@ void LogWriter::shutdown() {
 void LogWriter::run() {
   std::vector<Entry> batch;
   std::unique_lock<std::mutex> lock(mu_);
-  batch.reserve(kQueueReserve);
   auto ready = [&] { return !queue_.empty() || dropped_pending_ > 0 || stopping_; };
   for (;;) {
     idle_ = true;

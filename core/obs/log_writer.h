@@ -64,8 +64,6 @@ class LogWriter {
   static constexpr size_t kMaxSpareBytes = 128 * 1024;
   static constexpr size_t kMaxSpareTotal = 1024 * 1024;
   static constexpr std::chrono::seconds kSpareRelease{5};
-  // Entries each of the two queue vectors (callers', thread's) has room for from the start.
-  static constexpr size_t kQueueReserve = 32;
 
   LogWriter() = default;
   bool admitLocked(size_t lines);
