@@ -16,13 +16,10 @@ struct CachedBinding {
 };
 
 struct ThreadCache {
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
   static constexpr size_t kMaxEntries = 4096;  // then it starts over (bounds its memory)
   uint64_t owner = 0;
-  std::unordered_map<std::string, CachedBinding, Hash, std::equal_to<>> entries;
+  std::unordered_map<sticky_keys::StoredKey, CachedBinding, sticky_keys::Hash, sticky_keys::Equal>
+      entries;
 };
 
 ThreadCache& threadCache(uint64_t owner) {
@@ -42,38 +39,36 @@ StickyStore::StickyStore(int ttl_seconds, int renewal_seconds, store::Store* sto
       store_(store),
       id_(g_next_store_id.fetch_add(1, std::memory_order_relaxed)) {}
 
-StickyStore::Shard& StickyStore::shardFor(std::string_view key) const {
-  return shards_[KeyHash{}(key) % kShards];
-}
-
 void StickyStore::load(int64_t now_ms) {
   if (store_ == nullptr) return;
   auto rows = store_->query(
       [now_ms](sqlite3* db) { return store::StickySessionRepo::loadUnexpired(db, now_ms); });
   for (auto& row : rows) {
-    Shard& shard = shardFor(row.session_key);
+    HashedKey key = sticky_keys::hashed(row.session_key);
+    Shard& shard = shardFor(key);
     std::lock_guard lock(shard.mu);
-    shard.bindings[row.session_key] = Binding{std::move(row.account_id), row.expires_at};
-    bumpLocked(row.session_key);
+    shard.bindings.insert_or_assign(sticky_keys::stored(key),
+                                    Binding{std::move(row.account_id), row.expires_at});
+    bumpLocked(key);
   }
 }
 
-void StickyStore::bumpLocked(std::string_view key) {
-  generationFor(KeyHash{}(key)).fetch_add(1, std::memory_order_release);
+void StickyStore::bumpLocked(const HashedKey& key) {
+  generationFor(key).fetch_add(1, std::memory_order_release);
 }
 
-std::optional<std::string> StickyStore::lookup(std::string_view key, int64_t now_ms) {
-  size_t hash = KeyHash{}(key);
+std::optional<std::string> StickyStore::lookup(std::string_view text, int64_t now_ms) {
+  HashedKey key = sticky_keys::hashed(text);
   ThreadCache& cache = threadCache(id_);
   auto cached = cache.entries.find(key);
   if (cached != cache.entries.end()) {
     const CachedBinding& c = cached->second;
-    if (c.generation == generationFor(hash).load(std::memory_order_acquire) &&
+    if (c.generation == generationFor(key).load(std::memory_order_acquire) &&
         c.expires_at > now_ms && c.expires_at - now_ms >= renewal_ms_)
       return c.account_id;
   }
 
-  Shard& shard = shards_[hash % kShards];
+  Shard& shard = shardFor(key);
   std::lock_guard lock(shard.mu);
   auto it = shard.bindings.find(key);
   if (it == shard.bindings.end()) {
@@ -88,42 +83,44 @@ std::optional<std::string> StickyStore::lookup(std::string_view key, int64_t now
   }
   if (binding.expires_at - now_ms < renewal_ms_) {
     binding.expires_at = now_ms + ttl_ms_;
-    persistLocked(key, binding);
+    persistLocked(text, binding);
   }
   // Read under the mutex, so it is the generation of exactly this binding.
   CachedBinding fresh{binding.account_id, binding.expires_at,
-                      generationFor(hash).load(std::memory_order_relaxed)};
+                      generationFor(key).load(std::memory_order_relaxed)};
   if (cached != cache.entries.end()) {
     cached->second = std::move(fresh);
   } else {
     if (cache.entries.size() >= ThreadCache::kMaxEntries) cache.entries.clear();
-    cache.entries.emplace(std::string(key), std::move(fresh));
+    cache.entries.emplace(sticky_keys::stored(key), std::move(fresh));
   }
   return binding.account_id;
 }
 
-void StickyStore::bind(std::string_view key, std::string_view account_id, int64_t now_ms) {
+void StickyStore::bind(std::string_view text, std::string_view account_id, int64_t now_ms) {
+  HashedKey key = sticky_keys::hashed(text);
   Shard& shard = shardFor(key);
   std::lock_guard lock(shard.mu);
   auto it = shard.bindings.find(key);
   if (it == shard.bindings.end()) {
-    it = shard.bindings.emplace(std::string(key), Binding{}).first;
+    it = shard.bindings.emplace(sticky_keys::stored(key), Binding{}).first;
   } else if (it->second.account_id == account_id && it->second.expires_at - now_ms >= renewal_ms_) {
     return;
   }
   it->second = Binding{std::string(account_id), now_ms + ttl_ms_};
   bumpLocked(key);
-  persistLocked(key, it->second);
+  persistLocked(text, it->second);
 }
 
-void StickyStore::unbind(std::string_view key) {
+void StickyStore::unbind(std::string_view text) {
+  HashedKey key = sticky_keys::hashed(text);
   Shard& shard = shardFor(key);
   std::lock_guard lock(shard.mu);
   auto it = shard.bindings.find(key);
   if (it == shard.bindings.end()) return;
   shard.bindings.erase(it);
   bumpLocked(key);
-  persistRemovalLocked(key);
+  persistRemovalLocked(text);
 }
 
 size_t StickyStore::purgeExpired(int64_t now_ms) {
@@ -139,7 +136,8 @@ size_t StickyStore::purgeExpired(int64_t now_ms) {
   return purged;
 }
 
-std::optional<int64_t> StickyStore::expiresAt(std::string_view key) const {
+std::optional<int64_t> StickyStore::expiresAt(std::string_view text) const {
+  HashedKey key = sticky_keys::hashed(text);
   Shard& shard = shardFor(key);
   std::lock_guard lock(shard.mu);
   auto it = shard.bindings.find(key);

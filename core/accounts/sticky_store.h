@@ -28,6 +28,38 @@ namespace store {
 class Store;
 }
 
+// A session key with its hash, computed once per call: the shard, the generation slot, the
+// shard's map and the thread cache all use it, and the maps keep each key's hash, so they never
+// hash a key again (not even when they grow).
+namespace sticky_keys {
+struct HashedKey {
+  std::string_view text;
+  size_t hash;
+};
+struct StoredKey {
+  std::string text;
+  size_t hash;
+};
+struct Hash {
+  using is_transparent = void;
+  size_t operator()(const StoredKey& key) const { return key.hash; }
+  size_t operator()(const HashedKey& key) const { return key.hash; }
+};
+struct Equal {
+  using is_transparent = void;
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return a.hash == b.hash && std::string_view(a.text) == std::string_view(b.text);
+  }
+};
+inline HashedKey hashed(std::string_view key) {
+  return {key, std::hash<std::string_view>{}(key)};
+}
+inline StoredKey stored(const HashedKey& key) {
+  return {std::string(key.text), key.hash};
+}
+}  // namespace sticky_keys
+
 class StickyStore {
  public:
   // `store` may be null (nothing persisted); it must outlive this object.
@@ -54,11 +86,9 @@ class StickyStore {
     std::string account_id;
     int64_t expires_at = 0;
   };
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
-  using Map = std::unordered_map<std::string, Binding, KeyHash, std::equal_to<>>;
+  using HashedKey = sticky_keys::HashedKey;
+  using Map =
+      std::unordered_map<sticky_keys::StoredKey, Binding, sticky_keys::Hash, sticky_keys::Equal>;
   struct Shard {
     mutable std::mutex mu;
     Map bindings;
@@ -67,12 +97,12 @@ class StickyStore {
   // Finer than the shards, so a bind invalidates few cached entries elsewhere.
   static constexpr size_t kGenerations = 256;
 
-  Shard& shardFor(std::string_view key) const;
-  std::atomic<uint64_t>& generationFor(size_t hash) const {
-    return generations_[hash % kGenerations];
+  Shard& shardFor(const HashedKey& key) const { return shards_[key.hash % kShards]; }
+  std::atomic<uint64_t>& generationFor(const HashedKey& key) const {
+    return generations_[key.hash % kGenerations];
   }
   // With the shard's mutex held, after the change.
-  void bumpLocked(std::string_view key);
+  void bumpLocked(const HashedKey& key);
   // With the shard's mutex held, so one key's rows reach the store in order.
   void persistLocked(std::string_view key, const Binding& binding);
   void persistRemovalLocked(std::string_view key);

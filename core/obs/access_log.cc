@@ -7,18 +7,19 @@
 
 #include "core/obs/log.h"
 #include "core/obs/log_writer.h"
-#include "core/obs/secret_values.h"
 
 namespace relay {
 namespace {
 
 std::atomic<bool> g_access_enabled{true};
 
-// Lines waiting on a batching thread; flushed past this size even inside one loop iteration.
+// Lines waiting on a batching thread; handed over past this size even inside one loop iteration.
 constexpr size_t kAccessBatchBytes = 64 * 1024;
 struct AccessBatch {
   bool enabled = false;
   std::string lines;
+  size_t count = 0;    // lines in `lines`
+  std::string fields;  // the line being formatted, before redaction
 };
 thread_local AccessBatch t_batch;
 
@@ -68,15 +69,16 @@ void appendNumber(std::string& line, std::string_view key, uint64_t value) {
   appendLogfmtField(line, key, std::string_view(buf, static_cast<size_t>(result.ptr - buf)));
 }
 
-// Milliseconds to three decimals without trailing zeros: 4.2, 12, 0.035.
-std::string formatMillis(double ms) {
+// Milliseconds to three decimals without trailing zeros: 4.2, 12, 0.035 (as printf's "%.3f",
+// without its cost).
+void appendMillis(std::string& line, std::string_view key, double ms) {
   if (!std::isfinite(ms) || ms < 0) ms = 0;
-  char buf[48];
-  int n = std::snprintf(buf, sizeof(buf), "%.3f", ms);
-  std::string text(buf, static_cast<size_t>(n));
-  while (!text.empty() && text.back() == '0') text.pop_back();
-  if (!text.empty() && text.back() == '.') text.pop_back();
-  return text;
+  char buf[320];  // the largest double has 309 digits
+  auto result = std::to_chars(buf, buf + sizeof(buf), ms, std::chars_format::fixed, 3);
+  std::string_view text(buf, static_cast<size_t>(result.ptr - buf));
+  while (!text.empty() && text.back() == '0') text.remove_suffix(1);
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
+  appendLogfmtField(line, key, text);
 }
 
 std::string_view withoutQuery(std::string_view path) {
@@ -97,20 +99,24 @@ void appendLogfmtField(std::string& line, std::string_view key, std::string_view
   }
 }
 
-std::string formatAccessLogLine(const AccessLogEntry& entry) {
-  std::string line;
-  line.reserve(160);
+void appendAccessLogFields(std::string& line, const AccessLogEntry& entry) {
   appendLogfmtField(line, "method", entry.method);
   appendLogfmtField(line, "path", withoutQuery(entry.path));
   appendNumber(line, "status", static_cast<uint64_t>(entry.status < 0 ? 0 : entry.status));
   appendNumber(line, "bytes", entry.bytes_sent);
-  appendLogfmtField(line, "duration_ms", formatMillis(entry.duration_ms));
+  appendMillis(line, "duration_ms", entry.duration_ms);
   if (!entry.account_id.empty()) appendLogfmtField(line, "account", entry.account_id);
   if (!entry.key_id.empty()) appendLogfmtField(line, "key", entry.key_id);
   if (!entry.route.empty()) appendLogfmtField(line, "route", entry.route);
   if (entry.upstream_status > 0) {
     appendNumber(line, "upstream_status", static_cast<uint64_t>(entry.upstream_status));
   }
+}
+
+std::string formatAccessLogLine(const AccessLogEntry& entry) {
+  std::string line;
+  line.reserve(160);
+  appendAccessLogFields(line, entry);
   return line;
 }
 
@@ -131,14 +137,19 @@ bool accessLogEnabled() {
 
 void writeAccessLog(const AccessLogEntry& entry) {
   if (!accessLogEnabled()) return;
-  std::string line = formatLogLine(logClockMs(), LogLevel::kInfo, "access",
-                                   redactSecrets(maskSecretValues(formatAccessLogLine(entry))));
-  if (!t_batch.enabled) {
+  AccessBatch& b = t_batch;
+  b.fields.clear();
+  appendAccessLogFields(b.fields, entry);
+  if (!b.enabled) {
+    std::string line;
+    line.reserve(48 + b.fields.size());
+    appendRedactedLogLine(line, LogLevel::kInfo, "access", b.fields);
     LogWriter::instance().enqueue(LogStream::kAccess, std::move(line));
     return;
   }
-  t_batch.lines += line;
-  if (t_batch.lines.size() >= kAccessBatchBytes) flushAccessLog();
+  appendRedactedLogLine(b.lines, LogLevel::kInfo, "access", b.fields);
+  ++b.count;
+  if (b.lines.size() >= kAccessBatchBytes) flushAccessLog();
 }
 
 void batchAccessLogOnThisThread() {
@@ -146,11 +157,11 @@ void batchAccessLogOnThisThread() {
 }
 
 void flushAccessLog() {
-  if (t_batch.lines.empty()) return;
-  std::string lines;
-  lines.reserve(t_batch.lines.capacity());
-  lines.swap(t_batch.lines);
-  LogWriter::instance().enqueue(LogStream::kAccess, std::move(lines));
+  AccessBatch& b = t_batch;
+  if (b.count == 0) return;
+  // Dropped lines (the writer is far behind) are counted there; the buffer comes back either way.
+  LogWriter::instance().enqueueBatch(LogStream::kAccess, &b.lines, b.count);
+  b.count = 0;
 }
 
 }  // namespace relay

@@ -25,15 +25,15 @@ bool equalsNoCase(std::string_view a, std::string_view b) {
 
 // Keeps one entry on one line: a message with a newline would forge a second entry.
 void appendEscapedMessage(std::string& out, std::string_view message) {
-  for (char c : message) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out.push_back(c);
-    }
+  size_t run = 0;  // message[run, i) is still to be appended
+  for (size_t i = 0; i < message.size(); ++i) {
+    char c = message[i];
+    if (c != '\n' && c != '\r') continue;
+    out.append(message.substr(run, i - run));
+    out += c == '\n' ? "\\n" : "\\r";
+    run = i + 1;
   }
+  out.append(message.substr(run));
 }
 
 }  // namespace
@@ -76,30 +76,79 @@ int64_t logClockMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+namespace {
+
+// `2026-11-28T20:37:17.`: one gmtime and format per second and thread, not per line.
+struct SecondPrefix {
+  int64_t second = -1;
+  char text[32] = {};
+  size_t size = 0;
+};
+
+void appendTimestamp(std::string& out, int64_t unix_ms) {
+  if (unix_ms < 0) unix_ms = 0;
+  thread_local SecondPrefix cached;
+  int64_t second = unix_ms / 1000;
+  if (second != cached.second) {
+    std::time_t t = static_cast<std::time_t>(second);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    int n = std::snprintf(cached.text, sizeof(cached.text), "%04d-%02d-%02dT%02d:%02d:%02d.",
+                          utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                          utc.tm_sec);
+    cached.size = n > 0 ? static_cast<size_t>(n) : 0;
+    cached.second = second;
+  }
+  out.append(cached.text, cached.size);
+  int ms = static_cast<int>(unix_ms % 1000);
+  const char digits[3] = {static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
+                          static_cast<char>('0' + ms % 10)};
+  out.append(digits, 3);
+}
+
+}  // namespace
+
+void appendLogLine(std::string& out, int64_t unix_ms, LogLevel level, std::string_view component,
+                   std::string_view message) {
+  appendTimestamp(out, unix_ms);
+  out += "Z ";
+  std::string_view name = logLevelName(level);
+  out += name;
+  out.append(name.size() < 5 ? 5 - name.size() : 0, ' ');  // as printf's %-5s
+  out += " [";
+  out += component;
+  out += "] ";
+  appendEscapedMessage(out, message);
+  out.push_back('\n');
+}
+
 std::string formatLogLine(int64_t unix_ms, LogLevel level, std::string_view component,
                           std::string_view message) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char prefix[64];
-  int n = std::snprintf(prefix, sizeof(prefix), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %-5s [",
-                        utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                        utc.tm_sec, static_cast<int>(unix_ms % 1000), logLevelName(level));
   std::string line;
-  line.reserve(static_cast<size_t>(n) + component.size() + message.size() + 4);
-  line.append(prefix, static_cast<size_t>(n));
-  line.append(component);
-  line += "] ";
-  appendEscapedMessage(line, message);
-  line.push_back('\n');
+  line.reserve(32 + component.size() + message.size());
+  appendLogLine(line, unix_ms, level, component, message);
   return line;
+}
+
+void appendRedactedLogLine(std::string& out, LogLevel level, std::string_view component,
+                           std::string_view message) {
+  struct Scratch {
+    std::string masked;
+    std::string redacted;
+  };
+  thread_local Scratch s;
+  std::string_view masked = maskSecretValues(message, &s.masked);
+  s.redacted.clear();
+  appendRedacted(s.redacted, masked);
+  appendLogLine(out, logClockMs(), level, component, s.redacted);
 }
 
 void logLine(LogLevel level, std::string_view component, std::string_view message) {
   if (!logEnabled(level)) return;
-  LogWriter::instance().enqueue(
-      LogStream::kMain,
-      formatLogLine(logClockMs(), level, component, redactSecrets(maskSecretValues(message))));
+  std::string line;
+  line.reserve(48 + component.size() + message.size());
+  appendRedactedLogLine(line, level, component, message);
+  LogWriter::instance().enqueue(LogStream::kMain, std::move(line));
 }
 
 void logf(LogLevel level, std::string_view component, const char* fmt, ...) {

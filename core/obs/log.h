@@ -34,7 +34,16 @@ inline bool logEnabled(LogLevel level) {
 // so one entry is always one line.
 std::string formatLogLine(int64_t unix_ms, LogLevel level, std::string_view component,
                           std::string_view message);
+// The same line appended to out; allocates nothing once out has room.
+void appendLogLine(std::string& out, int64_t unix_ms, LogLevel level, std::string_view component,
+                   std::string_view message);
 int64_t logClockMs();
+
+// The line logLine queues, appended to out: the message with registered secret values and secret
+// shapes masked (secret_values.h, redact.h), stamped now. Allocates nothing once the thread's
+// buffers and out have room.
+void appendRedactedLogLine(std::string& out, LogLevel level, std::string_view component,
+                           std::string_view message);
 
 // Redacts the message, formats it and queues it; drops (and counts) when the queue is full.
 void logLine(LogLevel level, std::string_view component, std::string_view message);

@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <vector>
 
 namespace relay {
@@ -167,8 +166,9 @@ bool matchKeyValue(std::string_view text, size_t pos, std::string_view key, Matc
 
 bool matchSecretKey(std::string_view text, size_t pos, Match* m) {
   if (!atWordStart(text, pos)) return false;
+  char first = lower(text[pos]);
   for (std::string_view key : kSecretKeys) {
-    if (matchKeyValue(text, pos, key, m)) return true;
+    if (key[0] == first && matchKeyValue(text, pos, key, m)) return true;
   }
   // A `?key=` query parameter; a bare `key=` elsewhere is too common to mask.
   if (pos > 0 && (text[pos - 1] == '?' || text[pos - 1] == '&')) {
@@ -203,11 +203,40 @@ constexpr size_t kMinPrefix = 3;         // shorter prefixes would mask ordinary
 constexpr size_t kMinPrefixedToken = 8;  // token characters after a registered prefix
 
 using PrefixList = std::vector<std::string>;  // lower-case
+using SecretList = std::vector<std::string>;
 
-// The plugins' secret shapes (relay_plugin_t.secret_prefixes); read like exactSecrets().
-std::shared_ptr<const PrefixList>& secretPrefixes() {
-  static std::shared_ptr<const PrefixList> list = std::make_shared<const PrefixList>();
-  return list;
+// The registered prefixes and exact secrets: read on every log line, written rarely. A writer
+// publishes new lists under the mutex and bumps the generation; each thread keeps the lists it
+// took last and takes the mutex again only when the generation moved, so a line takes no lock
+// and touches no shared reference count.
+struct Registry {
+  std::mutex mu;
+  std::shared_ptr<const PrefixList> prefixes = std::make_shared<const PrefixList>();
+  std::shared_ptr<const SecretList> secrets = std::make_shared<const SecretList>();
+  std::atomic<uint64_t> generation{1};
+};
+
+Registry& registry() {
+  static Registry* r = new Registry();  // never destroyed: late log lines at exit stay safe
+  return *r;
+}
+
+struct Snapshot {
+  uint64_t generation = 0;
+  std::shared_ptr<const PrefixList> prefixes;
+  std::shared_ptr<const SecretList> secrets;
+};
+
+const Snapshot& snapshot() {
+  thread_local Snapshot mine;
+  Registry& r = registry();
+  if (r.generation.load(std::memory_order_acquire) != mine.generation) {
+    std::lock_guard<std::mutex> lock(r.mu);
+    mine.prefixes = r.prefixes;
+    mine.secrets = r.secrets;
+    mine.generation = r.generation.load(std::memory_order_relaxed);
+  }
+  return mine;
 }
 
 // A registered prefix and the token after it; a trailing dot ends a sentence, not the token.
@@ -228,40 +257,70 @@ bool matchRegisteredPrefix(std::string_view text, size_t pos, const PrefixList& 
 
 constexpr size_t kMinExactSecret = 8;
 
-using SecretList = std::vector<std::string>;
+// The thread's working buffers: reused, so redacting a line allocates nothing once they grew.
+struct Scratch {
+  std::string masked;
+  std::string next;
+};
 
-// Read on every log line, written rarely: readers take a snapshot without a lock.
-std::shared_ptr<const SecretList>& exactSecrets() {
-  static std::shared_ptr<const SecretList> list = std::make_shared<const SecretList>();
-  return list;
+Scratch& scratch() {
+  thread_local Scratch mine;
+  return mine;
 }
 
-std::mutex& exactSecretsWriteMutex() {
-  static std::mutex m;
-  return m;
-}
-
-// Replaces every occurrence of every registered value; nullopt when none occurs.
-std::optional<std::string> maskExactSecrets(std::string_view text) {
-  std::shared_ptr<const SecretList> list = std::atomic_load(&exactSecrets());
-  std::optional<std::string> out;
-  for (const std::string& secret : *list) {
-    std::string_view current = out ? std::string_view(*out) : text;
+// text with every registered secret replaced; text itself when none occurs.
+std::string_view maskExactSecrets(std::string_view text, const SecretList& secrets) {
+  Scratch& s = scratch();
+  bool masked = false;
+  for (const std::string& secret : secrets) {
+    std::string_view current = masked ? std::string_view(s.masked) : text;
     if (current.find(secret) == std::string_view::npos) continue;
-    std::string next;
-    next.reserve(current.size());
+    s.next.clear();
     size_t pos = 0;
     for (size_t hit; (hit = current.find(secret, pos)) != std::string_view::npos;) {
-      next.append(current.substr(pos, hit - pos)).append(kMask);
+      s.next.append(current.substr(pos, hit - pos)).append(kMask);
       pos = hit + secret.size();
     }
-    next.append(current.substr(pos));
-    out = std::move(next);
+    s.next.append(current.substr(pos));
+    s.masked.swap(s.next);
+    masked = true;
   }
-  return out;
+  return masked ? std::string_view(s.masked) : text;
 }
 
-std::string redactPatterns(std::string_view text);
+void appendPatternsRedacted(std::string& out, std::string_view text, const PrefixList& prefixes) {
+  size_t pos = 0;
+  size_t copied = 0;  // text[copied, pos) is still to be appended
+  while (pos < text.size()) {
+    Match m;
+    // Every shape starts a word: elsewhere nothing needs trying.
+    if (atWordStart(text, pos) &&
+        ((!prefixes.empty() && matchRegisteredPrefix(text, pos, prefixes, &m)) ||
+         matchAt(text, pos, &m))) {
+      out.append(text.substr(copied, m.keep - copied));
+      out.append(kMask);
+      pos = copied = m.end;
+      continue;
+    }
+    ++pos;
+  }
+  out.append(text.substr(copied));
+}
+
+// Writers copy the list, change the copy and publish it.
+template <class List, class Change>
+void publish(std::shared_ptr<const List> Registry::*slot, Change change) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto next = std::make_shared<List>(*(r.*slot));
+  if (!change(*next)) return;
+  // Longest first: "sk-xyz-" wins over a plugin's shorter "sk-", and a secret that contains
+  // another is masked whole.
+  std::stable_sort(next->begin(), next->end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  r.*slot = std::move(next);
+  r.generation.fetch_add(1, std::memory_order_release);
+}
 
 }  // namespace
 
@@ -269,56 +328,32 @@ void addSecretPrefix(std::string_view prefix) {
   if (prefix.size() < kMinPrefix) return;
   std::string lowered(prefix);
   for (char& c : lowered) c = lower(c);
-  std::lock_guard<std::mutex> lock(exactSecretsWriteMutex());
-  std::shared_ptr<const PrefixList> old = std::atomic_load(&secretPrefixes());
-  if (std::find(old->begin(), old->end(), lowered) != old->end()) return;
-  auto next = std::make_shared<PrefixList>(*old);
-  next->push_back(std::move(lowered));
-  // Longest first, so "sk-xyz-" wins over a plugin's shorter "sk-".
-  std::stable_sort(next->begin(), next->end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  std::atomic_store(&secretPrefixes(), std::shared_ptr<const PrefixList>(std::move(next)));
+  publish(&Registry::prefixes, [&](PrefixList& list) {
+    if (std::find(list.begin(), list.end(), lowered) != list.end()) return false;
+    list.push_back(std::move(lowered));
+    return true;
+  });
 }
 
 void addRedactedValue(std::string_view secret) {
   if (secret.size() < kMinExactSecret) return;
-  std::lock_guard<std::mutex> lock(exactSecretsWriteMutex());
-  std::shared_ptr<const SecretList> old = std::atomic_load(&exactSecrets());
-  if (std::find(old->begin(), old->end(), secret) != old->end()) return;
-  auto next = std::make_shared<SecretList>(*old);
-  next->emplace_back(secret);
-  // Longest first, so a secret that contains another is masked whole.
-  std::stable_sort(next->begin(), next->end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  std::atomic_store(&exactSecrets(), std::shared_ptr<const SecretList>(std::move(next)));
+  publish(&Registry::secrets, [&](SecretList& list) {
+    if (std::find(list.begin(), list.end(), secret) != list.end()) return false;
+    list.emplace_back(secret);
+    return true;
+  });
+}
+
+void appendRedacted(std::string& out, std::string_view text) {
+  const Snapshot& snap = snapshot();
+  appendPatternsRedacted(out, maskExactSecrets(text, *snap.secrets), *snap.prefixes);
 }
 
 std::string redactSecrets(std::string_view text) {
-  if (std::optional<std::string> masked = maskExactSecrets(text)) return redactPatterns(*masked);
-  return redactPatterns(text);
-}
-
-namespace {
-
-std::string redactPatterns(std::string_view text) {
-  std::shared_ptr<const PrefixList> prefixes = std::atomic_load(&secretPrefixes());
   std::string out;
   out.reserve(text.size());
-  size_t pos = 0;
-  while (pos < text.size()) {
-    Match m;
-    if ((!prefixes->empty() && matchRegisteredPrefix(text, pos, *prefixes, &m)) ||
-        matchAt(text, pos, &m)) {
-      out.append(text.substr(pos, m.keep - pos));
-      out.append(kMask);
-      pos = m.end;
-      continue;
-    }
-    out.push_back(text[pos++]);
-  }
+  appendRedacted(out, text);
   return out;
 }
-
-}  // namespace
 
 }  // namespace relay

@@ -14,6 +14,9 @@ namespace relay {
 // parameters. The mask is "[REDACTED]".
 // Exact secret values registered below are masked first, wherever they appear.
 std::string redactSecrets(std::string_view text);
+// The same, appended to out; allocates nothing once the thread's buffers and out have grown
+// (the access log's path, once per request).
+void appendRedacted(std::string& out, std::string_view text);
 
 // Registers a provider's secret shape (ABI 1.3 secret_prefixes): the prefix and at least 8 token
 // characters after it are masked (the prefix kept), case-insensitively. Core keeps no vendor

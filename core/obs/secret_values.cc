@@ -49,14 +49,26 @@ void registerSecretValue(std::string_view value) {
   g_generation.fetch_add(1, std::memory_order_release);
 }
 
-std::string maskSecretValues(std::string_view text) {
+std::string_view maskSecretValues(std::string_view text, std::string* scratch) {
   const Values& values = current();
-  std::string out(text);
-  for (const std::string& v : values) {
-    for (size_t pos = out.find(v); pos != std::string::npos; pos = out.find(v, pos + kMask.size()))
-      out.replace(pos, v.size(), kMask);
+  auto first = std::find_if(values.begin(), values.end(), [&](const std::string& v) {
+    return text.find(v) != std::string_view::npos;
+  });
+  if (first == values.end()) return text;
+  std::string& out = *scratch;
+  out.assign(text);
+  // Values before `first` do not occur in text, and no mask made them appear yet.
+  for (auto v = first; v != values.end(); ++v) {
+    for (size_t pos = out.find(*v); pos != std::string::npos;
+         pos = out.find(*v, pos + kMask.size()))
+      out.replace(pos, v->size(), kMask);
   }
   return out;
+}
+
+std::string maskSecretValues(std::string_view text) {
+  std::string scratch;
+  return std::string(maskSecretValues(text, &scratch));
 }
 
 void clearSecretValues() {

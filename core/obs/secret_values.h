@@ -14,6 +14,8 @@ void registerSecretValue(std::string_view value);
 
 // text with every registered value replaced by "[REDACTED]".
 std::string maskSecretValues(std::string_view text);
+// The same without a copy when nothing is masked: text itself, or the masked text in *scratch.
+std::string_view maskSecretValues(std::string_view text, std::string* scratch);
 
 // Forgets every registered value (tests).
 void clearSecretValues();

@@ -42,13 +42,13 @@ void recordExchange(WorkerContext& worker, const Request& req, const RequestStat
   if (!accessLogEnabled()) return;
   AccessLogEntry e;
   e.method = req.method;
-  e.path = std::string(req.path());
+  e.path = req.path();
   e.status = outcome.status;
   e.bytes_sent = outcome.body_bytes;
   e.duration_ms = seconds * 1000.0;
   e.account_id = state.account_id;
   e.key_id = state.key_id;
-  e.route = state.route ? state.route->chain_name : "";
+  if (state.route) e.route = state.route->chain_name;
   e.upstream_status = outcome.upstream_status;
   writeAccessLog(e);
 }

@@ -4,19 +4,10 @@
 
 namespace relay::claude {
 
-namespace {
-
-std::string withDefault(std::string value, std::string_view fallback) {
-  if (value.empty()) value = std::string(fallback);
-  while (value.size() > 1 && value.back() == '/') value.pop_back();
-  return value;
-}
-
-}  // namespace
-
 bool parseClaudeConfig(std::string_view account_type, std::string_view config_json,
                        ClaudeConfig* out, account_keys::KeyError* error) {
   using account_keys::AccountKeys;
+  using account_keys::withDefault;
   if (account_type == "claude-oauth") {
     out->oauth = true;
   } else if (account_type != "claude-api") {

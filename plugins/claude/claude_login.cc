@@ -120,7 +120,7 @@ int startExchange(ClaudeAccount& account, std::string_view code, std::string_vie
 
 void finishExchange(ClaudeAccount& account, uint64_t call_id, const relay_http_response_t& resp) {
   if (!account.endLogin(call_id)) return;
-  if (ExchangeFailure failure; exchangeFailed(resp, &failure))
+  if (ExchangeFailure failure; exchangeFailed(resp, tokenErrorCode, &failure))
     return done(account, failure.outcome, "", failure.reason);
   TokenGrant grant;
   std::string why;

@@ -127,6 +127,11 @@ bool parseTokenGrant(std::string_view body, TokenGrant* out, std::string* why) {
   return true;
 }
 
+std::string tokenErrorCode(std::string_view body) {
+  std::string code = oauthErrorCode(body);
+  return code.empty() ? apiErrorType(body) : code;
+}
+
 relay_failure_class_t refreshFailureClass(int status, std::string_view oauth_error) {
   bool refused = status == 400 || status == 401 || status == 403;
   return refused && oauth_error == "invalid_grant" ? RELAY_CLASS_PERMANENT : RELAY_CLASS_TRANSIENT;
@@ -188,7 +193,7 @@ void finishRefresh(ClaudeAccount& account, uint64_t call_id, const relay_http_re
     return;
   }
   if (resp.status != 200) {
-    std::string code = oauthErrorCode(toView(resp.body));
+    std::string code = tokenErrorCode(toView(resp.body));
     failed(account, "HTTP " + std::to_string(resp.status) + (code.empty() ? "" : " " + code),
            refreshFailureClass(resp.status, code));
     return;
@@ -196,7 +201,7 @@ void finishRefresh(ClaudeAccount& account, uint64_t call_id, const relay_http_re
   TokenGrant grant;
   std::string why;
   if (!parseTokenGrant(toView(resp.body), &grant, &why)) {
-    std::string code = oauthErrorCode(toView(resp.body));
+    std::string code = tokenErrorCode(toView(resp.body));
     failed(account, "HTTP 200 " + (code.empty() ? why : code));
     return;
   }

@@ -8,7 +8,7 @@
 
 #include "claude_account.h"
 #include "relay_plugin.h"
-#include "token_answer.h"  // oauthErrorCode
+#include "token_answer.h"
 
 namespace relay::claude {
 
@@ -25,6 +25,10 @@ struct TokenGrant {
 
 // Parses a 200 answer; false (and a secret-free why) when it carries no access token.
 bool parseTokenGrant(std::string_view body, TokenGrant* out, std::string* why);
+
+// The error code of a failed token answer: Claude's token endpoint answers OAuth errors
+// ({"error":"invalid_grant",...}) and API-style ones ({"type":"error","error":{"type":...}}).
+std::string tokenErrorCode(std::string_view body);
 
 // What a refused refresh means: 400/401/403 with invalid_grant (revoked, rotated away, expired)
 // is a dead grant (RELAY_CLASS_PERMANENT); anything else (5xx, 429, an odd answer) is transient.

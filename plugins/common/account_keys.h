@@ -169,6 +169,14 @@ class AccountKeys {
   rapidjson::Document doc_;
 };
 
+// An optional URL (or id) read from the configuration: fallback when it was left out or empty,
+// without trailing '/' (paths are appended to it).
+inline std::string withDefault(std::string value, std::string_view fallback) {
+  if (value.empty()) value = std::string(fallback);
+  while (value.size() > 1 && value.back() == '/') value.pop_back();
+  return value;
+}
+
 }  // namespace relay::account_keys
 
 #endif

@@ -14,9 +14,14 @@
 
 namespace relay::plugin_common {
 
-// The OAuth "error" code of a failed answer (e.g. "invalid_grant"; also the "type" of an
-// {"error":{"type":...}} answer), at most 64 characters, or "".
+// The error code of a failed token answer, at most 64 characters, or "". Each provider reads its
+// own endpoint's shapes:
+// - oauthErrorCode: RFC 6749 5.2, {"error":"invalid_grant","error_description":...} (Google's
+//   token endpoint answers only so);
+// - apiErrorType: the "type" of an API-style error object, {"error":{"type":...,"message":...}}.
 std::string oauthErrorCode(std::string_view body);
+std::string apiErrorType(std::string_view body);
+using ErrorCodeReader = std::string (*)(std::string_view body);
 
 // answer's expires_in in seconds when it is a positive number (at most max_seconds: a cast
 // beyond int64 is undefined), else fallback.
@@ -28,8 +33,9 @@ struct ExchangeFailure {
   std::string reason;  // "no answer" / the host's error, or "token endpoint answered HTTP …"
 };
 // True with *out when the exchange got no answer (network) or one other than 200: 400 and 401
-// refuse the code (rejected), anything else failed; the reason names the OAuth error code.
-bool exchangeFailed(const relay_http_response_t& resp, ExchangeFailure* out);
+// refuse the code (rejected), anything else failed; the reason names the error code code_of reads.
+bool exchangeFailed(const relay_http_response_t& resp, ErrorCodeReader code_of,
+                    ExchangeFailure* out);
 
 }  // namespace relay::plugin_common
 

@@ -6,12 +6,7 @@ namespace {
 
 using account_keys::AccountKeys;
 using account_keys::KeyError;
-
-std::string withDefault(std::string value, std::string_view fallback) {
-  if (value.empty()) value = std::string(fallback);
-  while (value.size() > 1 && value.back() == '/') value.pop_back();
-  return value;
-}
+using account_keys::withDefault;
 
 bool parseOauth(const AccountKeys& keys, GeminiConfig* c, KeyError* err) {
   const std::string suffix = " for type gemini";

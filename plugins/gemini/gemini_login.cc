@@ -133,7 +133,7 @@ int startExchange(GeminiAccount& account, std::string_view code, std::string_vie
 
 void finishExchange(GeminiAccount& account, uint64_t call_id, const relay_http_response_t& resp) {
   if (!account.endLogin(call_id)) return;
-  if (ExchangeFailure failure; exchangeFailed(resp, &failure))
+  if (ExchangeFailure failure; exchangeFailed(resp, oauthErrorCode, &failure))
     return done(account, failure.outcome, "", failure.reason);
   std::string_view body = toView(resp.body);
   rapidjson::Document doc;

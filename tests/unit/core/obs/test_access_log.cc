@@ -34,8 +34,8 @@ TEST_CASE("an access line is logfmt in a fixed field order") {
 
 TEST_CASE("optional fields appear only when set") {
   AccessLogEntry e = sampleEntry();
-  e.account_id.clear();
-  e.key_id.clear();
+  e.account_id = {};
+  e.key_id = {};
   e.duration_ms = 12;
   CHECK(formatAccessLogLine(e) ==
         "method=POST path=/v1/messages status=200 bytes=123 duration_ms=12");

@@ -131,6 +131,16 @@ TEST_CASE("token answers: deep JSON is refused, a huge expires_in is clamped") {
       R"({"access_token":"a","expires_in":0.000000000001e-2147483639})", &grant, &why));
 }
 
+TEST_CASE("Claude's token answers are read in both of the endpoint's error shapes") {
+  using relay::claude::tokenErrorCode;
+  CHECK(tokenErrorCode(R"({"error":"invalid_grant","error_description":"x"})") == "invalid_grant");
+  CHECK(tokenErrorCode(R"({"type":"error","error":{"type":"invalid_request_error"}})") ==
+        "invalid_request_error");
+  CHECK(tokenErrorCode(R"({"error":{"message":"no type"}})").empty());
+  CHECK(tokenErrorCode("not json").empty());
+  CHECK(tokenErrorCode(R"({"error":")" + std::string(100, 'x') + R"("})").size() == 64);
+}
+
 TEST_CASE("refresh with a valid token and no force ends at once; force refreshes anyway") {
   fake().reset();
   std::string json = R"({"id":"v","refresh_token":"rt","access_token":"at","expires_at":)" +
@@ -177,6 +187,9 @@ TEST_CASE("refresh failures are logged naming the account and status, never a to
       {503, R"({"error":"invalid_grant"})", "", "HTTP 503", RELAY_CLASS_TRANSIENT},
       {0, "", "connect timed out", "status 0", RELAY_CLASS_TRANSIENT},
       {200, R"({"error":"invalid_grant"})", "", "HTTP 200 invalid_grant", RELAY_CLASS_TRANSIENT},
+      // The endpoint's API-style error: its type is named too.
+      {400, R"({"type":"error","error":{"type":"invalid_request_error","message":"Invalid"}})", "",
+       "HTTP 400 invalid_request_error", RELAY_CLASS_TRANSIENT},
   };
   for (const Row& row : rows) {
     fake().reset();

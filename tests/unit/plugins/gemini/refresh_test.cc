@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "fake_host.h"
+#include "token_answer.h"
 
 using namespace claude_test;
 
@@ -115,6 +116,23 @@ TEST_CASE("invalid_grant and an unreachable token endpoint fail the refresh, say
   // A dead grant waits for a login; an unreachable endpoint may recover (ABI 1.3 classes).
   CHECK(fake().failure_classes ==
         std::vector<uint32_t>{RELAY_CLASS_PERMANENT, RELAY_CLASS_TRANSIENT});
+  plugin().account_free(account);
+}
+
+TEST_CASE("Google's token endpoint is read in its own error shape only") {
+  using relay::plugin_common::oauthErrorCode;
+  CHECK(oauthErrorCode(R"({"error":"invalid_grant","error_description":"Token has been expired or )"
+                       R"(revoked."})") == "invalid_grant");
+  // An API-style error object is no answer Google's OAuth endpoint gives: no code in it counts.
+  CHECK(oauthErrorCode(R"({"error":{"type":"invalid_grant","message":"x"}})").empty());
+  fake().reset();
+  auto* account = newAccount("gemini", R"({"id":"o1","refresh_token":"r","project_id":"p"})");
+  plugin().refresh(account, 0);
+  answer(account, 400, R"({"error":{"type":"invalid_grant"}})");
+  CHECK(called("failed"));
+  CHECK(fake().calls.back().find("invalid_grant") == std::string::npos);
+  // Not a dead grant: nothing says so in Google's words.
+  CHECK(fake().failure_classes == std::vector<uint32_t>{RELAY_CLASS_TRANSIENT});
   plugin().account_free(account);
 }
 
