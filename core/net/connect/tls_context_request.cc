@@ -1,5 +1,7 @@
 #include "core/net/connect/tls_context_request.h"
 
+#include <openssl/crypto.h>
+
 #include <utility>
 
 #include "core/net/connect/tls_context.h"
@@ -26,6 +28,9 @@ std::unique_ptr<TlsContextRequest> TlsContextRequest::start(uv_loop_t* loop,
       [](uv_work_t* req) {
         auto* w = static_cast<Work*>(req->data);
         w->ctx = clientTlsContext(w->ca_file, w->error);
+        // libuv's pool threads outlive every loop and are never joined before exit: free the
+        // per-thread state OpenSSL keeps for this one now (it is rebuilt if needed again).
+        OPENSSL_thread_stop();
       },
       [](uv_work_t* req, int status) {
         auto* w = static_cast<Work*>(req->data);
