@@ -2,6 +2,7 @@
 
 #include "core/chain/route_table.h"
 #include "core/formats/error_render.h"
+#include "core/http/request_storage_pool.h"
 
 namespace relay {
 
@@ -18,6 +19,13 @@ ActiveChain::~ActiveChain() {
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
   }
   for (auto& f : filters_) f->onDestroy();
+  // The filters go first: an upstream call among them may still point at the body. Then the
+  // request's body and header list serve a later request on this worker.
+  filters_.clear();
+  retired_.clear();
+  RequestStoragePool& pool = RequestStoragePool::local();
+  pool.give(req_);
+  if (original_body_) pool.giveBody(*original_body_);
 }
 
 void ActiveChain::start() {
@@ -107,7 +115,9 @@ bool ActiveChain::newAttempt(AttemptRequest how) {
 
 void ActiveChain::releaseRequestBody() {
   if (!sink_.started()) return;
-  std::string().swap(req_.body);
+  RequestStoragePool& pool = RequestStoragePool::local();
+  pool.giveBody(req_.body);
+  if (original_body_) pool.giveBody(*original_body_);
   original_body_.reset();
 }
 
@@ -119,6 +129,7 @@ void ActiveChain::startAttempt() {
   retired_.clear();
   if (finished_) return;
   if (original_body_) {
+    RequestStoragePool::local().giveBody(req_.body);  // the dropped attempt's rewrite
     req_.body = std::move(*original_body_);
     original_body_.reset();
   }

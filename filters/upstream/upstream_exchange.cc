@@ -17,8 +17,8 @@ namespace relay {
 
 namespace {
 
-std::string mapped(const std::vector<std::pair<std::string, std::string>>& map,
-                   const std::string& model) {
+const std::string& mapped(const std::vector<std::pair<std::string, std::string>>& map,
+                          const std::string& model) {
   for (const auto& [from, to] : map)
     if (from == model) return to;
   return model;
@@ -96,12 +96,13 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   // the upstream receives (after any translation) names the result.
   void applyModelMaps() {
     RequestState& st = cb_->state();
-    st.upstream_model = mapped(account_->config().model_map, st.model);
+    // Copied only when the account's map changes it (readers fall back to st.model).
+    const std::string& target = mapped(account_->config().model_map, st.model);
+    if (&target != &st.model) st.upstream_model = target;
+    const std::string& client_named = st.requested_model.empty() ? st.model : st.requested_model;
     Request& req = cb_->request();
-    if (st.upstream_model.empty() || st.upstream_model == st.requested_model || req.body.empty())
-      return;
-    if (auto body = rewriteTopLevelModel(req.body, st.upstream_model))
-      cb_->setRequestBody(std::move(*body));
+    if (target.empty() || target == client_named || req.body.empty()) return;
+    if (auto body = rewriteTopLevelModel(req.body, target)) cb_->setRequestBody(std::move(*body));
   }
 
   // Builds the upstream request through the plugin; may wait for fresh credentials first.
