@@ -94,6 +94,9 @@ bool ActiveChain::newAttempt(AttemptRequest how) {
   if (finished_ || sink_.started() || !chain.hasAttemptStart()) return false;
   state_.retry_account_id = std::move(how.same_account);
   state_.refresh_before_send = how.force_refresh;
+  // What the dropped attempt asked the client connection to call back goes with it.
+  sink_.onClientGone(nullptr);
+  sink_.onWritable(nullptr);
   // The dropped attempt's filters may still be on the stack: they are told now and freed once
   // the new attempt starts, from the loop.
   if (retired_.empty()) retired_.reserve(filters_.size() - chain.attemptStart());

@@ -47,10 +47,8 @@ class UpstreamExchange final : public Filter, public relay_host_request {
       return FilterStatus::Stop;
     }
     applyModelMaps();
-    // The callback may outlive this attempt (a later attempt replaces it): it checks first.
-    cb.response().onClientGone([this, alive = std::weak_ptr<int>(alive_)] {
-      if (!alive.expired()) call_.reset();
-    });
+    // Only this attempt's: the chain drops it with the attempt (FilterCallbacks::newAttempt).
+    cb.response().onClientGone([this] { call_.reset(); });
     if (st.refresh_before_send) {
       st.refresh_before_send = false;
       waitForCredentials(true);
@@ -176,7 +174,6 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   std::string refresh_failure_;  // why the last refresh failed (transiently), for the client
   std::unique_ptr<ResponseForwarding> forwarding_;
   std::unique_ptr<UpstreamCall> call_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace
