@@ -67,7 +67,9 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   // ---- relay_host_request: what prepare writes ----
   int setUpstream(std::string_view method, std::string_view url) override {
     up_.method = std::string(method);
-    up_.url = std::string(url);
+    // In the memory an earlier request's URL had.
+    if (UpstreamClient* client = cb_->worker().upstream) up_.url = client->takeUrlBuffer();
+    up_.url.assign(url);
     return RELAY_OK;
   }
   int addHeader(std::string_view name, std::string_view value) override {

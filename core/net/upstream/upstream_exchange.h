@@ -51,7 +51,8 @@ class UpstreamExchange final : public UpstreamCall,
 
   uv_loop_t* loop_;
   ConnectionPool* pool_;
-  UpstreamRequest request_;  // its headers as sent upstream (cleaned when constructed)
+  UpstreamRequest request_;  // its headers as sent upstream (cleaned when constructed); its url
+                             // went back to the client, url_ is its parsed form
   std::shared_ptr<const UpstreamUrl> url_;
   std::string url_error_;
   UpstreamResponseHandler* handler_;
