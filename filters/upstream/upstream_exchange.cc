@@ -1,6 +1,7 @@
 #include "filters/upstream/upstream_exchange.h"
 
 #include "core/chain/route_table.h"
+#include "core/http/request_storage_pool.h"
 #include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/plugin/host_handles.h"
@@ -77,7 +78,10 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     return RELAY_OK;
   }
   int setBody(std::string_view body) override {
-    up_.body = std::string(body);
+    // A rewritten body (e.g. a provider's identity block) in a buffer an earlier request gave
+    // back; the exchange gives it back in turn.
+    up_.body = RequestStoragePool::local().takeBody(body.size());
+    up_.body.assign(body);
     body_set_ = true;
     return RELAY_OK;
   }
