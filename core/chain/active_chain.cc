@@ -2,6 +2,7 @@
 
 #include "core/chain/route_table.h"
 #include "core/formats/error_render.h"
+#include "core/http/request_storage_pool.h"
 
 namespace relay {
 
@@ -18,6 +19,13 @@ ActiveChain::~ActiveChain() {
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
   }
   for (auto& f : filters_) f->onDestroy();
+  // The filters go first: an upstream call among them may still point at the body. Then the
+  // request's body and header list serve a later request on this worker.
+  filters_.clear();
+  retired_.clear();
+  RequestStoragePool& pool = RequestStoragePool::local();
+  pool.give(req_);
+  if (original_body_) pool.giveBody(*original_body_);
 }
 
 void ActiveChain::start() {
@@ -86,6 +94,9 @@ bool ActiveChain::newAttempt(AttemptRequest how) {
   if (finished_ || sink_.started() || !chain.hasAttemptStart()) return false;
   state_.retry_account_id = std::move(how.same_account);
   state_.refresh_before_send = how.force_refresh;
+  // What the dropped attempt asked the client connection to call back goes with it.
+  sink_.onClientGone(nullptr);
+  sink_.onWritable(nullptr);
   // The dropped attempt's filters may still be on the stack: they are told now and freed once
   // the new attempt starts, from the loop.
   if (retired_.empty()) retired_.reserve(filters_.size() - chain.attemptStart());
@@ -107,7 +118,9 @@ bool ActiveChain::newAttempt(AttemptRequest how) {
 
 void ActiveChain::releaseRequestBody() {
   if (!sink_.started()) return;
-  std::string().swap(req_.body);
+  RequestStoragePool& pool = RequestStoragePool::local();
+  pool.giveBody(req_.body);
+  if (original_body_) pool.giveBody(*original_body_);
   original_body_.reset();
 }
 
@@ -119,6 +132,7 @@ void ActiveChain::startAttempt() {
   retired_.clear();
   if (finished_) return;
   if (original_body_) {
+    RequestStoragePool::local().giveBody(req_.body);  // the dropped attempt's rewrite
     req_.body = std::move(*original_body_);
     original_body_.reset();
   }

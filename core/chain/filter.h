@@ -127,9 +127,9 @@ class FilterCallbacks {
   virtual void answerEnd() = 0;
   virtual void answerFailed(const AnswerFailure& failure) = 0;
 
-  // Drops the current attempt (its filters are destroyed) and runs a new one from the attempt
-  // start on the loop, after delay_ms, with the client's original request. Only while nothing
-  // reached the client.
+  // Drops the current attempt (its filters are destroyed, and the callbacks they set on
+  // response(): onClientGone, onWritable) and runs a new one from the attempt start on the loop,
+  // after delay_ms, with the client's original request. Only while nothing reached the client.
   // Returns false (and does nothing) when the chain has no attempt start or bytes already left.
   virtual bool newAttempt(AttemptRequest how) = 0;
   // The upstream has the request body and the answer reached the client (so no attempt will

@@ -28,8 +28,9 @@ struct RequestState {
   WireFormat format = kDefaultWireFormat;  // the client's wire format
   std::string key_id;                      // which relay key authenticated (never the key)
   std::string session_key;                 // sticky-session key, if any
-  std::string requested_model;             // the model as the client named it
-  std::string model;                       // requested model after the route's model map
+  std::string requested_model;  // the model as the client named it, when the route's model map
+                                // changed it; else empty (the client named `model`)
+  std::string model;            // requested model after the route's model map
   bool stream = false;
   json::ObjectSkim body_skim;     // the route filter's one pass over a JSON body (views into it)
   std::string sticky_account_id;  // bound by an earlier request of the session
@@ -50,7 +51,8 @@ struct RequestState {
   std::string provider;    // the plugin serving account_id
   bool probe = false;      // panic mode: account_id is cooling down and is tried as a probe
   WireFormat upstream_format = kDefaultWireFormat;  // the body's format after translate
-  std::string upstream_model;  // the model the upstream is asked for (route + account maps)
+  std::string upstream_model;  // the model the upstream is asked for (route + account maps) when
+                               // the account's map changed `model`; else empty (it is `model`)
   TokenUsage usage;            // reported by the provider's response observer
 };
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/formats/error_render.h"
+#include "core/http/request_storage_pool.h"
 #include "core/http/status_text.h"
 
 namespace relay {
@@ -185,7 +186,12 @@ int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
   c->head_bytes_ = 1;
   c->max_header_bytes_ = c->owner_.limits().max_header_bytes;
   c->req_ = Request{};
-  c->req_.headers.all().reserve(kExpectedHeaders);  // one allocation instead of five
+  // A list a finished request gave back: its headers are overwritten in place, so names and
+  // values reuse their memory (see openHeader).
+  std::vector<Header>& list = c->req_.headers.all();
+  list = RequestStoragePool::local().takeHeaderList();
+  if (list.capacity() < kExpectedHeaders) list.reserve(kExpectedHeaders);
+  c->headers_used_ = 0;
   c->header_open_ = false;
   c->armTimer(c->owner_.limits().header_timeout_ms);
   return 0;
@@ -203,25 +209,31 @@ int Http1ServerConnection::onHeaderField(llhttp_t* p, const char* at, size_t len
   if (!c->countHeadBytes(len)) return -1;
   // Each header is built where it stays: llhttp may hand a name or value over in pieces (split
   // across reads), which append to the header opened by the name's first piece.
-  std::vector<Header>& list = c->req_.headers.all();
-  if (!c->header_open_) {
-    list.emplace_back();
-    c->header_open_ = true;
-  }
-  list.back().name.append(at, len);
+  if (!c->header_open_) c->openHeader();
+  c->req_.headers.all()[c->headers_used_ - 1].name.append(at, len);
   return 0;
 }
 
 int Http1ServerConnection::onHeaderValue(llhttp_t* p, const char* at, size_t len) {
   auto* c = self(p);
   if (!c->countHeadBytes(len)) return -1;
-  std::vector<Header>& list = c->req_.headers.all();
-  if (!c->header_open_) {  // llhttp names every header first; be safe all the same
-    list.emplace_back();
-    c->header_open_ = true;
-  }
-  list.back().value.append(at, len);
+  if (!c->header_open_) c->openHeader();  // llhttp names every header first; be safe all the same
+  c->req_.headers.all()[c->headers_used_ - 1].value.append(at, len);
   return 0;
+}
+
+// The next header goes into the list's next element: one left by an earlier request keeps its
+// strings' memory and is emptied; past those, a new one is added.
+void Http1ServerConnection::openHeader() {
+  std::vector<Header>& list = req_.headers.all();
+  if (headers_used_ < list.size()) {
+    list[headers_used_].name.clear();
+    list[headers_used_].value.clear();
+  } else {
+    list.emplace_back();
+  }
+  ++headers_used_;
+  header_open_ = true;
 }
 
 int Http1ServerConnection::onHeaderValueComplete(llhttp_t* p) {
@@ -234,6 +246,7 @@ int Http1ServerConnection::onHeaderValueComplete(llhttp_t* p) {
 int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
   auto* c = self(p);
   Request& r = c->req_;
+  r.headers.all().resize(c->headers_used_);  // what an earlier request left beyond these goes
   r.method = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
   r.http_major = p->http_major;
   r.http_minor = p->http_minor;
@@ -275,8 +288,13 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
     return -1;
   }
   // The body arrives in pieces: room for all of it at once saves the copies of growing it.
-  // Capped, so that a declared length alone reserves little.
-  if (cl_count > 0) r.body.reserve(std::min<uint64_t>(p->content_length, kBodyReserveCap));
+  // Capped, so that a declared length alone reserves little. The buffer is one an earlier
+  // request gave back when there is one (the chain gives it back when the exchange is over).
+  if (cl_count > 0 && p->content_length > 0)
+    r.body = RequestStoragePool::local().takeBody(
+        static_cast<size_t>(std::min<uint64_t>(p->content_length, kBodyReserveCap)));
+  else if (has_te)
+    r.body = RequestStoragePool::local().takeBody(0);
   if (expect && equalsIgnoreCase(*expect, "100-continue") && r.http_minor >= 1)
     c->queue("HTTP/1.1 100 Continue\r\n\r\n");
   if (p->upgrade) c->close_after_response_ = true;

@@ -77,6 +77,7 @@ class Http1ServerConnection final : public ResponseSink, private WriteCork::Writ
     return head_bytes_ <= max_header_bytes_ || headTooLarge();
   }
   bool headTooLarge();
+  void openHeader();
   void protocolError(int status, std::string_view message);
   void sendSimple(int status, std::string_view message);
   void writeBody(std::string_view bytes);
@@ -118,6 +119,7 @@ class Http1ServerConnection final : public ResponseSink, private WriteCork::Writ
   Phase phase_ = Phase::Idle;
   Request req_;
   bool header_open_ = false;  // the last header's value is still arriving
+  size_t headers_used_ = 0;   // elements of req_'s header list filled so far (see openHeader)
   size_t head_bytes_ = 0;
   size_t max_header_bytes_ = 0;  // owner_.limits().max_header_bytes, read at each request's start
   bool keep_alive_ = true;

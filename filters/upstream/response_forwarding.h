@@ -17,6 +17,7 @@ class ProviderAccount;
 
 class ResponseForwarding final : public UpstreamResponseHandler, public relay_host_request {
  public:
+  RELAY_RECYCLED_STORAGE  // one per attempt: its storage is recycled on the worker
   // call: the exchange's call, resumed when the client drains. handle: the request handle the
   // plugin's prepare saw, handed to its response hooks too (its emit/reportUsage come here).
   ResponseForwarding(FilterCallbacks& cb, const ProviderAccount& account,

@@ -1,6 +1,7 @@
 #include "filters/upstream/upstream_exchange.h"
 
 #include "core/chain/route_table.h"
+#include "core/http/request_storage_pool.h"
 #include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/plugin/host_handles.h"
@@ -17,8 +18,8 @@ namespace relay {
 
 namespace {
 
-std::string mapped(const std::vector<std::pair<std::string, std::string>>& map,
-                   const std::string& model) {
+const std::string& mapped(const std::vector<std::pair<std::string, std::string>>& map,
+                          const std::string& model) {
   for (const auto& [from, to] : map)
     if (from == model) return to;
   return model;
@@ -47,10 +48,8 @@ class UpstreamExchange final : public Filter, public relay_host_request {
       return FilterStatus::Stop;
     }
     applyModelMaps();
-    // The callback may outlive this attempt (a later attempt replaces it): it checks first.
-    cb.response().onClientGone([this, alive = std::weak_ptr<int>(alive_)] {
-      if (!alive.expired()) call_.reset();
-    });
+    // Only this attempt's: the chain drops it with the attempt (FilterCallbacks::newAttempt).
+    cb.response().onClientGone([this] { call_.reset(); });
     if (st.refresh_before_send) {
       st.refresh_before_send = false;
       waitForCredentials(true);
@@ -69,7 +68,9 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   // ---- relay_host_request: what prepare writes ----
   int setUpstream(std::string_view method, std::string_view url) override {
     up_.method = std::string(method);
-    up_.url = std::string(url);
+    // In the memory an earlier request's URL had.
+    if (UpstreamClient* client = cb_->worker().upstream) up_.url = client->takeUrlBuffer();
+    up_.url.assign(url);
     return RELAY_OK;
   }
   int addHeader(std::string_view name, std::string_view value) override {
@@ -77,7 +78,10 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     return RELAY_OK;
   }
   int setBody(std::string_view body) override {
-    up_.body = std::string(body);
+    // A rewritten body (e.g. a provider's identity block) in a buffer an earlier request gave
+    // back; the exchange gives it back in turn.
+    up_.body = RequestStoragePool::local().takeBody(body.size());
+    up_.body.assign(body);
     body_set_ = true;
     return RELAY_OK;
   }
@@ -96,12 +100,13 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   // the upstream receives (after any translation) names the result.
   void applyModelMaps() {
     RequestState& st = cb_->state();
-    st.upstream_model = mapped(account_->config().model_map, st.model);
+    // Copied only when the account's map changes it (readers fall back to st.model).
+    const std::string& target = mapped(account_->config().model_map, st.model);
+    if (&target != &st.model) st.upstream_model = target;
+    const std::string& client_named = st.requested_model.empty() ? st.model : st.requested_model;
     Request& req = cb_->request();
-    if (st.upstream_model.empty() || st.upstream_model == st.requested_model || req.body.empty())
-      return;
-    if (auto body = rewriteTopLevelModel(req.body, st.upstream_model))
-      cb_->setRequestBody(std::move(*body));
+    if (target.empty() || target == client_named || req.body.empty()) return;
+    if (auto body = rewriteTopLevelModel(req.body, target)) cb_->setRequestBody(std::move(*body));
   }
 
   // Builds the upstream request through the plugin; may wait for fresh credentials first.
@@ -175,7 +180,6 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   std::string refresh_failure_;  // why the last refresh failed (transiently), for the client
   std::unique_ptr<ResponseForwarding> forwarding_;
   std::unique_ptr<UpstreamCall> call_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace

@@ -110,14 +110,31 @@ bool methodHasBody(const std::string& method) {
 std::string serializeHttp1Request(const std::string& method, const UpstreamUrl& url,
                                   const Headers& filtered, size_t body_size) {
   std::string out;
-  out.reserve(256 + body_size / 64);
-  out.append(method).append(" ").append(url.path).append(" HTTP/1.1\r\nhost: ");
-  out.append(url.authority()).append("\r\n");
-  for (const Header& h : filtered.all()) out.append(h.name).append(": ").append(h.value) += "\r\n";
-  if (body_size > 0 || methodHasBody(method))
-    out.append("content-length: ").append(std::to_string(body_size)).append("\r\n");
-  out.append("\r\n");
+  appendHttp1RequestHead(out, method, url, filtered, body_size);
   return out;
+}
+
+void appendHttp1RequestHead(std::string& out, const std::string& method, const UpstreamUrl& url,
+                            const Headers& filtered, size_t body_size) {
+  size_t size = method.size() + url.path.size() + url.host.size() + 64;
+  for (const Header& h : filtered.all()) size += h.name.size() + h.value.size() + 4;
+  out.reserve(out.size() + size);
+  out.append(method).append(" ").append(url.path).append(" HTTP/1.1\r\nhost: ");
+  url.appendAuthority(out);
+  out.append("\r\n");
+  for (const Header& h : filtered.all()) out.append(h.name).append(": ").append(h.value) += "\r\n";
+  if (body_size > 0 || methodHasBody(method)) {
+    char digits[24];
+    size_t n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + body_size % 10);
+      body_size /= 10;
+    } while (body_size != 0);
+    out.append("content-length: ");
+    while (n > 0) out.append(1, digits[--n]);
+    out.append("\r\n");
+  }
+  out.append("\r\n");
 }
 
 void stripResponseHopByHop(Headers& headers) {

@@ -26,6 +26,9 @@ std::string unsafeRequestHead(const std::string& method, const Headers& headers)
 // HTTP/1.1 request head: request line, Host, the filtered headers, Content-Length.
 std::string serializeHttp1Request(const std::string& method, const UpstreamUrl& url,
                                   const Headers& filtered, size_t body_size);
+// The same, appended to `out`: a connection builds every head in a reused buffer.
+void appendHttp1RequestHead(std::string& out, const std::string& method, const UpstreamUrl& url,
+                            const Headers& filtered, size_t body_size);
 
 // Removes hop-by-hop headers (and those named by Connection) from a response.
 void stripResponseHopByHop(Headers& headers);

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "core/net/upstream/header_rules.h"
+#include "core/net/write_buffer_pool.h"
 #include "core/net/write_cork.h"
 
 namespace relay {
@@ -53,8 +54,11 @@ uint32_t Http1Connection::startStream(const OutgoingRequest& req, StreamSink* si
   pending_body_.clear();
   llhttp_init(&parser_, HTTP_RESPONSE, &parserSettings());
   parser_.data = this;
-  transport_->write(serializeHttp1Request(*req.method, *req.url, *req.headers, req.body->size()),
-                    *req.body);
+  // The head is built in a reused buffer: the transport copies only what the socket does not take.
+  std::string head = WriteBufferPool::local().take();
+  appendHttp1RequestHead(head, *req.method, *req.url, *req.headers, req.body->size());
+  transport_->write(head, *req.body);
+  WriteBufferPool::local().give(head);
   return stream_id_;
 }
 

@@ -14,6 +14,10 @@ std::unique_ptr<UpstreamCall> UpstreamClient::send(UpstreamRequest request,
   std::string url_error;
   std::shared_ptr<const UpstreamUrl> url = parsedUrl(request.url, &url_error);
   ConnectionPool* pool = url ? &poolFor(request, *url) : nullptr;
+  if (url) {  // the call works from the parsed URL: the string serves the next request
+    request.url.clear();
+    spare_url_.swap(request.url);
+  }
   auto call = std::make_unique<UpstreamExchange>(loop_, pool, std::move(request), std::move(url),
                                                  std::move(url_error), handler);
   call->start();

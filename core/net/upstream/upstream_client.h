@@ -31,6 +31,14 @@ class UpstreamClient {
   // before send() returns (an invalid URL is reported on the next loop turn).
   std::unique_ptr<UpstreamCall> send(UpstreamRequest request, UpstreamResponseHandler* handler);
 
+  // An empty string with the memory of a URL an earlier send() was done with (a call keeps the
+  // parsed URL only): a caller builds the next request's url in it instead of a new string.
+  std::string takeUrlBuffer() {
+    std::string s;
+    s.swap(spare_url_);
+    return s;
+  }
+
   DnsCache& dns() { return dns_; }
   uv_loop_t* loop() const { return loop_; }
   // Open connections over all pools (for tests and metrics).
@@ -45,7 +53,8 @@ class UpstreamClient {
   DnsCache dns_;
   UpstreamClientOptions options_;
   std::map<std::string, std::unique_ptr<ConnectionPool>, std::less<>> pools_;
-  std::string pool_key_;  // scratch for poolFor()
+  std::string pool_key_;   // scratch for poolFor()
+  std::string spare_url_;  // see takeUrlBuffer()
   static constexpr size_t kMaxCachedUrls = 64;
   std::unordered_map<std::string, std::shared_ptr<const UpstreamUrl>> urls_;
 };

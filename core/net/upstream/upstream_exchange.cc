@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/http/request_storage_pool.h"
 #include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 
@@ -23,8 +24,10 @@ UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, Upstre
 UpstreamExchange::~UpstreamExchange() {
   if (destroyed_ != nullptr) *destroyed_ = true;
   cancel();
-  // The next request's upstream head is built into this one's memory.
+  // The next request's upstream head is built into this one's memory, and a body of its own
+  // (rewritten for the upstream, or handed over by the caller) holds the next one.
   HeaderListPool::local().give(std::move(request_.headers.all()));
+  RequestStoragePool::local().giveBody(request_.body);
 }
 
 ConnectOptions UpstreamExchange::connectOptions() const {
@@ -99,7 +102,7 @@ void UpstreamExchange::onStreamHeaders(int status, Headers headers) {
   // An answered request is never retried: once the codec has the whole body, a streamed answer
   // need not hold it. (An HTTP/2 upstream may answer before it read all of it.)
   if (conn_ != nullptr && conn_->requestSent(stream_id_)) {
-    std::string().swap(request_.body);
+    RequestStoragePool::local().giveBody(request_.body);
     request_.body_ref = nullptr;
     body_released_ = true;
   }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/chain/recycled_blocks.h"
 #include "core/net/upstream/body_decoder.h"
 #include "core/net/upstream/connection_pool.h"
 #include "core/net/upstream/upstream_call.h"
@@ -22,8 +23,10 @@ class UpstreamExchange final : public UpstreamCall,
                    std::shared_ptr<const UpstreamUrl> url, std::string url_error,
                    UpstreamResponseHandler* handler);
   ~UpstreamExchange() override;
+  RELAY_RECYCLED_STORAGE  // one per attempt: its storage is recycled on the worker
 
-  void start();
+      void
+      start();
   void resume() override;
   void cancel() override;
   std::string_view protocol() const override { return protocol_; }
@@ -48,7 +51,8 @@ class UpstreamExchange final : public UpstreamCall,
 
   uv_loop_t* loop_;
   ConnectionPool* pool_;
-  UpstreamRequest request_;  // its headers as sent upstream (cleaned when constructed)
+  UpstreamRequest request_;  // its headers as sent upstream (cleaned when constructed); its url
+                             // went back to the client, url_ is its parsed form
   std::shared_ptr<const UpstreamUrl> url_;
   std::string url_error_;
   UpstreamResponseHandler* handler_;

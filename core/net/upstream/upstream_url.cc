@@ -5,15 +5,26 @@
 namespace relay {
 
 std::string UpstreamUrl::authority() const {
-  // Appends only: GCC 12 at -O3 reports a false -Wrestrict on `"[" + host` (GCC bug 105329).
   std::string out;
+  appendAuthority(out);
+  return out;
+}
+
+void UpstreamUrl::appendAuthority(std::string& out) const {
+  // Appends only: GCC 12 at -O3 reports a false -Wrestrict on `"[" + host` (GCC bug 105329).
   if (host.find(':') != std::string::npos) {
     out.append(1, '[').append(host).append(1, ']');
   } else {
-    out = host;
+    out.append(host);
   }
-  if (port != (tls ? 443 : 80)) out.append(1, ':').append(std::to_string(port));
-  return out;
+  if (port != (tls ? 443 : 80)) {
+    char digits[8];
+    size_t n = 0;
+    for (unsigned p = port; p != 0 || n == 0; p /= 10)
+      digits[n++] = static_cast<char>('0' + p % 10);
+    out.append(1, ':');
+    while (n > 0) out.append(1, digits[--n]);
+  }
 }
 
 std::string UpstreamUrl::redacted() const {

@@ -16,6 +16,8 @@ struct UpstreamUrl {
 
   // "host", "host:port" (non-default port), "[v6]:port".
   std::string authority() const;
+  // The same, appended to `out` (no string of its own: the upstream request head is built so).
+  void appendAuthority(std::string& out) const;
   // scheme://authority/path without the query: safe to put into error messages.
   std::string redacted() const;
 };

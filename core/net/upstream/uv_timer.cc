@@ -1,8 +1,12 @@
 #include "core/net/upstream/uv_timer.h"
 
+#include "core/chain/recycled_blocks.h"
+
 namespace relay {
 
-UvTimer::UvTimer(uv_loop_t* loop) : handle_(new uv_timer_t) {
+// The handle is made and freed once per upstream exchange: recycled storage on the worker.
+UvTimer::UvTimer(uv_loop_t* loop)
+    : handle_(static_cast<uv_timer_t*>(allocateRecycled(sizeof(uv_timer_t)))) {
   uv_timer_init(loop, handle_);
   handle_->data = this;
 }
@@ -12,7 +16,7 @@ UvTimer::~UvTimer() {
   handle_->data = nullptr;
   // libuv still references the handle until the close callback; free it there.
   uv_close(reinterpret_cast<uv_handle_t*>(handle_),
-           [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+           [](uv_handle_t* h) { releaseRecycled(h, sizeof(uv_timer_t)); });
 }
 
 void UvTimer::start(uint64_t ms, std::function<void()> fire) {

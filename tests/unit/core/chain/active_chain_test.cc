@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/chain/active_chain.h"
+#include "core/http/request_storage_pool.h"
 #include "core/loop/deferred_deleter.h"
 
 using namespace relay;
@@ -187,4 +188,31 @@ TEST_CASE("an unknown filter name is a config error naming the place") {
   std::string error;
   CHECK(FilterChainFactory::build(c, registry, server, &error) == nullptr);
   CHECK(error.find("relay.yaml:7:7: filter_chains.mine[0]: unknown filter 'autht'") == 0);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a finished request gives its body and header list back to the worker") {
+  if (!RequestStoragePool::keeping()) return;  // AddressSanitizer: nothing is kept
+  setChain({{"a", "reply"}});
+  RequestStoragePool& pool = RequestStoragePool::local();
+  while (pool.spareBodies() > 0) pool.takeBody(0);  // what earlier cases left
+  while (pool.spareHeaderLists() > 0) pool.takeHeaderList();
+  Request req;
+  req.method = "POST";
+  req.target = "/t";
+  req.body.assign(4096, 'x');
+  req.headers.add("user-agent", "a value longer than the inline storage of a string");
+  const char* body_memory = req.body.data();
+  auto ac = std::make_unique<ActiveChain>(std::move(req), sink, server, worker);
+  ac->start();
+  CHECK(sink.status == 201);
+  CHECK(pool.spareBodies() == 0);  // still the request's while the chain lives
+  ac.reset();
+  CHECK(pool.spareBodies() == 1);
+  CHECK(pool.spareHeaderLists() == 1);
+  std::string next = pool.takeBody(4096);
+  CHECK(next.empty());
+  CHECK(next.data() == body_memory);
+  std::vector<Header> list = pool.takeHeaderList();
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].name == "user-agent");
 }
