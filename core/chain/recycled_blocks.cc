@@ -27,6 +27,17 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
+// Sized deallocation where the compiler has it; clang before 19 leaves it off by default (the
+// fuzz build compiles this file with clang).
+void freeBlock(void* block, std::size_t size) {
+#if defined(__cpp_sized_deallocation)
+  ::operator delete(block, size);
+#else
+  (void)size;
+  ::operator delete(block);
+#endif
+}
+
 std::size_t classOf(std::size_t size) {
   return size == 0 ? 0 : (size - 1) / kGranule;
 }
@@ -56,7 +67,7 @@ ThreadLists::~ThreadLists() {
   for (std::size_t c = 0; c < kClasses; ++c) {
     while (FreeBlock* b = head[c]) {
       head[c] = b->next;
-      ::operator delete(b, (c + 1) * kGranule);
+      freeBlock(b, (c + 1) * kGranule);
     }
     count[c] = 0;
   }
@@ -80,7 +91,7 @@ void* allocateRecycled(std::size_t size) {
 
 void releaseRecycled(void* block, std::size_t size) noexcept {
   if (block == nullptr) return;
-  if (!kRecycle || size > kLargest) return ::operator delete(block, size);
+  if (!kRecycle || size > kLargest) return freeBlock(block, size);
   std::size_t cls = classOf(size);
   if (!t_lists_gone) {
     ThreadLists& l = lists();
@@ -92,7 +103,7 @@ void releaseRecycled(void* block, std::size_t size) noexcept {
       return;
     }
   }
-  ::operator delete(block, (cls + 1) * kGranule);
+  freeBlock(block, (cls + 1) * kGranule);
 }
 
 bool recyclingBlocks() {
