@@ -5,17 +5,7 @@
 namespace relay {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kRecycle = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kRecycle = false;
-#else
-constexpr bool kRecycle = true;
-#endif
-#else
-constexpr bool kRecycle = true;
-#endif
+constexpr bool kRecycle = kRecyclingStorage;
 
 constexpr std::size_t kGranule = 16;
 constexpr std::size_t kLargest = 2048;  // bigger blocks come from the heap every time

@@ -2,21 +2,13 @@
 
 #include <utility>
 
+#include "core/chain/recycled_blocks.h"
+
 namespace relay {
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kKeep = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kKeep = false;
-#else
-constexpr bool kKeep = true;
-#endif
-#else
-constexpr bool kKeep = true;
-#endif
+constexpr bool kKeep = kRecyclingStorage;
 
 // Set once this thread's pool is gone (thread exit): later gives go to the heap. A trivial
 // thread_local, so it stays readable while other thread_locals are destroyed.

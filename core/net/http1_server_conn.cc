@@ -1,6 +1,7 @@
 #include "core/net/http1_server_conn.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 #include "core/formats/error_render.h"
@@ -45,14 +46,7 @@ size_t chunkSizeLine(size_t size, char* out) {
 // `value` in decimal into out (20 bytes at least); its length. The response head's status and
 // content-length, without snprintf's format parsing.
 size_t decimal(uint64_t value, char* out) {
-  char digits[20];
-  size_t n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  for (size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
-  return n;
+  return static_cast<size_t>(std::to_chars(out, out + 20, value).ptr - out);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "core/net/upstream/header_rules.h"
 
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -125,14 +126,8 @@ void appendHttp1RequestHead(std::string& out, const std::string& method, const U
   for (const Header& h : filtered.all()) out.append(h.name).append(": ").append(h.value) += "\r\n";
   if (body_size > 0 || methodHasBody(method)) {
     char digits[24];
-    size_t n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + body_size % 10);
-      body_size /= 10;
-    } while (body_size != 0);
-    out.append("content-length: ");
-    while (n > 0) out.append(1, digits[--n]);
-    out.append("\r\n");
+    char* end = std::to_chars(digits, digits + sizeof digits, body_size).ptr;
+    out.append("content-length: ").append(digits, static_cast<size_t>(end - digits)) += "\r\n";
   }
   out.append("\r\n");
 }
