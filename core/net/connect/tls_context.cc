@@ -10,6 +10,7 @@
 #include <thread>
 #include <utility>
 
+#include "core/net/connect/tls_handshake_metrics.h"
 #include "core/net/connect/tls_session_cache.h"
 #include "core/obs/log.h"
 
@@ -30,7 +31,10 @@ namespace {
 // destructor runs before OpenSSL's atexit cleanup. A function-local static: OpenSSL's TLS side
 // is set up when TLS is first needed (or the configuration says it will be), not otherwise.
 struct ContextCache {
-  ContextCache() { OPENSSL_init_ssl(0, nullptr); }
+  ContextCache() {
+    OPENSSL_init_ssl(0, nullptr);
+    registerTlsHandshakeMetrics();  // a relay that speaks TLS to upstreams exports them from 0
+  }
   ~ContextCache() {
     if (preparer.joinable()) preparer.join();
     for (auto& [file, ctx] : contexts) SSL_CTX_free(ctx);
