@@ -151,13 +151,16 @@ bool foundInDirectories(std::string_view body, const std::vector<std::string>& d
       if (!exists(path)) break;
       MappedFile file(path);
       bool found = false;
-      // OpenSSL stops at a file it cannot load; stopping at one this cannot read is safe too.
+      size_t blocks = 0;
       bool plain = forEachCertificate(file.text(), scratch, [&](std::string_view b) {
+        ++blocks;
         found = b == body;
         return !found;
       });
       if (found) return true;
-      if (!plain) break;
+      // OpenSSL's lookup stops at a file it cannot load (one without a certificate among them);
+      // stopping at one this cannot read too only ever means parsing the bundle.
+      if (!plain || blocks == 0) break;
     }
   }
   return false;
