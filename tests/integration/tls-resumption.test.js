@@ -124,3 +124,40 @@ for (const tls of ['h1', 'h2']) {
     assert.deepEqual(reusedFlags(mock), [false, false, false]);
   });
 }
+
+// POST over a new client connection each time (no keep-alive), so the kernel spreads the
+// requests over the workers' SO_REUSEPORT listeners.
+function postOnNewConnection(relay, prefix) {
+  const http = require('http');
+  const body = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, stream: false,
+    messages: [{ role: 'user', content: 'hello' }] });
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${relay.url}${prefix}/v1/messages`, {
+      method: 'POST', agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' },
+    }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('two workers share kept sessions: only the first connection of the process is a full handshake', async (t) => {
+  const dir = makeTempDir(t);
+  const { mock, certs } = await startTlsMock(t, 'h2', dir);
+  const relay = await startProxyRelay(t, { '/s': proxyChain({ url: mock.url, caFile: certs.caFile }) },
+    { dir, server: { ...server, workers: 2 } });
+  // 16 client connections: the chance that one worker gets them all is 2^-15, so with sessions
+  // kept per worker a second full handshake (the other worker's first connection) shows.
+  for (let i = 0; i < 16; ++i) {
+    mock.enqueue({ path: '/v1/messages', text: 'over tls' });
+    const res = await postOnNewConnection(relay, '/s');
+    assert.equal(res.status, 200, res.text);
+    const deadline = Date.now() + 5000;
+    while (mock.sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.deepEqual(reusedFlags(mock), [false, ...Array(15).fill(true)], JSON.stringify(mock.tlsConnections));
+});

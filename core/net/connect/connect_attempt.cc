@@ -6,6 +6,7 @@
 
 #include "core/net/connect/socket_transport.h"
 #include "core/net/connect/tls_context.h"
+#include "core/net/connect/tls_handshake_metrics.h"
 
 namespace relay {
 
@@ -201,6 +202,7 @@ void TcpConnectAttempt::startTls(const std::string& early_ciphertext) {
 void TcpConnectAttempt::beginTls() {
   std::string error = tls_ctx_error_;
   const std::string& name = opts_.sni.empty() ? opts_.host : opts_.sni;
+  tls_started_ns_ = uv_hrtime();
   if (tls_ctx_ != nullptr)
     tls_ = TlsEngine::create(tls_ctx_, name, opts_.alpn, sessionKey(), error);
   if (!tls_) return fail(Kind::Tls, "tls " + targetName() + ": " + error);
@@ -216,7 +218,11 @@ void TcpConnectAttempt::stepTls() {
     std::string via = opts_.proxy ? " via " + hopName() : "";
     return fail(Kind::Tls, "tls " + targetName() + via + ": " + tls_->error());
   }
-  if (st == TlsEngine::Handshake::Done) succeed("");
+  if (st != TlsEngine::Handshake::Done) return;
+  double seconds = static_cast<double>(uv_hrtime() - tls_started_ns_) / 1e9;
+  recordTlsHandshake(tls_->resumed() ? TlsHandshakeOutcome::kResumed : TlsHandshakeOutcome::kFull,
+                     seconds);
+  succeed("");
 }
 
 void TcpConnectAttempt::onSocketData(std::string_view bytes) {
@@ -270,6 +276,9 @@ void TcpConnectAttempt::fail(Kind kind, const std::string& message) {
     timer_.start(0, [this, kind, message] { fail(kind, message); });
     return;
   }
+  // Every way a TLS phase ends without a connection (refused certificate, peer gone, timeout, an
+  // unusable CA file) counts as a failed handshake; a cancelled attempt does not.
+  if (phase_ == Phase::Tls) recordTlsHandshake(TlsHandshakeOutcome::kFailed, 0);
   ConnectCallback done = std::move(done_);
   cancel();
   if (done) done(nullptr, TransportError{kind, accountPrefix() + message});

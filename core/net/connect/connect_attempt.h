@@ -66,7 +66,8 @@ class TcpConnectAttempt : public ConnectAttempt, private TcpSocket::Events {
   SSL_CTX* tls_ctx_ = nullptr;
   std::string tls_ctx_error_;
   std::unique_ptr<TlsContextRequest> tls_ctx_request_;  // while the context is being built
-  std::string tls_early_;  // ciphertext held until the context is there
+  std::string tls_early_;        // ciphertext held until the context is there
+  uint64_t tls_started_ns_ = 0;  // uv_hrtime() at the ClientHello: the handshake metric
 };
 
 }  // namespace relay

@@ -10,7 +10,9 @@
 #include <thread>
 #include <utility>
 
+#include "core/net/connect/tls_handshake_metrics.h"
 #include "core/net/connect/tls_session_cache.h"
+#include "core/net/connect/tls_system_trust.h"
 #include "core/obs/log.h"
 
 namespace relay {
@@ -30,14 +32,19 @@ namespace {
 // destructor runs before OpenSSL's atexit cleanup. A function-local static: OpenSSL's TLS side
 // is set up when TLS is first needed (or the configuration says it will be), not otherwise.
 struct ContextCache {
-  ContextCache() { OPENSSL_init_ssl(0, nullptr); }
+  ContextCache() {
+    OPENSSL_init_ssl(0, nullptr);
+    registerTlsHandshakeMetrics();  // a relay that speaks TLS to upstreams exports them from 0
+  }
   ~ContextCache() {
     if (preparer.joinable()) preparer.join();
     for (auto& [file, ctx] : contexts) SSL_CTX_free(ctx);
     X509_STORE_free(system_store);
   }
-  std::mutex build_mutex;              // held while building (tens of ms): never taken on a loop
-  X509_STORE* system_store = nullptr;  // under build_mutex
+  std::mutex build_mutex;       // held while building (tens of ms): never taken on a loop
+  bool system_planned = false;  // under build_mutex, like the two below
+  SystemTrustPlan system_plan;
+  X509_STORE* system_store = nullptr;  // the parsed bundle, unless looked up on demand
   std::mutex map_mutex;                // held only to read or insert `contexts`
   std::map<std::string, SSL_CTX*> contexts;
   std::thread preparer;   // prepareClientTlsContexts()
@@ -60,25 +67,23 @@ SSL_CTX* findBuilt(ContextCache& c, const std::string& ca_file) {
   return it == c.contexts.end() ? nullptr : it->second;
 }
 
-// The system CA store (OpenSSL's default file, directory and store, honouring SSL_CERT_FILE
-// and SSL_CERT_DIR): parsing the file is the tens of milliseconds.
-X509_STORE* systemStore(ContextCache& c) {
-  if (c.system_store == nullptr) {
-    c.system_store = X509_STORE_new();
-    if (c.system_store != nullptr) X509_STORE_set_default_paths(c.system_store);
-    ERR_clear_error();  // a missing system store is not fatal on its own
-  }
-  return c.system_store;
+// The system CAs, decided once: looked up on demand in the hashed directories when they hold the
+// whole bundle (tls_system_trust.h), else the bundle parsed once (tens of milliseconds, about
+// 1.2 MB) and shared by every context. Under build_mutex.
+void planSystem(ContextCache& c) {
+  if (c.system_planned) return;
+  c.system_planned = true;
+  c.system_plan = planSystemTrust();
+  if (c.system_plan.on_demand) return;
+  c.system_store = X509_STORE_new();
+  if (c.system_store != nullptr) X509_STORE_set_default_paths(c.system_store);
+  ERR_clear_error();  // a missing system store is not fatal on its own
 }
 
-// `own` gets what X509_STORE_set_default_paths() would give it, without parsing the file again:
-// the system store's certificates (shared references) and the same on-demand lookups.
+// `own` gets what X509_STORE_set_default_paths() would give it, without parsing the bundle
+// again: the on-demand lookups and the parsed bundle's certificates (shared references), if any.
 void addSystemTrust(X509_STORE* own, X509_STORE* system) {
-  if (X509_LOOKUP* dir = X509_STORE_add_lookup(own, X509_LOOKUP_hash_dir()))
-    X509_LOOKUP_add_dir(dir, nullptr, X509_FILETYPE_DEFAULT);
-  if (X509_LOOKUP* store = X509_STORE_add_lookup(own, X509_LOOKUP_store()))
-    X509_LOOKUP_add_store(store, nullptr);
-  ERR_clear_error();
+  addSystemLookups(own);
   if (system == nullptr) return;
   X509_STORE_lock(system);  // verifications elsewhere may add certificates found on demand
   STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(system);
@@ -104,12 +109,14 @@ SSL_CTX* buildContext(ContextCache& c, const std::string& ca_file, std::string& 
   // Many origins close without close_notify; framing (not TLS) tells truncation apart.
   SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
   TlsSessionCache::enable(ctx);
-  X509_STORE* system = systemStore(c);
-  if (ca_file.empty()) {
-    if (system != nullptr) SSL_CTX_set1_cert_store(ctx, system);
+  planSystem(c);
+  X509_STORE* system = c.system_store;
+  if (ca_file.empty() && system != nullptr) {
+    SSL_CTX_set1_cert_store(ctx, system);
     return ctx;
   }
   addSystemTrust(SSL_CTX_get_cert_store(ctx), system);
+  if (ca_file.empty()) return ctx;
   if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) {
     error = "cannot load CA file " + ca_file + ": " + takeOpensslError("unreadable");
     SSL_CTX_free(ctx);
@@ -139,8 +146,12 @@ SSL_CTX* clientTlsContext(const std::string& ca_file, std::string& error) {
                 .count();
   // Never built for a relay with plain-HTTP upstreams only: OpenSSL and the system CA store cost
   // megabytes resident (issue 12).
-  logf(LogLevel::kDebug, "tls", "client TLS context built (system CA store%s%s) in %lld us",
-       ca_file.empty() ? "" : " and ", ca_file.c_str(), static_cast<long long>(us));
+  const SystemTrustPlan& plan = c.system_plan;
+  std::string system = plan.on_demand
+                           ? "system CAs looked up on demand in " + plan.directories
+                           : "system CA bundle " + plan.bundle + " parsed: " + plan.reason;
+  logf(LogLevel::kDebug, "tls", "client TLS context built (%s%s%s) in %lld us", system.c_str(),
+       ca_file.empty() ? "" : ", and ", ca_file.c_str(), static_cast<long long>(us));
   return ctx;
 }
 

@@ -1,8 +1,10 @@
-// Client SSL_CTX per extra CA file, built once per process: system CA store always (parsed
-// once and shared by every context), plus the file's CAs; peer verification on; client-side
-// session resumption through TlsSessionCache.
+// Client SSL_CTX per extra CA file, built once per process: system CA store always (looked up
+// on demand in the hashed directory when it holds the whole bundle, else the bundle parsed once
+// and shared by every context: tls_system_trust.h), plus the file's CAs; peer verification on;
+// client-side session resumption through TlsSessionCache.
 //
-// Building the first context costs tens of milliseconds (the system store): never on a loop.
+// Building the first context costs milliseconds (tens when the bundle is parsed): never on a
+// loop.
 // A loop asks builtClientTlsContext() and, when it is not there yet, waits for a
 // TlsContextRequest (tls_context_request.h) that builds it on libuv's thread pool.
 // prepareClientTlsContexts() builds them at start-up when the configuration needs TLS.

@@ -65,7 +65,7 @@ std::unique_ptr<TlsEngine> TlsEngine::create(SSL_CTX* ctx, const std::string& se
   if (!engine->session_key_.empty()) {
     TlsSessionCache::setKey(ssl, &engine->session_key_);
     auto now = static_cast<int64_t>(std::time(nullptr));
-    if (SSL_SESSION* kept = TlsSessionCache::local().take(engine->session_key_, now)) {
+    if (SSL_SESSION* kept = TlsSessionCache::shared().take(engine->session_key_, now)) {
       engine->offered_session_ = SSL_set_session(ssl, kept) == 1;
       SSL_SESSION_free(kept);  // the SSL holds its own reference
       ERR_clear_error();
@@ -90,7 +90,7 @@ TlsEngine::Handshake TlsEngine::handshake() {
   if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return Handshake::InProgress;
   error_ = describeFailure(rc);
   // A kept session may be what the server objects to: the next attempt starts afresh.
-  if (offered_session_) TlsSessionCache::local().forget(session_key_);
+  if (offered_session_) TlsSessionCache::shared().forget(session_key_);
   return Handshake::Failed;
 }
 

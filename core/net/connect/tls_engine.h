@@ -17,7 +17,7 @@ class TlsEngine {
   enum class Read { Data, WantMore, Closed, Failed };
 
   // Null with `error` set on failure. `server_name` is used for SNI (unless an IP literal) and
-  // for certificate verification. `session_key` names the upstream identity in this thread's
+  // for certificate verification. `session_key` names the upstream identity in the shared
   // TlsSessionCache: a session kept under it is offered, new ones are kept under it (empty: no
   // resumption). It must differ whenever anything that decides the peer or its trust differs.
   static std::unique_ptr<TlsEngine> create(SSL_CTX* ctx, const std::string& server_name,

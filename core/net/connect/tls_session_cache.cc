@@ -15,11 +15,14 @@ namespace {
 
 // Called by OpenSSL on the thread reading the connection: at the end of a TLS 1.2 handshake, or
 // for each TLS 1.3 NewSessionTicket (they arrive after the handshake, with the first response).
+// The cache keeps a copy: the connection's own session stays the connection's (OpenSSL may still
+// mark it, e.g. not resumable when the connection ends uncleanly, on its own thread).
 int onNewSession(SSL* ssl, SSL_SESSION* session) {
   const auto* key = static_cast<const std::string*>(SSL_get_app_data(ssl));
-  if (key == nullptr || key->empty()) return 0;  // 0: OpenSSL keeps its reference
-  TlsSessionCache::local().put(*key, session, static_cast<int64_t>(std::time(nullptr)));
-  return 1;  // the reference is the cache's
+  if (key == nullptr || key->empty()) return 0;
+  TlsSessionCache::shared().put(*key, SSL_SESSION_dup(session),
+                                static_cast<int64_t>(std::time(nullptr)));
+  return 0;  // OpenSSL keeps its reference
 }
 
 }  // namespace
@@ -33,9 +36,16 @@ void TlsSessionCache::setKey(SSL* ssl, const std::string* key) {
   SSL_set_app_data(ssl, const_cast<std::string*>(key));
 }
 
-TlsSessionCache& TlsSessionCache::local() {
-  thread_local TlsSessionCache cache;
+TlsSessionCache& TlsSessionCache::shared() {
+  // Created at the first handshake, after OpenSSL's init: destroyed before OpenSSL's own exit
+  // cleanup, once the workers have stopped.
+  static TlsSessionCache cache;
   return cache;
+}
+
+size_t TlsSessionCache::upstreamCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return entries_.size();
 }
 
 bool TlsSessionCache::expired(const SSL_SESSION* session, int64_t now) {
@@ -55,6 +65,7 @@ void TlsSessionCache::dropUnusable(Entry& entry, int64_t now) {
 }
 
 SSL_SESSION* TlsSessionCache::take(const std::string& key, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
   Entry& entry = it->second;
@@ -80,6 +91,7 @@ void TlsSessionCache::put(const std::string& key, SSL_SESSION* session, int64_t 
     SSL_SESSION_free(session);
     return;
   }
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(key);
   if (it == entries_.end()) {
     if (entries_.size() >= kMaxUpstreams) evictLeastRecentlyUsed();
@@ -96,6 +108,7 @@ void TlsSessionCache::put(const std::string& key, SSL_SESSION* session, int64_t 
 }
 
 void TlsSessionCache::forget(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return;
   for (SSL_SESSION* s : it->second.sessions) SSL_SESSION_free(s);
@@ -103,6 +116,7 @@ void TlsSessionCache::forget(const std::string& key) {
 }
 
 size_t TlsSessionCache::sessionCount(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(key);
   return it == entries_.end() ? 0 : it->second.sessions.size();
 }

@@ -1,7 +1,10 @@
-// Client TLS sessions (TLS 1.3 tickets, TLS 1.2 sessions) kept per thread, keyed by everything
+// Client TLS sessions (TLS 1.3 tickets, TLS 1.2 sessions) kept per process, keyed by everything
 // that must match for a resumption to be right: so the next connection to the same upstream
-// resumes (one round trip and no certificate chain to verify) instead of a full handshake.
-// Per thread (each worker loop has its own): no lock; bounded; expired sessions dropped.
+// resumes (one round trip and no certificate chain to verify) instead of a full handshake, on
+// whichever worker it opens. Touched only at handshake time (a session offered, a ticket
+// received, a handshake failed), never per request: a mutex there costs nothing next to the
+// handshake itself. Bounded; expired sessions dropped. The cache keeps its own copies, which no
+// connection ever touches, so OpenSSL's writes to a connection's session never race a reader.
 #pragma once
 
 #include <openssl/ssl.h>
@@ -9,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -16,7 +20,7 @@ namespace relay {
 
 class TlsSessionCache {
  public:
-  // Upstream identities kept per thread; beyond it the least recently used one is dropped.
+  // Upstream identities kept; beyond it the least recently used one is dropped.
   static constexpr size_t kMaxUpstreams = 64;
   // Sessions kept per identity: a TLS 1.3 server sends a few tickets per handshake, and a
   // burst of new connections takes one each (a single-use ticket is not linkable).
@@ -27,8 +31,8 @@ class TlsSessionCache {
   TlsSessionCache(const TlsSessionCache&) = delete;
   TlsSessionCache& operator=(const TlsSessionCache&) = delete;
 
-  // This thread's cache, created at its first use.
-  static TlsSessionCache& local();
+  // The process's cache (every worker's), created at its first use.
+  static TlsSessionCache& shared();
 
   // A session to offer for `key` (a new reference the caller frees), or null. The newest one is
   // taken out while others remain (a ticket used once is not linkable); a copy of the last one
@@ -40,9 +44,9 @@ class TlsSessionCache {
   // Drops every session of `key` (a handshake that offered one failed).
   void forget(const std::string& key);
 
-  size_t upstreamCount() const { return entries_.size(); }
-  // Sets the context up to hand every new session of a connection that has a key to the cache
-  // of the thread that reads it (client cache mode, no internal store, a new-session callback).
+  size_t upstreamCount() const;
+  // Sets the context up to hand a copy of every new session of a connection that has a key to
+  // the shared cache (client cache mode, no internal store, a new-session callback).
   static void enable(SSL_CTX* ctx);
   // The key new sessions of `ssl` are kept under (the string must outlive `ssl`).
   static void setKey(SSL* ssl, const std::string* key);
@@ -57,6 +61,7 @@ class TlsSessionCache {
   void dropUnusable(Entry& entry, int64_t now);
   void evictLeastRecentlyUsed();
 
+  mutable std::mutex mu_;  // guards everything below
   std::unordered_map<std::string, Entry> entries_;
   uint64_t clock_ = 0;  // use counter for least-recently-used eviction
 };

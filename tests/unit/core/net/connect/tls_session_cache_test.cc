@@ -3,6 +3,7 @@
 #include "core/net/connect/tls_session_cache.h"
 
 #include <string>
+#include <thread>
 
 #include "doctest/doctest.h"
 
@@ -108,4 +109,17 @@ TEST_CASE("at most kMaxUpstreams keys: the least recently used one goes") {
   CHECK(cache.sessionCount("k1") == 0);
   CHECK(cache.sessionCount("k0") == 1);
   CHECK(takeId(cache, "new") == 200);
+}
+
+TEST_CASE("the shared cache offers on one thread a session kept on another") {
+  // Workers are threads: the second worker's first connection resumes the first worker's session.
+  const std::string key = "shared.example\n443\nthreads";
+  std::thread first([&] { TlsSessionCache::shared().put(key, makeSession(7), kNow); });
+  first.join();
+  unsigned char taken = 0;
+  std::thread second([&] { taken = takeId(TlsSessionCache::shared(), key); });
+  second.join();
+  CHECK(taken == 7);
+  TlsSessionCache::shared().forget(key);
+  CHECK(TlsSessionCache::shared().sessionCount(key) == 0);
 }
