@@ -26,7 +26,9 @@ SocketTransport::~SocketTransport() {
 
 void SocketTransport::setHandler(Handler* h) {
   handler_ = h;
-  if (h != nullptr) scheduleDrain();
+  // Only held plaintext, a held end, or TLS records read during the handshake can be waiting;
+  // a plain connection with none has nothing to drain, and arms no timer (one per dial).
+  if (h != nullptr && (tls_ || !held_.empty() || peer_ended_)) scheduleDrain();
 }
 
 void SocketTransport::write(std::string_view bytes) {
