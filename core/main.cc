@@ -1,5 +1,8 @@
 // relay-server: command line entry point.
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <cstdio>
 #include <cstring>
@@ -15,6 +18,20 @@
 #include "relay_build_config.h"
 
 namespace {
+
+// With one worker, every thread allocates from glibc's main arena. A thread arena grows its heap
+// page by page with an mprotect each time a new high-water mark is reached (glibc's grow_heap
+// has no top pad), about two per new event stream while streams ramp up; the main arena grows
+// by brk 128 KiB (M_TOP_PAD) at a time. Measured with 600 streams opened at 500/s: 1,608
+// mprotect calls -> none (46 brk), idle RSS unchanged. Several workers keep an arena each, so
+// that they never wait for one another's malloc lock. Must run before any thread starts.
+void chooseMallocArenas(int workers) {
+#ifdef __GLIBC__
+  if (workers == 1) mallopt(M_ARENA_MAX, 1);
+#else
+  (void)workers;
+#endif
+}
 
 constexpr const char* kUsage =
     "usage: relay-server [--config FILE] [--listen HOST:PORT] [--check-config [FILE]]\n"
@@ -121,6 +138,7 @@ int main(int argc, char** argv) {
     return rc;
   }
   if (opts.accounts) return relay::runAccountsCommand(*loaded.config, std::cout, std::cerr);
+  chooseMallocArenas(loaded.config->server.workers);
   std::string error;
   auto ctx = relay::buildServerContext(std::move(*loaded.config), &error);
   if (!ctx) {

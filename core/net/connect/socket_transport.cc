@@ -26,7 +26,9 @@ SocketTransport::~SocketTransport() {
 
 void SocketTransport::setHandler(Handler* h) {
   handler_ = h;
-  if (h != nullptr) scheduleDrain();
+  // Only held plaintext, a held end, or TLS records read during the handshake can be waiting;
+  // a plain connection with none has nothing to drain, and arms no timer (one per dial).
+  if (h != nullptr && (tls_ || !held_.empty() || peer_ended_)) scheduleDrain();
 }
 
 void SocketTransport::write(std::string_view bytes) {
@@ -94,7 +96,7 @@ void SocketTransport::drain() {
     }
     if (tls_) {
       std::string plain;
-      TlsEngine::Read r = tls_->read(plain);
+      TlsEngine::Read r = readTls(plain);
       flushTls();  // key updates / alerts produced while reading
       if (r == TlsEngine::Read::Data) {
         if (!deliver(plain)) return;
@@ -113,6 +115,27 @@ void SocketTransport::drain() {
     if (peer_ended_) finish(end_error_.get());
     return;
   }
+}
+
+// Every record the last socket read completed, as one piece: an upstream that got ahead (a few
+// events, a few HTTP/2 frames in their own records) costs one pass through the codec and the
+// chain, as the same bytes over plain TCP do. What ends the run (the peer's close_notify, a
+// failure) is kept for the next call, after these bytes are delivered.
+TlsEngine::Read SocketTransport::readTls(std::string& plain) {
+  if (tls_after_ != TlsEngine::Read::WantMore)
+    return std::exchange(tls_after_, TlsEngine::Read::WantMore);
+  TlsEngine::Read r = tls_->read(plain);
+  if (r != TlsEngine::Read::Data) return r;
+  std::string more;
+  while (plain.size() < kTlsBatchBytes) {
+    TlsEngine::Read next = tls_->read(more);
+    if (next != TlsEngine::Read::Data) {
+      tls_after_ = next;
+      break;
+    }
+    plain.append(more);
+  }
+  return r;
 }
 
 void SocketTransport::onSocketData(std::string_view bytes) {

@@ -39,11 +39,16 @@ class SocketTransport : public Transport, private TcpSocket::Events {
   // Delivers held plaintext (and a held end) while a handler is set and reading is not paused.
   void drain();
   bool deliver(std::string_view bytes);  // false when the handler closed/destroyed us
+  TlsEngine::Read readTls(std::string& plain);
   void flushTls();
   void finish(const TransportError* error);
 
   std::unique_ptr<TcpSocket> socket_;
   std::unique_ptr<TlsEngine> tls_;
+  // Decrypted bytes handed on at once at most (the plain socket reads 64 KiB at a time too).
+  static constexpr size_t kTlsBatchBytes = 64 * 1024;
+  // What ended the last run of records (Closed / Failed), not yet acted on; WantMore: nothing.
+  TlsEngine::Read tls_after_ = TlsEngine::Read::WantMore;
   LoopTimer drain_timer_;
   std::string held_;  // plaintext not yet delivered
   std::string alpn_;

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace relay {
 
@@ -16,6 +17,16 @@ class BodyBatch {
   ~BodyBatch() { clear(); }
   BodyBatch(const BodyBatch&) = delete;
   BodyBatch& operator=(const BodyBatch&) = delete;
+  // Takes the pieces (and any copy buffer) over; `other` is left empty.
+  BodyBatch(BodyBatch&& other) noexcept
+      : first_(other.first_),
+        joined_(std::move(other.joined_)),
+        joined_active_(other.joined_active_) {
+    other.first_ = {};
+    other.joined_.clear();
+    other.joined_active_ = false;
+  }
+  BodyBatch& operator=(BodyBatch&&) = delete;
 
   // `bytes` must stay valid until clear(): a lone piece is handed on where it lies, and only a
   // second one makes the batch copy (into a spare buffer of the thread's write pool).

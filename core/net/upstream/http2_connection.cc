@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/net/upstream/body_batch.h"
 #include "core/net/upstream/header_rules.h"
 #include "core/net/write_cork.h"
 
@@ -21,6 +22,7 @@ struct Http2Connection::Stream {
   bool remote_ended = false;
   bool nghttp2_closed = false;
   std::string pending;  // DATA received while paused, not yet consumed (window stays closed)
+  BodyBatch batch;      // DATA of the current read, not yet handed on (points into the read)
   std::string_view body;
   size_t body_sent = 0;
 };
@@ -205,8 +207,11 @@ void Http2Connection::onTransportData(std::string_view bytes) {
   // one write (write_cork.h): they all arrived already.
   WriteCork cork;
   ++depth_;
+  batching_ = true;
   ssize_t rv = nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(bytes.data()),
                                         bytes.size());
+  batching_ = false;
+  deliverBatches();  // still inside nghttp2's depth: sending waits for the flush below
   --depth_;
   if (rv < 0)
     return shutdown(std::string("HTTP/2 protocol error: ") +
@@ -254,6 +259,11 @@ void Http2Connection::onData(Stream& s, std::string_view bytes) {
     s.pending.append(bytes);
     return;
   }
+  if (batching_) {  // the bytes lie in the read being parsed: handed on before it returns
+    if (s.batch.empty()) batched_.push_back(s.id);
+    s.batch.add(bytes);
+    return;
+  }
   int32_t id = s.id;
   bool more = s.sink->onStreamData(bytes);
   // The consumer took these bytes: only now may the upstream send more.
@@ -262,9 +272,34 @@ void Http2Connection::onData(Stream& s, std::string_view bytes) {
     again->paused = true;
 }
 
+bool Http2Connection::deliverBatch(int32_t id) {
+  Stream* s = find(id);
+  if (s == nullptr) return false;
+  if (s->batch.empty()) return true;
+  BodyBatch batch(std::move(s->batch));  // ours while the consumer runs, whatever it does
+  if (s->sink == nullptr) {
+    nghttp2_session_consume_connection(session_, batch.view().size());
+  } else {
+    bool batching = batching_;
+    batching_ = false;
+    onData(*s, batch.view());
+    batching_ = batching;
+  }
+  return find(id) != nullptr;  // the consumer may have cancelled it
+}
+
+void Http2Connection::deliverBatches() {
+  std::vector<int32_t> ids;
+  ids.swap(batched_);
+  for (int32_t id : ids) deliverBatch(id);
+}
+
 void Http2Connection::onRemoteEnd(Stream& s) {
   s.remote_ended = true;
-  if (s.sink != nullptr && !s.paused) completeStream(s);
+  int32_t id = s.id;
+  if (!deliverBatch(id)) return;  // the data before the end goes first
+  Stream* again = find(id);
+  if (again->sink != nullptr && !again->paused) completeStream(*again);
 }
 
 void Http2Connection::completeStream(Stream& s) {
@@ -279,6 +314,8 @@ void Http2Connection::onStreamClosed(int32_t id, uint32_t error_code) {
   Stream* s = find(id);
   if (s == nullptr) return;
   s->nghttp2_closed = true;
+  if (!deliverBatch(id)) return;  // the data before a reset goes first
+  s = find(id);
   capacity_changed_ = true;
   if (s->sink != nullptr && s->remote_ended) return;  // paused with the end still pending
   StreamSink* sink = s->sink;
@@ -314,8 +351,9 @@ void Http2Connection::cancelStream(uint32_t id) {
   if (s == nullptr || s->sink == nullptr) return;
   s->sink = nullptr;
   s->body = {};
-  nghttp2_session_consume_connection(session_, s->pending.size());
+  nghttp2_session_consume_connection(session_, s->pending.size() + s->batch.view().size());
   s->pending.clear();
+  s->batch.clear();
   if (s->nghttp2_closed) {
     streams_.erase(static_cast<int32_t>(id));
   } else {
@@ -346,8 +384,8 @@ void Http2Connection::failAll(const std::string& why) {
   for (auto& [id, s] : streams_)
     if (!(s->remote_ended && s->sink != nullptr)) ids.push_back(id);  // keep pending completions
   for (int32_t id : ids) {
+    if (!deliverBatch(id)) continue;  // the data that arrived before the failure goes first
     Stream* s = find(id);
-    if (s == nullptr) continue;
     StreamSink* sink = s->sink;
     bool retry = !s->got_bytes && s->conn_was_reused;
     streams_.erase(id);

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/net/connect/transport.h"
 #include "core/net/upstream/upstream_connection.h"
@@ -42,6 +43,9 @@ class Http2Connection final : public UpstreamConnection, private Transport::Hand
   Stream* find(int32_t id);
   void onHeadersFrame(Stream& s, bool end_stream);
   void onData(Stream& s, std::string_view bytes);
+  // Hands on what onData batched for the stream during this read; false when the stream is gone.
+  bool deliverBatch(int32_t id);
+  void deliverBatches();
   void onRemoteEnd(Stream& s);
   void onStreamClosed(int32_t id, uint32_t error_code);
   void completeStream(Stream& s);
@@ -55,6 +59,10 @@ class Http2Connection final : public UpstreamConnection, private Transport::Hand
   nghttp2_session* session_ = nullptr;
   std::map<int32_t, std::unique_ptr<Stream>> streams_;
   int depth_ = 0;  // > 0 while inside nghttp2 callbacks: sending is deferred
+  // Inside onTransportData's parse: the DATA frames of one read are joined per stream and handed
+  // on as one piece (body_batch.h), before the stream's end or reset is acted on.
+  bool batching_ = false;
+  std::vector<int32_t> batched_;  // streams with a batch, in the order their first frame came
   bool closed_ = false;
   bool closed_notified_ = false;
   bool goaway_ = false;

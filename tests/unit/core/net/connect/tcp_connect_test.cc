@@ -15,6 +15,18 @@ ConnectOptions plain(const std::string& host, uint16_t port) {
   o.account_id = "a1";
   return o;
 }
+
+// Timers armed on the loop right now.
+int activeTimers(uv_loop_t* loop) {
+  int n = 0;
+  uv_walk(
+      loop,
+      [](uv_handle_t* h, void* arg) {
+        if (h->type == UV_TIMER && uv_is_active(h) != 0) ++*static_cast<int*>(arg);
+      },
+      &n);
+  return n;
+}
 }  // namespace
 
 TEST_CASE("plain TCP connects, echoes, and closes cleanly") {
@@ -32,6 +44,24 @@ TEST_CASE("plain TCP connects, echoes, and closes cleanly") {
   out.transport->close();
   CHECK_FALSE(out.transport->isOpen());
   out.transport.reset();  // destroyed right after close(): the loop must still close cleanly
+}
+
+TEST_CASE("a plain connection with nothing held arms no drain timer when its handler is set") {
+  NodeServer echo("echo");
+  TestLoop loop;
+  DnsCache dns(loop.get());
+  auto out = connectAndWait(loop, dns, plain("127.0.0.1", echo.port()));
+  REQUIRE(out.transport);
+  int before = activeTimers(loop.get());
+  RecordingHandler h;
+  out.transport->setHandler(&h);
+  // Nothing can be waiting: the first bytes are read straight to the handler, no loop turn or
+  // timer first (one per new upstream connection).
+  CHECK(activeTimers(loop.get()) == before);
+  out.transport->write("ping");
+  CHECK(loop.runUntil([&] { return h.data == "ping"; }));
+  CHECK(h.data_events >= 1);
+  out.transport->close();
 }
 
 TEST_CASE("a name that does not resolve is a Dns error naming the host and account") {

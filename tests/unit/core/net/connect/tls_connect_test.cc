@@ -127,3 +127,31 @@ TEST_CASE("pauseReading stops delivery and lets writes back up; resume drains ev
   CHECK(h.writable_events > events_before);
   CHECK(h.data.find_first_not_of('x') == std::string::npos);
 }
+
+TEST_CASE("the TLS records one socket read brings are handed on as one piece, in order") {
+  NodeServer server("tls", "http/1.1");
+  TestLoop loop;
+  DnsCache dns(loop.get());
+  auto out = connectAndWait(loop, dns, tlsTo("localhost", server.port()));
+  REQUIRE(out.transport);
+  Transport& t = *out.transport;
+  RecordingHandler h;
+  t.setHandler(&h);
+  REQUIRE(loop.runUntil([&] { return h.data == "ALPN:http/1.1\n"; }));
+  h.data.clear();
+  int events_before = h.data_events;
+
+  // The server echoes each write in a record of its own; paused, they pile up in the socket.
+  t.pauseReading();
+  for (const char* part : {"data: one\n\n", "data: two\n\n", "data: three\n\n"}) {
+    t.write(part);
+    loop.runFor(100);
+  }
+  CHECK(h.data.empty());
+  t.resumeReading();
+  REQUIRE(loop.runUntil([&] { return h.data.size() == 35; }));
+  CHECK(h.data == "data: one\n\ndata: two\n\ndata: three\n\n");
+  CHECK(h.data_events == events_before + 1);  // one record per delivery would be three
+
+  t.close();
+}

@@ -216,6 +216,21 @@ TEST_CASE("BodyBatch joins the pieces of one read in order, copying only from th
   CHECK(batch.view() == two);
   CHECK(batch.view().data() == two.data());
   batch.clear();
+
+  // Moved: the new owner has the pieces (and the copy buffer, not copied again); the old is empty.
+  batch.add(one);
+  batch.add(two);
+  const char* copy = batch.view().data();
+  BodyBatch taken(std::move(batch));
+  CHECK(batch.empty());
+  CHECK(taken.view() == one + two);
+  CHECK(taken.view().data() == copy);
+  batch.add(three);  // the old one is usable again
+  CHECK(batch.view() == three);
+  batch.clear();
+  spare = pool.spareCount();
+  taken.clear();
+  CHECK(pool.spareCount() == spare + 1);
 }
 
 namespace {

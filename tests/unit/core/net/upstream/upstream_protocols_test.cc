@@ -177,6 +177,21 @@ TEST_CASE("HTTP/1.1: the events of one read are handed on together, none waits f
   CHECK(sse.chunks[1] == "data: four\n\n");
 }
 
+TEST_CASE("HTTP/2: the DATA frames of one read are handed on together, none waits for later ones") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  RecordingHandler sse;
+  // The server writes HEADERS and three DATA frames in one TLS record, the fourth 100 ms later.
+  auto call = cl.client->send(cl.request(httpsUrl(server.h2FramesPort(), "/frames")), &sse);
+  REQUIRE(runUntil(&cl.loop, [&] { return sse.done(); }));
+  REQUIRE(sse.complete);
+  CHECK(call->protocol() == "h2");
+  CHECK(sse.status == 200);
+  REQUIRE(sse.chunks.size() == 2);  // one per frame would be four
+  CHECK(sse.chunks[0] == "data: one\n\ndata: two\n\ndata: three\n\n");
+  CHECK(sse.chunks[1] == "data: four\n\n");
+}
+
 TEST_CASE("keep-alive: two sequential HTTP/1.1 requests share one connection") {
   auto& server = NodeUpstream::get();
   ClientLoop cl;

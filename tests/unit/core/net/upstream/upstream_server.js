@@ -4,6 +4,7 @@
 const fs = require('fs');
 const http = require('http');
 const https = require('https');
+const tls = require('tls');
 const http2 = require('http2');
 const zlib = require('zlib');
 
@@ -158,10 +159,52 @@ function tag(server, sock) {
   log({ event: 'connection', server, conn: sock.relayId, alpn: sock.alpnProtocol || '' });
 }
 
+// HTTP/2 written frame by frame, for what Node's own stack never does: several DATA frames of
+// one stream in one TLS record. Answers the first request (whatever it asks) with HEADERS and
+// the DATA frames "data: one", "data: two", "data: three" in one write, then 100 ms later
+// "data: four" and the end of the stream.
+function frame(type, flags, stream, payload) {
+  const head = Buffer.alloc(9);
+  head.writeUIntBE(payload.length, 0, 3);
+  head[3] = type;
+  head[4] = flags;
+  head.writeUInt32BE(stream, 5);
+  return Buffer.concat([head, payload]);
+}
+function h2Frames(sock) {
+  let input = Buffer.alloc(0);
+  let answered = false;
+  sock.on('error', () => {});
+  sock.on('data', (d) => {
+    input = Buffer.concat([input, d]);
+    let at = 24;  // the client preface
+    while (!answered && input.length >= at + 9) {
+      const len = input.readUIntBE(at, 3);
+      const type = input[at + 3];
+      const stream = input.readUInt32BE(at + 5) & 0x7fffffff;
+      if (input.length < at + 9 + len) return;
+      at += 9 + len;
+      if (type !== 1) continue;  // HEADERS: the request
+      answered = true;
+      const data = (s, flags) => frame(0, flags, stream, Buffer.from(s));
+      sock.write(Buffer.concat([frame(4, 0, 0, Buffer.alloc(0)), frame(4, 1, 0, Buffer.alloc(0)),
+                                frame(1, 4, stream, Buffer.from([0x88])),  // :status 200
+                                data('data: one\n\n', 0), data('data: two\n\n', 0),
+                                data('data: three\n\n', 0)]));
+      log({ event: 'sse_sent', n: 3 });
+      setTimeout(() => {
+        sock.write(data('data: four\n\n', 1));
+        log({ event: 'sse_sent', n: 4 });
+      }, 100);
+    }
+  });
+}
+
 const servers = {
   h2: http2.createSecureServer({ ...tlsOpts, allowHTTP1: true, maxSendHeaderBlockLength: 1024 * 1024 }, handler('h2')),
   h1tls: https.createServer({ ...tlsOpts, ALPNProtocols: ['http/1.1'] }, handler('h1tls')),
   plain: http.createServer(handler('plain')),
+  h2frames: tls.createServer({ ...tlsOpts, ALPNProtocols: ['h2'] }, h2Frames),
 };
 servers.h2.on('secureConnection', (s) => tag('h2', s));
 servers.h1tls.on('secureConnection', (s) => tag('h1tls', s));

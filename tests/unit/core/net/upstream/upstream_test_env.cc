@@ -80,6 +80,7 @@ NodeUpstream::NodeUpstream() {
       h2_ = portField(line, "h2");
       h1tls_ = portField(line, "h1tls");
       plain_ = portField(line, "plain");
+      h2_frames_ = portField(line, "h2frames");
     }
     if (h2_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -16,14 +16,17 @@
 
 namespace relay::test {
 
-// One Node.js process per test binary, started on first use, serving three listeners:
-// h2 (HTTPS, ALPN h2 + http/1.1), h1tls (HTTPS, ALPN http/1.1 only) and plain (HTTP).
+// One Node.js process per test binary, started on first use, serving four listeners:
+// h2 (HTTPS, ALPN h2 + http/1.1), h1tls (HTTPS, ALPN http/1.1 only), plain (HTTP) and h2frames
+// (HTTPS, ALPN h2, frames written by hand).
 class NodeUpstream {
  public:
   static NodeUpstream& get();
   uint16_t h2Port() const { return h2_; }
   uint16_t h1TlsPort() const { return h1tls_; }
   uint16_t plainPort() const { return plain_; }
+  // HTTP/2 written frame by frame (upstream_server.js, h2Frames): one fixed answer.
+  uint16_t h2FramesPort() const { return h2_frames_; }
   const std::string& caFile() const { return ca_file_; }
 
   // Reads whatever the server reported so far (non-blocking).
@@ -40,7 +43,7 @@ class NodeUpstream {
   int in_fd_ = -1;
   std::string partial_;
   std::vector<std::string> lines_;
-  uint16_t h2_ = 0, h1tls_ = 0, plain_ = 0;
+  uint16_t h2_ = 0, h1tls_ = 0, plain_ = 0, h2_frames_ = 0;
 };
 
 // Runs `loop` until `done()` or `timeout_ms`; polls the Node server as it goes.
