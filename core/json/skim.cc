@@ -2,6 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include "core/chain/recycled_blocks.h"  // kRecyclingStorage (a constant; nothing to link)
 #include "core/json/bounded_reader.h"
 #include "core/json/json_view.h"
 #include "json_skim/scan.h"
@@ -77,7 +78,62 @@ rapidjson::ParseErrorCode rapidjsonCode(skim::Error e) {
   return rapidjson::kParseErrorTermination;
 }
 
+constexpr size_t kRequestMembers = 16;  // a request body has about 5-15 root members
+
+// The thread's spare member lists. `gone` outlives them: a skim destroyed during the thread's
+// exit, after them, frees its list instead.
+struct SpareLists {
+  std::vector<std::vector<SkimMember>> lists;
+  ~SpareLists();
+};
+thread_local bool t_spares_gone = false;
+SpareLists::~SpareLists() {
+  t_spares_gone = true;
+}
+SpareLists& spares() {
+  thread_local SpareLists mine;
+  return mine;
+}
+
+void giveSpare(std::vector<SkimMember>& list) {
+  if (!kRecyclingStorage || t_spares_gone || list.capacity() == 0 ||
+      list.capacity() > kMaxSpareSkimMembers)
+    return;
+  SpareLists& s = spares();
+  if (s.lists.size() >= kMaxSpareSkimLists) return;
+  if (s.lists.capacity() == 0) s.lists.reserve(kMaxSpareSkimLists);
+  list.clear();
+  s.lists.push_back(std::move(list));
+}
+
 }  // namespace
+
+ObjectSkim& ObjectSkim::operator=(ObjectSkim&& other) noexcept {
+  if (this == &other) return *this;
+  giveSpare(members);
+  ok = other.ok;
+  error = std::move(other.error);
+  members = std::move(other.members);
+  text_data = other.text_data;
+  text_size = other.text_size;
+  return *this;
+}
+
+ObjectSkim::~ObjectSkim() {
+  giveSpare(members);
+}
+
+std::vector<SkimMember> spareSkimMembers() {
+  if (kRecyclingStorage && !t_spares_gone) {
+    SpareLists& s = spares();
+    if (!s.lists.empty()) {
+      std::vector<SkimMember> list = std::move(s.lists.back());
+      s.lists.pop_back();
+      return list;
+    }
+  }
+  return {};
+}
 
 std::string_view ObjectSkim::member(std::string_view name) const {
   for (const SkimMember& m : members)
@@ -86,10 +142,16 @@ std::string_view ObjectSkim::member(std::string_view name) const {
 }
 
 ObjectSkim skimObject(std::string_view text) {
+  return skimObject(text, {});
+}
+
+ObjectSkim skimObject(std::string_view text, std::vector<SkimMember>&& storage) {
   ObjectSkim out;
   out.text_data = text.data();
   out.text_size = text.size();
-  out.members.reserve(16);  // a request body has about 5-15 root members: one allocation
+  out.members = std::move(storage);
+  out.members.clear();
+  out.members.reserve(kRequestMembers);  // no allocation when the storage has room
   RootMembers handler(out.members);
   skim::Outcome r = skim::scan(text, handler);
   if (!r.ok()) {
