@@ -2,7 +2,8 @@
 // limit are checked over the whole text, numbers are checked as text and never converted (so no
 // conversion can overflow: CVE-2024-38517), and nothing is built but the list of the root
 // object's members as views into the text. Filters read the fields they need from those views
-// with json_view.h, without parsing again.
+// with json_view.h, without parsing again. The scan itself is lib/json_skim/scan.h, which the
+// plugins' answer readers share.
 #pragma once
 
 #include <cstddef>
@@ -50,10 +51,11 @@ ObjectSkim skimObject(std::string_view text);
 ObjectSkim skimObject(std::string_view text, std::vector<SkimMember>&& storage);
 
 // An empty member list from the calling thread's spares, with room for a request's members (a
-// new one when none is spare). Every ObjectSkim hands its list back to the spares of the thread
-// that destroys it, so each worker keeps the few lists its requests in flight use: no lock, no
-// sharing. Bounded (kMaxSpareSkimLists lists of at most kMaxSpareSkimMembers); under
-// AddressSanitizer nothing is kept, so a use of a finished request's skim stays visible.
+// list without room when none is spare: skimObject then allocates it). Every ObjectSkim hands its
+// list back to the spares of the thread that destroys it, so each worker keeps the few lists its
+// requests in flight use: no lock, no sharing. Bounded (kMaxSpareSkimLists lists of at most
+// kMaxSpareSkimMembers); under AddressSanitizer nothing is kept, so a use of a finished request's
+// skim stays visible.
 std::vector<SkimMember> spareSkimMembers();
 inline constexpr size_t kMaxSpareSkimLists = 64;
 inline constexpr size_t kMaxSpareSkimMembers = 256;
