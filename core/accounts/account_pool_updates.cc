@@ -5,7 +5,6 @@
 #include "core/accounts/pool_state_rows.h"
 #include "core/obs/log.h"
 #include "core/obs/redact.h"
-#include "core/obs/secret_values.h"
 #include "core/store/family_limit_repo.h"
 #include "core/store/store.h"
 
@@ -15,7 +14,7 @@ namespace {
 constexpr size_t kMaxErrorText = 500;
 
 std::string errorText(std::string_view message) {
-  std::string text = redactSecrets(maskSecretValues(message));
+  std::string text = redactSecrets(message);
   if (text.size() > kMaxErrorText) text.resize(kMaxErrorText);
   std::replace_if(
       text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');

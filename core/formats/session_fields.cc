@@ -27,7 +27,7 @@ std::string_view headerValue(const Request& req, std::string_view name) {
 // Current Claude Code: a JSON string {"device_id":…,"account_uuid":…,"session_id":…}.
 std::string sessionFromJsonUserId(std::string_view user_id) {
   if (user_id.empty() || user_id.front() != '{') return {};
-  json::ObjectSkim inner = json::skimObject(user_id);
+  json::ObjectSkim inner = json::skimObject(user_id, json::spareSkimMembers());
   if (!inner.ok) return {};
   return JsonView(inner.member("session_id")).stringCopy();
 }

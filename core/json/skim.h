@@ -2,7 +2,8 @@
 // limit are checked over the whole text, numbers are checked as text and never converted (so no
 // conversion can overflow: CVE-2024-38517), and nothing is built but the list of the root
 // object's members as views into the text. Filters read the fields they need from those views
-// with json_view.h, without parsing again.
+// with json_view.h, without parsing again. The scan itself is lib/json_skim/scan.h, which the
+// plugins' answer readers share.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +22,12 @@ struct SkimMember {
 };
 
 struct ObjectSkim {
+  ObjectSkim() = default;
+  ObjectSkim(ObjectSkim&& other) noexcept = default;
+  ObjectSkim& operator=(ObjectSkim&& other) noexcept;
+  // The member list goes to the thread's spares (spareSkimMembers) unless taken out first.
+  ~ObjectSkim();
+
   bool ok = false;
   std::string error;  // a sentence for the client when !ok
   std::vector<SkimMember> members;
@@ -39,5 +46,18 @@ struct ObjectSkim {
 // this replaces): "JSON nesting deeper than 128 levels", "malformed JSON body: <reason> (at byte
 // N)", "request body must be a JSON object".
 ObjectSkim skimObject(std::string_view text);
+// The same into `storage`'s memory (cleared first) instead of a new list: with a list from
+// spareSkimMembers(), a warm worker skims a request without allocating.
+ObjectSkim skimObject(std::string_view text, std::vector<SkimMember>&& storage);
+
+// An empty member list from the calling thread's spares, with room for a request's members (a
+// list without room when none is spare: skimObject then allocates it). Every ObjectSkim hands its
+// list back to the spares of the thread that destroys it, so each worker keeps the few lists its
+// requests in flight use: no lock, no sharing. Bounded (kMaxSpareSkimLists lists of at most
+// kMaxSpareSkimMembers); under AddressSanitizer nothing is kept, so a use of a finished request's
+// skim stays visible.
+std::vector<SkimMember> spareSkimMembers();
+inline constexpr size_t kMaxSpareSkimLists = 64;
+inline constexpr size_t kMaxSpareSkimMembers = 256;
 
 }  // namespace relay::json

@@ -6,7 +6,6 @@
 #include <ctime>
 
 #include "core/obs/log_writer.h"
-#include "core/obs/secret_values.h"
 
 namespace relay {
 namespace {
@@ -132,15 +131,10 @@ std::string formatLogLine(int64_t unix_ms, LogLevel level, std::string_view comp
 
 void appendRedactedLogLine(std::string& out, LogLevel level, std::string_view component,
                            std::string_view message) {
-  struct Scratch {
-    std::string masked;
-    std::string redacted;
-  };
-  thread_local Scratch s;
-  std::string_view masked = maskSecretValues(message, &s.masked);
-  s.redacted.clear();
-  appendRedacted(s.redacted, masked);
-  appendLogLine(out, logClockMs(), level, component, s.redacted);
+  thread_local std::string redacted;
+  redacted.clear();
+  appendRedacted(redacted, message);
+  appendLogLine(out, logClockMs(), level, component, redacted);
 }
 
 void logLine(LogLevel level, std::string_view component, std::string_view message) {

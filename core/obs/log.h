@@ -40,7 +40,7 @@ void appendLogLine(std::string& out, int64_t unix_ms, LogLevel level, std::strin
 int64_t logClockMs();
 
 // The line logLine queues, appended to out: the message with registered secret values and secret
-// shapes masked (secret_values.h, redact.h), stamped now. Allocates nothing once the thread's
+// shapes masked (redact.h), stamped now. Allocates nothing once the thread's
 // buffers and out have room.
 void appendRedactedLogLine(std::string& out, LogLevel level, std::string_view component,
                            std::string_view message);

@@ -255,8 +255,6 @@ bool matchRegisteredPrefix(std::string_view text, size_t pos, const PrefixList& 
   return false;
 }
 
-constexpr size_t kMinExactSecret = 8;
-
 // The thread's working buffers: reused, so redacting a line allocates nothing once they grew.
 struct Scratch {
   std::string masked;
@@ -336,10 +334,17 @@ void addSecretPrefix(std::string_view prefix) {
 }
 
 void addRedactedValue(std::string_view secret) {
-  if (secret.size() < kMinExactSecret) return;
+  if (secret.size() < kMinRedactedValue) return;
   publish(&Registry::secrets, [&](SecretList& list) {
     if (std::find(list.begin(), list.end(), secret) != list.end()) return false;
     list.emplace_back(secret);
+    return true;
+  });
+}
+
+void clearRedactedValues() {
+  publish(&Registry::secrets, [](SecretList& list) {
+    list.clear();
     return true;
   });
 }

@@ -1,6 +1,7 @@
 // Masks likely secrets in text bound for a log, so an accidental leak is caught.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -23,9 +24,21 @@ void appendRedacted(std::string& out, std::string_view text);
 // token shapes of its own. Prefixes shorter than 3 bytes are ignored. Thread-safe.
 void addSecretPrefix(std::string_view prefix);
 
-// Registers a secret the host handles (a config secret, a stored token) to be masked exactly
-// in every later log line. Values shorter than 8 bytes are ignored (too likely in plain text).
-// Thread-safe; registering the same value twice is harmless.
+// The shortest secret value masked (one rule for every secret known by value: relay keys, the
+// metrics token, proxy passwords, a provider account's tokens and keys). Shorter values would
+// mask innocent text: a 4-5 byte value ("admin", "1234", "test") turns up inside ordinary words,
+// ids, numbers and timestamps, so masking it garbles log lines, while a secret that short is
+// guessable and hides little. A longer minimum leaks real secrets: 6-7 byte proxy passwords and
+// hand-written relay keys ("hunter2") exist, and were logged in clear under the former 8.
+inline constexpr size_t kMinRedactedValue = 6;
+
+// Registers a secret known by value (a config secret, a provider account's token or key) to be
+// masked exactly, wherever it appears, in every later log line: the main and access logs, plugin
+// log lines and account state messages all go through redactSecrets / appendRedacted. Values
+// shorter than kMinRedactedValue are ignored. Thread-safe; registering a value twice is harmless.
 void addRedactedValue(std::string_view secret);
+
+// Forgets every registered value (tests).
+void clearRedactedValues();
 
 }  // namespace relay

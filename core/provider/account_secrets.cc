@@ -5,7 +5,7 @@
 #include <cctype>
 #include <string>
 
-#include "core/obs/secret_values.h"
+#include "core/obs/redact.h"
 
 namespace relay {
 
@@ -13,7 +13,7 @@ namespace {
 
 void registerUnder(const rapidjson::Value& value, bool secret) {
   if (value.IsString() && secret) {
-    registerSecretValue(std::string_view(value.GetString(), value.GetStringLength()));
+    addRedactedValue(std::string_view(value.GetString(), value.GetStringLength()));
   } else if (value.IsObject()) {
     for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
       std::string_view key(it->name.GetString(), it->name.GetStringLength());
@@ -40,7 +40,7 @@ void registerAccountSecrets(const std::vector<AccountConfig>& accounts) {
     rapidjson::Document doc;
     doc.Parse(a.json.data(), a.json.size());
     if (!doc.HasParseError()) registerUnder(doc, false);
-    if (a.proxy && !a.proxy->password.empty()) registerSecretValue(a.proxy->password);
+    if (a.proxy && !a.proxy->password.empty()) addRedactedValue(a.proxy->password);
   }
 }
 

@@ -1,6 +1,7 @@
 // The core does not know which of a provider's account keys hold secrets, so it goes by the
 // key's name: every string under a key containing token, key, secret or password (any case,
-// at any depth of the account mapping) is registered with the log masking (secret_values.h).
+// at any depth of the account mapping) is registered with the log masking (addRedactedValue in
+// core/obs/redact.h).
 #pragma once
 
 #include <string_view>

@@ -25,7 +25,7 @@ class RouteFilter final : public Filter {
         return FilterStatus::Stop;
       }
       // The one pass over the body: later filters read st.body_skim instead of parsing again.
-      st.body_skim = json::skimObject(req.body);
+      st.body_skim = json::skimObject(req.body, json::spareSkimMembers());
       if (!st.body_skim.ok) {
         cb.sendError(400, st.body_skim.error);
         return FilterStatus::Stop;

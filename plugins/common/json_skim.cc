@@ -1,41 +1,25 @@
 #include "json_skim.h"
 
 #include <charconv>
-#include <cstring>
 #include <system_error>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "json_skim/scan.h"
 
 namespace relay::plugin_common {
 
 namespace {
 
-constexpr uint64_t kOnes = 0x0101010101010101ull;
-constexpr uint64_t kHighs = 0x8080808080808080ull;
-
-// Nonzero when some byte of w is below n (n <= 128).
-constexpr uint64_t hasByteBelow(uint64_t w, uint64_t n) {
-  return (w - kOnes * n) & ~w & kHighs;
-}
-
-constexpr uint64_t hasByte(uint64_t w, uint64_t b) {
-  return hasByteBelow(w ^ (kOnes * b), 1);
-}
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+static_assert(skim::kMaxDepth == kMaxJsonDepth, "the skim nests as deep as parseBoundedJson");
 
 // Four hex digits at p (p + 4 <= end checked by the caller).
 bool hex4(const char* p, unsigned* out) {
   unsigned v = 0;
   for (int i = 0; i < 4; ++i) {
-    int h = hexValue(p[i]);
+    char c = p[i];
+    int h = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
     if (h < 0) return false;
     v = v * 16 + static_cast<unsigned>(h);
   }
@@ -43,261 +27,45 @@ bool hex4(const char* p, unsigned* out) {
   return true;
 }
 
-bool isDigit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-class Skimmer {
+// The shared scan (lib/json_skim) under parseBoundedJson's rules: RapidJSON's default reading
+// (bytes above 0x7F unchecked, a NUL ends the text) and numbers refused where the document
+// reader refuses them. Members of watched scopes go to the visitor, keys decoded.
+class VisitorHandler {
  public:
-  Skimmer(std::string_view text, JsonSkimVisitor& visitor)
-      : p_(text.data()), end_(text.data() + text.size()), visitor_(visitor) {}
+  static constexpr bool kValidateUtf8 = false;
+  static constexpr bool kNulEndsText = true;
 
-  JsonParse run() {
-    skipSpace();
-    if (!value(0, 0)) return status_;
-    skipSpace();
-    // RapidJSON reads a NUL as the end of its input: what follows one is not looked at.
-    return p_ == end_ || *p_ == '\0' ? JsonParse::kOk : JsonParse::kMalformed;
-  }
+  explicit VisitorHandler(JsonSkimVisitor& visitor) : visitor_(visitor) {}
 
- private:
-  void skipSpace() {
-    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
-  }
-
-  bool fail(JsonParse status) {
-    status_ = status;
-    return false;
-  }
-
-  // One value at p_; an object's members are shown in `scope` (its nesting level is depth + 1).
-  bool value(int depth, int scope) {
-    if (p_ == end_) return fail(JsonParse::kMalformed);
-    switch (*p_) {
-      case '{':
-        return object(depth + 1, scope);
-      case '[':
-        return array(depth + 1);
-      case '"': {
-        JsonSkimValue v;
-        return string(&v);
-      }
-      case 't':
-        return literal("true");
-      case 'f':
-        return literal("false");
-      case 'n':
-        return literal("null");
-      default: {
-        JsonSkimValue v;
-        return number(&v);
-      }
-    }
-  }
-
-  bool literal(std::string_view word) {
-    if (static_cast<size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()))
-      return fail(JsonParse::kMalformed);
-    p_ += word.size();
-    return true;
-  }
-
-  bool string(JsonSkimValue* v) {
-    const char* start = ++p_;  // past the opening quote
-    bool escaped = false;
-    for (;;) {
-      skipPlainBytes();
-      if (p_ == end_) return fail(JsonParse::kMalformed);
-      unsigned char c = static_cast<unsigned char>(*p_);
-      if (c == '"') break;
-      if (c < 0x20) return fail(JsonParse::kMalformed);
-      ++p_;
-      if (c != '\\') continue;
-      escaped = true;
-      if (p_ == end_) return fail(JsonParse::kMalformed);
-      char e = *p_++;
-      if (e == 'u') {
-        unsigned cp = 0;
-        if (end_ - p_ < 4 || !hex4(p_, &cp)) return fail(JsonParse::kMalformed);
-        p_ += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {  // a high surrogate needs its low half
-          unsigned low = 0;
-          if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u' || !hex4(p_ + 2, &low) ||
-              low < 0xDC00 || low > 0xDFFF)
-            return fail(JsonParse::kMalformed);
-          p_ += 6;
-        }
-      } else if (std::strchr("\"\\/bfnrt", e) == nullptr || e == '\0') {
-        return fail(JsonParse::kMalformed);
-      }
-    }
-    v->kind = JsonSkimValue::Kind::kString;
-    v->text = std::string_view(start, static_cast<size_t>(p_ - start));
-    v->escaped = escaped;
-    ++p_;  // the closing quote
-    return true;
-  }
-
-  // Moves p_ over string bytes that need no look: not a quote, a backslash or a control byte.
-  void skipPlainBytes() {
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i below_space = _mm_set1_epi8(0x1F);
-    while (end_ - p_ >= 16) {
-      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-      __m128i special =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                       _mm_cmpeq_epi8(_mm_min_epu8(x, below_space), x));  // unsigned x <= 0x1F
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special));
-      if (mask != 0) {
-        p_ += __builtin_ctz(mask);
-        return;
-      }
-      p_ += 16;
-    }
-#endif
-    while (end_ - p_ >= 8) {
-      uint64_t w;
-      std::memcpy(&w, p_, 8);
-      if (hasByte(w, '"') | hasByte(w, '\\') | hasByteBelow(w, 0x20)) return;
-      p_ += 8;
-    }
-  }
-
-  bool digits() {
-    if (p_ == end_ || !isDigit(*p_)) return false;
-    while (p_ != end_ && isDigit(*p_)) ++p_;
-    return true;
-  }
-
-  // numberInRange for a number whose form is known: integers that fit need no double.
-  static bool inRange(std::string_view text, bool integral) {
-    if (integral && integerFits(text)) return true;
-    return numberInRange(text);
-  }
-
-  bool number(JsonSkimValue* v) {
-    const char* start = p_;
-    if (*p_ == '-') ++p_;
-    if (p_ == end_) return fail(JsonParse::kMalformed);
-    if (*p_ == '0') {
-      ++p_;
-    } else if (!digits()) {
-      return fail(JsonParse::kMalformed);
-    }
-    bool integral = true;
-    if (p_ != end_ && *p_ == '.') {
-      ++p_;
-      integral = false;
-      if (!digits()) return fail(JsonParse::kMalformed);
-    }
-    if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
-      ++p_;
-      integral = false;
-      if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
-      if (!digits()) return fail(JsonParse::kMalformed);
-    }
-    std::string_view text(start, static_cast<size_t>(p_ - start));
-    if (!inRange(text, integral)) return fail(JsonParse::kNumberOutOfRange);
-    v->kind = JsonSkimValue::Kind::kNumber;
-    v->text = text;
-    return true;
-  }
-
-  bool array(int depth) {
-    if (depth > kMaxJsonDepth) return fail(JsonParse::kTooDeep);
-    ++p_;
-    skipSpace();
-    if (p_ != end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
-    for (;;) {
-      if (!value(depth, JsonSkimVisitor::kIgnore)) return false;
-      skipSpace();
-      if (p_ == end_) return fail(JsonParse::kMalformed);
-      char c = *p_++;
-      if (c == ']') return true;
-      if (c != ',') return fail(JsonParse::kMalformed);
-      skipSpace();
-    }
-  }
-
-  bool object(int depth, int scope) {
-    if (depth > kMaxJsonDepth) return fail(JsonParse::kTooDeep);
-    ++p_;
-    skipSpace();
-    if (p_ != end_ && *p_ == '}') {
-      ++p_;
-      return true;
-    }
-    for (;;) {
-      if (p_ == end_ || *p_ != '"') return fail(JsonParse::kMalformed);
-      JsonSkimValue key;
-      if (!string(&key)) return false;
-      skipSpace();
-      if (p_ == end_ || *p_ != ':') return fail(JsonParse::kMalformed);
-      ++p_;
-      skipSpace();
-      if (!member(depth, scope, key)) return false;
-      skipSpace();
-      if (p_ == end_) return fail(JsonParse::kMalformed);
-      char c = *p_++;
-      if (c == '}') return true;
-      if (c != ',') return fail(JsonParse::kMalformed);
-      skipSpace();
-    }
-  }
-
-  // The value after "key": shown to the visitor when the object's scope is watched.
-  bool member(int depth, int scope, const JsonSkimValue& key) {
-    if (scope == JsonSkimVisitor::kIgnore) return value(depth, JsonSkimVisitor::kIgnore);
+  int rootScope() { return 0; }
+  int member(int scope, const skim::Value& key, const skim::Value& value) {
     std::string_view name = key.text;
     if (key.escaped) {
       key_scratch_ = decodeJsonString(key.text);
       name = key_scratch_;
     }
-    if (p_ == end_) return fail(JsonParse::kMalformed);
     JsonSkimValue v;
-    switch (*p_) {
-      case '{': {
-        v.kind = JsonSkimValue::Kind::kObject;
-        int inner = visitor_.member(scope, name, v);
-        return object(depth + 1, inner);
-      }
-      case '[':
-        v.kind = JsonSkimValue::Kind::kArray;
-        visitor_.member(scope, name, v);
-        return array(depth + 1);
-      case '"':
-        if (!string(&v)) return false;
-        break;
-      case 't':
-        if (!literal("true")) return false;
-        v.kind = JsonSkimValue::Kind::kTrue;
-        break;
-      case 'f':
-        if (!literal("false")) return false;
-        v.kind = JsonSkimValue::Kind::kFalse;
-        break;
-      case 'n':
-        if (!literal("null")) return false;
-        v.kind = JsonSkimValue::Kind::kNull;
-        break;
-      default:
-        if (!number(&v)) return false;
-    }
-    visitor_.member(scope, name, v);
-    return true;
+    v.kind = static_cast<JsonSkimValue::Kind>(value.kind);
+    v.text = value.text;
+    v.escaped = value.escaped;
+    return visitor_.member(scope, name, v);
+  }
+  void memberEnd(int, const skim::Value&, std::string_view) {}
+  // numberInRange for a number whose form is known: integers that fit need no double.
+  bool number(std::string_view text, bool integral) {
+    if (integral && integerFits(text)) return true;
+    return numberInRange(text);
   }
 
-  const char* p_;
-  const char* end_;
+ private:
   JsonSkimVisitor& visitor_;
-  JsonParse status_ = JsonParse::kMalformed;
   std::string key_scratch_;
 };
+
+static_assert(static_cast<int>(skim::Value::Kind::kArray) ==
+                  static_cast<int>(JsonSkimValue::Kind::kArray) &&
+              static_cast<int>(skim::Value::Kind::kNumber) ==
+                  static_cast<int>(JsonSkimValue::Kind::kNumber));
 
 void appendUtf8(std::string& out, unsigned cp) {
   if (cp < 0x80) {
@@ -320,7 +88,18 @@ void appendUtf8(std::string& out, unsigned cp) {
 }  // namespace
 
 JsonParse skimJson(std::string_view text, JsonSkimVisitor& visitor) {
-  return Skimmer(text, visitor).run();
+  VisitorHandler handler(visitor);
+  skim::Outcome r = skim::scan(text, handler);
+  switch (r.error) {
+    case skim::Error::kNone:
+      return JsonParse::kOk;
+    case skim::Error::kTooDeep:
+      return JsonParse::kTooDeep;
+    case skim::Error::kNumberRejected:
+      return JsonParse::kNumberOutOfRange;
+    default:
+      return JsonParse::kMalformed;
+  }
 }
 
 std::string decodeJsonString(std::string_view text) {

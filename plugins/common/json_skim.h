@@ -1,7 +1,8 @@
 // A one-pass JSON reader for plugins that need a few members of an upstream's answer (usage
 // counts, a model name) and nothing else: it checks the whole text under the same rules as
 // parseBoundedJson (RapidJSON's grammar, nesting at most kMaxJsonDepth, numbers in range) but
-// builds no document and allocates nothing unless a key the visitor is shown has escapes.
+// builds no document and allocates nothing unless a key the visitor is shown has escapes. The
+// scan itself is lib/json_skim's, the one the core skims request bodies with.
 #ifndef RELAY_PLUGINS_COMMON_JSON_SKIM_H
 #define RELAY_PLUGINS_COMMON_JSON_SKIM_H
 

@@ -8,7 +8,7 @@
 
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
-#include "core/obs/secret_values.h"
+#include "core/obs/redact.h"
 #include "log_capture.h"
 
 namespace relay {
@@ -89,7 +89,7 @@ TEST_CASE("writeAccessLog goes through the log thread, whatever the log level") 
 
 TEST_CASE("a batching (worker) thread hands its lines over in one piece, still masked") {
   test::LogCapture capture;
-  registerSecretValue("sk-batch-secret-123456");
+  addRedactedValue("sk-batch-secret-123456");
   std::thread worker([&] {
     batchAccessLogOnThisThread();
     AccessLogEntry e = sampleEntry();
@@ -105,7 +105,7 @@ TEST_CASE("a batching (worker) thread hands its lines over in one piece, still m
   REQUIRE(lines.size() == 2);
   CHECK(lines[0].ends_with("key=k1 route=[REDACTED]"));
   CHECK(lines[1].ends_with("account=claude-1 key=k1"));
-  clearSecretValues();
+  clearRedactedValues();
 }
 
 TEST_CASE("setAccessLog(\"off\") silences the access log and a path sends it to a file") {

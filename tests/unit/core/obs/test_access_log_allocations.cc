@@ -8,7 +8,7 @@
 
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
-#include "core/obs/secret_values.h"
+#include "core/obs/redact.h"
 #include "log_capture.h"
 
 namespace {
@@ -60,7 +60,7 @@ TEST_CASE(
     "once its buffers have grown, a worker formats and hands over access lines without "
     "allocating") {
   test::LogCapture capture;
-  registerSecretValue("sk-alloc-secret-123456");  // masking runs over every line
+  addRedactedValue("sk-alloc-secret-123456");  // masking runs over every line
   constexpr int kRounds = 8;
   constexpr int kLinesPerRound = 16;  // one worker loop iteration
   size_t allocations = 0;
@@ -105,7 +105,7 @@ TEST_CASE(
   CHECK(lines.back().ends_with(
       "[access] method=POST path=/v1/messages status=200 bytes=800 duration_ms=127.25 "
       "account=account-with-a-longer-name key=key-6ab9f1eb route=anthropic"));
-  clearSecretValues();
+  clearRedactedValues();
 }
 
 }  // namespace

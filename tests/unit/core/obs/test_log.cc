@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/obs/log.h"
+#include "core/obs/redact.h"
 #include "log_capture.h"
 
 namespace relay {
@@ -124,6 +125,20 @@ TEST_CASE("shutdownLogs writes pending lines and a later line restarts the write
   REQUIRE(lines.size() == 2);
   CHECK(lines[0].ends_with("before shutdown"));
   CHECK(lines[1].ends_with("after shutdown"));
+}
+
+TEST_CASE("a short secret registered by value never appears in a main log line") {
+  LevelGuard guard;
+  setLogLevel(LogLevel::kInfo);
+  addRedactedValue("hunter2");  // 7 bytes: a proxy password or hand-written relay key
+  test::LogCapture capture;
+  logLine(LogLevel::kWarn, "proxy", "connect via http://user:hunter2@10.0.0.1 failed: hunter2");
+  logf(LogLevel::kInfo, "keys", "key %s rejected", "hunter2");
+  clearRedactedValues();
+  std::string text = capture.text();
+  CHECK(text.find("hunter2") == std::string::npos);
+  CHECK(text.find("user:[REDACTED]@10.0.0.1 failed: [REDACTED]") != std::string::npos);
+  CHECK(text.find("key [REDACTED] rejected") != std::string::npos);
 }
 
 }  // namespace

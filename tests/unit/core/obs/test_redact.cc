@@ -102,6 +102,7 @@ TEST_CASE("words that only start like a secret key stay") {
 }
 
 TEST_CASE("registered secret values are masked exactly, whatever their shape") {
+  clearRedactedValues();
   CHECK(redactSecrets("proxy user:Zq7-plain-looking-pw@host") ==
         "proxy user:Zq7-plain-looking-pw@host");
   addRedactedValue("Zq7-plain-looking-pw");
@@ -113,6 +114,19 @@ TEST_CASE("registered secret values are masked exactly, whatever their shape") {
   // A longer secret containing a shorter one is masked whole.
   addRedactedValue("Zq7-plain-looking-pw-EXTENDED");
   CHECK(redactSecrets("x Zq7-plain-looking-pw-EXTENDED y") == "x [REDACTED] y");
+  clearRedactedValues();
+  CHECK(redactSecrets("x Zq7-plain-looking-pw y") == "x Zq7-plain-looking-pw y");
+}
+
+TEST_CASE("one minimum for every secret value: 6 bytes are masked, 5 are not") {
+  clearRedactedValues();
+  static_assert(kMinRedactedValue == 6);
+  addRedactedValue("hunter2");  // a 7-byte proxy password
+  addRedactedValue("k9-Zq1");   // a 6-byte relay key
+  addRedactedValue("Zq7x1");    // 5 bytes: ignored
+  CHECK(redactSecrets("socks5://user:hunter2@proxy key=k9-Zq1 and Zq7x1") ==
+        "socks5://user:[REDACTED]@proxy key=[REDACTED] and Zq7x1");
+  clearRedactedValues();
 }
 
 }  // namespace
