@@ -36,6 +36,11 @@ class RequestStoragePool {
 
   // Take the memory (the arguments are left empty, without capacity).
   void giveBody(std::string& body);
+  // Its owned buffer as above; the read block it may hold goes back to the thread's spares.
+  void giveBody(RequestBody& body) {
+    body.dropBlock();
+    giveBody(body.owned());
+  }
   void giveHeaderList(std::vector<Header>& list);
   // The request's body and header list.
   void give(Request& req) {

@@ -130,7 +130,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                      err.message[0] ? err.message : "the provider rejected the request");
       return;
     }
-    if (!body_set_) up_.body_ref = &cb_->request().body;  // the chain keeps it for the call
+    if (!body_set_) up_.body_ref = cb_->request().body.view();  // the chain keeps it for the call
     up_.headers.all() = headers_.finish();
     send();
   }

@@ -56,8 +56,8 @@ uint32_t Http1Connection::startStream(const OutgoingRequest& req, StreamSink* si
   parser_.data = this;
   // The head is built in a reused buffer: the transport copies only what the socket does not take.
   std::string head = WriteBufferPool::local().take();
-  appendHttp1RequestHead(head, *req.method, *req.url, *req.headers, req.body->size());
-  transport_->write(head, *req.body);
+  appendHttp1RequestHead(head, *req.method, *req.url, *req.headers, req.body.size());
+  transport_->write(head, req.body);
   WriteBufferPool::local().give(head);
   return stream_id_;
 }

@@ -83,7 +83,7 @@ void UpstreamExchange::onConnectionReady(UpstreamConnection* conn) {
   waiting_ = false;
   conn_ = conn;
   protocol_ = conn->protocol();
-  OutgoingRequest out{&request_.method, &*url_, &request_.headers, &request_.bodyBytes()};
+  OutgoingRequest out{&request_.method, &*url_, &request_.headers, request_.bodyBytes()};
   stream_id_ = conn->startStream(out, this);
   if (stream_id_ == 0) {  // possibly still inside send(): report from the loop
     conn_ = nullptr;
@@ -103,7 +103,7 @@ void UpstreamExchange::onStreamHeaders(int status, Headers headers) {
   // need not hold it. (An HTTP/2 upstream may answer before it read all of it.)
   if (conn_ != nullptr && conn_->requestSent(stream_id_)) {
     RequestStoragePool::local().giveBody(request_.body);
-    request_.body_ref = nullptr;
+    request_.body_ref.reset();
     body_released_ = true;
   }
   if (const std::string* enc = headers.find("content-encoding")) {

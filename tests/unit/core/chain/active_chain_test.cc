@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cstring>
+
 #include "core/chain/active_chain.h"
 #include "core/http/request_storage_pool.h"
 #include "core/loop/deferred_deleter.h"
@@ -199,7 +201,7 @@ TEST_CASE_FIXTURE(Fixture, "a finished request gives its body and header list ba
   Request req;
   req.method = "POST";
   req.target = "/t";
-  req.body.assign(4096, 'x');
+  req.body = std::string(4096, 'x');
   req.headers.add("user-agent", "a value longer than the inline storage of a string");
   const char* body_memory = req.body.data();
   auto ac = std::make_unique<ActiveChain>(std::move(req), sink, server, worker);
@@ -215,4 +217,25 @@ TEST_CASE_FIXTURE(Fixture, "a finished request gives its body and header list ba
   std::vector<Header> list = pool.takeHeaderList();
   REQUIRE(list.size() == 1);
   CHECK(list[0].name == "user-agent");
+}
+
+TEST_CASE_FIXTURE(Fixture, "a body in a read block keeps the block until the chain is done") {
+  setChain({{"a", "reply"}});
+  ReadBlock block = ReadBlock::take();
+  char* memory = block.data();
+  std::memcpy(memory, "{\"k\":1}", 7);
+  Request req;
+  req.method = "POST";
+  req.target = "/t";
+  req.body.adopt(std::move(block), std::string_view(memory, 7));
+  auto ac = std::make_unique<ActiveChain>(std::move(req), sink, server, worker);
+  ac->start();
+  CHECK(sink.status == 201);
+  CHECK(ac->request().body.data() == memory);  // never copied
+  CHECK(ac->request().body == "{\"k\":1}");
+  size_t spare_while_running = ReadBlock::spareOnThisThread();
+  ac.reset();
+  if (!RequestStoragePool::keeping()) return;  // AddressSanitizer: the block went to the heap
+  CHECK(spare_while_running + 1 == ReadBlock::spareOnThisThread());
+  CHECK(ReadBlock::take().data() == memory);  // the next read goes into it
 }
