@@ -202,7 +202,7 @@ int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
   // A list a finished request gave back: its headers are overwritten in place, so names and
   // values reuse their memory (see openHeader).
   std::vector<Header>& list = c->req_.headers.all();
-  list = RequestStoragePool::local().takeHeaderList();
+  list = HeaderListPool::local().take(HeadSide::Downstream);
   if (list.capacity() < kExpectedHeaders) list.reserve(kExpectedHeaders);
   c->headers_used_ = 0;
   c->header_open_ = false;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "core/http/header_list_pool.h"
 #include "core/http/request_storage_pool.h"
-#include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 
 namespace relay {
@@ -26,7 +26,7 @@ UpstreamExchange::~UpstreamExchange() {
   cancel();
   // The next request's upstream head is built into this one's memory, and a body of its own
   // (rewritten for the upstream, or handed over by the caller) holds the next one.
-  HeaderListPool::local().give(std::move(request_.headers.all()));
+  HeaderListPool::local().give(HeadSide::Upstream, request_.headers.all());
   RequestStoragePool::local().giveBody(request_.body);
 }
 

@@ -197,7 +197,11 @@ TEST_CASE_FIXTURE(Fixture, "a finished request gives its body and header list ba
   setChain({{"a", "reply"}});
   RequestStoragePool& pool = RequestStoragePool::local();
   while (pool.spareBodies() > 0) pool.takeBody(0);  // what earlier cases left
-  while (pool.spareHeaderLists() > 0) pool.takeHeaderList();
+  HeaderListPool& lists = HeaderListPool::local();
+  while (lists.spareCount() > 0) {
+    lists.take(HeadSide::Downstream);
+    lists.take(HeadSide::Upstream);
+  }
   Request req;
   req.method = "POST";
   req.target = "/t";
@@ -210,11 +214,11 @@ TEST_CASE_FIXTURE(Fixture, "a finished request gives its body and header list ba
   CHECK(pool.spareBodies() == 0);  // still the request's while the chain lives
   ac.reset();
   CHECK(pool.spareBodies() == 1);
-  CHECK(pool.spareHeaderLists() == 1);
+  CHECK(lists.spareCount() == 1);
   std::string next = pool.takeBody(4096);
   CHECK(next.empty());
   CHECK(next.data() == body_memory);
-  std::vector<Header> list = pool.takeHeaderList();
+  std::vector<Header> list = lists.take(HeadSide::Downstream);
   REQUIRE(list.size() == 1);
   CHECK(list[0].name == "user-agent");
 }
