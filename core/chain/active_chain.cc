@@ -1,5 +1,6 @@
 #include "core/chain/active_chain.h"
 
+#include "core/chain/request_state_pool.h"
 #include "core/chain/route_table.h"
 #include "core/formats/error_render.h"
 #include "core/http/request_storage_pool.h"
@@ -8,7 +9,11 @@ namespace relay {
 
 ActiveChain::ActiveChain(Request&& req, ResponseSink& sink, const ServerContext& server,
                          WorkerContext& worker)
-    : req_(std::move(req)), sink_(sink), server_(server), worker_(worker) {
+    : req_(std::move(req)),
+      sink_(sink),
+      server_(server),
+      worker_(worker),
+      state_(takeRequestState()) {
   state_.start_ns = uv_hrtime();
 }
 
@@ -26,6 +31,7 @@ ActiveChain::~ActiveChain() {
   RequestStoragePool& pool = RequestStoragePool::local();
   pool.give(req_);
   if (original_body_) pool.giveBody(*original_body_);
+  giveRequestState(state_);
 }
 
 void ActiveChain::start() {
