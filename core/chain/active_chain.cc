@@ -3,6 +3,7 @@
 #include "core/chain/request_state_pool.h"
 #include "core/chain/route_table.h"
 #include "core/formats/error_render.h"
+#include "core/http/header_list_pool.h"
 #include "core/http/request_storage_pool.h"
 
 namespace relay {
@@ -184,6 +185,8 @@ void ActiveChain::encodeHeaders(size_t below, ResponseHead head) {
   if (finished_ || sink_.started()) return;
   head.headers.remove("content-length");
   sink_.begin(head.status, head.headers, head.content_length);
+  // The client connection has written the head: its list reads the next upstream response.
+  HeaderListPool::local().give(HeadSide::Response, head.headers.all());
 }
 
 void ActiveChain::encodeData(size_t below, std::string_view bytes) {

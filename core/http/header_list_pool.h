@@ -19,14 +19,15 @@
 
 namespace relay {
 
-// Which heads a list holds.
-enum class HeadSide { Downstream, Upstream };
+// Which heads a list holds: requests read from clients, requests sent upstream, responses read
+// from upstreams.
+enum class HeadSide { Downstream, Upstream, Response };
 
 class HeaderListPool {
  public:
-  // Both sides of the requests in flight on a loop: 32 downstream and 8 upstream before the two
-  // pools became one.
-  static constexpr size_t kMaxKept = 40;
+  // The heads of the requests in flight on a loop, all sides together (32 downstream and 8
+  // upstream lists before the two pools became one).
+  static constexpr size_t kMaxKept = 48;
   static constexpr size_t kMaxKeptHeaders = 64;
 
   // The calling thread's pool (each loop runs on its own thread).
@@ -45,13 +46,17 @@ class HeaderListPool {
   void give(HeadSide side, std::vector<Header>& list);
   void give(HeadSide side, std::vector<Header>&& list) { give(side, list); }
 
-  size_t spareCount() const { return spare_[0].size() + spare_[1].size(); }
+  // Lets every spare list go (for tests).
+  void clear() {
+    for (auto& spare : spare_) spare.clear();
+  }
+  size_t spareCount() const { return spare_[0].size() + spare_[1].size() + spare_[2].size(); }
   // False under AddressSanitizer: everything given goes back to the heap.
   static bool keeping();
 
  private:
-  static size_t index(HeadSide side) { return side == HeadSide::Downstream ? 0 : 1; }
-  std::vector<std::vector<Header>> spare_[2];
+  static size_t index(HeadSide side) { return static_cast<size_t>(side); }
+  std::vector<std::vector<Header>> spare_[3];
 };
 
 // Fills a list taken from the pool front to back, assigning into the elements it already has.
