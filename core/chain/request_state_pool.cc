@@ -60,18 +60,16 @@ RequestState takeRequestState() {
 }
 
 void giveRequestState(RequestState& state) {
-  Strings kept;
-  eachPair(state, kept, [](std::string& field, std::string& mine) {
-    mine.swap(field);
-    if (mine.capacity() > kMaxKeptString) std::string().swap(mine);
-    mine.clear();
-  });
-  state = RequestState{};
   if (!kRecyclingStorage || t_spares_gone) return;
   Spares& s = spares();
   if (s.list.size() >= kMaxSpare) return;
   if (s.list.capacity() == 0) s.list.reserve(kMaxSpare);
-  s.list.push_back(std::move(kept));
+  Strings& kept = s.list.emplace_back();
+  eachPair(state, kept, [](std::string& field, std::string& mine) {
+    if (field.capacity() > kMaxKeptString) return;  // goes with the state
+    mine.swap(field);
+    mine.clear();
+  });
 }
 
 size_t spareRequestStates() {

@@ -13,7 +13,8 @@ namespace relay {
 
 // A state as RequestState{} but for the capacity of its strings.
 RequestState takeRequestState();
-// Takes the state's strings' memory (when kept); the argument is left as a new state.
+// Takes the state's strings' memory (when kept; the state's strings are left empty). Call it
+// as the state ends: nothing else of it is reset.
 void giveRequestState(RequestState& state);
 // Spare states on this thread (for tests).
 size_t spareRequestStates();
