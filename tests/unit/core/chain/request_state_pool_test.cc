@@ -12,7 +12,7 @@ namespace relay {
 TEST_CASE("a request state given back lends its strings' memory to the next, nothing else") {
   std::thread([] {
     RequestState st = takeRequestState();
-    st.model = "claude-sonnet-4-5-20250929-with-a-long-suffix";
+    st.model = "vendor-model-large-20250929-with-a-long-suffix";
     st.session_key = "team:user-id:7c8d1e2f-0000-4000-8000-000000000001";
     st.stream = true;
     st.attempt = 2;
@@ -33,7 +33,7 @@ TEST_CASE("a request state given back lends its strings' memory to the next, not
     CHECK_FALSE(next.stream);
     CHECK(next.attempt == 0);
     CHECK(next.excluded_accounts.empty());
-    next.model.assign("claude-opus-4-1-20250805");
+    next.model.assign("vendor-model-small-20250805");
     CHECK(next.model.data() == model_memory);  // assigned into the kept memory
     next.session_key.assign("team:hash:0123456789abcdef0123456789abcdef");
     CHECK(next.session_key.data() == key_memory);
