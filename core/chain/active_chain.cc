@@ -1,14 +1,20 @@
 #include "core/chain/active_chain.h"
 
+#include "core/chain/request_state_pool.h"
 #include "core/chain/route_table.h"
 #include "core/formats/error_render.h"
+#include "core/http/header_list_pool.h"
 #include "core/http/request_storage_pool.h"
 
 namespace relay {
 
 ActiveChain::ActiveChain(Request&& req, ResponseSink& sink, const ServerContext& server,
                          WorkerContext& worker)
-    : req_(std::move(req)), sink_(sink), server_(server), worker_(worker) {
+    : req_(std::move(req)),
+      sink_(sink),
+      server_(server),
+      worker_(worker),
+      state_(takeRequestState()) {
   state_.start_ns = uv_hrtime();
 }
 
@@ -26,6 +32,7 @@ ActiveChain::~ActiveChain() {
   RequestStoragePool& pool = RequestStoragePool::local();
   pool.give(req_);
   if (original_body_) pool.giveBody(*original_body_);
+  giveRequestState(state_);
 }
 
 void ActiveChain::start() {
@@ -178,6 +185,8 @@ void ActiveChain::encodeHeaders(size_t below, ResponseHead head) {
   if (finished_ || sink_.started()) return;
   head.headers.remove("content-length");
   sink_.begin(head.status, head.headers, head.content_length);
+  // The client connection has written the head: its list reads the next upstream response.
+  HeaderListPool::local().give(HeadSide::Response, head.headers.all());
 }
 
 void ActiveChain::encodeData(size_t below, std::string_view bytes) {

@@ -82,7 +82,7 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   std::pmr::monotonic_buffer_resource arena_{arena_bytes_, kArenaBytes};
 
   Request req_;
-  std::optional<std::string> original_body_;  // the client's body while an attempt rewrote it
+  std::optional<RequestBody> original_body_;  // the client's body while an attempt rewrote it
   ResponseSink& sink_;
   const ServerContext& server_;
   WorkerContext& worker_;

@@ -24,12 +24,21 @@ std::string_view headerValue(const Request& req, std::string_view name) {
 
 // ---- rule 2: metadata.user_id ----
 
-// Current Claude Code: a JSON string {"device_id":…,"account_uuid":…,"session_id":…}.
-std::string sessionFromJsonUserId(std::string_view user_id) {
+// Current Claude Code: a JSON string {"device_id":…,"account_uuid":…,"session_id":…}. A view into
+// user_id; an id that holds escapes itself is decoded and appended to `scratch` after user_id.
+std::string_view sessionFromJsonUserId(std::string_view user_id, std::string& scratch) {
   if (user_id.empty() || user_id.front() != '{') return {};
   json::ObjectSkim inner = json::skimObject(user_id, json::spareSkimMembers());
   if (!inner.ok) return {};
-  return JsonView(inner.member("session_id")).stringCopy();
+  JsonView id(inner.member("session_id"));
+  std::string decoded;  // rare: a session id with escapes
+  std::string_view value = id.stringIn(decoded);
+  if (value.data() != decoded.data() || decoded.empty()) return value;
+  // user_id may live in scratch (and moves if it grows): the id goes after it, and user_id is
+  // not read again.
+  size_t at = scratch.size();
+  scratch.append(decoded);
+  return std::string_view(scratch).substr(at);
 }
 
 // Older Claude Code: user_<hex>_account_<uuid>_session_<uuid> (the account part may be empty).
@@ -45,27 +54,30 @@ std::string_view sessionFromLegacyUserId(std::string_view user_id) {
   return user_id.substr(session_at + kSession.size());
 }
 
-std::string userIdSession(const Root& body) {
-  std::string user_id = body.member("metadata").member("user_id").stringCopy();
-  std::string session = sessionFromJsonUserId(user_id);
+// The user id (a JSON string holding JSON: decoded into `scratch`, whose memory is reused).
+std::string_view userIdSession(const Root& body, std::string& scratch) {
+  std::string_view user_id = body.member("metadata").member("user_id").stringIn(scratch);
+  std::string_view session = sessionFromJsonUserId(user_id, scratch);
   if (!session.empty()) return session;
-  return std::string(sessionFromLegacyUserId(user_id));
+  return sessionFromLegacyUserId(user_id);
 }
 
 // ---- rule 3: explicit session ids of Codex and Code Assist ----
 
-SessionId explicitId(const Request& req, const Root& body) {
+SessionId explicitId(const Request& req, const Root& body, std::string& scratch) {
   // session-id is the spelling third parties saw from Codex (PROTOCOLS.md C4).
   for (std::string_view name : {"session_id", "x-session-id", "session-id"}) {
     std::string_view v = headerValue(req, name);
-    if (!v.empty()) return {"session-header", std::string(v)};
+    if (!v.empty()) return {"session-header", v};
   }
-  if (std::string v = body.member("prompt_cache_key").stringCopy(); !v.empty())
-    return {"prompt-cache-key", std::move(v)};
-  if (std::string v = body.member("client_metadata").member("session_id").stringCopy(); !v.empty())
-    return {"client-metadata", std::move(v)};
-  if (std::string v = body.member("request").member("session_id").stringCopy(); !v.empty())
-    return {"code-assist", std::move(v)};
+  if (std::string_view v = body.member("prompt_cache_key").stringIn(scratch); !v.empty())
+    return {"prompt-cache-key", v};
+  if (std::string_view v = body.member("client_metadata").member("session_id").stringIn(scratch);
+      !v.empty())
+    return {"client-metadata", v};
+  if (std::string_view v = body.member("request").member("session_id").stringIn(scratch);
+      !v.empty())
+    return {"code-assist", v};
   return {};
 }
 
@@ -145,15 +157,21 @@ void collectGemini(const Root& body, HashTexts& t) {
 }  // namespace
 
 SessionId sessionFromHeaderOnly(const Request& req) {
-  return {"claude-session", std::string(headerValue(req, "x-claude-code-session-id"))};
+  return {"claude-session", headerValue(req, "x-claude-code-session-id")};
 }
 
-SessionId sessionFromUserId(const json::ObjectSkim& body) {
-  return {"user-id", userIdSession(Root(body))};
+SessionId sessionFromUserId(const json::ObjectSkim& body, std::string& scratch) {
+  return {"user-id", userIdSession(Root(body), scratch)};
 }
 
-SessionId explicitSessionId(const Request& req, const json::ObjectSkim& body) {
-  return explicitId(req, Root(body));
+std::string sessionFromUserId(const json::ObjectSkim& body) {
+  std::string scratch;
+  return std::string(sessionFromUserId(body, scratch).value);
+}
+
+SessionId explicitSessionId(const Request& req, const json::ObjectSkim& body,
+                            std::string& scratch) {
+  return explicitId(req, Root(body), scratch);
 }
 
 void collectHashTexts(const json::ObjectSkim& body, WireFormat format, HashTexts& t) {

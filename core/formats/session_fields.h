@@ -15,9 +15,11 @@
 namespace relay::formats {
 
 // A session id a client sent, and the <source> label of the place it came from; value "" if none.
+// The value is a view into the request, its body, or the caller's `scratch` (text that had to be
+// decoded), valid while those are.
 struct SessionId {
   std::string_view source;
-  std::string value;
+  std::string_view value;
 };
 
 // Rule 1: a header that decides alone (its client always sends it, so no body is parsed):
@@ -26,14 +28,16 @@ SessionId sessionFromHeaderOnly(const Request& req);
 
 // Rule 2: metadata.user_id holding a JSON string of an object with session_id, or the legacy
 // user_<hex>_account_<uuid>_session_<uuid> form                  "user-id"
-SessionId sessionFromUserId(const json::ObjectSkim& body);
+SessionId sessionFromUserId(const json::ObjectSkim& body, std::string& scratch);
+// The same id, copied.
+std::string sessionFromUserId(const json::ObjectSkim& body);
 
 // Rule 3, in order:
 //   header session_id / x-session-id (also session-id)           "session-header"
 //   body prompt_cache_key                                         "prompt-cache-key"
 //   body client_metadata.session_id                               "client-metadata"
 //   body request.session_id (Code Assist envelope)                "code-assist"
-SessionId explicitSessionId(const Request& req, const json::ObjectSkim& body);
+SessionId explicitSessionId(const Request& req, const json::ObjectSkim& body, std::string& scratch);
 
 // Rule 4's inputs: views into the body, or into `decoded` for strings that held escapes.
 struct HashTexts {

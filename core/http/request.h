@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/http/headers.h"
+#include "core/http/request_body.h"
 
 namespace relay {
 
@@ -12,7 +13,7 @@ struct Request {
   std::string method;
   std::string target;  // as received: path plus optional "?query"
   Headers headers;
-  std::string body;
+  RequestBody body;  // the bytes, or a view into the read block they arrived in
   int http_major = 1;
   int http_minor = 1;
 

@@ -51,13 +51,6 @@ std::string RequestStoragePool::takeBody(size_t capacity) {
   return body;
 }
 
-std::vector<Header> RequestStoragePool::takeHeaderList() {
-  if (header_lists_.empty()) return {};
-  std::vector<Header> list = std::move(header_lists_.back());
-  header_lists_.pop_back();
-  return list;
-}
-
 void RequestStoragePool::giveBody(std::string& body) {
   std::string mine;
   mine.swap(body);
@@ -67,15 +60,6 @@ void RequestStoragePool::giveBody(std::string& body) {
   mine.clear();
   body_bytes_ += mine.capacity();
   bodies_.push_back(std::move(mine));
-}
-
-void RequestStoragePool::giveHeaderList(std::vector<Header>& list) {
-  std::vector<Header> mine;
-  mine.swap(list);
-  if (!kKeep || t_pool_gone || mine.capacity() == 0 || mine.size() > kMaxKeptHeaders ||
-      header_lists_.size() >= kMaxKeptHeaderLists)
-    return;
-  header_lists_.push_back(std::move(mine));
 }
 
 }  // namespace relay

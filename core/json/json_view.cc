@@ -98,7 +98,12 @@ std::string_view rawString(std::string_view text, bool* escaped) {
 
 std::string decodeJsonString(std::string_view raw) {
   std::string out;
-  out.reserve(raw.size());
+  appendDecodedJsonString(raw, out);
+  return out;
+}
+
+void appendDecodedJsonString(std::string_view raw, std::string& out) {
+  out.reserve(out.size() + raw.size());
   const char* p = raw.data();
   const char* end = p + raw.size();
   while (p < end) {
@@ -129,7 +134,7 @@ std::string decodeJsonString(std::string_view raw) {
         out.push_back('\t');
         break;
       case 'u': {
-        if (end - p < 4) return out;
+        if (end - p < 4) return;
         unsigned cp = hex4(p);
         p += 4;
         if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
@@ -145,7 +150,6 @@ std::string decodeJsonString(std::string_view raw) {
         break;
     }
   }
-  return out;
 }
 
 bool keyEquals(std::string_view raw, bool escaped, std::string_view name) {
@@ -192,6 +196,27 @@ std::string_view JsonView::string(DecodedStrings& keep) const {
   if (!escaped) return raw;
   keep.push_back(decodeJsonString(raw));
   return keep.back();
+}
+
+std::string_view JsonView::stringIn(std::string& scratch) const {
+  if (!isString()) return {};
+  bool escaped = false;
+  std::string_view raw = rawString(text_, &escaped);
+  if (!escaped) return raw;
+  scratch.clear();
+  appendDecodedJsonString(raw, scratch);
+  return scratch;
+}
+
+void JsonView::assignStringTo(std::string& out) const {
+  out.clear();
+  if (!isString()) return;
+  bool escaped = false;
+  std::string_view raw = rawString(text_, &escaped);
+  if (escaped)
+    appendDecodedJsonString(raw, out);
+  else
+    out.assign(raw);
 }
 
 std::string JsonView::stringCopy() const {

@@ -36,8 +36,12 @@ class JsonView {
   // A string's value: a view into the text when it holds no escape, else decoded into `keep`.
   // "" when this is not a string.
   std::string_view string(DecodedStrings& keep) const;
+  // The same, decoded into `scratch` (assigned: its memory is reused) when it holds an escape.
+  std::string_view stringIn(std::string& scratch) const;
   // A string's value as a new string; "" when this is not a string.
   std::string stringCopy() const;
+  // A string's value assigned to `out` (its memory reused); "" when this is not a string.
+  void assignStringTo(std::string& out) const;
 
  private:
   char first() const { return text_.empty() ? '\0' : text_.front(); }
@@ -58,6 +62,8 @@ class ElementCursor {
 
 // The decoded form of a string's contents as written between its quotes (validated escapes).
 std::string decodeJsonString(std::string_view raw);
+// The same, appended to `out`.
+void appendDecodedJsonString(std::string_view raw, std::string& out);
 
 // True when key text as written (raw, between quotes) equals `name` once decoded.
 bool keyEquals(std::string_view raw, bool escaped, std::string_view name);

@@ -13,12 +13,11 @@
 namespace relay {
 
 namespace {
-constexpr size_t kReadBufferSize = 64 * 1024;
 constexpr int kBacklog = 1024;
 }  // namespace
 
 Worker::Worker(int index, const ServerContext& server, HttpServerLimits limits)
-    : index_(index), server_(server), limits_(limits), read_buffer_(new char[kReadBufferSize]) {
+    : index_(index), server_(server), limits_(limits) {
   uv_loop_init(&loop_);
   deleter_ = std::make_unique<DeferredDeleter>(&loop_);
   context_.index = index_;
@@ -122,8 +121,13 @@ void Worker::onConnectionClosed(Http1ServerConnection* conn) {
 }
 
 char* Worker::readBuffer(size_t* size) {
-  *size = kReadBufferSize;
-  return read_buffer_.get();
+  if (!read_block_) read_block_ = ReadBlock::take();  // the last one went with a request
+  *size = ReadBlock::kSize;
+  return read_block_.data();
+}
+
+ReadBlock Worker::takeReadBlock() {
+  return std::move(read_block_);
 }
 
 std::unique_ptr<ActiveStream> Worker::createStream(Request&& req, ResponseSink& sink) {

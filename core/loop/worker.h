@@ -40,6 +40,7 @@ class Worker final : public ConnectionOwner, public RequestHandler {
   bool draining() const override { return draining_; }
   void onConnectionClosed(Http1ServerConnection* conn) override;
   char* readBuffer(size_t* size) override;
+  ReadBlock takeReadBlock() override;
 
   // RequestHandler
   std::unique_ptr<ActiveStream> createStream(Request&& req, ResponseSink& sink) override;
@@ -68,7 +69,7 @@ class Worker final : public ConnectionOwner, public RequestHandler {
   WorkerContext context_;
   std::set<Http1ServerConnection*> connections_;
   std::set<Http1ServerConnection*> refused_;  // answered 503, closing (not in the budget)
-  std::unique_ptr<char[]> read_buffer_;
+  ReadBlock read_block_;  // taken on the loop's first read, and again after one is handed over
   std::atomic<uint64_t> drain_timeout_ms_{0};
   bool draining_ = false;
   bool stopping_ = false;

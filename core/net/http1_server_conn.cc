@@ -141,7 +141,9 @@ void Http1ServerConnection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* bu
   }
   if (n == 0 || c->closing_) return;
   if (c->close_when_flushed_) return;  // lingering: discard what the client still sends
+  c->reading_block_ = true;
   c->parse(buf->base, static_cast<size_t>(n));
+  c->reading_block_ = false;
 }
 
 void Http1ServerConnection::parse(const char* data, size_t len) {
@@ -151,14 +153,29 @@ void Http1ServerConnection::parse(const char* data, size_t len) {
     return;
   }
   llhttp_errno_t err = llhttp_execute(&parser_, data, len);
-  if (err == HPE_OK) return;
+  if (err == HPE_OK) {
+    keepBodyBytes();  // the rest of the body comes in a later read, into the same block
+    return;
+  }
   if (err == HPE_PAUSED) {
     const char* pos = llhttp_get_error_pos(&parser_);
     size_t used = pos ? static_cast<size_t>(pos - data) : len;
-    input_.assign(data + used, len - used);
+    input_.assign(data + used, len - used);  // a pipelined request's bytes: copied, as they wait
+    if (!body_in_read_.empty()) {
+      // The whole body is in this read: the request takes the block it lies in, and the worker
+      // reads on into another.
+      ReadBlock block = reading_block_ ? owner_.takeReadBlock() : ReadBlock{};
+      if (block.holds(body_in_read_.data(), body_in_read_.size())) {
+        req_.body.adopt(std::move(block), body_in_read_);
+        body_in_read_ = {};
+      } else {
+        keepBodyBytes();
+      }
+    }
     dispatch();
     return;
   }
+  body_in_read_ = {};
   if (error_status_ != 0) {
     protocolError(error_status_, error_message_);
   } else {
@@ -180,10 +197,12 @@ int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
   c->head_bytes_ = 1;
   c->max_header_bytes_ = c->owner_.limits().max_header_bytes;
   c->req_ = Request{};
+  c->body_in_read_ = {};
+  c->body_reserve_ = 0;
   // A list a finished request gave back: its headers are overwritten in place, so names and
   // values reuse their memory (see openHeader).
   std::vector<Header>& list = c->req_.headers.all();
-  list = RequestStoragePool::local().takeHeaderList();
+  list = HeaderListPool::local().take(HeadSide::Downstream);
   if (list.capacity() < kExpectedHeaders) list.reserve(kExpectedHeaders);
   c->headers_used_ = 0;
   c->header_open_ = false;
@@ -281,14 +300,10 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
     c->error_message_ = "request body exceeds server.max_request_bytes";
     return -1;
   }
-  // The body arrives in pieces: room for all of it at once saves the copies of growing it.
-  // Capped, so that a declared length alone reserves little. The buffer is one an earlier
-  // request gave back when there is one (the chain gives it back when the exchange is over).
+  // A body that arrives in pieces gets room for all of it at once (keepBodyBytes), saving the
+  // copies of growing it. Capped, so that a declared length alone reserves little.
   if (cl_count > 0 && p->content_length > 0)
-    r.body = RequestStoragePool::local().takeBody(
-        static_cast<size_t>(std::min<uint64_t>(p->content_length, kBodyReserveCap)));
-  else if (has_te)
-    r.body = RequestStoragePool::local().takeBody(0);
+    c->body_reserve_ = static_cast<size_t>(std::min<uint64_t>(p->content_length, kBodyReserveCap));
   if (expect && equalsIgnoreCase(*expect, "100-continue") && r.http_minor >= 1)
     c->queue("HTTP/1.1 100 Continue\r\n\r\n");
   if (p->upgrade) c->close_after_response_ = true;
@@ -297,14 +312,38 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
 
 int Http1ServerConnection::onBody(llhttp_t* p, const char* at, size_t len) {
   auto* c = self(p);
-  if (c->req_.body.size() + len > c->owner_.limits().max_request_bytes) {
+  size_t have = c->req_.body.size() + c->body_in_read_.size();
+  if (have + len > c->owner_.limits().max_request_bytes) {
     c->error_status_ = 413;
     c->error_message_ = "request body exceeds server.max_request_bytes";
     return -1;
   }
-  c->req_.body.append(at, len);
+  if (have == 0 && c->reading_block_) {
+    c->body_in_read_ = std::string_view(at, len);  // left where it is while it may be all of it
+  } else {
+    c->keepBodyBytes();
+    c->ownedBody(len).append(at, len);
+  }
   c->armTimer(c->owner_.limits().body_idle_timeout_ms);
   return 0;
+}
+
+// The body bytes still in the read block move to the request's own buffer (the block is read
+// into again, or does not hold them).
+void Http1ServerConnection::keepBodyBytes() {
+  if (body_in_read_.empty()) return;
+  ownedBody(body_in_read_.size()).append(body_in_read_);
+  body_in_read_ = {};
+}
+
+// The request's own buffer, with room for `more` bytes at least: when it is still empty, one an
+// earlier request gave back (the chain gives it back when the exchange is over), with room for
+// the declared length.
+std::string& Http1ServerConnection::ownedBody(size_t more) {
+  std::string& body = req_.body.owned();
+  if (body.empty() && body.capacity() < more)
+    body = RequestStoragePool::local().takeBody(std::max(body_reserve_, more));
+  return body;
 }
 
 int Http1ServerConnection::onMessageComplete(llhttp_t* p) {

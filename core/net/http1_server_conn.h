@@ -67,6 +67,8 @@ class Http1ServerConnection final : public ResponseSink, private WriteCork::Writ
   void flushCorked() override;
 
   void parse(const char* data, size_t len);
+  void keepBodyBytes();
+  std::string& ownedBody(size_t more);
   void dispatch();
   void finishStream(bool completed, bool client_gone);
   void afterResponse();
@@ -127,6 +129,12 @@ class Http1ServerConnection final : public ResponseSink, private WriteCork::Writ
   int error_status_ = 0;  // set by callbacks that reject the request
   std::string error_message_;
   std::string input_;  // bytes received while a request is dispatched
+  // The body so far when all of it lies in the read being parsed (reading_block_: the owner's
+  // read block): the request takes the block if the body ends in this read (no copy); copied
+  // into the request's own buffer otherwise.
+  std::string_view body_in_read_;
+  bool reading_block_ = false;
+  size_t body_reserve_ = 0;  // room for the body a split one gets (declared length, capped)
 
   std::unique_ptr<ActiveStream> stream_;
   bool response_started_ = false;

@@ -57,8 +57,12 @@ class ConnectionOwner {
   virtual DeferredDeleter& deleter() = 0;
   virtual bool draining() const = 0;
   virtual void onConnectionClosed(Http1ServerConnection* conn) = 0;
-  // A shared read buffer: connections parse synchronously and copy what they keep.
+  // A shared read buffer: connections parse synchronously and copy what they keep, except a
+  // request body that arrived whole in one read, for which they take the block (below).
   virtual char* readBuffer(size_t* size) = 0;
+  // The block readBuffer() last returned, handed to a request whose body lies in it; the next
+  // readBuffer() returns another. An empty block: this owner lends no blocks (the body is copied).
+  virtual ReadBlock takeReadBlock() { return {}; }
 };
 
 }  // namespace relay

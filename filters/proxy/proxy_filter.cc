@@ -49,7 +49,7 @@ class ProxyFilter final : public Filter, public UpstreamResponseHandler {
     for (const auto& h : req.headers.all())
       if (!isHopByHopHeader(h.name) && !equalsIgnoreCase(h.name, "host"))
         up.headers.add(h.name, h.value);
-    up.body = std::move(req.body);
+    up.body_ref = req.body.view();  // the chain keeps the body until this filter is gone
     up.ca_file = cfg_.ca_file;
     up.proxy = cfg_.proxy;
     up.account_id = cfg_.name;

@@ -30,7 +30,7 @@ class RouteFilter final : public Filter {
         cb.sendError(400, st.body_skim.error);
         return FilterStatus::Stop;
       }
-      st.model = json::JsonView(st.body_skim.member("model")).stringCopy();
+      json::JsonView(st.body_skim.member("model")).assignStringTo(st.model);  // memory reused
       st.stream = json::JsonView(st.body_skim.member("stream")).isTrue();
     }
     formats::PathModel in_path = formats::modelFromPath(st.format, req.path());

@@ -16,12 +16,24 @@ using Texts = std::vector<std::string_view>;  // views into the body
 
 constexpr size_t kHashHexChars = 32;
 
-std::string scopedKey(std::string_view key_id, std::string_view source, std::string_view value) {
+// Assigned to `key`, whose memory is reused.
+void scopedKey(std::string_view key_id, std::string_view source, std::string_view value,
+               std::string& key) {
   std::string_view scope = key_id.empty() ? std::string_view("-") : key_id;
-  std::string key;
+  key.clear();
   key.reserve(scope.size() + source.size() + value.size() + 2);
   key.append(scope).append(1, ':').append(source).append(1, ':').append(value);
-  return key;
+}
+
+// Text decoded on the way to a key (a user id holds escaped JSON): this thread's buffer, so a warm
+// loop decodes into memory it already has. A huge one is not kept.
+constexpr size_t kMaxKeptScratch = 16 * 1024;
+
+std::string& scratchBuffer() {
+  thread_local std::string scratch;
+  if (scratch.capacity() > kMaxKeptScratch) std::string().swap(scratch);
+  scratch.clear();
+  return scratch;
 }
 
 // ---- rule 4: hash of the conversation's stable prefix ----
@@ -51,8 +63,8 @@ std::string sha256Prefix(std::initializer_list<const Texts*> groups) {
   return hex;
 }
 
-std::string keyFromContentHash(const json::ObjectSkim& body, WireFormat format,
-                               std::string_view key_id) {
+void keyFromContentHash(const json::ObjectSkim& body, WireFormat format, std::string_view key_id,
+                        std::string& key) {
   formats::HashTexts t;
   formats::collectHashTexts(body, format, t);
   std::string digest;
@@ -62,14 +74,14 @@ std::string keyFromContentHash(const json::ObjectSkim& body, WireFormat format,
     digest = sha256Prefix({&t.system});
   else if (totalSize(t.first) > 0)
     digest = sha256Prefix({&t.first});
-  return digest.empty() ? std::string() : scopedKey(key_id, "hash", digest);
+  if (!digest.empty()) scopedKey(key_id, "hash", digest, key);
 }
 
-std::string derive(const Request& req, WireFormat format, std::string_view key_id,
-                   const json::ObjectSkim* skim) {
+void derive(const Request& req, WireFormat format, std::string_view key_id,
+            const json::ObjectSkim* skim, std::string& key) {
   // Rule 1 needs no body: its client always sends the header, so its bodies are never read.
   if (formats::SessionId h = formats::sessionFromHeaderOnly(req); !h.value.empty())
-    return scopedKey(key_id, h.source, h.value);
+    return scopedKey(key_id, h.source, h.value, key);
 
   // The route filter's skim of this body when there is one; otherwise the body is skimmed here.
   // A body that is not a JSON object, or too deep, gives no key (the route filter answers it).
@@ -78,24 +90,33 @@ std::string derive(const Request& req, WireFormat format, std::string_view key_i
     own = json::skimObject(req.body);
     skim = &own;
   }
-  if (!skim->ok) return {};
+  if (!skim->ok) return;
 
-  if (formats::SessionId s = formats::sessionFromUserId(*skim); !s.value.empty())
-    return scopedKey(key_id, s.source, s.value);
-  if (formats::SessionId s = formats::explicitSessionId(req, *skim); !s.value.empty())
-    return scopedKey(key_id, s.source, s.value);
-  return keyFromContentHash(*skim, format, key_id);
+  std::string& scratch = scratchBuffer();
+  if (formats::SessionId s = formats::sessionFromUserId(*skim, scratch); !s.value.empty())
+    return scopedKey(key_id, s.source, s.value, key);
+  if (formats::SessionId s = formats::explicitSessionId(req, *skim, scratch); !s.value.empty())
+    return scopedKey(key_id, s.source, s.value, key);
+  keyFromContentHash(*skim, format, key_id, key);
 }
 
 }  // namespace
 
+void deriveSessionKey(const Request& req, WireFormat format, std::string_view key_id,
+                      const json::ObjectSkim* skim, std::string& key) {
+  key.clear();
+  try {
+    derive(req, format, key_id, skim, key);
+  } catch (...) {  // only allocation failures can get here; no key is a safe answer
+    key.clear();
+  }
+}
+
 std::string deriveSessionKey(const Request& req, WireFormat format, std::string_view key_id,
                              const json::ObjectSkim* skim) {
-  try {
-    return derive(req, format, key_id, skim);
-  } catch (...) {  // only allocation failures can get here; no key is a safe answer
-    return {};
-  }
+  std::string key;
+  deriveSessionKey(req, format, key_id, skim, key);
+  return key;
 }
 
 }  // namespace relay

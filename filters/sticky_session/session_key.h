@@ -24,5 +24,8 @@ namespace relay {
 // body is not read twice.
 std::string deriveSessionKey(const Request& req, WireFormat format, std::string_view key_id,
                              const json::ObjectSkim* skim = nullptr);
+// The same key assigned to `key` (its memory reused: a warm request state's session key).
+void deriveSessionKey(const Request& req, WireFormat format, std::string_view key_id,
+                      const json::ObjectSkim* skim, std::string& key);
 
 }  // namespace relay

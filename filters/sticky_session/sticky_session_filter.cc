@@ -17,7 +17,7 @@ class StickySessionFilter final : public Filter {
  public:
   FilterStatus onRequest(FilterCallbacks& cb) override {
     RequestState& st = cb.state();
-    st.session_key = deriveSessionKey(cb.request(), st.format, st.key_id, &st.body_skim);
+    deriveSessionKey(cb.request(), st.format, st.key_id, &st.body_skim, st.session_key);
     StickyStore* sticky = cb.server().sticky.get();
     if (!st.session_key.empty() && sticky) {
       int64_t now = unixTimeMs();

@@ -95,7 +95,7 @@ void ResponseForwarding::reportUsage(const relay_usage_t& u) {
   if (detached_) return;
   TokenUsage& t = cb_.state().usage;
   t.seen = true;
-  t.model = std::string(u.model.ptr, u.model.len);
+  t.model.assign(u.model.ptr, u.model.len);  // into a warm request state's memory
   t.input_tokens = static_cast<int64_t>(u.input_tokens);
   t.output_tokens = static_cast<int64_t>(u.output_tokens);
   t.cache_creation_tokens = static_cast<int64_t>(u.cache_creation_input_tokens);

@@ -1,8 +1,8 @@
 #include "filters/upstream/upstream_exchange.h"
 
 #include "core/chain/route_table.h"
+#include "core/http/header_list_pool.h"
 #include "core/http/request_storage_pool.h"
-#include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/upstream_client.h"
 #include "core/plugin/host_handles.h"
 #include "core/provider/provider_account.h"
@@ -112,7 +112,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   // Builds the upstream request through the plugin; may wait for fresh credentials first.
   void prepare(bool after_refresh) {
     up_ = UpstreamRequest{};
-    headers_ = HeaderListFill(HeaderListPool::local().take());
+    headers_ = HeaderListFill(HeaderListPool::local().take(HeadSide::Upstream));
     body_set_ = false;
     ProviderRequestView view(cb_->request(), cb_->state());
     relay_error_t err{};
@@ -130,7 +130,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                      err.message[0] ? err.message : "the provider rejected the request");
       return;
     }
-    if (!body_set_) up_.body_ref = &cb_->request().body;  // the chain keeps it for the call
+    if (!body_set_) up_.body_ref = cb_->request().body.view();  // the chain keeps it for the call
     up_.headers.all() = headers_.finish();
     send();
   }

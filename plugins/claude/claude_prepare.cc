@@ -72,7 +72,9 @@ int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
     if (access_token.empty()) return RELAY_PREPARE_NEED_CREDENTIALS;
   }
   std::string query = forwardedQuery(toView(request.query));
-  std::string url;
+  // Built in this thread's buffer (the host copies it): no allocation per request once warm.
+  thread_local std::string url;
+  url.clear();
   url.reserve(account.config().api_url.size() + path->size() + 1 + query.size());
   url.append(account.config().api_url).append(*path);
   if (!query.empty()) url.append("?").append(query);

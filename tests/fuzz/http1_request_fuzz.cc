@@ -51,10 +51,13 @@ class FuzzOwner final : public ConnectionOwner, public RequestHandler {
   DeferredDeleter& deleter() override { return deleter_; }
   bool draining() const override { return false; }
   void onConnectionClosed(Http1ServerConnection*) override { closed = true; }
+  // Lends read blocks as a worker does, so bodies that arrive whole are views into them.
   char* readBuffer(size_t* size) override {
-    *size = sizeof(buffer_);
-    return buffer_;
+    if (!block_) block_ = ReadBlock::take();
+    *size = ReadBlock::kSize;
+    return block_.data();
   }
+  ReadBlock takeReadBlock() override { return std::move(block_); }
   std::unique_ptr<ActiveStream> createStream(Request&& req, ResponseSink& sink) override {
     return std::make_unique<AnswerAtOnce>(std::move(req), sink);
   }
@@ -64,7 +67,7 @@ class FuzzOwner final : public ConnectionOwner, public RequestHandler {
 
  private:
   HttpServerLimits limits_;
-  char buffer_[16 * 1024];
+  ReadBlock block_;
 };
 
 uv_loop_t* sharedLoop() {

@@ -47,8 +47,9 @@ uint32_t Http1Connection::startStream(const OutgoingRequest& req, StreamSink* si
   head_request_ = *req.method == "HEAD";
   got_response_bytes_ = headers_delivered_ = message_done_ = paused_ = in_value_ = false;
   head_bytes_ = 0;
-  headers_.clear();
-  if (headers_.all().capacity() == 0) headers_.all().reserve(16);  // one allocation, not four
+  // The response head is read into a list an earlier response gave back (the chain gives it back
+  // once the client has it): names and values are assigned into memory they had before.
+  headers_ = HeaderListFill(HeaderListPool::local().take(HeadSide::Response));
   field_.clear();
   value_.clear();
   pending_body_.clear();
@@ -56,8 +57,8 @@ uint32_t Http1Connection::startStream(const OutgoingRequest& req, StreamSink* si
   parser_.data = this;
   // The head is built in a reused buffer: the transport copies only what the socket does not take.
   std::string head = WriteBufferPool::local().take();
-  appendHttp1RequestHead(head, *req.method, *req.url, *req.headers, req.body->size());
-  transport_->write(head, *req.body);
+  appendHttp1RequestHead(head, *req.method, *req.url, *req.headers, req.body.size());
+  transport_->write(head, req.body);
   WriteBufferPool::local().give(head);
   return stream_id_;
 }
@@ -162,13 +163,13 @@ int Http1Connection::onHeadersComplete(llhttp_t* p) {
 int Http1Connection::deliverHeaders() {
   int status = parser_.status_code;
   if (status >= 100 && status < 200) {  // 100-continue and friends: wait for the real one
-    headers_.clear();
+    headers_ = HeaderListFill(headers_.finish());
     return 0;
   }
   keep_alive_ = llhttp_should_keep_alive(&parser_) != 0;
   headers_delivered_ = true;
-  Headers headers = std::move(headers_);
-  headers_.clear();
+  Headers headers;
+  headers.all() = headers_.finish();
   stripResponseHopByHop(headers);
   sink_->onStreamHeaders(status, std::move(headers));
   if (sink_ == nullptr) return -1;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/http/header_list_pool.h"
 #include "core/net/connect/transport.h"
 #include "core/net/upstream/body_batch.h"
 #include "core/net/upstream/upstream_connection.h"
@@ -64,8 +65,8 @@ class Http1Connection final : public UpstreamConnection, private Transport::Hand
   bool closed_ = false;
   bool closed_notified_ = false;
   bool in_parse_ = false;
-  bool batching_ = false;  // inside onTransportData's parse: body pieces go to batch_
-  Headers headers_;
+  bool batching_ = false;   // inside onTransportData's parse: body pieces go to batch_
+  HeaderListFill headers_;  // the response head, read into a list from HeaderListPool
   std::string field_;
   std::string value_;
   bool in_value_ = false;

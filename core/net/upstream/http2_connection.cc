@@ -175,7 +175,7 @@ size_t Http2Connection::activeStreams() const {
 uint32_t Http2Connection::startStream(const OutgoingRequest& req, StreamSink* sink) {
   auto stream = std::make_unique<Stream>();
   stream->sink = sink;
-  stream->body = *req.body;
+  stream->body = req.body;
   stream->conn_was_reused = streams_started_++ > 0;
   std::string authority = req.url->authority();
   std::vector<std::string> names;  // h2 header names must be lower case
@@ -187,14 +187,14 @@ uint32_t Http2Connection::startStream(const OutgoingRequest& req, StreamSink* si
     names.push_back(lowerCase(h.name));
     nva.push_back(makeNv(names.back(), h.value));
   }
-  std::string length = std::to_string(req.body->size());
-  if (!req.body->empty() || methodHasBody(*req.method))
+  std::string length = std::to_string(req.body.size());
+  if (!req.body.empty() || methodHasBody(*req.method))
     nva.push_back(makeNv("content-length", length));
   nghttp2_data_provider provider{};
   provider.source.ptr = stream.get();
   provider.read_callback = &Http2Callbacks::readBody;
   int32_t id = nghttp2_submit_request(session_, nullptr, nva.data(), nva.size(),
-                                      req.body->empty() ? nullptr : &provider, nullptr);
+                                      req.body.empty() ? nullptr : &provider, nullptr);
   if (id < 0) return 0;  // capacity was checked; the exchange treats 0 as a failed start
   stream->id = id;
   streams_[id] = std::move(stream);

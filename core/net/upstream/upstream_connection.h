@@ -16,7 +16,7 @@ struct OutgoingRequest {
   const std::string* method;
   const UpstreamUrl* url;
   const Headers* headers;
-  const std::string* body;
+  std::string_view body;
 };
 
 // How a stream failed, as the codec saw it.

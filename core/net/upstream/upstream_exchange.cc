@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "core/http/header_list_pool.h"
 #include "core/http/request_storage_pool.h"
-#include "core/net/upstream/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 
 namespace relay {
@@ -26,7 +26,7 @@ UpstreamExchange::~UpstreamExchange() {
   cancel();
   // The next request's upstream head is built into this one's memory, and a body of its own
   // (rewritten for the upstream, or handed over by the caller) holds the next one.
-  HeaderListPool::local().give(std::move(request_.headers.all()));
+  HeaderListPool::local().give(HeadSide::Upstream, request_.headers.all());
   RequestStoragePool::local().giveBody(request_.body);
 }
 
@@ -83,7 +83,7 @@ void UpstreamExchange::onConnectionReady(UpstreamConnection* conn) {
   waiting_ = false;
   conn_ = conn;
   protocol_ = conn->protocol();
-  OutgoingRequest out{&request_.method, &*url_, &request_.headers, &request_.bodyBytes()};
+  OutgoingRequest out{&request_.method, &*url_, &request_.headers, request_.bodyBytes()};
   stream_id_ = conn->startStream(out, this);
   if (stream_id_ == 0) {  // possibly still inside send(): report from the loop
     conn_ = nullptr;
@@ -103,7 +103,7 @@ void UpstreamExchange::onStreamHeaders(int status, Headers headers) {
   // need not hold it. (An HTTP/2 upstream may answer before it read all of it.)
   if (conn_ != nullptr && conn_->requestSent(stream_id_)) {
     RequestStoragePool::local().giveBody(request_.body);
-    request_.body_ref = nullptr;
+    request_.body_ref.reset();
     body_released_ = true;
   }
   if (const std::string* enc = headers.find("content-encoding")) {

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/config/config.h"
 #include "core/http/headers.h"
@@ -23,13 +24,13 @@ struct UpstreamRequest {
   std::string body;
   // Instead of `body` when set: bytes the caller keeps unchanged until the call completes or is
   // destroyed (the client's request body, which outlives its exchange), so they are not copied.
-  const std::string* body_ref = nullptr;
+  std::optional<std::string_view> body_ref;
   std::optional<ProxyConfig> proxy;
   std::string ca_file;  // extra CA (PEM) trusted for this upstream
   UpstreamTimeouts timeouts;
   std::string account_id;  // for error attribution only
 
-  const std::string& bodyBytes() const { return body_ref != nullptr ? *body_ref : body; }
+  std::string_view bodyBytes() const { return body_ref ? *body_ref : std::string_view(body); }
 };
 
 }  // namespace relay

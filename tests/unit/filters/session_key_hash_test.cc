@@ -167,3 +167,17 @@ TEST_CASE("the chain's skim of the body is used when it describes that body, and
   json::ObjectSkim stale = json::skimObject(other);
   CHECK(deriveSessionKey(req, WireFormat::Anthropic, "k", &stale) == "k:user-id:s-1");
 }
+
+TEST_CASE("the key is written into the caller's string, whose memory is reused") {
+  Request req = jsonRequest(
+      R"({"metadata":{"user_id":"{\"device_id\":\"d1\",\"account_uuid\":\"\",\"session_id\":\"7c8d1e2f-0000-4000-8000-000000000001\"}"}})");
+  std::string key;
+  key.reserve(128);
+  const char* memory = key.data();
+  deriveSessionKey(req, WireFormat::Anthropic, "team", nullptr, key);
+  CHECK(key == "team:user-id:7c8d1e2f-0000-4000-8000-000000000001");
+  CHECK(key.data() == memory);
+  Request none = jsonRequest(R"({"messages":[]})");
+  deriveSessionKey(none, WireFormat::Anthropic, "team", nullptr, key);
+  CHECK(key.empty());  // no rule applied: the previous key is gone
+}

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cstring>
+
 #include "core/chain/active_chain.h"
 #include "core/http/request_storage_pool.h"
 #include "core/loop/deferred_deleter.h"
@@ -195,11 +197,12 @@ TEST_CASE_FIXTURE(Fixture, "a finished request gives its body and header list ba
   setChain({{"a", "reply"}});
   RequestStoragePool& pool = RequestStoragePool::local();
   while (pool.spareBodies() > 0) pool.takeBody(0);  // what earlier cases left
-  while (pool.spareHeaderLists() > 0) pool.takeHeaderList();
+  HeaderListPool& lists = HeaderListPool::local();
+  lists.clear();
   Request req;
   req.method = "POST";
   req.target = "/t";
-  req.body.assign(4096, 'x');
+  req.body = std::string(4096, 'x');
   req.headers.add("user-agent", "a value longer than the inline storage of a string");
   const char* body_memory = req.body.data();
   auto ac = std::make_unique<ActiveChain>(std::move(req), sink, server, worker);
@@ -208,11 +211,36 @@ TEST_CASE_FIXTURE(Fixture, "a finished request gives its body and header list ba
   CHECK(pool.spareBodies() == 0);  // still the request's while the chain lives
   ac.reset();
   CHECK(pool.spareBodies() == 1);
-  CHECK(pool.spareHeaderLists() == 1);
+  CHECK(lists.spareCount() == 2);  // the request head's list, and the answer head's
   std::string next = pool.takeBody(4096);
   CHECK(next.empty());
   CHECK(next.data() == body_memory);
-  std::vector<Header> list = pool.takeHeaderList();
+  std::vector<Header> list = lists.take(HeadSide::Downstream);
   REQUIRE(list.size() == 1);
   CHECK(list[0].name == "user-agent");
+  // The answer's head went to the client: its list reads the next upstream response.
+  std::vector<Header> answer = lists.take(HeadSide::Response);
+  CHECK_FALSE(answer.empty());
+  CHECK(lists.spareCount() == 0);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a body in a read block keeps the block until the chain is done") {
+  setChain({{"a", "reply"}});
+  ReadBlock block = ReadBlock::take();
+  char* memory = block.data();
+  std::memcpy(memory, "{\"k\":1}", 7);
+  Request req;
+  req.method = "POST";
+  req.target = "/t";
+  req.body.adopt(std::move(block), std::string_view(memory, 7));
+  auto ac = std::make_unique<ActiveChain>(std::move(req), sink, server, worker);
+  ac->start();
+  CHECK(sink.status == 201);
+  CHECK(ac->request().body.data() == memory);  // never copied
+  CHECK(ac->request().body == "{\"k\":1}");
+  size_t spare_while_running = ReadBlock::spareOnThisThread();
+  ac.reset();
+  if (!RequestStoragePool::keeping()) return;  // AddressSanitizer: the block went to the heap
+  CHECK(spare_while_running + 1 == ReadBlock::spareOnThisThread());
+  CHECK(ReadBlock::take().data() == memory);  // the next read goes into it
 }

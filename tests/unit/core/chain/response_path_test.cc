@@ -95,7 +95,7 @@ class RoleFilter final : public Filter {
 class RewriterFilter final : public Filter {
  public:
   FilterStatus onRequest(FilterCallbacks& cb) override {
-    g->bodies.push_back(cb.request().body);
+    g->bodies.emplace_back(cb.request().body.view());
     cb.setRequestBody("rewritten by attempt " + std::to_string(g->bodies.size()));
     return FilterStatus::Continue;
   }
@@ -108,7 +108,7 @@ class AnswerFilter final : public Filter {
   explicit AnswerFilter(std::string mode) : mode_(std::move(mode)) {}
   FilterStatus onRequest(FilterCallbacks& cb) override {
     g->answers++;
-    g->trace.push_back("answer sees " + cb.request().body);
+    g->trace.push_back("answer sees " + std::string(cb.request().body.view()));
     if (mode_ == "retry_once" && g->answers == 1) {
       CHECK(cb.newAttempt({}));
       return FilterStatus::Stop;

@@ -93,12 +93,13 @@ TEST_CASE("a header list given back keeps its headers' memory for the next reque
     pool.give(req);
     CHECK(req.headers.size() == 0);
     CHECK(req.body.empty());
-    CHECK(pool.spareHeaderLists() == 1);
+    HeaderListPool& lists = HeaderListPool::local();
+    CHECK(lists.spareCount() == 1);
     CHECK(pool.spareBodies() == 1);
-    std::vector<Header> list = pool.takeHeaderList();
+    std::vector<Header> list = lists.take(HeadSide::Downstream);
     REQUIRE(list.size() == 2);
     CHECK(list[0].value.data() == value_memory);  // overwritten in place by the next request
-    CHECK(pool.takeHeaderList().empty());
+    CHECK(lists.take(HeadSide::Downstream).empty());
   });
 }
 

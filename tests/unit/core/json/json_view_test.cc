@@ -65,3 +65,33 @@ TEST_CASE("escaped keys match their decoded name") {
   CHECK(keyEquals("mod\\u0065l", true, "model"));
   CHECK_FALSE(keyEquals("model", false, "mode"));
 }
+
+TEST_CASE("strings into the caller's memory: a view when unescaped, else decoded in place") {
+  std::string text = R"({"plain":"vendor-model-large-20250929","esc":"a\"b\u00e9c","n":1})";
+  JsonView root(text);
+  std::string scratch(64, '?');
+  const char* memory = scratch.data();
+  std::string_view plain = root.member("plain").stringIn(scratch);
+  CHECK(plain == "vendor-model-large-20250929");
+  CHECK(plain.data() > text.data());  // a view into the text
+  CHECK(plain.data() < text.data() + text.size());
+  std::string_view esc = root.member("esc").stringIn(scratch);
+  CHECK(esc ==
+        "a\"b\xc3\xa9"
+        "c");
+  CHECK(esc.data() == memory);  // decoded into the scratch's memory
+  CHECK(root.member("n").stringIn(scratch).empty());
+
+  std::string out;
+  out.reserve(64);
+  const char* out_memory = out.data();
+  root.member("plain").assignStringTo(out);
+  CHECK(out == "vendor-model-large-20250929");
+  root.member("esc").assignStringTo(out);
+  CHECK(out ==
+        "a\"b\xc3\xa9"
+        "c");
+  CHECK(out.data() == out_memory);  // assigned, not reallocated
+  root.member("n").assignStringTo(out);
+  CHECK(out.empty());
+}

@@ -87,7 +87,7 @@ TEST_CASE("a request body of several MB reaches the upstream intact, borrowed or
       post.method = "POST";
       post.timeouts.response_headers_ms = 30000;
       if (borrowed)
-        post.body_ref = &big;
+        post.body_ref = std::string_view(big);
       else
         post.body = big;
       auto call = cl.client->send(std::move(post), &echo);
