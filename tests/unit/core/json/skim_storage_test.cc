@@ -1,57 +1,15 @@
 // A skim into reused storage allocates nothing: the request side skims each body into a member
-// list from the worker's spares, which every finished skim refills. This file replaces the
-// global operator new of unit_json to count the allocations of one thread while asked to.
+// list from the worker's spares, which every finished skim refills. Allocations are counted by
+// tests/unit/support/allocation_counter.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/chain/recycled_blocks.h"
 #include "core/json/skim.h"
-
-namespace {
-thread_local bool t_counting = false;
-thread_local size_t t_allocations = 0;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (t_counting) ++t_allocations;
-  if (void* p = std::malloc(size > 0 ? size : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-// Every form that pairs with the deletes above comes from here too (a sanitizer build supplies
-// its own for any form left out, and its memory would then reach free()).
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  if (t_counting) ++t_allocations;
-  return std::malloc(size > 0 ? size : 1);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
+#include "tests/unit/support/allocation_counter.h"
 
 namespace relay::json {
 namespace {
@@ -60,14 +18,7 @@ const std::string kBody =
     R"({"model":"m","max_tokens":5,"stream":true,"metadata":{"user_id":"u"},)"
     R"("system":[{"type":"text","text":"s"}],"messages":[{"role":"user","content":"hi"}]})";
 
-template <class Work>
-size_t allocationsOf(Work&& work) {
-  t_allocations = 0;
-  t_counting = true;
-  work();
-  t_counting = false;
-  return t_allocations;
-}
+using test::allocationsOf;
 
 TEST_CASE("a skim into given storage uses that memory and clears what it held") {
   std::vector<SkimMember> storage;

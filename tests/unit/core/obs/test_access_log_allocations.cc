@@ -1,57 +1,14 @@
-// The access log's worker path allocates nothing once its buffers have grown. This file replaces
-// the global operator new of unit_obs to count the allocations of one thread while asked to.
+// The access log's worker path allocates nothing once its buffers have grown. Allocations are
+// counted by tests/unit/support/allocation_counter.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <new>
 #include <thread>
 
 #include "core/obs/access_log.h"
 #include "core/obs/log.h"
 #include "core/obs/redact.h"
 #include "log_capture.h"
-
-namespace {
-thread_local bool t_counting = false;
-thread_local size_t t_allocations = 0;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (t_counting) ++t_allocations;
-  if (void* p = std::malloc(size > 0 ? size : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-// Every form that pairs with the deletes above comes from here too: a sanitizer build supplies
-// its own for any form left out, and its memory would then reach free() (std::stable_sort's
-// temporary buffer uses the nothrow form).
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  if (t_counting) ++t_allocations;
-  return std::malloc(size > 0 ? size : 1);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
+#include "tests/unit/support/allocation_counter.h"
 
 namespace relay {
 namespace {
@@ -90,13 +47,12 @@ TEST_CASE(
     flushLogs();
     // Each round waits for its lines to be written, so a written buffer is always there to take
     // (how many are in flight otherwise depends on the log thread's timing).
-    t_counting = true;
-    for (int n = 0; n < kRounds; ++n) {
-      round(n);
-      flushLogs();
-    }
-    t_counting = false;
-    allocations = t_allocations;
+    allocations = test::allocationsOf([&] {
+      for (int n = 0; n < kRounds; ++n) {
+        round(n);
+        flushLogs();
+      }
+    });
   });
   worker.join();
   CHECK(allocations == 0);
