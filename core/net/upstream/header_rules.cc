@@ -11,24 +11,47 @@ namespace relay {
 
 namespace {
 
-// The header names listed in a Connection header ("close" and "keep-alive" are options).
-std::vector<std::string> connectionTokens(const Headers& headers) {
-  std::vector<std::string> tokens;
-  const std::string* conn = headers.find("connection");
-  if (conn == nullptr) return tokens;
+// Calls f(token) for each header name listed in a Connection value ("close" and "keep-alive" are
+// options, not names), trimmed, without copying: answers and requests carry one on every message.
+template <class F>
+void forEachConnectionToken(std::string_view conn, F f) {
   size_t start = 0;
-  while (start <= conn->size()) {
-    size_t comma = conn->find(',', start);
-    std::string token = conn->substr(start, comma - start);
-    token.erase(0, token.find_first_not_of(" \t"));
-    token.erase(token.find_last_not_of(" \t") + 1);
+  while (start <= conn.size()) {
+    size_t comma = conn.find(',', start);
+    std::string_view token =
+        conn.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    size_t first = token.find_first_not_of(" \t");
+    token = first == std::string_view::npos ? std::string_view() : token.substr(first);
+    token = token.substr(0, token.find_last_not_of(" \t") + 1);
     if (!token.empty() && !equalsIgnoreCase(token, "close") &&
         !equalsIgnoreCase(token, "keep-alive"))
-      tokens.push_back(token);
-    if (comma == std::string::npos) break;
+      f(token);
+    if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
-  return tokens;
+}
+
+// Whether a Connection value lists a header name (most say only "keep-alive" or "close").
+bool listsHeaderNames(std::string_view conn) {
+  bool any = false;
+  forEachConnectionToken(conn, [&](std::string_view) { any = true; });
+  return any;
+}
+
+bool listedIn(std::string_view conn, std::string_view name) {
+  bool listed = false;
+  forEachConnectionToken(conn, [&](std::string_view token) {
+    if (equalsIgnoreCase(token, name)) listed = true;
+  });
+  return listed;
+}
+
+// The first Connection header's value when it lists header names, else "". A copy: the header
+// it came from is erased (and its bytes moved over) in the pass that reads it.
+std::string namedByConnection(const Headers& headers) {
+  const std::string* conn = headers.find("connection");
+  if (conn == nullptr || !listsHeaderNames(*conn)) return {};
+  return *conn;
 }
 
 // RFC 9110 tchar, as a table: header names are checked byte by byte on every request.
@@ -85,15 +108,13 @@ std::string unsafeRequestHead(const std::string& method, const Headers& headers)
 }
 
 void cleanRequestHeadersForUpstream(Headers& headers) {
-  std::vector<std::string> named_by_connection = connectionTokens(headers);
+  std::string named_by_connection = namedByConnection(headers);
   std::erase_if(headers.all(), [&](const Header& h) {
     if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "host") ||
         equalsIgnoreCase(h.name, "content-length") || equalsIgnoreCase(h.name, "accept-encoding") ||
         (!h.name.empty() && h.name.front() == ':'))
       return true;
-    for (const auto& n : named_by_connection)
-      if (equalsIgnoreCase(n, h.name)) return true;
-    return false;
+    return !named_by_connection.empty() && listedIn(named_by_connection, h.name);
   });
   headers.add("accept-encoding", "identity");
 }
@@ -133,8 +154,12 @@ void appendHttp1RequestHead(std::string& out, const std::string& method, const U
 }
 
 void stripResponseHopByHop(Headers& headers) {
-  for (const std::string& token : connectionTokens(headers)) headers.remove(token);
-  std::erase_if(headers.all(), [](const Header& h) { return isHopByHopHeader(h.name); });
+  // One pass: the hop-by-hop names and those the Connection header lists.
+  std::string named_by_connection = namedByConnection(headers);
+  std::erase_if(headers.all(), [&](const Header& h) {
+    return isHopByHopHeader(h.name) ||
+           (!named_by_connection.empty() && listedIn(named_by_connection, h.name));
+  });
 }
 
 }  // namespace relay

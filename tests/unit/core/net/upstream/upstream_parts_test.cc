@@ -110,6 +110,49 @@ TEST_CASE("stripResponseHopByHop") {
   CHECK(h.has("content-type"));
 }
 
+TEST_CASE("stripResponseHopByHop reads every name the Connection header lists, wherever it is") {
+  Headers h;
+  h.add("X-Before", "1");  // listed by a Connection header that comes later
+  h.add("Close", "kept");  // "close" is an option, not a header name
+  h.add("X-Twice", "a");
+  h.add("Connection", " ,X-Before ,\tx-twice\t, close,,X-After-Long-Header-Name-Beyond-SSO ");
+  h.add("X-Twice", "b");
+  h.add("x-after-long-header-name-beyond-sso", "2");
+  h.add("Content-Type", "application/json");
+  h.add("Upgrade", "h2c");
+  stripResponseHopByHop(h);
+  REQUIRE(h.size() == 2);
+  CHECK(h.all()[0].name == "Close");
+  CHECK(h.all()[1].name == "Content-Type");
+}
+
+TEST_CASE("stripResponseHopByHop with only Connection options keeps the other headers in order") {
+  Headers h;
+  h.add("Content-Type", "application/json");
+  h.add("Connection", "keep-alive");
+  h.add("Keep-Alive", "timeout=5");
+  h.add("Content-Length", "2");
+  h.add("Connection", "X-Second-Is-Not-Read");
+  h.add("X-Second-Is-Not-Read", "1");
+  stripResponseHopByHop(h);
+  REQUIRE(h.size() == 3);
+  CHECK(h.all()[0].name == "Content-Type");
+  CHECK(h.all()[1].name == "Content-Length");
+  CHECK(h.all()[2].name == "X-Second-Is-Not-Read");
+}
+
+TEST_CASE("requestHeadersForUpstream drops what the Connection header lists, wherever it is") {
+  Headers in;
+  in.add("X-Hop", "1");
+  in.add("connection", "close, x-hop , X-Other-Hop");
+  in.add("X-Other-Hop", "2");
+  in.add("X-Kept", "3");
+  Headers out = requestHeadersForUpstream(in);
+  REQUIRE(out.size() == 2);
+  CHECK(out.all()[0].name == "X-Kept");
+  CHECK(*out.find("accept-encoding") == "identity");
+}
+
 std::string compress(const std::string& plain, int window_bits) {
   z_stream zs{};
   deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
