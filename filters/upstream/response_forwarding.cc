@@ -95,7 +95,12 @@ void ResponseForwarding::reportUsage(const relay_usage_t& u) {
   if (detached_) return;
   TokenUsage& t = cb_.state().usage;
   t.seen = true;
-  t.model = std::string(u.model.ptr, u.model.len);
+  // Most answers name the model the request did: that one is not copied (see servedModel()).
+  std::string_view served(u.model.ptr, u.model.len);
+  if (served == cb_.state().model)
+    t.model.clear();
+  else
+    t.model.assign(served);
   t.input_tokens = static_cast<int64_t>(u.input_tokens);
   t.output_tokens = static_cast<int64_t>(u.output_tokens);
   t.cache_creation_tokens = static_cast<int64_t>(u.cache_creation_input_tokens);
