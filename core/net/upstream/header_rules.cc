@@ -15,19 +15,19 @@ namespace {
 // options, not names), trimmed, without copying: answers and requests carry one on every message.
 template <class F>
 void forEachConnectionToken(std::string_view conn, F f) {
-  size_t start = 0;
-  while (start <= conn.size()) {
-    size_t comma = conn.find(',', start);
-    std::string_view token =
-        conn.substr(start, comma == std::string_view::npos ? comma : comma - start);
-    size_t first = token.find_first_not_of(" \t");
-    token = first == std::string_view::npos ? std::string_view() : token.substr(first);
-    token = token.substr(0, token.find_last_not_of(" \t") + 1);
+  auto ows = [](char c) { return c == ' ' || c == '\t'; };
+  size_t n = conn.size();
+  for (size_t i = 0; i <= n;) {
+    size_t end = i;
+    while (end < n && conn[end] != ',') ++end;
+    size_t first = i, last = end;
+    while (first < last && ows(conn[first])) ++first;
+    while (last > first && ows(conn[last - 1])) --last;
+    std::string_view token = conn.substr(first, last - first);
     if (!token.empty() && !equalsIgnoreCase(token, "close") &&
         !equalsIgnoreCase(token, "keep-alive"))
       f(token);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
+    i = end + 1;
   }
 }
 
@@ -46,13 +46,26 @@ bool listedIn(std::string_view conn, std::string_view name) {
   return listed;
 }
 
-// The first Connection header's value when it lists header names, else "". A copy: the header
-// it came from is erased (and its bytes moved over) in the pass that reads it.
-std::string namedByConnection(const Headers& headers) {
-  const std::string* conn = headers.find("connection");
-  if (conn == nullptr || !listsHeaderNames(*conn)) return {};
-  return *conn;
-}
+// Reads the first Connection header as a removal pass meets it (before the pass moves anything
+// over it): most list no header name, and then the pass is the only one.
+class ConnectionList {
+ public:
+  // For a hop-by-hop header the pass removes.
+  void note(const Header& h) {
+    if (seen_ || !equalsIgnoreCase(h.name, "connection")) return;
+    seen_ = true;
+    if (listsHeaderNames(h.value)) names_ = h.value;  // a copy: the header is about to go
+  }
+  // Removes the headers the Connection header listed (those before it too).
+  void removeListed(Headers& headers) const {
+    if (names_.empty()) return;
+    headers.removeIf([&](const Header& h) { return listedIn(names_, h.name); });
+  }
+
+ private:
+  bool seen_ = false;
+  std::string names_;
+};
 
 // RFC 9110 tchar, as a table: header names are checked byte by byte on every request.
 constexpr std::array<bool, 256> kTokenChars = [] {
@@ -108,14 +121,17 @@ std::string unsafeRequestHead(const std::string& method, const Headers& headers)
 }
 
 void cleanRequestHeadersForUpstream(Headers& headers) {
-  std::string named_by_connection = namedByConnection(headers);
-  std::erase_if(headers.all(), [&](const Header& h) {
-    if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "host") ||
-        equalsIgnoreCase(h.name, "content-length") || equalsIgnoreCase(h.name, "accept-encoding") ||
-        (!h.name.empty() && h.name.front() == ':'))
+  ConnectionList connection;
+  headers.removeIf([&](const Header& h) {
+    if (isHopByHopHeader(h.name)) {
+      connection.note(h);
       return true;
-    return !named_by_connection.empty() && listedIn(named_by_connection, h.name);
+    }
+    return equalsIgnoreCase(h.name, "host") || equalsIgnoreCase(h.name, "content-length") ||
+           equalsIgnoreCase(h.name, "accept-encoding") ||
+           (!h.name.empty() && h.name.front() == ':');
   });
+  connection.removeListed(headers);
   headers.add("accept-encoding", "identity");
 }
 
@@ -154,12 +170,13 @@ void appendHttp1RequestHead(std::string& out, const std::string& method, const U
 }
 
 void stripResponseHopByHop(Headers& headers) {
-  // One pass: the hop-by-hop names and those the Connection header lists.
-  std::string named_by_connection = namedByConnection(headers);
-  std::erase_if(headers.all(), [&](const Header& h) {
-    return isHopByHopHeader(h.name) ||
-           (!named_by_connection.empty() && listedIn(named_by_connection, h.name));
+  ConnectionList connection;
+  headers.removeIf([&](const Header& h) {
+    if (!isHopByHopHeader(h.name)) return false;
+    connection.note(h);
+    return true;
   });
+  connection.removeListed(headers);
 }
 
 }  // namespace relay
