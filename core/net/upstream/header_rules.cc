@@ -81,11 +81,11 @@ bool isTokenChar(unsigned char c) {
   return kTokenChars[c];
 }
 
+// Every byte looked up without a branch per byte: names are short and almost always tokens.
 bool isToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!isTokenChar(static_cast<unsigned char>(c))) return false;
-  return true;
+  bool all = !s.empty();
+  for (char c : s) all &= isTokenChar(static_cast<unsigned char>(c));
+  return all;
 }
 
 // Nonzero when some byte of w is zero.

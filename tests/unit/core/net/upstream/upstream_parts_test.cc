@@ -67,6 +67,22 @@ TEST_CASE("unsafeRequestHead: CR, LF, NUL in values; names and methods must be t
       CHECK_FALSE(unsafeRequestHead("POST", bad).empty());
     }
   }
+  // Every length up to three blocks, every position: short values, whole blocks, and the tail
+  // read as the eight bytes that end the value.
+  for (size_t len = 1; len <= 24; ++len) {
+    Headers clean;
+    clean.add("x-len", std::string(len, 'v'));
+    CHECK(unsafeRequestHead("POST", clean).empty());
+    for (size_t at = 0; at < len; ++at) {
+      for (char c : {'\r', '\n', '\0'}) {
+        std::string value(len, 'v');
+        value[at] = c;
+        Headers bad;
+        bad.add("x-len", value);
+        CHECK_FALSE(unsafeRequestHead("POST", bad).empty());
+      }
+    }
+  }
   Headers near;
   near.add("x-near", std::string("\x0c\x0b\x0e\x01\x8d\x8a\x80\xff\t\x1f abcdefghijklmnop"));
   CHECK(unsafeRequestHead("POST", near).empty());
