@@ -115,6 +115,27 @@ TEST_CASE("requestHeadersForUpstream strips hop-by-hop and forces identity encod
   CHECK(head.ends_with("\r\n\r\n"));
 }
 
+TEST_CASE("appendHttp1RequestHead writes the exact head after what the buffer holds") {
+  Headers h;
+  h.add("content-type", "application/json");
+  h.add("X-Empty", "");
+  h.add("anthropic-beta", std::string(300, 'b'));  // beyond any small-buffer size
+  UpstreamUrl url{true, "::1", 8443, "/v1/messages?beta=true"};
+  std::string out = "previous bytes|";
+  appendHttp1RequestHead(out, "POST", url, h, 21);
+  CHECK(out ==
+        "previous bytes|POST /v1/messages?beta=true HTTP/1.1\r\nhost: [::1]:8443\r\n"
+        "content-type: application/json\r\nX-Empty: \r\nanthropic-beta: " +
+            std::string(300, 'b') + "\r\ncontent-length: 21\r\n\r\n");
+
+  std::string get;
+  appendHttp1RequestHead(get, "GET", UpstreamUrl{true, "h.example", 443, "/"}, Headers{}, 0);
+  CHECK(get == "GET / HTTP/1.1\r\nhost: h.example\r\n\r\n");
+  std::string post;
+  appendHttp1RequestHead(post, "POST", UpstreamUrl{false, "h", 80, "/p"}, Headers{}, 0);
+  CHECK(post == "POST /p HTTP/1.1\r\nhost: h\r\ncontent-length: 0\r\n\r\n");
+}
+
 TEST_CASE("stripResponseHopByHop") {
   Headers h;
   h.add("Transfer-Encoding", "chunked");
