@@ -19,14 +19,15 @@ std::optional<uint64_t> parseContentLength(const std::string& value) {
 }
 
 // The first Content-Length's value (nullopt when absent or unreadable), with every Content-Length
-// removed, in one pass over the headers.
+// removed; the one found is compared once.
 std::optional<uint64_t> takeContentLength(Headers& h) {
   auto isContentLength = [](const Header& x) { return equalsIgnoreCase(x.name, "content-length"); };
   std::vector<Header>& list = h.all();
   auto first = std::find_if(list.begin(), list.end(), isContentLength);
   if (first == list.end()) return std::nullopt;
   std::optional<uint64_t> length = parseContentLength(first->value);
-  list.erase(std::remove_if(first, list.end(), isContentLength), list.end());
+  list.erase(first);
+  h.remove("content-length");  // a repeated one; names of another length cost no comparison
   return length;
 }
 

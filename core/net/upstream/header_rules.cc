@@ -50,9 +50,10 @@ bool listedIn(std::string_view conn, std::string_view name) {
 // over it): most list no header name, and then the pass is the only one.
 class ConnectionList {
  public:
-  // For a hop-by-hop header the pass removes.
+  // For a hop-by-hop header the pass removes. Of those, only "connection" and "keep-alive" have
+  // ten bytes: the first byte tells them apart without comparing the name again.
   void note(const Header& h) {
-    if (seen_ || !equalsIgnoreCase(h.name, "connection")) return;
+    if (seen_ || h.name.size() != 10 || (h.name[0] | 0x20) != 'c') return;
     seen_ = true;
     if (listsHeaderNames(h.value)) names_ = h.value;  // a copy: the header is about to go
   }
