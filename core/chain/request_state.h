@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/formats/wire_format.h"
@@ -16,8 +15,7 @@ struct Route;
 // Token counts the provider reported for the answer the client got.
 struct TokenUsage {
   bool seen = false;
-  std::string model;  // the model that served when it is not RequestState::model (the usual
-                      // case keeps no copy of it): read it with servedModel()
+  std::string model;  // the model that served
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   int64_t cache_creation_tokens = 0;
@@ -57,12 +55,5 @@ struct RequestState {
                                // the account's map changed `model`; else empty (it is `model`)
   TokenUsage usage;            // reported by the provider's response observer
 };
-
-// The model that served the request as far as known: the one the provider reported, else the one
-// the request named.
-inline std::string_view servedModel(const RequestState& state) {
-  return state.usage.model.empty() ? std::string_view(state.model)
-                                   : std::string_view(state.usage.model);
-}
 
 }  // namespace relay

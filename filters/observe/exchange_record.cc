@@ -20,7 +20,7 @@ void recordUsage(WorkerContext& worker, const RequestState& state, int status,
   s.key_id = state.key_id;
   s.account_id = state.account_id;
   s.provider = state.provider;
-  s.model = servedModel(state);
+  s.model = state.usage.model.empty() ? state.model : state.usage.model;
   s.input_tokens = state.usage.input_tokens;
   s.output_tokens = state.usage.output_tokens;
   s.cache_creation_tokens = state.usage.cache_creation_tokens;

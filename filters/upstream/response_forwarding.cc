@@ -107,12 +107,7 @@ void ResponseForwarding::reportUsage(const relay_usage_t& u) {
   if (detached_) return;
   TokenUsage& t = cb_.state().usage;
   t.seen = true;
-  // Most answers name the model the request did: that one is not copied (see servedModel()).
-  std::string_view served(u.model.ptr, u.model.len);
-  if (served == cb_.state().model)
-    t.model.clear();
-  else
-    t.model.assign(served);
+  t.model.assign(u.model.ptr, u.model.len);  // into a warm request state's memory
   t.input_tokens = static_cast<int64_t>(u.input_tokens);
   t.output_tokens = static_cast<int64_t>(u.output_tokens);
   t.cache_creation_tokens = static_cast<int64_t>(u.cache_creation_input_tokens);
