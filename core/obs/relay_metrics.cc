@@ -41,6 +41,20 @@ struct FinishedMemo {
 };
 thread_local FinishedMemo t_finished;
 
+// The same for upstream answers: one account answering 200 is the common case.
+struct UpstreamSeries {
+  uint64_t owner = 0;
+  std::string provider;
+  std::string account;
+  int status = 0;
+  Counter responses;
+};
+struct UpstreamMemo {
+  std::array<UpstreamSeries, 4> slots;
+  size_t next = 0;
+};
+thread_local UpstreamMemo t_upstream;
+
 double unixSecondsNow() {
   using namespace std::chrono;
   return duration_cast<duration<double>>(system_clock::now().time_since_epoch()).count();
@@ -119,8 +133,23 @@ void RelayMetrics::requestFinished(std::string_view route, std::string_view meth
 
 void RelayMetrics::upstreamResponse(std::string_view provider, std::string_view account,
                                     int status) {
+  UpstreamMemo& memo = t_upstream;
+  for (UpstreamSeries& slot : memo.slots) {
+    if (slot.owner == id_ && slot.status == status && slot.account == account &&
+        slot.provider == provider) {
+      slot.responses.inc();
+      return;
+    }
+  }
+  UpstreamSeries& slot = memo.slots[memo.next];
+  memo.next = (memo.next + 1) % memo.slots.size();
   StatusText code(status);
-  upstream_requests_.with({provider, account, code.view()}).inc();
+  slot.owner = id_;
+  slot.provider.assign(provider);
+  slot.account.assign(account);
+  slot.status = status;
+  slot.responses = upstream_requests_.with({provider, account, code.view()});
+  slot.responses.inc();
 }
 
 void RelayMetrics::upstreamError(std::string_view provider, std::string_view account,

@@ -15,23 +15,28 @@ void appendName(std::string& key, std::string_view name) {
 
 void UsageLedger::record(const UsageSample& s) {
   int64_t hour = usageHourOf(s.ts);
-  key_.clear();
-  key_.append(reinterpret_cast<const char*>(&hour), sizeof hour);
-  appendName(key_, s.key_id);
-  appendName(key_, s.account_id);
-  appendName(key_, s.provider);
-  appendName(key_, s.model);
-  auto it = buckets_.find(key_);
-  if (it == buckets_.end()) {
-    UsageBucket b;
-    b.hour = hour;
-    b.key_id = s.key_id;
-    b.account_id = s.account_id;
-    b.provider = s.provider;
-    b.model = s.model;
-    it = buckets_.emplace(key_, std::move(b)).first;
+  UsageBucket* bucket = last_;
+  if (bucket == nullptr || bucket->hour != hour || bucket->account_id != s.account_id ||
+      bucket->model != s.model || bucket->key_id != s.key_id || bucket->provider != s.provider) {
+    key_.clear();
+    key_.append(reinterpret_cast<const char*>(&hour), sizeof hour);
+    appendName(key_, s.key_id);
+    appendName(key_, s.account_id);
+    appendName(key_, s.provider);
+    appendName(key_, s.model);
+    auto it = buckets_.find(key_);
+    if (it == buckets_.end()) {
+      UsageBucket b;
+      b.hour = hour;
+      b.key_id = s.key_id;
+      b.account_id = s.account_id;
+      b.provider = s.provider;
+      b.model = s.model;
+      it = buckets_.emplace(key_, std::move(b)).first;
+    }
+    bucket = last_ = &it->second;
   }
-  UsageTotals& t = it->second.totals;
+  UsageTotals& t = bucket->totals;
   t.requests += 1;
   if (s.status == 0 || s.status >= 400) t.errors += 1;
   t.input_tokens += s.input_tokens;
@@ -60,6 +65,7 @@ UsageBatch UsageLedger::take() {
   batch.buckets.reserve(buckets_.size());
   for (auto& [key, bucket] : buckets_) batch.buckets.push_back(std::move(bucket));
   buckets_.clear();
+  last_ = nullptr;
   batch.records.swap(records_);
   return batch;
 }

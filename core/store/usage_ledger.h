@@ -43,6 +43,9 @@ class UsageLedger {
   std::string key_;  // reused to build the lookup key
   // key_ -> sums; the key encodes hour and the four names, each followed by '\0'.
   std::unordered_map<std::string, UsageBucket> buckets_;
+  // The bucket the last sample went to (most samples repeat its names and hour): compared field
+  // by field instead of building and hashing the key. Nodes never move; take() resets it.
+  UsageBucket* last_ = nullptr;
   std::vector<UsageRecord> records_;
 };
 

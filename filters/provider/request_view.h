@@ -48,7 +48,6 @@ class ProviderRequestView {
 
  private:
   AbiHeaders headers_;
-  std::string format_;
   relay_request_view_t view_{};
 };
 

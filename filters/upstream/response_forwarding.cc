@@ -1,5 +1,7 @@
 #include "filters/upstream/response_forwarding.h"
 
+#include <algorithm>
+
 #include "core/obs/relay_metrics.h"
 #include "core/provider/provider_account.h"
 #include "filters/provider/request_view.h"
@@ -8,14 +10,25 @@ namespace relay {
 
 namespace {
 
-std::optional<uint64_t> contentLength(const Headers& h) {
-  const std::string* cl = h.find("content-length");
-  if (!cl) return std::nullopt;
+std::optional<uint64_t> parseContentLength(const std::string& value) {
   try {
-    return std::stoull(*cl);
+    return std::stoull(value);
   } catch (...) {
     return std::nullopt;
   }
+}
+
+// The first Content-Length's value (nullopt when absent or unreadable), with every Content-Length
+// removed; the one found is compared once.
+std::optional<uint64_t> takeContentLength(Headers& h) {
+  auto isContentLength = [](const Header& x) { return equalsIgnoreCase(x.name, "content-length"); };
+  std::vector<Header>& list = h.all();
+  auto first = std::find_if(list.begin(), list.end(), isContentLength);
+  if (first == list.end()) return std::nullopt;
+  std::optional<uint64_t> length = parseContentLength(first->value);
+  list.erase(first);
+  h.remove("content-length");  // a repeated one; names of another length cost no comparison
+  return length;
 }
 
 }  // namespace
@@ -39,8 +52,7 @@ void ResponseForwarding::onResponseHeaders(int status, Headers headers) {
   relayMetrics().upstreamResponse(account_.plugin().name(), account_.id(), status);
   ResponseHead head;
   head.status = status;
-  head.content_length = contentLength(headers);
-  headers.remove("content-length");
+  head.content_length = takeContentLength(headers);
   head.headers = std::move(headers);
   const relay_plugin_t& p = plugin();
   if (status < 400 && RELAY_PLUGIN_HAS(&p, response_begin)) {

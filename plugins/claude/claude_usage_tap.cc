@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include "host_api.h"
@@ -116,6 +117,24 @@ class UsageMembers final : public JsonSkimVisitor {
   Holder message_;
 };
 
+// Whether `needle` occurs in `text`, searched from the end, where usage sits: memrchr skips to
+// each candidate place of needle[key], a byte chosen rare in answers (string_view::rfind compared
+// at every position on the way).
+bool occursFromEnd(std::string_view text, std::string_view needle, size_t key) {
+  size_t n = needle.size();
+  if (text.size() < n) return false;
+  // Candidates start in [0, last]; their key byte is in [key, last + key].
+  size_t last = text.size() - n;
+  while (true) {
+    const void* hit = memrchr(text.data() + key, needle[key], last + 1);
+    if (hit == nullptr) return false;
+    size_t at = static_cast<size_t>(static_cast<const char*>(hit) - text.data()) - key;
+    if (text.compare(at, n, needle) == 0) return true;
+    if (at == 0) return false;
+    last = at - 1;
+  }
+}
+
 bool isUsageEvent(std::string_view name) {
   return name.empty() || name == "message_start" || name == "message_delta";
 }
@@ -205,9 +224,7 @@ void UsageTap::dispatchEvent() {
 
 void UsageTap::applyJson(std::string_view json) {
   // Usage sits at the end of an answer or event: searched from there.
-  if (json.rfind("usage") == std::string_view::npos &&
-      json.rfind("\"model\"") == std::string_view::npos)
-    return;
+  if (!occursFromEnd(json, "usage", 3) && !occursFromEnd(json, "\"model\"", 1)) return;
   // The upstream's JSON gets the same guards as a client's, but only these members are read.
   UsageMembers members;
   if (plugin_common::skimJson(json, members) != plugin_common::JsonParse::kOk) return;

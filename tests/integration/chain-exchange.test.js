@@ -127,11 +127,15 @@ test('usage is read from the observed bytes of streamed and whole answers', { sk
   assert.equal(whole.res.status, 200);
   await env.relay.stop('SIGTERM');
   const db = path.join(env.dir, 'relay.db');
-  const rows = spawnSync('sqlite3', ['-json', db, 'select account_id, status, input_tokens, output_tokens from usage_records order by id'], { encoding: 'utf8' }).stdout;
+  const rows = spawnSync('sqlite3', ['-json', db, 'select account_id, model, status, input_tokens, output_tokens from usage_records order by id'], { encoding: 'utf8' }).stdout;
   const usage = JSON.parse(rows || '[]');
   assert.equal(usage.length, 2);
+  // The model the answers name (here the one asked for) is recorded for both.
+  assert.equal(JSON.parse(start.data).message.model, 'claude-sonnet-4-5');
+  assert.equal(whole.res.json.model, usage[1].model);
+  assert.equal(usage[1].model, 'claude-sonnet-4-5');
   assert.deepEqual(usage[0], {
-    account_id: 'primary', status: 200,
+    account_id: 'primary', model: 'claude-sonnet-4-5', status: 200,
     input_tokens: JSON.parse(start.data).message.usage.input_tokens,
     output_tokens: JSON.parse(delta.data).usage.output_tokens,
   });

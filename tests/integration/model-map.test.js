@@ -45,3 +45,24 @@ test("the account's model_map applies after the route's", async (t) => {
   const other = await send(env, 'claude-haiku-4-5');
   assert.equal(other.call.json.model, 'claude-haiku-4-5');
 });
+
+// Usage is recorded under the model that served: the account's map target, not the model asked for.
+const path = require('path');
+const { spawnSync } = require('child_process');
+const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
+
+test('usage records name the model that served, mapped or not', { skip: !hasSqlite && 'no sqlite3 CLI' }, async (t) => {
+  const env = await startClaudeEnv(t, {
+    accounts: [api('only', { model_map: { 'claude-sonnet-4-5': 'claude-opus-4-5' } })],
+    config: { usage: { request_log: true } },
+  });
+  const mapped = await send(env, 'claude-sonnet-4-5');
+  assert.equal(mapped.res.status, 200, mapped.res.text);
+  assert.equal(mapped.res.json.model, 'claude-opus-4-5');
+  const plain = await send(env, 'claude-haiku-4-5');
+  assert.equal(plain.res.json.model, 'claude-haiku-4-5');
+  await env.relay.stop('SIGTERM');
+  const db = path.join(env.dir, 'relay.db');
+  const rows = spawnSync('sqlite3', ['-json', db, 'select model from usage_records order by id'], { encoding: 'utf8' }).stdout;
+  assert.deepEqual(JSON.parse(rows || '[]'), [{ model: 'claude-opus-4-5' }, { model: 'claude-haiku-4-5' }]);
+});

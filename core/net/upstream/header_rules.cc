@@ -11,25 +11,62 @@ namespace relay {
 
 namespace {
 
-// The header names listed in a Connection header ("close" and "keep-alive" are options).
-std::vector<std::string> connectionTokens(const Headers& headers) {
-  std::vector<std::string> tokens;
-  const std::string* conn = headers.find("connection");
-  if (conn == nullptr) return tokens;
-  size_t start = 0;
-  while (start <= conn->size()) {
-    size_t comma = conn->find(',', start);
-    std::string token = conn->substr(start, comma - start);
-    token.erase(0, token.find_first_not_of(" \t"));
-    token.erase(token.find_last_not_of(" \t") + 1);
+// Calls f(token) for each header name listed in a Connection value ("close" and "keep-alive" are
+// options, not names), trimmed, without copying: answers and requests carry one on every message.
+template <class F>
+void forEachConnectionToken(std::string_view conn, F f) {
+  auto ows = [](char c) { return c == ' ' || c == '\t'; };
+  size_t n = conn.size();
+  for (size_t i = 0; i <= n;) {
+    size_t end = i;
+    while (end < n && conn[end] != ',') ++end;
+    size_t first = i, last = end;
+    while (first < last && ows(conn[first])) ++first;
+    while (last > first && ows(conn[last - 1])) --last;
+    std::string_view token = conn.substr(first, last - first);
     if (!token.empty() && !equalsIgnoreCase(token, "close") &&
         !equalsIgnoreCase(token, "keep-alive"))
-      tokens.push_back(token);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+      f(token);
+    i = end + 1;
   }
-  return tokens;
 }
+
+// Whether a Connection value lists a header name (most say only "keep-alive" or "close").
+bool listsHeaderNames(std::string_view conn) {
+  bool any = false;
+  forEachConnectionToken(conn, [&](std::string_view) { any = true; });
+  return any;
+}
+
+bool listedIn(std::string_view conn, std::string_view name) {
+  bool listed = false;
+  forEachConnectionToken(conn, [&](std::string_view token) {
+    if (equalsIgnoreCase(token, name)) listed = true;
+  });
+  return listed;
+}
+
+// Reads the first Connection header as a removal pass meets it (before the pass moves anything
+// over it): most list no header name, and then the pass is the only one.
+class ConnectionList {
+ public:
+  // For a hop-by-hop header the pass removes. Of those, only "connection" and "keep-alive" have
+  // ten bytes: the first byte tells them apart without comparing the name again.
+  void note(const Header& h) {
+    if (seen_ || h.name.size() != 10 || (h.name[0] | 0x20) != 'c') return;
+    seen_ = true;
+    if (listsHeaderNames(h.value)) names_ = h.value;  // a copy: the header is about to go
+  }
+  // Removes the headers the Connection header listed (those before it too).
+  void removeListed(Headers& headers) const {
+    if (names_.empty()) return;
+    headers.removeIf([&](const Header& h) { return listedIn(names_, h.name); });
+  }
+
+ private:
+  bool seen_ = false;
+  std::string names_;
+};
 
 // RFC 9110 tchar, as a table: header names are checked byte by byte on every request.
 constexpr std::array<bool, 256> kTokenChars = [] {
@@ -45,11 +82,11 @@ bool isTokenChar(unsigned char c) {
   return kTokenChars[c];
 }
 
+// Every byte looked up without a branch per byte: names are short and almost always tokens.
 bool isToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!isTokenChar(static_cast<unsigned char>(c))) return false;
-  return true;
+  bool all = !s.empty();
+  for (char c : s) all &= isTokenChar(static_cast<unsigned char>(c));
+  return all;
 }
 
 // Nonzero when some byte of w is zero.
@@ -85,16 +122,17 @@ std::string unsafeRequestHead(const std::string& method, const Headers& headers)
 }
 
 void cleanRequestHeadersForUpstream(Headers& headers) {
-  std::vector<std::string> named_by_connection = connectionTokens(headers);
-  std::erase_if(headers.all(), [&](const Header& h) {
-    if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "host") ||
-        equalsIgnoreCase(h.name, "content-length") || equalsIgnoreCase(h.name, "accept-encoding") ||
-        (!h.name.empty() && h.name.front() == ':'))
+  ConnectionList connection;
+  headers.removeIf([&](const Header& h) {
+    if (isHopByHopHeader(h.name)) {
+      connection.note(h);
       return true;
-    for (const auto& n : named_by_connection)
-      if (equalsIgnoreCase(n, h.name)) return true;
-    return false;
+    }
+    return equalsIgnoreCase(h.name, "host") || equalsIgnoreCase(h.name, "content-length") ||
+           equalsIgnoreCase(h.name, "accept-encoding") ||
+           (!h.name.empty() && h.name.front() == ':');
   });
+  connection.removeListed(headers);
   headers.add("accept-encoding", "identity");
 }
 
@@ -117,13 +155,27 @@ std::string serializeHttp1Request(const std::string& method, const UpstreamUrl& 
 
 void appendHttp1RequestHead(std::string& out, const std::string& method, const UpstreamUrl& url,
                             const Headers& filtered, size_t body_size) {
-  size_t size = method.size() + url.path.size() + url.host.size() + 64;
-  for (const Header& h : filtered.all()) size += h.name.size() + h.value.size() + 4;
-  out.reserve(out.size() + size);
+  size_t headers_size = 0;
+  for (const Header& h : filtered.all()) headers_size += h.name.size() + h.value.size() + 4;
+  out.reserve(out.size() + method.size() + url.path.size() + url.host.size() + headers_size + 64);
   out.append(method).append(" ").append(url.path).append(" HTTP/1.1\r\nhost: ");
   url.appendAuthority(out);
   out.append("\r\n");
-  for (const Header& h : filtered.all()) out.append(h.name).append(": ").append(h.value) += "\r\n";
+  // The header lines written in place, sized exactly: an append per piece costs a capacity check
+  // and a call each, a dozen headers times four.
+  size_t at = out.size();
+  out.resize(at + headers_size);
+  char* p = out.data() + at;
+  for (const Header& h : filtered.all()) {
+    std::memcpy(p, h.name.data(), h.name.size());
+    p += h.name.size();
+    *p++ = ':';
+    *p++ = ' ';
+    std::memcpy(p, h.value.data(), h.value.size());
+    p += h.value.size();
+    *p++ = '\r';
+    *p++ = '\n';
+  }
   if (body_size > 0 || methodHasBody(method)) {
     char digits[24];
     char* end = std::to_chars(digits, digits + sizeof digits, body_size).ptr;
@@ -133,8 +185,13 @@ void appendHttp1RequestHead(std::string& out, const std::string& method, const U
 }
 
 void stripResponseHopByHop(Headers& headers) {
-  for (const std::string& token : connectionTokens(headers)) headers.remove(token);
-  std::erase_if(headers.all(), [](const Header& h) { return isHopByHopHeader(h.name); });
+  ConnectionList connection;
+  headers.removeIf([&](const Header& h) {
+    if (!isHopByHopHeader(h.name)) return false;
+    connection.note(h);
+    return true;
+  });
+  connection.removeListed(headers);
 }
 
 }  // namespace relay

@@ -12,8 +12,17 @@ UpstreamClient::~UpstreamClient() = default;
 std::unique_ptr<UpstreamCall> UpstreamClient::send(UpstreamRequest request,
                                                    UpstreamResponseHandler* handler) {
   std::string url_error;
-  std::shared_ptr<const UpstreamUrl> url = parsedUrl(request.url, &url_error);
-  ConnectionPool* pool = url ? &poolFor(request, *url) : nullptr;
+  std::shared_ptr<const UpstreamUrl> url;
+  ConnectionPool* pool = nullptr;
+  if (last_.pool != nullptr && !request.proxy && request.url == last_.url &&
+      request.ca_file == last_.ca_file) {
+    url = last_.parsed;
+    pool = last_.pool;
+  } else {
+    url = parsedUrl(request.url, &url_error);
+    pool = url ? &poolFor(request, *url) : nullptr;
+    if (url && !request.proxy) last_ = LastTarget{request.url, request.ca_file, url, pool};
+  }
   if (url) {  // the call works from the parsed URL: the string serves the next request
     request.url.clear();
     spare_url_.swap(request.url);

@@ -53,7 +53,16 @@ class UpstreamClient {
   DnsCache dns_;
   UpstreamClientOptions options_;
   std::map<std::string, std::unique_ptr<ConnectionPool>, std::less<>> pools_;
-  std::string pool_key_;   // scratch for poolFor()
+  std::string pool_key_;  // scratch for poolFor()
+  // The last request's target without a proxy (an account's requests repeat it): its URL and CA
+  // file, their parse and pool, so a repeat looks up neither. The parse is held: never evicted.
+  struct LastTarget {
+    std::string url;
+    std::string ca_file;
+    std::shared_ptr<const UpstreamUrl> parsed;
+    ConnectionPool* pool = nullptr;
+  };
+  LastTarget last_;
   std::string spare_url_;  // see takeUrlBuffer()
   static constexpr size_t kMaxCachedUrls = 64;
   std::unordered_map<std::string, std::shared_ptr<const UpstreamUrl>> urls_;

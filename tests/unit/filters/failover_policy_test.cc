@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "filters/failover/failover_policy.h"
+#include "filters/provider/request_view.h"
 
 using namespace relay;
 
@@ -49,4 +50,42 @@ TEST_CASE("the plugin proposes the rest; the failover configuration caps it per 
   CHECK(cappedRestMs(t, action(3600 * kS, RELAY_CLASS_PERMANENT), 402) == 6 * kS);
   CHECK(cappedRestMs(t, action(0), 0) == 2 * kS);           // nothing proposed: the cap itself
   CHECK(cappedRestMs(t, action(10 * kS), 429) == 10 * kS);  // 1.0: class from the status
+}
+
+// The request as classify_answer (and prepare) see it.
+TEST_CASE("the provider's request view splits the target and names the client's format") {
+  auto text = [](relay_slice_t s) { return std::string(s.ptr, s.len); };
+  Request req;
+  req.method = "POST";
+  req.target = "/v1/messages?beta=true&x=?y";
+  req.headers.add("x-a", "1");
+  req.headers.add("X-B", "two");
+  req.body = "{}";
+  RequestState state;
+  state.format = WireFormat::OpenAIChat;
+  state.model = "asked";
+  state.stream = true;
+  ProviderRequestView view(req, state);
+  const relay_request_view_t& v = *view.get();
+  CHECK(text(v.method) == "POST");
+  CHECK(text(v.path) == "/v1/messages");
+  CHECK(text(v.query) == "beta=true&x=?y");
+  CHECK(text(v.client_format) == "openai-chat");
+  CHECK(text(v.model) == "asked");
+  CHECK(v.stream == 1);
+  CHECK(text(v.body) == "{}");
+  REQUIRE(v.header_count == 2);
+  CHECK(text(v.headers[1].name) == "X-B");
+  CHECK(text(v.headers[1].value) == "two");
+
+  req.target = "/plain";
+  state.upstream_model = "mapped";
+  ProviderRequestView plain(req, state);
+  CHECK(text(plain.get()->path) == "/plain");
+  CHECK(plain.get()->query.len == 0);
+  CHECK(text(plain.get()->model) == "mapped");
+  req.target = "/end?";
+  ProviderRequestView empty_query(req, state);
+  CHECK(text(empty_query.get()->path) == "/end");
+  CHECK(empty_query.get()->query.len == 0);
 }

@@ -58,6 +58,37 @@ TEST_CASE("requestFinished keeps label sets and instances apart, however they in
   CHECK(has(two, "relay_response_bytes_total{route=\"/a\"} 12\n"));
 }
 
+TEST_CASE(
+    "upstreamResponse keeps accounts, statuses and instances apart, however they interleave") {
+  MetricsRegistry first_registry, second_registry;
+  RelayMetrics first(first_registry, "1.2.3");
+  RelayMetrics second(second_registry, "1.2.3");
+  const char* accounts[] = {"a1", "a2", "a3", "a4", "a5", "a6"};
+  for (int round = 0; round < 3; ++round) {
+    for (const char* account : accounts) {
+      first.upstreamResponse("p", account, 200);
+      first.upstreamResponse("p", account, 529);
+      first.upstreamResponse("q", account, 200);
+      second.upstreamResponse("p", account, 200);
+    }
+  }
+  first.upstreamResponse("p", "a1", 200);
+  std::string one = first_registry.render();
+  std::string two = second_registry.render();
+  for (std::string account : accounts) {
+    std::string n = account == "a1" ? "4" : "3";
+    CHECK(has(one, "relay_upstream_requests_total{provider=\"p\",account=\"" + account +
+                       "\",status=\"200\"} " + n + "\n"));
+    CHECK(has(one, "relay_upstream_requests_total{provider=\"p\",account=\"" + account +
+                       "\",status=\"529\"} 3\n"));
+    CHECK(has(one, "relay_upstream_requests_total{provider=\"q\",account=\"" + account +
+                       "\",status=\"200\"} 3\n"));
+    CHECK(has(two, "relay_upstream_requests_total{provider=\"p\",account=\"" + account +
+                       "\",status=\"200\"} 3\n"));
+    CHECK_FALSE(has(two, "account=\"" + account + "\",status=\"529\""));
+  }
+}
+
 TEST_CASE("duration buckets run from 1 ms to 600 s") {
   const auto& buckets = RelayMetrics::durationBuckets();
   REQUIRE_FALSE(buckets.empty());

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "core/store/database_open.h"
@@ -87,6 +88,40 @@ TEST_CASE("the ledger keeps one bucket per hour and per account; request_log kee
   int64_t errors = 0;
   for (const UsageBucket& b : batch.buckets) errors += b.totals.errors;
   CHECK(errors == 1);
+}
+
+TEST_CASE("the ledger sums interleaved samples into their own buckets, before and after a take") {
+  UsageLedger ledger(false);
+  auto with = [](UsageSample s, std::string_view key, std::string_view provider,
+                 std::string_view model) {
+    s.key_id = key;
+    s.provider = provider;
+    s.model = model;
+    return s;
+  };
+  for (int round = 0; round < 3; ++round) {
+    ledger.record(sample(kHour10 + round, "a", 1, 0, 200));
+    ledger.record(sample(kHour10 + round, "a", 1, 0, 200));  // a repeat of the last one
+    ledger.record(sample(kHour10 + round, "b", 10, 0, 200));
+    ledger.record(sample(kHour10 + kUsageHourMs + round, "a", 100, 0, 200));  // another hour
+    ledger.record(with(sample(kHour10, "a", 1000, 0, 200), "key-2", "prov", "model-a"));
+    ledger.record(with(sample(kHour10, "a", 10000, 0, 200), "key-1", "prov-2", "model-a"));
+    ledger.record(with(sample(kHour10, "a", 100000, 0, 200), "key-1", "prov", "model-b"));
+  }
+  auto sums = [](const UsageBatch& batch) {
+    std::vector<int64_t> out;
+    for (const UsageBucket& b : batch.buckets) out.push_back(b.totals.input_tokens);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  UsageBatch first = ledger.take();
+  CHECK(sums(first) == std::vector<int64_t>{6, 30, 300, 3000, 30000, 300000});
+  ledger.record(sample(kHour10, "a", 7, 0, 200));  // the bucket the last sample went to is gone
+  UsageBatch second = ledger.take();
+  REQUIRE(second.buckets.size() == 1);
+  CHECK(second.buckets[0].account_id == "a");
+  CHECK(second.buckets[0].totals.requests == 1);
+  CHECK(second.buckets[0].totals.input_tokens == 7);
 }
 
 TEST_CASE_FIXTURE(SchemaFixture, "the writer adds batches into the same hour rows") {

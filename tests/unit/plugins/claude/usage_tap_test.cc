@@ -83,6 +83,38 @@ TEST_CASE("a non-streaming JSON body reports its usage once") {
   CHECK(fake().usages[0].cache_creation == 0);
 }
 
+TEST_CASE("usage and model are found wherever they sit, behind many near misses") {
+  // The members come first, then text full of their first bytes and prefixes of their names.
+  std::string filler;
+  for (int i = 0; i < 200; ++i) filler += "u us usa usag \\\"mode \\\"m ";
+  fake().reset();
+  relay_plugin_stream_t* s = begin(200, {{"content-type", "application/json"}});
+  REQUIRE(s != nullptr);
+  run(s,
+      R"({"usage":{"input_tokens":8,"output_tokens":2},"type":"message","model":"m-0",)"
+      R"("content":[{"type":"text","text":")" +
+          filler + R"("}]})",
+      4096);
+  REQUIRE(fake().usages.size() == 1);
+  CHECK(fake().usages[0].input == 8);
+  CHECK(fake().usages[0].output == 2);
+
+  // An event naming only the model (no "usage" anywhere in it), then one with the counts.
+  fake().reset();
+  s = begin(200, {{"content-type", "text/event-stream"}});
+  REQUIRE(s != nullptr);
+  run(s,
+      "event: message_start\ndata: {\"message\":{\"model\":\"m-1\",\"content\":[],\"text\":\"" +
+          filler +
+          "\"},\"type\":\"message_start\"}\n\n"
+          "event: message_delta\ndata: "
+          "{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":5}}\n\n",
+      4096);
+  REQUIRE(fake().usages.size() == 1);
+  CHECK(fake().usages[0].model == "m-1");
+  CHECK(fake().usages[0].output == 5);
+}
+
 TEST_CASE("an aborted stream reports what it counted; bodies without usage report nothing") {
   fake().reset();
   relay_plugin_stream_t* s = begin(200, {{"content-type", "text/event-stream"}});

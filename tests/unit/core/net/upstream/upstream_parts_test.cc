@@ -67,6 +67,22 @@ TEST_CASE("unsafeRequestHead: CR, LF, NUL in values; names and methods must be t
       CHECK_FALSE(unsafeRequestHead("POST", bad).empty());
     }
   }
+  // Every length up to three blocks, every position: short values, whole blocks, and the tail
+  // read as the eight bytes that end the value.
+  for (size_t len = 1; len <= 24; ++len) {
+    Headers clean;
+    clean.add("x-len", std::string(len, 'v'));
+    CHECK(unsafeRequestHead("POST", clean).empty());
+    for (size_t at = 0; at < len; ++at) {
+      for (char c : {'\r', '\n', '\0'}) {
+        std::string value(len, 'v');
+        value[at] = c;
+        Headers bad;
+        bad.add("x-len", value);
+        CHECK_FALSE(unsafeRequestHead("POST", bad).empty());
+      }
+    }
+  }
   Headers near;
   near.add("x-near", std::string("\x0c\x0b\x0e\x01\x8d\x8a\x80\xff\t\x1f abcdefghijklmnop"));
   CHECK(unsafeRequestHead("POST", near).empty());
@@ -99,6 +115,27 @@ TEST_CASE("requestHeadersForUpstream strips hop-by-hop and forces identity encod
   CHECK(head.ends_with("\r\n\r\n"));
 }
 
+TEST_CASE("appendHttp1RequestHead writes the exact head after what the buffer holds") {
+  Headers h;
+  h.add("content-type", "application/json");
+  h.add("X-Empty", "");
+  h.add("anthropic-beta", std::string(300, 'b'));  // beyond any small-buffer size
+  UpstreamUrl url{true, "::1", 8443, "/v1/messages?beta=true"};
+  std::string out = "previous bytes|";
+  appendHttp1RequestHead(out, "POST", url, h, 21);
+  CHECK(out ==
+        "previous bytes|POST /v1/messages?beta=true HTTP/1.1\r\nhost: [::1]:8443\r\n"
+        "content-type: application/json\r\nX-Empty: \r\nanthropic-beta: " +
+            std::string(300, 'b') + "\r\ncontent-length: 21\r\n\r\n");
+
+  std::string get;
+  appendHttp1RequestHead(get, "GET", UpstreamUrl{true, "h.example", 443, "/"}, Headers{}, 0);
+  CHECK(get == "GET / HTTP/1.1\r\nhost: h.example\r\n\r\n");
+  std::string post;
+  appendHttp1RequestHead(post, "POST", UpstreamUrl{false, "h", 80, "/p"}, Headers{}, 0);
+  CHECK(post == "POST /p HTTP/1.1\r\nhost: h\r\ncontent-length: 0\r\n\r\n");
+}
+
 TEST_CASE("stripResponseHopByHop") {
   Headers h;
   h.add("Transfer-Encoding", "chunked");
@@ -108,6 +145,50 @@ TEST_CASE("stripResponseHopByHop") {
   stripResponseHopByHop(h);
   CHECK(h.size() == 1);
   CHECK(h.has("content-type"));
+}
+
+TEST_CASE("stripResponseHopByHop reads every name the Connection header lists, wherever it is") {
+  Headers h;
+  h.add("Keep-Alive", "timeout=5");  // hop-by-hop, ten bytes like Connection: not read as it
+  h.add("X-Before", "1");            // listed by a Connection header that comes later
+  h.add("Close", "kept");            // "close" is an option, not a header name
+  h.add("X-Twice", "a");
+  h.add("Connection", " ,X-Before ,\tx-twice\t, close,,X-After-Long-Header-Name-Beyond-SSO ");
+  h.add("X-Twice", "b");
+  h.add("x-after-long-header-name-beyond-sso", "2");
+  h.add("Content-Type", "application/json");
+  h.add("Upgrade", "h2c");
+  stripResponseHopByHop(h);
+  REQUIRE(h.size() == 2);
+  CHECK(h.all()[0].name == "Close");
+  CHECK(h.all()[1].name == "Content-Type");
+}
+
+TEST_CASE("stripResponseHopByHop with only Connection options keeps the other headers in order") {
+  Headers h;
+  h.add("Content-Type", "application/json");
+  h.add("Connection", "keep-alive");
+  h.add("Keep-Alive", "timeout=5");
+  h.add("Content-Length", "2");
+  h.add("Connection", "X-Second-Is-Not-Read");
+  h.add("X-Second-Is-Not-Read", "1");
+  stripResponseHopByHop(h);
+  REQUIRE(h.size() == 3);
+  CHECK(h.all()[0].name == "Content-Type");
+  CHECK(h.all()[1].name == "Content-Length");
+  CHECK(h.all()[2].name == "X-Second-Is-Not-Read");
+}
+
+TEST_CASE("requestHeadersForUpstream drops what the Connection header lists, wherever it is") {
+  Headers in;
+  in.add("X-Hop", "1");
+  in.add("connection", "close, x-hop , X-Other-Hop");
+  in.add("X-Other-Hop", "2");
+  in.add("X-Kept", "3");
+  Headers out = requestHeadersForUpstream(in);
+  REQUIRE(out.size() == 2);
+  CHECK(out.all()[0].name == "X-Kept");
+  CHECK(*out.find("accept-encoding") == "identity");
 }
 
 std::string compress(const std::string& plain, int window_bits) {

@@ -207,6 +207,34 @@ TEST_CASE("keep-alive: two sequential HTTP/1.1 requests share one connection") {
   CHECK(cl.client->connectionCount() == 1);
 }
 
+TEST_CASE("keep-alive: a repeated target reuses its pool, another CA file or host gets its own") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  size_t mark = server.mark();
+  auto run = [&](std::string url, std::string ca_file) {
+    UpstreamRequest req = cl.request(std::move(url));
+    req.ca_file = std::move(ca_file);
+    RecordingHandler h;
+    auto call = cl.client->send(std::move(req), &h);
+    REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+    CHECK(h.complete);
+    CHECK(h.status == 200);
+  };
+  run(httpUrl(server.plainPort(), "/hello"), "");
+  run(httpUrl(server.plainPort(), "/hello"), "");
+  CHECK(cl.client->connectionCount() == 1);
+  run(httpUrl(server.plainPort(), "/hello"), "/nonexistent/extra-ca.pem");  // a pool of its own
+  CHECK(cl.client->connectionCount() == 2);
+  run(httpUrl(server.plainPort(), "/hello?again"), "");  // another URL to the first pool
+  run(httpUrl(server.plainPort(), "/hello"), "");
+  CHECK(cl.client->connectionCount() == 2);
+  std::string other = "http://localhost:" + std::to_string(server.plainPort()) + "/hello";
+  run(other, "");  // another host name: its own pool
+  CHECK(cl.client->connectionCount() == 3);
+  CHECK(server.events(mark, {"\"connection\"", "\"server\":\"plain\""}).size() == 3);
+  CHECK(server.events(mark, {"\"request\"", "\"server\":\"plain\""}).size() == 6);
+}
+
 TEST_CASE("HTTP/2: concurrent requests are multiplexed on one connection") {
   auto& server = NodeUpstream::get();
   ClientLoop cl;
