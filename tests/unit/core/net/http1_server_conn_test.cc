@@ -143,11 +143,12 @@ TEST_CASE_FIXTURE(Fixture, "a body that arrives whole in one read is the read bl
   // The view points into the block the read went into.
   CHECK(k.req.body.data() > k.block);
   CHECK(k.req.body.data() + k.req.body.size() <= k.block + ReadBlock::kSize);
+  const char* first_block = k.block;  // `k` dangles once `kept` grows
   // The next read goes into another block: the kept body is not overwritten.
   std::string second = bodyOf('b', 20000);
   send(post(second));
   REQUIRE(owner.kept.size() == 2);
-  CHECK(owner.kept[1].block != k.block);
+  CHECK(owner.kept[1].block != first_block);
   CHECK(owner.kept[0].req.body == body);
   CHECK(owner.kept[1].req.body == second);
 }
