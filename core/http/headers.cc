@@ -1,30 +1,13 @@
 #include "core/http/headers.h"
 
 #include <algorithm>
-#include <array>
+
+#include "ascii/equals_ignore_case.h"
 
 namespace relay {
 
-namespace {
-
-// ASCII only, whatever the locale: header names are tokens.
-constexpr std::array<unsigned char, 256> kLower = [] {
-  std::array<unsigned char, 256> t{};
-  for (int c = 0; c < 256; ++c)
-    t[static_cast<size_t>(c)] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return t;
-}();
-
-unsigned char lower(char c) {
-  return kLower[static_cast<unsigned char>(c)];
-}
-
-}  // namespace
-
 bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b) {
-  for (size_t i = 0; i < a.size(); ++i)
-    if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
-  return true;
+  return ascii::sameLengthEqualsIgnoreCase(a.data(), b.data(), a.size());
 }
 
 void Headers::add(std::string_view name, std::string_view value) {

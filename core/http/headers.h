@@ -7,7 +7,8 @@
 
 namespace relay {
 
-// Same-length bytes equal up to ASCII case; use equalsIgnoreCase.
+// Same-length bytes equal up to ASCII case (lib/ascii, eight bytes at a time); use
+// equalsIgnoreCase.
 bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Inline so that the common mismatch (a header name of another length) costs no call: lookups

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "ascii/equals_ignore_case.h"
+
 namespace relay::plugin_common {
 
 namespace {
@@ -45,10 +47,7 @@ int64_t nowMs() {
 }
 
 bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b) {
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i] && asciiLower(a[i]) != asciiLower(b[i])) return false;
-  }
-  return true;
+  return ascii::sameLengthEqualsIgnoreCase(a.data(), b.data(), a.size());
 }
 
 bool startsWithIgnoreCase(std::string_view s, std::string_view prefix) {

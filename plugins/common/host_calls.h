@@ -31,7 +31,8 @@ void logLine(uint32_t level, std::string_view message);
 // Unix milliseconds from the host clock (falls back to the system clock).
 int64_t nowMs();
 
-// Same-length bytes equal up to ASCII case; use equalsIgnoreCase.
+// Same-length bytes equal up to ASCII case (lib/ascii, eight bytes at a time); use
+// equalsIgnoreCase.
 bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b);
 // Inline so that a name of another length (the usual mismatch in a header scan) costs no call.
 inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
