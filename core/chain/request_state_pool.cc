@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/chain/recycled_blocks.h"
+#include "core/chain/thread_spares.h"
 
 namespace relay {
 
@@ -33,38 +33,26 @@ void eachPair(RequestState& st, Strings& s, Fn fn) {
   fn(st.usage.model, s.usage_model);
 }
 
-// Set once this thread's spares are gone (thread exit). A trivial thread_local, so it stays
-// readable while other thread_locals are destroyed.
-thread_local bool t_spares_gone = false;
-
 struct Spares {
   std::vector<Strings> list;
-  ~Spares() { t_spares_gone = true; }
 };
-
-Spares& spares() {
-  thread_local Spares s;
-  return s;
-}
 
 }  // namespace
 
 RequestState takeRequestState() {
   RequestState st;
-  if (!kRecyclingStorage || t_spares_gone) return st;
-  Spares& s = spares();
-  if (s.list.empty()) return st;
-  eachPair(st, s.list.back(), [](std::string& field, std::string& kept) { field.swap(kept); });
-  s.list.pop_back();
+  Spares* s = ThreadSpares<Spares>::local();
+  if (s == nullptr || s->list.empty()) return st;
+  eachPair(st, s->list.back(), [](std::string& field, std::string& kept) { field.swap(kept); });
+  s->list.pop_back();
   return st;
 }
 
 void giveRequestState(RequestState& state) {
-  if (!kRecyclingStorage || t_spares_gone) return;
-  Spares& s = spares();
-  if (s.list.size() >= kMaxSpare) return;
-  if (s.list.capacity() == 0) s.list.reserve(kMaxSpare);
-  Strings& kept = s.list.emplace_back();
+  Spares* s = ThreadSpares<Spares>::local();
+  if (s == nullptr || s->list.size() >= kMaxSpare) return;
+  if (s->list.capacity() == 0) s->list.reserve(kMaxSpare);
+  Strings& kept = s->list.emplace_back();
   eachPair(state, kept, [](std::string& field, std::string& mine) {
     if (field.capacity() > kMaxKeptString) return;  // goes with the state
     mine.swap(field);
@@ -73,7 +61,8 @@ void giveRequestState(RequestState& state) {
 }
 
 size_t spareRequestStates() {
-  return t_spares_gone ? 0 : spares().list.size();
+  const Spares* s = ThreadSpares<Spares>::local();
+  return s == nullptr ? 0 : s->list.size();
 }
 
 }  // namespace relay

@@ -2,40 +2,28 @@
 
 #include <vector>
 
-#include "core/chain/recycled_blocks.h"
+#include "core/chain/thread_spares.h"
 
 namespace relay {
 
 namespace {
 
-// Set once this thread's spares are gone (thread exit): later blocks go to the heap. A trivial
-// thread_local, so it stays readable while other thread_locals are destroyed.
-thread_local bool t_spares_gone = false;
-
 struct Spares {
   std::vector<char*> blocks;
   ~Spares() {
-    t_spares_gone = true;
     for (char* b : blocks) delete[] b;
   }
 };
-
-Spares& spares() {
-  thread_local Spares s;
-  return s;
-}
 
 }  // namespace
 
 ReadBlock ReadBlock::take() {
   ReadBlock block;
-  if (kRecyclingStorage && !t_spares_gone) {
-    Spares& s = spares();
-    if (!s.blocks.empty()) {
-      block.bytes_ = s.blocks.back();
-      s.blocks.pop_back();
-      return block;
-    }
+  Spares* s = ThreadSpares<Spares>::local();
+  if (s != nullptr && !s->blocks.empty()) {
+    block.bytes_ = s->blocks.back();
+    s->blocks.pop_back();
+    return block;
   }
   block.bytes_ = new char[kSize];
   return block;
@@ -44,19 +32,18 @@ ReadBlock ReadBlock::take() {
 void ReadBlock::reset() noexcept {
   char* b = std::exchange(bytes_, nullptr);
   if (b == nullptr) return;
-  if (kRecyclingStorage && !t_spares_gone) {
-    Spares& s = spares();
-    if (s.blocks.size() < kMaxSpare) {
-      if (s.blocks.capacity() == 0) s.blocks.reserve(kMaxSpare);
-      s.blocks.push_back(b);
-      return;
-    }
+  Spares* s = ThreadSpares<Spares>::local();
+  if (s != nullptr && s->blocks.size() < kMaxSpare) {
+    if (s->blocks.capacity() == 0) s->blocks.reserve(kMaxSpare);
+    s->blocks.push_back(b);
+    return;
   }
   delete[] b;
 }
 
 size_t ReadBlock::spareOnThisThread() {
-  return t_spares_gone ? 0 : spares().blocks.size();
+  const Spares* s = ThreadSpares<Spares>::local();
+  return s == nullptr ? 0 : s->blocks.size();
 }
 
 }  // namespace relay

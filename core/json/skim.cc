@@ -2,7 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
-#include "core/chain/recycled_blocks.h"  // kRecyclingStorage (a constant; nothing to link)
+#include "core/chain/thread_spares.h"  // header only: nothing to link
 #include "core/json/bounded_reader.h"
 #include "core/json/json_view.h"
 #include "json_skim/scan.h"
@@ -80,30 +80,18 @@ rapidjson::ParseErrorCode rapidjsonCode(skim::Error e) {
 
 constexpr size_t kRequestMembers = 16;  // a request body has about 5-15 root members
 
-// The thread's spare member lists. `gone` outlives them: a skim destroyed during the thread's
-// exit, after them, frees its list instead.
+// The thread's spare member lists.
 struct SpareLists {
   std::vector<std::vector<SkimMember>> lists;
-  ~SpareLists();
 };
-thread_local bool t_spares_gone = false;
-SpareLists::~SpareLists() {
-  t_spares_gone = true;
-}
-SpareLists& spares() {
-  thread_local SpareLists mine;
-  return mine;
-}
 
 void giveSpare(std::vector<SkimMember>& list) {
-  if (!kRecyclingStorage || t_spares_gone || list.capacity() == 0 ||
-      list.capacity() > kMaxSpareSkimMembers)
-    return;
-  SpareLists& s = spares();
-  if (s.lists.size() >= kMaxSpareSkimLists) return;
-  if (s.lists.capacity() == 0) s.lists.reserve(kMaxSpareSkimLists);
+  if (list.capacity() == 0 || list.capacity() > kMaxSpareSkimMembers) return;
+  SpareLists* s = ThreadSpares<SpareLists>::local();
+  if (s == nullptr || s->lists.size() >= kMaxSpareSkimLists) return;
+  if (s->lists.capacity() == 0) s->lists.reserve(kMaxSpareSkimLists);
   list.clear();
-  s.lists.push_back(std::move(list));
+  s->lists.push_back(std::move(list));
 }
 
 }  // namespace
@@ -124,15 +112,11 @@ ObjectSkim::~ObjectSkim() {
 }
 
 std::vector<SkimMember> spareSkimMembers() {
-  if (kRecyclingStorage && !t_spares_gone) {
-    SpareLists& s = spares();
-    if (!s.lists.empty()) {
-      std::vector<SkimMember> list = std::move(s.lists.back());
-      s.lists.pop_back();
-      return list;
-    }
-  }
-  return {};
+  SpareLists* s = ThreadSpares<SpareLists>::local();
+  if (s == nullptr || s->lists.empty()) return {};
+  std::vector<SkimMember> list = std::move(s->lists.back());
+  s->lists.pop_back();
+  return list;
 }
 
 std::string_view ObjectSkim::member(std::string_view name) const {
