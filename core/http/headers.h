@@ -1,6 +1,7 @@
 // An ordered, case-insensitive header list. Names keep the case they arrived with.
 #pragma once
 
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,5 +50,29 @@ class Headers {
 
 // True for headers that describe one connection only and must not be forwarded.
 bool isHopByHopHeader(std::string_view name);
+
+// Appends "name: value\r\n" for every header `skip(const Header&)` is false for, written in place
+// into room made once for all of them (an append per piece costs a capacity check and a call
+// each, a dozen headers times four), then cut to what was written.
+template <class Skip>
+void appendHeaderLines(std::string& out, const Headers& headers, Skip skip) {
+  size_t room = 0;
+  for (const Header& h : headers.all()) room += h.name.size() + h.value.size() + 4;
+  size_t at = out.size();
+  out.resize(at + room);
+  char* p = out.data() + at;
+  for (const Header& h : headers.all()) {
+    if (skip(h)) continue;
+    std::memcpy(p, h.name.data(), h.name.size());
+    p += h.name.size();
+    *p++ = ':';
+    *p++ = ' ';
+    std::memcpy(p, h.value.data(), h.value.size());
+    p += h.value.size();
+    *p++ = '\r';
+    *p++ = '\n';
+  }
+  out.resize(static_cast<size_t>(p - out.data()));
+}
 
 }  // namespace relay

@@ -394,25 +394,9 @@ void Http1ServerConnection::begin(int status, const Headers& headers,
       .append(" ")
       .append(statusText(status))
       .append("\r\n");
-  // The header lines written in place into room for all of them (four appends each cost a
-  // capacity check and a call per piece), then cut to what was written.
-  size_t room = 0;
-  for (const auto& h : headers.all()) room += h.name.size() + h.value.size() + 4;
-  size_t at = out_.size();
-  out_.resize(at + room);
-  char* p = out_.data() + at;
-  for (const auto& h : headers.all()) {
-    if (isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "content-length")) continue;
-    std::memcpy(p, h.name.data(), h.name.size());
-    p += h.name.size();
-    *p++ = ':';
-    *p++ = ' ';
-    std::memcpy(p, h.value.data(), h.value.size());
-    p += h.value.size();
-    *p++ = '\r';
-    *p++ = '\n';
-  }
-  out_.resize(static_cast<size_t>(p - out_.data()));
+  appendHeaderLines(out_, headers, [](const Header& h) {
+    return isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "content-length");
+  });
   if (content_length && status != 204 && status != 304)
     out_.append("content-length: ").append(num, decimal(*content_length, num)).append("\r\n");
   if (response_chunked_) out_.append("transfer-encoding: chunked\r\n");

@@ -161,21 +161,7 @@ void appendHttp1RequestHead(std::string& out, const std::string& method, const U
   out.append(method).append(" ").append(url.path).append(" HTTP/1.1\r\nhost: ");
   url.appendAuthority(out);
   out.append("\r\n");
-  // The header lines written in place, sized exactly: an append per piece costs a capacity check
-  // and a call each, a dozen headers times four.
-  size_t at = out.size();
-  out.resize(at + headers_size);
-  char* p = out.data() + at;
-  for (const Header& h : filtered.all()) {
-    std::memcpy(p, h.name.data(), h.name.size());
-    p += h.name.size();
-    *p++ = ':';
-    *p++ = ' ';
-    std::memcpy(p, h.value.data(), h.value.size());
-    p += h.value.size();
-    *p++ = '\r';
-    *p++ = '\n';
-  }
+  appendHeaderLines(out, filtered, [](const Header&) { return false; });
   if (body_size > 0 || methodHasBody(method)) {
     char digits[24];
     char* end = std::to_chars(digits, digits + sizeof digits, body_size).ptr;
