@@ -220,10 +220,9 @@ void JsonView::assignStringTo(std::string& out) const {
 }
 
 std::string JsonView::stringCopy() const {
-  if (!isString()) return {};
-  bool escaped = false;
-  std::string_view raw = rawString(text_, &escaped);
-  return escaped ? decodeJsonString(raw) : std::string(raw);
+  std::string out;
+  assignStringTo(out);
+  return out;
 }
 
 ElementCursor::ElementCursor(const JsonView& array) {
