@@ -16,10 +16,6 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// A concurrent pick may take the same least-recently-used account first; retry the scan a
-// few times so picks spread, then take the best usable one regardless.
-constexpr size_t kClaimAttempts = 4;
-
 }  // namespace
 
 // The family of one pick's model on each provider, asked once per provider.
@@ -88,14 +84,15 @@ PoolAccount* AccountPool::pick(const std::vector<std::string>& providers, std::s
       return preferred;
     }
   }
-  // Past kClaimAttempts a claim fails only when the candidate just became unusable.
-  size_t limit = kClaimAttempts + accounts_.size();
-  for (size_t attempt = 1; attempt <= limit; ++attempt) {
+  // A claim fails only when another pick took the candidate since the scan, or it just became
+  // unusable (the next scan skips it): each retry follows another pick's progress, so the loop
+  // ends (lock-free). Never taking a candidate without the claim keeps the LRU order exact: a
+  // pick that took a stale candidate regardless gave that account a second turn in the round.
+  for (;;) {
     Candidate best = bestCandidate(providers, families, excluded, now_ms);
     if (best.account == nullptr) return nullptr;
-    if (claim(best, families, now_ms, attempt >= kClaimAttempts)) return best.account;
+    if (claim(best, families, now_ms)) return best.account;
   }
-  return nullptr;
 }
 
 AccountPool::Candidate AccountPool::bestCandidate(const std::vector<std::string>& providers,
@@ -131,14 +128,9 @@ void AccountPool::considerCandidate(PoolAccount& account, FamilyCache& families,
 }
 
 // Takes the candidate unless another pick used it since the scan (then the caller rescans).
-bool AccountPool::claim(const Candidate& candidate, FamilyCache& families, int64_t now_ms,
-                        bool force) {
+bool AccountPool::claim(const Candidate& candidate, FamilyCache& families, int64_t now_ms) {
   PoolAccount& account = *candidate.account;
   if (!usableNow(account, families, now_ms)) return false;
-  if (force) {
-    markUsed(account, now_ms);
-    return true;
-  }
   uint64_t expected = candidate.use_seq;
   uint64_t seq = next_use_seq_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (!account.use_seq_.compare_exchange_strong(expected, seq, std::memory_order_relaxed))

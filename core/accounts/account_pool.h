@@ -136,7 +136,8 @@ class AccountPool {
   // usable(), asking the model's family only when the account has family limits; takes the
   // account's mutex only then.
   bool usableNow(const PoolAccount& account, FamilyCache& families, int64_t now_ms) const;
-  bool claim(const Candidate& candidate, FamilyCache& families, int64_t now_ms, bool force);
+  // Takes the candidate when its LRU order is still the one the scan saw (a CAS).
+  bool claim(const Candidate& candidate, FamilyCache& families, int64_t now_ms);
   void markUsed(PoolAccount& account, int64_t now_ms);
   void restoreAccount(PoolAccount& account, const PersistedPoolState& persisted, int64_t now_ms);
   // Posts the account's row to the store; call with the account's mutex held, so the rows of
