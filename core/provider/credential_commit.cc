@@ -63,6 +63,7 @@ void CredentialCommit::attempt() {
     pending.write = [](sqlite3*) {};
   }
   writing_ = true;
+  attempt_started_ns_ = uv_hrtime();
   std::weak_ptr<CredentialCommit*> self = self_;
   uint64_t generation = pending.generation;
   store_->postWithReply(
@@ -91,10 +92,13 @@ void CredentialCommit::onResult(uint64_t generation, bool ok) {
     return;
   }
   ++attempts_;
+  // How long the store tried: a lock held elsewhere ends a try after kCredentialBusyTimeoutMs.
+  auto took_ms = static_cast<unsigned long long>((uv_hrtime() - attempt_started_ns_) / 1000000);
   if (!waiters_.empty() && attempts_ < kAttempts) {
     logf(LogLevel::kWarn, "accounts",
-         "account %s: committing the rotated credentials failed (attempt %d of %d); retrying",
-         account_id_.c_str(), attempts_, kAttempts);
+         "account %s: committing the rotated credentials failed after %llu ms (attempt %d of "
+         "%d); retrying",
+         account_id_.c_str(), took_ms, attempts_, kAttempts);
     return retryLater(next_delay_ms_);
   }
   if (!waiters_.empty()) {
@@ -102,9 +106,10 @@ void CredentialCommit::onResult(uint64_t generation, bool ok) {
     commitFailures().with({account_id_}).inc();
     logf(LogLevel::kError, "accounts",
          "account %s: the rotated credentials could not be written to the database after %d "
-         "attempts; the account goes on with them in memory and the store is retried in the "
-         "background — a restart before that succeeds loses the rotated refresh token",
-         account_id_.c_str(), attempts_);
+         "attempts (the last failed after %llu ms); the account goes on with them in memory and "
+         "the store is retried in the background — a restart before that succeeds loses the "
+         "rotated refresh token",
+         account_id_.c_str(), attempts_, took_ms);
     background_ = true;
     finishWaiters(false);
   }

@@ -63,6 +63,7 @@ class CredentialCommit {
   int attempts_ = 0;         // of the current confirm
   bool background_ = false;  // the callers gave up; retrying until a write succeeds
   uint64_t next_delay_ms_ = kFirstRetryMs;
+  uint64_t attempt_started_ns_ = 0;  // uv_hrtime() when the store write in flight was posted
   uint64_t failures_ = 0;
   uv_timer_t* timer_ = nullptr;
   std::shared_ptr<CredentialCommit*> self_;  // replies after close() find it null
