@@ -1,7 +1,9 @@
-#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <uv.h>
+#ifdef __GLIBC__
+#include <malloc.h>  // malloc_trim
+#endif
 
 #include <algorithm>
 #include <chrono>
