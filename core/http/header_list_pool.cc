@@ -1,26 +1,8 @@
 #include "core/http/header_list_pool.h"
 
-#include "core/chain/recycled_blocks.h"
-
 namespace relay {
 
-namespace {
-
-// Set once this thread's pool is gone (thread exit): later gives go to the heap. A trivial
-// thread_local, so it stays readable while other thread_locals are destroyed.
-thread_local bool t_pool_gone = false;
-
-struct PoolHolder {
-  HeaderListPool pool;
-  ~PoolHolder() { t_pool_gone = true; }
-};
-
-}  // namespace
-
-HeaderListPool& HeaderListPool::local() {
-  thread_local PoolHolder holder;
-  return holder.pool;
-}
+HeaderListPool HeaderListPool::handle_;
 
 bool HeaderListPool::keeping() {
   return kRecyclingStorage;
@@ -29,10 +11,21 @@ bool HeaderListPool::keeping() {
 void HeaderListPool::give(HeadSide side, std::vector<Header>& list) {
   std::vector<Header> mine;
   mine.swap(list);
-  if (!kRecyclingStorage || t_pool_gone || mine.capacity() == 0 || mine.size() > kMaxKeptHeaders ||
-      spareCount() >= kMaxKept)
+  Spares* s = ThreadSpares<Spares>::local();
+  if (s == nullptr || mine.capacity() == 0 || mine.size() > kMaxKeptHeaders ||
+      s->count() >= kMaxKept)
     return;
-  spare_[index(side)].push_back(std::move(mine));
+  s->lists[index(side)].push_back(std::move(mine));
+}
+
+void HeaderListPool::clear() {
+  if (Spares* s = ThreadSpares<Spares>::local())
+    for (auto& spare : s->lists) spare.clear();
+}
+
+size_t HeaderListPool::spareCount() {
+  const Spares* s = ThreadSpares<Spares>::local();
+  return s == nullptr ? 0 : s->count();
 }
 
 }  // namespace relay

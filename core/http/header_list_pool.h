@@ -5,9 +5,9 @@
 // per thread: no lock, no sharing; a list given back on another thread joins that thread's spares.
 // Bounded: what does not fit goes back to the heap. A list goes back to the side it served:
 // refilled by a head of the same kind, its elements' strings already have room for the values at
-// those places (one shared stack measured one more allocation per request). Nothing is kept under
-// AddressSanitizer (kRecyclingStorage) or after the thread's pool is gone (thread exit), so a use
-// after the request's end stays visible.
+// those places (one shared stack measured one more allocation per request). The lists are a
+// ThreadSpares store: nothing is kept under AddressSanitizer, so a use after the request's end
+// stays visible, nor once the thread's store is gone (thread exit).
 #pragma once
 
 #include <cstddef>
@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/chain/thread_spares.h"
 #include "core/http/headers.h"
 
 namespace relay {
@@ -30,33 +31,37 @@ class HeaderListPool {
   static constexpr size_t kMaxKept = 48;
   static constexpr size_t kMaxKeptHeaders = 64;
 
-  // The calling thread's pool (each loop runs on its own thread).
-  static HeaderListPool& local();
+  // The calling thread's pool (each loop runs on its own thread). The object holds nothing: each
+  // call reaches the calling thread's spares (ThreadSpares).
+  static HeaderListPool& local() { return handle_; }
 
   // A list whose elements may be overwritten (see HeaderListFill), or an empty one.
-  std::vector<Header> take(HeadSide side) {
-    std::vector<std::vector<Header>>& spare = spare_[index(side)];
-    if (spare.empty()) return {};
+  static std::vector<Header> take(HeadSide side) {
+    Spares* s = ThreadSpares<Spares>::local();
+    if (s == nullptr || s->lists[index(side)].empty()) return {};
+    std::vector<std::vector<Header>>& spare = s->lists[index(side)];
     std::vector<Header> list = std::move(spare.back());
     spare.pop_back();
     return list;
   }
 
   // Takes the list's memory (the argument is left empty, without capacity).
-  void give(HeadSide side, std::vector<Header>& list);
-  void give(HeadSide side, std::vector<Header>&& list) { give(side, list); }
+  static void give(HeadSide side, std::vector<Header>& list);
+  static void give(HeadSide side, std::vector<Header>&& list) { give(side, list); }
 
   // Lets every spare list go (for tests).
-  void clear() {
-    for (auto& spare : spare_) spare.clear();
-  }
-  size_t spareCount() const { return spare_[0].size() + spare_[1].size() + spare_[2].size(); }
+  static void clear();
+  static size_t spareCount();
   // False under AddressSanitizer: everything given goes back to the heap.
   static bool keeping();
 
  private:
+  struct Spares {
+    std::vector<std::vector<Header>> lists[3];  // by HeadSide
+    size_t count() const { return lists[0].size() + lists[1].size() + lists[2].size(); }
+  };
   static size_t index(HeadSide side) { return static_cast<size_t>(side); }
-  std::vector<std::vector<Header>> spare_[3];
+  static HeaderListPool handle_;
 };
 
 // Fills a list taken from the pool front to back, assigning into the elements it already has.

@@ -2,50 +2,34 @@
 
 #include <utility>
 
-#include "core/chain/recycled_blocks.h"
+#include "core/chain/thread_spares.h"
 
 namespace relay {
 
-namespace {
-
-constexpr bool kKeep = kRecyclingStorage;
-
-// Set once this thread's pool is gone (thread exit): later gives go to the heap. A trivial
-// thread_local, so it stays readable while other thread_locals are destroyed.
-thread_local bool t_pool_gone = false;
-
-struct PoolHolder {
-  RequestStoragePool pool;
-  ~PoolHolder() { t_pool_gone = true; }
-};
-
-}  // namespace
-
-RequestStoragePool& RequestStoragePool::local() {
-  thread_local PoolHolder holder;
-  return holder.pool;
-}
+RequestStoragePool RequestStoragePool::handle_;
 
 bool RequestStoragePool::keeping() {
-  return kKeep;
+  return kRecyclingStorage;
 }
 
 std::string RequestStoragePool::takeBody(size_t capacity) {
   std::string body;
-  if (!bodies_.empty()) {
+  Spares* s = ThreadSpares<Spares>::local();
+  if (s != nullptr && !s->bodies.empty()) {
+    std::vector<std::string>& bodies = s->bodies;
     // The most recently given buffer that is large enough (its memory is the likeliest to be in
     // cache), else the most recent one, grown.
-    size_t pick = bodies_.size() - 1;
-    for (size_t i = bodies_.size(); i-- > 0;) {
-      if (bodies_[i].capacity() >= capacity) {
+    size_t pick = bodies.size() - 1;
+    for (size_t i = bodies.size(); i-- > 0;) {
+      if (bodies[i].capacity() >= capacity) {
         pick = i;
         break;
       }
     }
-    body.swap(bodies_[pick]);
-    body_bytes_ -= body.capacity();
-    if (pick + 1 != bodies_.size()) bodies_[pick].swap(bodies_.back());
-    bodies_.pop_back();
+    body.swap(bodies[pick]);
+    s->body_bytes -= body.capacity();
+    if (pick + 1 != bodies.size()) bodies[pick].swap(bodies.back());
+    bodies.pop_back();
   }
   body.reserve(capacity);
   return body;
@@ -54,12 +38,18 @@ std::string RequestStoragePool::takeBody(size_t capacity) {
 void RequestStoragePool::giveBody(std::string& body) {
   std::string mine;
   mine.swap(body);
-  if (!kKeep || t_pool_gone || mine.capacity() < 1024 || mine.capacity() > kMaxKeptBodyCapacity ||
-      bodies_.size() >= kMaxKeptBodies || body_bytes_ + mine.capacity() > kMaxKeptBodyBytes)
+  Spares* s = ThreadSpares<Spares>::local();
+  if (s == nullptr || mine.capacity() < 1024 || mine.capacity() > kMaxKeptBodyCapacity ||
+      s->bodies.size() >= kMaxKeptBodies || s->body_bytes + mine.capacity() > kMaxKeptBodyBytes)
     return;
   mine.clear();
-  body_bytes_ += mine.capacity();
-  bodies_.push_back(std::move(mine));
+  s->body_bytes += mine.capacity();
+  s->bodies.push_back(std::move(mine));
+}
+
+size_t RequestStoragePool::spareBodies() {
+  const Spares* s = ThreadSpares<Spares>::local();
+  return s == nullptr ? 0 : s->bodies.size();
 }
 
 }  // namespace relay
