@@ -9,6 +9,7 @@
 #include "core/accounts/sticky_store.h"
 #include "core/config/config_error.h"
 #include "core/loop/clock.h"
+#include "core/obs/log.h"
 #include "core/obs/redact.h"
 #include "core/plugin/plugin_host.h"
 #include "core/plugin/plugin_loader.h"
@@ -125,13 +126,33 @@ bool isLoopbackHost(const std::string& host) {
   return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
 }
 
+// A secret shorter than kMinRedactedValue is never masked (core/obs/redact.h says why): the
+// operator hears so once, by the secret's key, never its value.
+void warnIfUnmaskable(const std::string& key, const std::string& secret) {
+  if (secret.size() >= kMinRedactedValue) return;
+  logf(LogLevel::kWarn, "config",
+       "%s is shorter than %zu bytes: too short to be masked in logs (a value that short turns "
+       "up inside ordinary text) and easily guessed; use a longer secret",
+       key.c_str(), kMinRedactedValue);
+}
+
 // Every relay-level secret in the config is masked exactly in logs, whatever shape it has
 // (account values: registerAccountSecrets).
 void registerConfigSecrets(const Config& c) {
-  for (const std::string& key : c.api_keys) addRedactedValue(key);
+  for (size_t i = 0; i < c.api_keys.size(); ++i) {
+    addRedactedValue(c.api_keys[i]);
+    warnIfUnmaskable("api_keys[" + std::to_string(i) + "]", c.api_keys[i]);
+  }
   addRedactedValue(c.server.metrics_token);
-  for (const AccountConfig& a : c.accounts)
-    if (a.proxy) addRedactedValue(a.proxy->password);
+  if (!c.server.metrics_token.empty())
+    warnIfUnmaskable("server.metrics_token", c.server.metrics_token);
+  for (size_t i = 0; i < c.accounts.size(); ++i) {
+    const AccountConfig& a = c.accounts[i];
+    if (!a.proxy || a.proxy->password.empty()) continue;
+    addRedactedValue(a.proxy->password);
+    warnIfUnmaskable("accounts[" + std::to_string(i) + "].proxy.password (account " + a.id + ")",
+                     a.proxy->password);
+  }
 }
 
 // With no api_keys, anyone who reaches the address spends the accounts.
