@@ -59,6 +59,10 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     return FilterStatus::Stop;
   }
 
+  void onAnswerSent(FilterCallbacks&) override {
+    if (forwarding_) forwarding_->onAnswerSent();
+  }
+
   void onDestroy() override {
     call_.reset();
     credentials_.cancel();
