@@ -177,10 +177,9 @@ void ActiveChain::answerFailed(const AnswerFailure& failure) {
   encodeFailure(responder_, failure);
 }
 
-ResponseRole ActiveChain::roleAt(size_t j) {
-  uint8_t& r = roles_[j];
-  if (r == 0) r = static_cast<uint8_t>(static_cast<uint8_t>(filters_[j]->responseRole()) + 1);
-  return static_cast<ResponseRole>(r - 1);
+uint8_t ActiveChain::askRole(size_t j) {
+  roles_[j] = static_cast<uint8_t>(static_cast<uint8_t>(filters_[j]->responseRole()) + 1);
+  return roles_[j];
 }
 
 void ActiveChain::encodeHeaders(size_t below, ResponseHead head) {

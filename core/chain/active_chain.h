@@ -76,7 +76,13 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   void encodeFailure(size_t below, const AnswerFailure& failure);
   void clientFailure(const AnswerFailure& failure);
   // Filter j's response role: asked once per answer (per attempt's filter), then kept.
-  ResponseRole roleAt(size_t j);
+  ResponseRole roleAt(size_t j) {
+    uint8_t r = roles_[j];
+    if (r == 0) [[unlikely]]
+      r = askRole(j);
+    return static_cast<ResponseRole>(r - 1);
+  }
+  uint8_t askRole(size_t j);
   // What waits for the answer's bytes to be handed to the client: the producer's onAnswerSent,
   // then the ends of the observers the answer passed after its last transform.
   void afterAnswerSent();

@@ -78,7 +78,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     return RELAY_OK;
   }
   int addHeader(std::string_view name, std::string_view value) override {
-    headers_.add(name, value);
+    headers_.add(name, value, isClientHeader(name, value));
     return RELAY_OK;
   }
   int setBody(std::string_view body) override {
@@ -100,6 +100,21 @@ class UpstreamExchange final : public Filter, public relay_host_request {
  private:
   const relay_plugin_t& plugin() const { return account_->plugin().table(); }
 
+  // Whether the plugin forwards a client header as the request view showed it: the very bytes
+  // of a verified header (Header::verified), not a copy that could differ. Plugins forward in
+  // the client's order, so the search goes on from the last match.
+  bool isClientHeader(std::string_view name, std::string_view value) {
+    const std::vector<Header>& client = cb_->request().headers.all();
+    for (size_t i = client_cursor_; i < client.size(); ++i) {
+      const Header& h = client[i];
+      if (h.value.data() != value.data()) continue;
+      client_cursor_ = i + 1;
+      return h.verified && h.value.size() == value.size() && h.name.data() == name.data() &&
+             h.name.size() == name.size();
+    }
+    return false;
+  }
+
   // The route's map already gave state.model; the account's map applies on top, and the body
   // the upstream receives (after any translation) names the result.
   void applyModelMaps() {
@@ -117,6 +132,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   void prepare(bool after_refresh) {
     up_ = UpstreamRequest{};
     headers_ = HeaderListFill(HeaderListPool::local().take(HeadSide::Upstream));
+    client_cursor_ = 0;
     body_set_ = false;
     ProviderRequestView view(cb_->request(), cb_->state());
     relay_error_t err{};
@@ -178,7 +194,8 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   FilterCallbacks* cb_ = nullptr;
   ProviderAccount* account_ = nullptr;
   UpstreamRequest up_;
-  HeaderListFill headers_;  // what prepare adds, into a list a finished request gave back
+  HeaderListFill headers_;    // what prepare adds, into a list a finished request gave back
+  size_t client_cursor_ = 0;  // isClientHeader's search starts here
   bool body_set_ = false;
   CredentialWait credentials_;
   std::string refresh_failure_;  // why the last refresh failed (transiently), for the client
