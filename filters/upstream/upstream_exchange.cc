@@ -104,13 +104,11 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   // of a verified header (Header::verified), not a copy that could differ. Plugins forward in
   // the client's order, so the search goes on from the last match.
   bool isClientHeader(std::string_view name, std::string_view value) {
-    const std::vector<Header>& client = cb_->request().headers.all();
-    for (size_t i = client_cursor_; i < client.size(); ++i) {
-      const Header& h = client[i];
-      if (h.value.data() != value.data()) continue;
-      client_cursor_ = i + 1;
-      return h.verified && h.value.size() == value.size() && h.name.data() == name.data() &&
-             h.name.size() == name.size();
+    for (const Header* h = client_next_; h < client_end_; ++h) {
+      if (h->value.data() != value.data()) continue;
+      client_next_ = h + 1;
+      return h->verified && h->value.size() == value.size() && h->name.data() == name.data() &&
+             h->name.size() == name.size();
     }
     return false;
   }
@@ -132,11 +130,14 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   void prepare(bool after_refresh) {
     up_ = UpstreamRequest{};
     headers_ = HeaderListFill(HeaderListPool::local().take(HeadSide::Upstream));
-    client_cursor_ = 0;
     body_set_ = false;
+    const std::vector<Header>& client = cb_->request().headers.all();
+    client_next_ = client.data();
+    client_end_ = client.data() + client.size();
     ProviderRequestView view(cb_->request(), cb_->state());
     relay_error_t err{};
     int rc = plugin().prepare(account_->handle(), this, view.get(), &err);
+    client_next_ = client_end_ = nullptr;
     if (rc == RELAY_PREPARE_NEED_CREDENTIALS) {
       if (after_refresh)
         return failCredentials(refresh_failure_.empty()
@@ -194,8 +195,10 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   FilterCallbacks* cb_ = nullptr;
   ProviderAccount* account_ = nullptr;
   UpstreamRequest up_;
-  HeaderListFill headers_;    // what prepare adds, into a list a finished request gave back
-  size_t client_cursor_ = 0;  // isClientHeader's search starts here
+  HeaderListFill headers_;  // what prepare adds, into a list a finished request gave back
+  // The client's headers while prepare runs; isClientHeader's search starts at client_next_.
+  const Header* client_next_ = nullptr;
+  const Header* client_end_ = nullptr;
   bool body_set_ = false;
   CredentialWait credentials_;
   std::string refresh_failure_;  // why the last refresh failed (transiently), for the client
