@@ -147,6 +147,7 @@ void ActiveChain::startAttempt() {
     original_body_.reset();
   }
   state_.account_id.clear();
+  state_.provider_account = nullptr;
   state_.provider.clear();
   state_.probe = false;
   state_.upstream_format = state_.format;

@@ -39,6 +39,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                             " does not serve requests in this relay version");
       return FilterStatus::Stop;
     }
+    st.provider_account = account_;
     st.provider = account_->plugin().name();
     std::string_view format = wireFormatName(st.upstream_format);
     if (!servesFormat(plugin(), format)) {
