@@ -139,6 +139,17 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     relay_error_t err{};
     int rc = plugin().prepare(account_->handle(), this, view.get(), &err);
     client_next_ = client_end_ = nullptr;
+    if (rc != RELAY_PREPARE_READY) [[unlikely]]
+      return notPrepared(rc, err, after_refresh);
+    if (!body_set_) up_.body_ref = cb_->request().body.view();  // the chain keeps it for the call
+    up_.headers.all() = headers_.finish();
+    send();
+  }
+
+  // The plugin did not build the request: fresh credentials first, or the client's error. Out
+  // of line: the request path keeps only what a prepared request runs.
+  [[gnu::cold, gnu::noinline]] void notPrepared(int rc, const relay_error_t& err,
+                                                bool after_refresh) {
     if (rc == RELAY_PREPARE_NEED_CREDENTIALS) {
       if (after_refresh)
         return failCredentials(refresh_failure_.empty()
@@ -147,17 +158,11 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                                    : refresh_failure_);
       return waitForCredentials(false);
     }
-    if (rc != RELAY_PREPARE_READY) {
-      cb_->sendError(err.status ? err.status : 400,
-                     err.message[0] ? err.message : "the provider rejected the request");
-      return;
-    }
-    if (!body_set_) up_.body_ref = cb_->request().body.view();  // the chain keeps it for the call
-    up_.headers.all() = headers_.finish();
-    send();
+    cb_->sendError(err.status ? err.status : 400,
+                   err.message[0] ? err.message : "the provider rejected the request");
   }
 
-  void waitForCredentials(bool force) {
+  [[gnu::cold, gnu::noinline]] void waitForCredentials(bool force) {
     credentials_.start(*account_, force, cb_->worker(),
                        [this, force](bool ok, const std::string& why, uint32_t failure_class) {
                          // After a transient failure the current token may still serve, unless
@@ -169,7 +174,8 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                        });
   }
 
-  void failCredentials(const std::string& why, uint32_t failure_class = RELAY_CLASS_TRANSIENT) {
+  [[gnu::cold, gnu::noinline]] void failCredentials(
+      const std::string& why, uint32_t failure_class = RELAY_CLASS_TRANSIENT) {
     AnswerFailure f;
     f.cause = AnswerFailure::Cause::Credentials;
     f.credentials_dead = failure_class == RELAY_CLASS_PERMANENT;
