@@ -52,6 +52,7 @@ void ActiveChain::start() {
   size_t count = chain.filterNames().size();
   filters_.reserve(count);
   emitters_.reserve(count);
+  roles_.assign(count, 0);
   for (size_t i = 0; i < count; ++i) {
     filters_.push_back(chain.createFilter(i));
     emitters_.emplace_back(*this, i);
@@ -111,7 +112,9 @@ bool ActiveChain::newAttempt(AttemptRequest how) {
     filters_[i]->onDestroy();
     retired_.push_back(std::move(filters_[i]));
     filters_[i] = chain.createFilter(i);
+    roles_[i] = 0;
   }
+  producer_owed_ = false;  // the dropped attempt's answer never reaches the client
   next_ = chain.attemptStart();
   responder_ = next_;
   if (!attempt_timer_) {
@@ -144,6 +147,7 @@ void ActiveChain::startAttempt() {
     original_body_.reset();
   }
   state_.account_id.clear();
+  state_.provider_account = nullptr;
   state_.provider.clear();
   state_.probe = false;
   state_.upstream_format = state_.format;
@@ -165,6 +169,8 @@ bool ActiveChain::answerData(std::string_view bytes) {
 }
 
 void ActiveChain::answerEnd() {
+  producer_ = responder_;
+  producer_owed_ = true;
   encodeEnd(responder_);
 }
 
@@ -172,13 +178,17 @@ void ActiveChain::answerFailed(const AnswerFailure& failure) {
   encodeFailure(responder_, failure);
 }
 
+uint8_t ActiveChain::askRole(size_t j) {
+  roles_[j] = static_cast<uint8_t>(static_cast<uint8_t>(filters_[j]->responseRole()) + 1);
+  return roles_[j];
+}
+
 void ActiveChain::encodeHeaders(size_t below, ResponseHead head) {
   for (size_t j = below; j-- > 0;) {
-    Filter& f = *filters_[j];
-    ResponseRole role = f.responseRole();
-    if (role == ResponseRole::Observe) f.observeHeaders(*this, head);
+    ResponseRole role = roleAt(j);
+    if (role == ResponseRole::Observe) filters_[j]->observeHeaders(*this, head);
     if (role == ResponseRole::Transform) {
-      f.transformHeaders(*this, std::move(head), emitters_[j]);
+      filters_[j]->transformHeaders(*this, std::move(head), emitters_[j]);
       return;
     }
   }
@@ -191,11 +201,10 @@ void ActiveChain::encodeHeaders(size_t below, ResponseHead head) {
 
 void ActiveChain::encodeData(size_t below, std::string_view bytes) {
   for (size_t j = below; j-- > 0;) {
-    Filter& f = *filters_[j];
-    ResponseRole role = f.responseRole();
-    if (role == ResponseRole::Observe) f.observeData(*this, bytes);
+    ResponseRole role = roleAt(j);
+    if (role == ResponseRole::Observe) filters_[j]->observeData(*this, bytes);
     if (role == ResponseRole::Transform) {
-      f.transformData(*this, bytes, emitters_[j]);
+      filters_[j]->transformData(*this, bytes, emitters_[j]);
       return;
     }
   }
@@ -204,25 +213,42 @@ void ActiveChain::encodeData(size_t below, std::string_view bytes) {
 }
 
 void ActiveChain::encodeEnd(size_t below) {
-  for (size_t j = below; j-- > 0;) {
-    Filter& f = *filters_[j];
-    ResponseRole role = f.responseRole();
-    if (role == ResponseRole::Observe) f.observeEnd(*this, true);
-    if (role == ResponseRole::Transform) {
-      f.transformEnd(*this, emitters_[j]);
-      return;
-    }
+  // The nearest transform toward the client: the observers before it see the end now, as the
+  // transform may still hold the answer back (or start another attempt instead).
+  size_t t = below;
+  while (t > 0 && roleAt(t - 1) != ResponseRole::Transform) --t;
+  if (t > 0) {
+    for (size_t j = below; j-- > t;)
+      if (roleAt(j) == ResponseRole::Observe) filters_[j]->observeEnd(*this, true);
+    filters_[t - 1]->transformEnd(*this, emitters_[t - 1]);
+    return;
   }
+  // Nothing changes the answer any more: it leaves first. The sink's end hands the last bytes to
+  // the socket and finishes the stream (onStreamFinished runs afterAnswerSent before the request
+  // is recorded); a sink that does not finish the stream from end() gets it right after.
+  observers_owed_ = true;
+  end_below_ = below;
   if (!finished_) sink_.end();
+  afterAnswerSent();
+}
+
+void ActiveChain::afterAnswerSent() {
+  if (producer_owed_) {
+    producer_owed_ = false;
+    if (producer_ < filters_.size()) filters_[producer_]->onAnswerSent(*this);
+  }
+  if (!observers_owed_) return;
+  observers_owed_ = false;
+  for (size_t j = end_below_; j-- > 0;)
+    if (roleAt(j) == ResponseRole::Observe) filters_[j]->observeEnd(*this, true);
 }
 
 void ActiveChain::encodeFailure(size_t below, const AnswerFailure& failure) {
   for (size_t j = below; j-- > 0;) {
-    Filter& f = *filters_[j];
-    ResponseRole role = f.responseRole();
-    if (role == ResponseRole::Observe) f.observeEnd(*this, false);
+    ResponseRole role = roleAt(j);
+    if (role == ResponseRole::Observe) filters_[j]->observeEnd(*this, false);
     if (role == ResponseRole::Transform) {
-      f.transformFailure(*this, failure, emitters_[j]);
+      filters_[j]->transformFailure(*this, failure, emitters_[j]);
       return;
     }
   }
@@ -276,6 +302,7 @@ void ActiveChain::sendErrorWithHeaders(int status, std::string_view message, con
 
 void ActiveChain::onStreamFinished(const StreamStats& stats) {
   finished_ = true;
+  afterAnswerSent();  // the answer's bytes were handed to the socket (or the client left)
   if (server_.on_request_finished) server_.on_request_finished(worker_, req_, state_, stats);
 }
 

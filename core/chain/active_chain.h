@@ -75,6 +75,17 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   void encodeEnd(size_t below);
   void encodeFailure(size_t below, const AnswerFailure& failure);
   void clientFailure(const AnswerFailure& failure);
+  // Filter j's response role: asked once per answer (per attempt's filter), then kept.
+  ResponseRole roleAt(size_t j) {
+    uint8_t r = roles_[j];
+    if (r == 0) [[unlikely]]
+      r = askRole(j);
+    return static_cast<ResponseRole>(r - 1);
+  }
+  uint8_t askRole(size_t j);
+  // What waits for the answer's bytes to be handed to the client: the producer's onAnswerSent,
+  // then the ends of the observers the answer passed after its last transform.
+  void afterAnswerSent();
 
   // The per-request arena for the lists below; chains longer than it fits spill to the heap.
   static constexpr size_t kArenaBytes = 512;
@@ -89,6 +100,7 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   RequestState state_;
   std::pmr::vector<std::unique_ptr<Filter>> filters_{&arena_};
   std::pmr::vector<Emitter> emitters_{&arena_};  // one per filter: continues below it
+  std::pmr::vector<uint8_t> roles_{&arena_};     // per filter: 0 not asked yet, else role + 1
   std::pmr::vector<std::unique_ptr<Filter>> retired_{&arena_};  // a dropped attempt's filters
   size_t next_ = 0;
   size_t responder_ = 0;  // the filter whose request hook is running or stopped
@@ -96,6 +108,11 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   bool resume_ = false;
   bool finished_ = false;
   bool client_full_ = false;
+  // Owed once the answer's bytes were handed to the client (afterAnswerSent).
+  bool producer_owed_ = false;   // onAnswerSent of filters_[producer_]
+  bool observers_owed_ = false;  // observeEnd(true) of the observers below end_below_
+  size_t producer_ = 0;
+  size_t end_below_ = 0;
   uv_timer_t* attempt_timer_ = nullptr;
 };
 

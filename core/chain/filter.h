@@ -152,13 +152,16 @@ class Filter {
   RELAY_RECYCLED_STORAGE
   virtual FilterStatus onRequest(FilterCallbacks& cb) = 0;
 
-  // Asked when the answer's headers arrive; the role holds for the rest of the answer.
+  // Asked once, when the answer's headers reach the filter; the role holds for the rest of the
+  // answer (the chain keeps it).
   virtual ResponseRole responseRole() const { return ResponseRole::None; }
 
   // Observe.
   virtual void observeHeaders(FilterCallbacks&, const ResponseHead&) {}
   virtual void observeData(FilterCallbacks&, std::string_view) {}
-  // complete == false: the answer failed (failure says why).
+  // complete == false: the answer failed (failure says why). An answer that ends with no
+  // transform left below the observer has left for the client first: its end is observed once
+  // its bytes were handed to the client's socket (or the client left meanwhile).
   virtual void observeEnd(FilterCallbacks&, bool /*complete*/) {}
 
   // Transform: pass on (now or later) through next. Defaults pass everything unchanged.
@@ -172,6 +175,12 @@ class Filter {
   virtual void transformFailure(FilterCallbacks&, const AnswerFailure& f, ResponseEmitter& next) {
     next.fail(f);
   }
+
+  // The answer this filter produced and ended (answerEnd) was handed to the client's socket, or
+  // the client left meanwhile. Work that only observes the answer and need not delay its bytes
+  // (a provider's usage tap) runs here; then the observers see the end and the request is
+  // recorded (access log, metrics, usage). Not called for a dropped attempt's answer.
+  virtual void onAnswerSent(FilterCallbacks&) {}
 
   // The request (or its attempt) is gone: cancel pending async work; the callbacks must not be
   // used after this.

@@ -11,6 +11,7 @@
 namespace relay {
 
 struct Route;
+class ProviderAccount;
 
 // Token counts the provider reported for the answer the client got.
 struct TokenUsage {
@@ -48,8 +49,11 @@ struct RequestState {
 
   // ---- per attempt (reset when an attempt starts) ----
   std::string account_id;  // account serving the attempt
-  std::string provider;    // the plugin serving account_id
-  bool probe = false;      // panic mode: account_id is cooling down and is tried as a probe
+  // account_id's provider account, once the upstream filter looked it up (later filters read it
+  // instead of looking it up again); null before.
+  ProviderAccount* provider_account = nullptr;
+  std::string provider;  // the plugin serving account_id
+  bool probe = false;    // panic mode: account_id is cooling down and is tried as a probe
   WireFormat upstream_format = kDefaultWireFormat;  // the body's format after translate
   std::string upstream_model;  // the model the upstream is asked for (route + account maps) when
                                // the account's map changed `model`; else empty (it is `model`)

@@ -70,13 +70,15 @@ class HeaderListFill {
   HeaderListFill() = default;
   explicit HeaderListFill(std::vector<Header> list) : list_(std::move(list)) {}
 
-  void add(std::string_view name, std::string_view value) {
+  // verified: see Header::verified (the element's earlier value does not carry over).
+  void add(std::string_view name, std::string_view value, bool verified = false) {
     if (used_ < list_.size()) {
       list_[used_].name.assign(name);
       list_[used_].value.assign(value);
+      list_[used_].verified = verified;
     } else {
       if (list_.capacity() == 0) list_.reserve(16);
-      list_.push_back(Header{std::string(name), std::string(value)});
+      list_.push_back(Header{std::string(name), std::string(value), verified});
     }
     ++used_;
   }

@@ -21,6 +21,10 @@ inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 struct Header {
   std::string name;
   std::string value;
+  // The name is a token and the value holds no CR, LF or NUL, as read by a parser that enforces
+  // both (the client connection's): the upstream head need not scan it again. Set only where
+  // that holds; anything added or rewritten (by a filter or a plugin) is checked when sent.
+  bool verified = false;
 };
 
 class Headers {

@@ -223,7 +223,11 @@ int Http1ServerConnection::onHeaderField(llhttp_t* p, const char* at, size_t len
   // Each header is built where it stays: llhttp may hand a name or value over in pieces (split
   // across reads), which append to the header opened by the name's first piece.
   if (!c->header_open_) c->openHeader();
-  c->req_.headers.all()[c->headers_used_ - 1].name.append(at, len);
+  Header& h = c->req_.headers.all()[c->headers_used_ - 1];
+  h.name.append(at, len);
+  // llhttp refuses every byte a token may not hold in a name but the space, and CR, LF and NUL
+  // in a value (an obsolete line fold reaches us without its CRLF).
+  if (std::memchr(at, ' ', len) != nullptr) h.verified = false;
   return 0;
 }
 
@@ -245,6 +249,7 @@ void Http1ServerConnection::openHeader() {
   } else {
     list.emplace_back();
   }
+  list[headers_used_].verified = true;  // until a piece of its name says otherwise
   ++headers_used_;
   header_open_ = true;
 }

@@ -88,7 +88,9 @@ class FailoverFilter final : public Filter {
 
   ProviderAccount* account(FilterCallbacks& cb) const {
     if (!server_.providers || !server_.pool) return nullptr;
-    return server_.providers->find(cb.state().account_id);
+    const RequestState& st = cb.state();
+    if (st.provider_account != nullptr) return st.provider_account;  // the upstream filter's
+    return server_.providers->find(st.account_id);
   }
 
   void noteSuccess(FilterCallbacks& cb, ProviderAccount& pa, const ResponseHead& head) {

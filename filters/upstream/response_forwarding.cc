@@ -1,6 +1,8 @@
 #include "filters/upstream/response_forwarding.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 
 #include "core/obs/relay_metrics.h"
 #include "core/provider/provider_account.h"
@@ -10,12 +12,17 @@ namespace relay {
 
 namespace {
 
+// Its leading digits, as std::stoull read them (the codecs let only digits through), without
+// the exception machinery and locale lookups of stoull on every answer.
 std::optional<uint64_t> parseContentLength(const std::string& value) {
-  try {
-    return std::stoull(value);
-  } catch (...) {
-    return std::nullopt;
-  }
+  const char* p = value.data();
+  const char* end = p + value.size();
+  while (p < end && std::isspace(static_cast<unsigned char>(*p))) ++p;
+  if (p < end && *p == '+') ++p;
+  uint64_t n = 0;
+  auto [stop, ec] = std::from_chars(p, end, n);
+  if (ec != std::errc() || stop == p) return std::nullopt;
+  return n;
 }
 
 // The first Content-Length's value (nullopt when absent or unreadable), with every Content-Length
@@ -74,16 +81,37 @@ void ResponseForwarding::onResponseHeaders(int status, Headers headers) {
 
 bool ResponseForwarding::onResponseData(std::string_view bytes) {
   if (detached_) return false;
-  if (stream_) plugin().response_data(stream_, toSlice(bytes), 0);
-  if (!stream_ || observing_) forward(bytes);
+  if (!stream_) {
+    forward(bytes);
+  } else if (observing_) {
+    forward(bytes);  // an observer reads the bytes after they left for the client
+    if (!detached_) plugin().response_data(stream_, toSlice(bytes), 0);
+  } else {
+    plugin().response_data(stream_, toSlice(bytes), 0);  // the plugin emits what goes on
+  }
   return !client_paused_;
 }
 
 void ResponseForwarding::onResponseComplete() {
   if (detached_) return;
+  if (stream_ && observing_) {
+    // The observer's end (a usage tap parsing the whole answer) waits until the answer's last
+    // bytes were handed to the client (onAnswerSent), and still comes before the request is
+    // recorded with the usage it reports.
+    end_owed_ = true;
+    cb_.answerEnd();
+    return;
+  }
   if (stream_) plugin().response_data(stream_, toSlice(""), 1);
   endPluginStream();
   cb_.answerEnd();
+}
+
+void ResponseForwarding::onAnswerSent() {
+  if (!end_owed_ || detached_) return;
+  end_owed_ = false;
+  if (stream_) plugin().response_data(stream_, toSlice(""), 1);
+  endPluginStream();
 }
 
 void ResponseForwarding::onResponseError(const UpstreamError& e) {

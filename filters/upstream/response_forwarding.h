@@ -32,6 +32,8 @@ class ResponseForwarding final : public UpstreamResponseHandler, public relay_ho
   bool onResponseData(std::string_view bytes) override;
   void onResponseComplete() override;
   void onResponseError(const UpstreamError& e) override;
+  // The chain handed the answer's end to the client: an observing plugin's end runs now.
+  void onAnswerSent();
 
   // relay_host_request: what the plugin's response hooks may call.
   int setUpstream(std::string_view, std::string_view) override { return RELAY_UNSUPPORTED; }
@@ -54,6 +56,7 @@ class ResponseForwarding final : public UpstreamResponseHandler, public relay_ho
   bool client_paused_ = false;
   bool streaming_ = false;  // counted in the active-streams gauge
   bool detached_ = false;
+  bool end_owed_ = false;       // an observing plugin's end, owed until the answer was sent
   std::shared_ptr<int> alive_;  // for callbacks that may outlive us (made with the first one)
 };
 

@@ -39,6 +39,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                             " does not serve requests in this relay version");
       return FilterStatus::Stop;
     }
+    st.provider_account = account_;
     st.provider = account_->plugin().name();
     std::string_view format = wireFormatName(st.upstream_format);
     if (!servesFormat(plugin(), format)) {
@@ -59,6 +60,10 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     return FilterStatus::Stop;
   }
 
+  void onAnswerSent(FilterCallbacks&) override {
+    if (forwarding_) forwarding_->onAnswerSent();
+  }
+
   void onDestroy() override {
     call_.reset();
     credentials_.cancel();
@@ -74,7 +79,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     return RELAY_OK;
   }
   int addHeader(std::string_view name, std::string_view value) override {
-    headers_.add(name, value);
+    headers_.add(name, value, isClientHeader(name, value));
     return RELAY_OK;
   }
   int setBody(std::string_view body) override {
@@ -96,6 +101,19 @@ class UpstreamExchange final : public Filter, public relay_host_request {
  private:
   const relay_plugin_t& plugin() const { return account_->plugin().table(); }
 
+  // Whether the plugin forwards a client header as the request view showed it: the very bytes
+  // of a verified header (Header::verified), not a copy that could differ. Plugins forward in
+  // the client's order, so the search goes on from the last match.
+  bool isClientHeader(std::string_view name, std::string_view value) {
+    for (const Header* h = client_next_; h < client_end_; ++h) {
+      if (h->value.data() != value.data()) continue;
+      client_next_ = h + 1;
+      return h->verified && h->value.size() == value.size() && h->name.data() == name.data() &&
+             h->name.size() == name.size();
+    }
+    return false;
+  }
+
   // The route's map already gave state.model; the account's map applies on top, and the body
   // the upstream receives (after any translation) names the result.
   void applyModelMaps() {
@@ -114,9 +132,24 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     up_ = UpstreamRequest{};
     headers_ = HeaderListFill(HeaderListPool::local().take(HeadSide::Upstream));
     body_set_ = false;
+    const std::vector<Header>& client = cb_->request().headers.all();
+    client_next_ = client.data();
+    client_end_ = client.data() + client.size();
     ProviderRequestView view(cb_->request(), cb_->state());
     relay_error_t err{};
     int rc = plugin().prepare(account_->handle(), this, view.get(), &err);
+    client_next_ = client_end_ = nullptr;
+    if (rc != RELAY_PREPARE_READY) [[unlikely]]
+      return notPrepared(rc, err, after_refresh);
+    if (!body_set_) up_.body_ref = cb_->request().body.view();  // the chain keeps it for the call
+    up_.headers.all() = headers_.finish();
+    send();
+  }
+
+  // The plugin did not build the request: fresh credentials first, or the client's error. Out
+  // of line: the request path keeps only what a prepared request runs.
+  [[gnu::cold, gnu::noinline]] void notPrepared(int rc, const relay_error_t& err,
+                                                bool after_refresh) {
     if (rc == RELAY_PREPARE_NEED_CREDENTIALS) {
       if (after_refresh)
         return failCredentials(refresh_failure_.empty()
@@ -125,17 +158,11 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                                    : refresh_failure_);
       return waitForCredentials(false);
     }
-    if (rc != RELAY_PREPARE_READY) {
-      cb_->sendError(err.status ? err.status : 400,
-                     err.message[0] ? err.message : "the provider rejected the request");
-      return;
-    }
-    if (!body_set_) up_.body_ref = cb_->request().body.view();  // the chain keeps it for the call
-    up_.headers.all() = headers_.finish();
-    send();
+    cb_->sendError(err.status ? err.status : 400,
+                   err.message[0] ? err.message : "the provider rejected the request");
   }
 
-  void waitForCredentials(bool force) {
+  [[gnu::cold, gnu::noinline]] void waitForCredentials(bool force) {
     credentials_.start(*account_, force, cb_->worker(),
                        [this, force](bool ok, const std::string& why, uint32_t failure_class) {
                          // After a transient failure the current token may still serve, unless
@@ -147,7 +174,8 @@ class UpstreamExchange final : public Filter, public relay_host_request {
                        });
   }
 
-  void failCredentials(const std::string& why, uint32_t failure_class = RELAY_CLASS_TRANSIENT) {
+  [[gnu::cold, gnu::noinline]] void failCredentials(
+      const std::string& why, uint32_t failure_class = RELAY_CLASS_TRANSIENT) {
     AnswerFailure f;
     f.cause = AnswerFailure::Cause::Credentials;
     f.credentials_dead = failure_class == RELAY_CLASS_PERMANENT;
@@ -175,6 +203,9 @@ class UpstreamExchange final : public Filter, public relay_host_request {
   ProviderAccount* account_ = nullptr;
   UpstreamRequest up_;
   HeaderListFill headers_;  // what prepare adds, into a list a finished request gave back
+  // The client's headers while prepare runs; isClientHeader's search starts at client_next_.
+  const Header* client_next_ = nullptr;
+  const Header* client_end_ = nullptr;
   bool body_set_ = false;
   CredentialWait credentials_;
   std::string refresh_failure_;  // why the last refresh failed (transiently), for the client

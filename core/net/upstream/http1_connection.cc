@@ -20,6 +20,7 @@ const llhttp_settings_t& Http1Connection::parserSettings() {
     llhttp_settings_init(&s);
     s.on_header_field = &Http1Connection::onHeaderField;
     s.on_header_value = &Http1Connection::onHeaderValue;
+    s.on_header_value_complete = &Http1Connection::onHeaderValueComplete;
     s.on_headers_complete = &Http1Connection::onHeadersComplete;
     s.on_body = &Http1Connection::onBody;
     s.on_message_complete = &Http1Connection::onMessageComplete;
@@ -45,13 +46,12 @@ uint32_t Http1Connection::startStream(const OutgoingRequest& req, StreamSink* si
   sink_ = sink;
   stream_id_ = next_stream_id_++;
   head_request_ = *req.method == "HEAD";
-  got_response_bytes_ = headers_delivered_ = message_done_ = paused_ = in_value_ = false;
+  got_response_bytes_ = headers_delivered_ = message_done_ = paused_ = header_open_ = false;
   head_bytes_ = 0;
   // The response head is read into a list an earlier response gave back (the chain gives it back
-  // once the client has it): names and values are assigned into memory they had before.
-  headers_ = HeaderListFill(HeaderListPool::local().take(HeadSide::Response));
-  field_.clear();
-  value_.clear();
+  // once the client has it): names and values are written into memory they had before.
+  head_ = HeaderListPool::local().take(HeadSide::Response);
+  head_used_ = 0;
   pending_body_.clear();
   llhttp_init(&parser_, HTTP_RESPONSE, &parserSettings());
   parser_.data = this;
@@ -130,46 +130,61 @@ void Http1Connection::onTransportClosed(const TransportError* error) {
 
 int Http1Connection::onHeaderField(llhttp_t* p, const char* at, size_t len) {
   Http1Connection* c = self(p);
-  if (c->in_value_) {
-    c->headers_.add(c->field_, c->value_);
-    c->field_.clear();
-    c->value_.clear();
-    c->in_value_ = false;
-  }
   c->head_bytes_ += len;
   if (c->head_bytes_ > kMaxUpstreamHeaderBytes) return -1;
-  c->field_.append(at, len);
+  // A name or value may come in pieces (split across reads): each appends to its header.
+  Header& h = c->header_open_ ? c->head_[c->head_used_ - 1] : c->openHeader();
+  h.name.append(at, len);
   return 0;
 }
 
 int Http1Connection::onHeaderValue(llhttp_t* p, const char* at, size_t len) {
   Http1Connection* c = self(p);
-  c->in_value_ = true;
   c->head_bytes_ += len;
   if (c->head_bytes_ > kMaxUpstreamHeaderBytes) return -1;
-  c->value_.append(at, len);
+  Header& h = c->header_open_ ? c->head_[c->head_used_ - 1] : c->openHeader();
+  h.value.append(at, len);
   return 0;
+}
+
+int Http1Connection::onHeaderValueComplete(llhttp_t* p) {
+  self(p)->header_open_ = false;
+  return 0;
+}
+
+Header& Http1Connection::openHeader() {
+  if (head_used_ < head_.size()) {
+    Header& h = head_[head_used_];
+    h.name.clear();
+    h.value.clear();
+    h.verified = false;
+  } else {
+    if (head_.capacity() == 0) head_.reserve(16);
+    head_.emplace_back();
+  }
+  header_open_ = true;
+  return head_[head_used_++];
 }
 
 int Http1Connection::onHeadersComplete(llhttp_t* p) {
   Http1Connection* c = self(p);
-  if (c->in_value_ || !c->field_.empty()) c->headers_.add(c->field_, c->value_);
-  c->field_.clear();
-  c->value_.clear();
-  c->in_value_ = false;
+  c->header_open_ = false;
   return c->deliverHeaders();
 }
 
 int Http1Connection::deliverHeaders() {
   int status = parser_.status_code;
   if (status >= 100 && status < 200) {  // 100-continue and friends: wait for the real one
-    headers_ = HeaderListFill(headers_.finish());
+    head_used_ = 0;
     return 0;
   }
   keep_alive_ = llhttp_should_keep_alive(&parser_) != 0;
   headers_delivered_ = true;
+  head_.resize(head_used_);  // what an earlier response left beyond these goes
+  head_used_ = 0;
   Headers headers;
-  headers.all() = headers_.finish();
+  headers.all() = std::move(head_);
+  head_ = {};
   stripResponseHopByHop(headers);
   sink_->onStreamHeaders(status, std::move(headers));
   if (sink_ == nullptr) return -1;

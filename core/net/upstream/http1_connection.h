@@ -35,6 +35,7 @@ class Http1Connection final : public UpstreamConnection, private Transport::Hand
 
   static int onHeaderField(llhttp_t* p, const char* at, size_t len);
   static int onHeaderValue(llhttp_t* p, const char* at, size_t len);
+  static int onHeaderValueComplete(llhttp_t* p);
   static int onHeadersComplete(llhttp_t* p);
   static int onBody(llhttp_t* p, const char* at, size_t len);
   static int onMessageComplete(llhttp_t* p);
@@ -48,6 +49,8 @@ class Http1Connection final : public UpstreamConnection, private Transport::Hand
   void failStream(StreamFailure failure);
   void closeTransport();
   void notifyClosedIfDone();
+  // The header the parser's pieces go to: the list's next element, emptied (see openHeader).
+  Header& openHeader();
 
   std::unique_ptr<Transport> transport_;
   Owner* owner_;
@@ -65,11 +68,12 @@ class Http1Connection final : public UpstreamConnection, private Transport::Hand
   bool closed_ = false;
   bool closed_notified_ = false;
   bool in_parse_ = false;
-  bool batching_ = false;   // inside onTransportData's parse: body pieces go to batch_
-  HeaderListFill headers_;  // the response head, read into a list from HeaderListPool
-  std::string field_;
-  std::string value_;
-  bool in_value_ = false;
+  bool batching_ = false;  // inside onTransportData's parse: body pieces go to batch_
+  // The response head, read into a list from HeaderListPool: each name and value is appended
+  // where it stays, in an element an earlier response left (its strings keep their memory).
+  std::vector<Header> head_;
+  size_t head_used_ = 0;
+  bool header_open_ = false;  // the parser's pieces go to head_[head_used_ - 1]
   size_t head_bytes_ = 0;     // response header bytes so far (kMaxUpstreamHeaderBytes)
   std::string pending_body_;  // parsed while the consumer was paused
   BodyBatch batch_;           // parsed from the current read, not yet handed on

@@ -24,7 +24,7 @@ class RecordingSink final : public ResponseSink {
     writes.push_back(b.data());
     return true;
   }
-  void end() override { ended = true; }
+  void end() override;
   void abort() override { aborted = true; }
   bool started() const override { return began; }
   bool closed() const override { return false; }
@@ -35,6 +35,7 @@ class RecordingSink final : public ResponseSink {
   bool began = false, ended = false, aborted = false;
   std::string body;
   std::vector<const char*> writes;
+  ActiveStream* finish_from_end = nullptr;
 };
 
 struct Shared {
@@ -46,6 +47,13 @@ struct Shared {
   std::vector<const char*> chunk_pointers;  // where the terminal's chunks live
 };
 Shared* g;
+
+void RecordingSink::end() {
+  ended = true;
+  g->trace.push_back("client end");
+  // As the client connection does: the stream finishes once the last bytes left.
+  if (finish_from_end) finish_from_end->onStreamFinished(StreamStats{status, body.size(), true});
+}
 
 const std::vector<std::string> kChunks = {"event: a\n", "data: {\"x\":1}\n\n", "event: b\n\n"};
 
@@ -126,6 +134,7 @@ class AnswerFilter final : public Filter {
     cb.answerEnd();
     return FilterStatus::Stop;
   }
+  void onAnswerSent(FilterCallbacks&) override { g->trace.push_back("answer sent"); }
 
  private:
   std::string mode_;
@@ -220,12 +229,33 @@ TEST_CASE_FIXTURE(Fixture, "response hooks run in reverse order, from the termin
             {"role", "c", "observe", ""},
             {"answer", "", "", "terminal"}});
   auto ac = run();
+  // c sees the end before the transform b (which could still hold the answer back); a, past the
+  // last transform, once the answer left, after the producer's own post-send work.
   CHECK(shared.trace == std::vector<std::string>{"request a", "request b", "request c",
                                                  "answer sees ", "headers c", "headers b",
-                                                 "headers a", "end c", "end b", "end a"});
+                                                 "headers a", "end c", "end b", "client end",
+                                                 "answer sent", "end a"});
   CHECK(sink.body == "EVENT: A\nDATA: {\"X\":1}\n\nEVENT: B\n\n");  // b transformed
   CHECK_FALSE(sink.length.has_value());                             // b changed the bytes: chunked
   CHECK(sink.ended);
+}
+
+TEST_CASE_FIXTURE(Fixture, "the answer leaves before its observers' ends and the record") {
+  setChain(
+      {{"role", "a", "observe", ""}, {"role", "b", "observe", ""}, {"answer", "", "", "terminal"}});
+  server.on_request_finished = [](WorkerContext&, const Request&, const RequestState&,
+                                  const StreamStats&) { g->trace.push_back("recorded"); };
+  Request req;
+  req.method = "POST";
+  req.target = "/t";
+  auto ac = std::make_unique<ActiveChain>(std::move(req), sink, server, worker);
+  sink.finish_from_end = ac.get();
+  ac->start();
+  // The stream finishes inside the client's end(): the producer's and the observers' end-time
+  // work runs there, once, before the request is recorded.
+  CHECK(shared.trace == std::vector<std::string>{"request a", "request b", "answer sees ",
+                                                 "headers b", "headers a", "client end",
+                                                 "answer sent", "end b", "end a", "recorded"});
 }
 
 TEST_CASE_FIXTURE(Fixture, "observers see every byte of a stream, unchanged and uncopied") {
@@ -259,7 +289,8 @@ TEST_CASE_FIXTURE(Fixture, "a new attempt starts from the original body and reru
   CHECK(shared.bodies == std::vector<std::string>{"original body", "original body"});
   CHECK(shared.trace == std::vector<std::string>{
                             "request req", "request select", "answer sees rewritten by attempt 1",
-                            "request select", "answer sees rewritten by attempt 2"});
+                            "request select", "answer sees rewritten by attempt 2", "client end",
+                            "answer sent"});
   CHECK(sink.status == 200);
 }
 

@@ -13,6 +13,7 @@
 
 #include "core/loop/deferred_deleter.h"
 #include "core/net/http1_server_conn.h"
+#include "core/net/upstream/header_rules.h"
 
 namespace relay {
 namespace {
@@ -193,6 +194,25 @@ TEST_CASE_FIXTURE(Fixture, "a request without a body holds no read block") {
   REQUIRE(owner.kept.size() == 1);
   CHECK_FALSE(owner.kept[0].in_block);
   CHECK(owner.kept[0].req.body.empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "headers as llhttp read them are verified, a name with a space is not") {
+  // Each header on its own: a flag set for one name is not taken for the next.
+  send("GET /health HTTP/1.1\r\nHost: x\r\nX y: 1\r\nx-folded: a\r\n b\r\n\r\n");
+  send("GET /health HTTP/1.1\r\nHost: x\r\nx-ok: 1\r\nX z: 2\r\n\r\n");
+  REQUIRE(owner.kept.size() == 2);
+  const std::vector<Header>& first = owner.kept[0].req.headers.all();
+  REQUIRE(first.size() == 3);
+  CHECK(first[0].verified);
+  CHECK_FALSE(first[1].verified);  // llhttp lets a space through in a name
+  CHECK(first[2].verified);
+  CHECK(first[2].value.find_first_of("\r\n") == std::string::npos);  // the fold came joined
+  CHECK(unsafeRequestHead("GET", owner.kept[0].req.headers) ==
+        "a header name is not an HTTP token");
+  const std::vector<Header>& second = owner.kept[1].req.headers.all();
+  REQUIRE(second.size() == 3);
+  CHECK(second[1].verified);
+  CHECK_FALSE(second[2].verified);
 }
 
 }  // namespace relay

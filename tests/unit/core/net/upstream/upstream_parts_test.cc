@@ -44,6 +44,27 @@ TEST_CASE("parseUpstreamUrl refuses spaces and control characters (request line 
   CHECK(parseUpstreamUrl("https://h/a%20b?q=1", &err));
 }
 
+TEST_CASE("unsafeRequestHead: only headers not verified when read are scanned") {
+  Headers h;
+  h.add("content-type", "application/json");
+  h.all().back().verified = true;  // as the client connection read it
+  CHECK(unsafeRequestHead("POST", h).empty());
+  // Added by a plugin or a filter: checked, whatever the client's headers were.
+  h.add("x-added", "a\r\nInjected: 1");
+  CHECK(unsafeRequestHead("POST", h) == "header 'x-added' has a CR, LF or NUL in its value");
+  Headers name;
+  name.add("bad name", "v");
+  CHECK(unsafeRequestHead("POST", name) == "a header name is not an HTTP token");
+  // A list refilled in place (header_list_pool.h) does not keep an element's flag.
+  HeaderListFill fill(std::move(h.all()));
+  fill.add("x-added", "a\r\nInjected: 1");
+  Headers refilled;
+  refilled.all() = fill.finish();
+  REQUIRE(refilled.size() == 1);
+  CHECK_FALSE(refilled.all()[0].verified);
+  CHECK_FALSE(unsafeRequestHead("POST", refilled).empty());
+}
+
 TEST_CASE("unsafeRequestHead: CR, LF, NUL in values; names and methods must be tokens") {
   Headers ok;
   ok.add("x-api-key", "abc");

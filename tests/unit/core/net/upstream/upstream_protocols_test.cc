@@ -99,6 +99,24 @@ TEST_CASE("a request body of several MB reaches the upstream intact, borrowed or
   }
 }
 
+TEST_CASE("an HTTP/1.1 head in pieces: each header whole, an empty value kept, 1xx dropped") {
+  auto& server = NodeUpstream::get();
+  ClientLoop cl;
+  RecordingHandler h;
+  auto call = cl.client->send(cl.request(httpUrl(server.plainPort(), "/split-head")), &h);
+  REQUIRE(runUntil(&cl.loop, [&] { return h.done(); }));
+  REQUIRE(h.complete);
+  CHECK(h.status == 200);
+  CHECK(h.body == "ok");
+  REQUIRE(h.headers.size() == 3);
+  CHECK(h.headers.all()[0].name == "x-empty");
+  CHECK(h.headers.all()[0].value.empty());
+  CHECK(h.headers.all()[1].name == "X-Split-Name");
+  CHECK(h.headers.all()[1].value == "value-in-pieces");
+  CHECK(h.headers.all()[2].name == "content-length");
+  CHECK_FALSE(h.headers.has("x-info"));  // the informational answer's header
+}
+
 TEST_CASE("a close-delimited HTTP/1.1 body ends cleanly at EOF") {
   auto& server = NodeUpstream::get();
   ClientLoop cl;

@@ -117,6 +117,15 @@ const routes = {
   '/big-h1': (req, res) => streamBig(req, res, 64 * 1024 * 1024),
   '/big-h2': (req, res) => streamBig(req, res, 16 * 1024 * 1024),
   '/slow-headers': () => {},
+  // A raw HTTP/1.1 head in pieces, cut inside names and values, after a 100 Continue, with an
+  // empty value: the connection puts each header together where it stays.
+  '/split-head': (req) => {
+    const sock = socketOf(req);
+    const pieces = ['HTTP/1.1 100 Continue\r\nx-inf', 'o: 1\r\n\r\nHTTP/1.1 200 OK\r\nx-em',
+                    'pty:\r\nX-Sp', 'lit-Name: val', 'ue-in-pieces\r\ncontent-length: 2\r\n',
+                    '\r\nok'];
+    pieces.forEach((p, i) => setTimeout(() => sock.write(p), 15 * i));
+  },
   '/idle': (req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.write('first'); },
   '/forever': (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
