@@ -13,12 +13,23 @@ namespace {
 
 static_assert(skim::kMaxDepth == kMaxJsonDepth, "the skim and the bounded reader nest alike");
 
+// Whether some reader looks inside the root member `key` (as written) when it is an object or an
+// array; the others are skipped with only nesting and UTF-8 checked.
+bool readInside(std::string_view key, bool escaped) {
+  if (escaped) return true;  // compared decoded by the readers: checked in full
+  for (std::string_view name : kReadRootMembers)
+    if (key == name) return true;
+  return false;
+}
+
 // The scan's handler for a request body: strings must be UTF-8, and the root object's members
-// are kept as views into the text; nothing inside them is watched.
+// are kept as views into the text; nothing inside them is watched, and the objects and arrays no
+// reader opens are skipped unchecked.
 class RootMembers {
  public:
   static constexpr bool kValidateUtf8 = true;
   static constexpr bool kNulEndsText = false;
+  static constexpr bool kSkipsUnchecked = true;
 
   explicit RootMembers(std::vector<SkimMember>& out) : out_(out) {}
 
@@ -27,7 +38,9 @@ class RootMembers {
     return 0;
   }
   bool rootIsObject() const { return root_is_object_; }
-  int member(int, const skim::Value&, const skim::Value&) { return skim::kIgnore; }
+  int member(int, const skim::Value& key, const skim::Value&) {
+    return readInside(key.text, key.escaped) ? skim::kIgnore : skim::kSkipUnchecked;
+  }
   void memberEnd(int, const skim::Value& key, std::string_view value) {
     out_.push_back({key.text, value, key.escaped});
   }

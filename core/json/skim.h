@@ -42,6 +42,25 @@ struct ObjectSkim {
   std::string_view member(std::string_view name) const;
 };
 
+// The root members whose insides some reader inspects (core/formats/session_fields.cc, the route
+// filter): when one is an object or an array, the skim checks it in full (grammar, nesting,
+// UTF-8), so the readers of json_view.h see valid JSON. Any other object or array member (tools,
+// say) is skipped with only the nesting limit and UTF-8 validity checked: a grammar error in it is
+// left to the upstream, which refuses it. A new reader of a member's insides adds its name here.
+inline constexpr std::string_view kReadRootMembers[] = {"model",
+                                                        "stream",
+                                                        "metadata",
+                                                        "prompt_cache_key",
+                                                        "client_metadata",
+                                                        "request",
+                                                        "system",
+                                                        "messages",
+                                                        "instructions",
+                                                        "input",
+                                                        "contents",
+                                                        "systemInstruction",
+                                                        "system_instruction"};
+
 // Skims `text`, which must be one JSON object. Errors (the same sentences as the RapidJSON pass
 // this replaces): "JSON nesting deeper than 128 levels", "malformed JSON body: <reason> (at byte
 // N)", "request body must be a JSON object".

@@ -1,0 +1,362 @@
+// The skip of a JSON value nobody reads (scan.h uses it for the members a handler marks
+// kSkipUnchecked): it finds the end of an object or array without checking its grammar, but
+// still enforces the two rules that hold for the whole text, the nesting limit (kMaxDepth
+// containers open at once) and UTF-8 validity (RFC 3629) of every byte. Whoever reads the text
+// afterwards (an upstream) refuses a grammar error in it.
+//
+// simdjson's first stage, reduced to what the skip needs: each 64-byte block becomes bitmasks of
+// quotes, backslashes, opening and closing brackets and non-ASCII bytes; backslash runs mark the
+// escaped quotes (odd runs), a prefix XOR of the remaining quotes marks the bytes inside
+// strings, and the brackets outside strings move the depth by their popcounts. Only a block where
+// the depth could come back to the value's start or reach the limit is walked bracket by
+// bracket. Blocks with non-ASCII bytes are checked sequence by sequence (a sequence may cross a
+// block edge). Kernels: scalar (any CPU), SSE2 (the x86-64 baseline), AVX2 and AVX-512BW (chosen
+// at run time when the CPU has them); each gives the same masks for the same bytes.
+#ifndef RELAY_LIB_JSON_SKIM_UNCHECKED_SKIP_H
+#define RELAY_LIB_JSON_SKIM_UNCHECKED_SKIP_H
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define RELAY_SKIM_X86 1
+#endif
+
+namespace relay::skim::unchecked {
+
+inline constexpr int kDepthLimit = 128;  // scan.h's kMaxDepth
+
+enum class Fault : unsigned char {
+  kNone,
+  kTooDeep,       // a container opened with kDepthLimit open already
+  kUtf8,          // an ill-formed UTF-8 sequence starts here
+  kUnterminated,  // the text ended inside the value
+};
+
+// One skip: `p` is at the value's '{' or '['; `depth` containers are open outside it.
+struct Skip {
+  Skip(const char* value, const char* text_end, int open)
+      : p(value), end(text_end), depth(open), outer(open), utf8_done(value) {}
+
+  const char* p;    // the next block
+  const char* end;  // the text's end
+  int depth;        // containers open now
+  int outer;        // containers open outside the value
+  uint64_t next_escaped = 0;
+  uint64_t in_string = 0;  // all ones: the last block ended inside a string
+  const char* utf8_done;   // the bytes before this are checked
+  // The outcome: past the value's closing bracket, or where the fault was found.
+  const char* stop = nullptr;
+  Fault fault = Fault::kNone;
+};
+
+struct Masks {
+  uint64_t quote = 0;
+  uint64_t backslash = 0;
+  uint64_t open = 0;   // '{' or '['
+  uint64_t close = 0;  // '}' or ']'
+  uint64_t high = 0;   // 0x80 and above
+};
+
+// Byte by byte: runs anywhere, and is the yardstick for the vector kernels.
+inline Masks masksScalar(const char* p) {
+  Masks m;
+  for (unsigned i = 0; i < 64; ++i) {
+    auto c = static_cast<unsigned char>(p[i]);
+    uint64_t bit = uint64_t{1} << i;
+    if (c == '"') m.quote |= bit;
+    if (c == '\\') m.backslash |= bit;
+    if (c == '{' || c == '[') m.open |= bit;
+    if (c == '}' || c == ']') m.close |= bit;
+    if (c >= 0x80) m.high |= bit;
+  }
+  return m;
+}
+
+inline uint64_t prefixXorShifts(uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+// Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no surrogates,
+// nothing above U+10FFFF), or 0.
+inline size_t utf8Length(const unsigned char* p, const unsigned char* end) {
+  unsigned char c = p[0];
+  auto cont = [&](size_t i) { return p + i < end && (p[i] & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (p + 1 >= end) return 0;
+    unsigned char c1 = p[1];
+    if (c == 0xE0 && c1 < 0xA0) return 0;  // overlong
+    if (c == 0xED && c1 > 0x9F) return 0;  // surrogate
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (p + 1 >= end) return 0;
+    unsigned char c1 = p[1];
+    if (c == 0xF0 && c1 < 0x90) return 0;  // overlong
+    if (c == 0xF4 && c1 > 0x8F) return 0;  // above U+10FFFF
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// The non-ASCII bytes `high` of the block at `base`, sequence by sequence; false: s.fault set.
+[[gnu::noinline]] inline bool checkUtf8(Skip& s, const char* base, uint64_t high) {
+  for (; high != 0; high &= high - 1) {
+    const char* at = base + __builtin_ctzll(high);
+    if (at < s.utf8_done) continue;  // a continuation byte of a sequence already checked
+    size_t n = utf8Length(reinterpret_cast<const unsigned char*>(at),
+                          reinterpret_cast<const unsigned char*>(s.end));
+    if (n == 0) {
+      s.fault = Fault::kUtf8;
+      s.stop = at;
+      return false;
+    }
+    s.utf8_done = at + n;
+  }
+  return true;
+}
+
+// The quotes of a block that are not escaped (simdjson's backslash-run trick: a quote preceded
+// by an odd run of backslashes is escaped; runs carry over from the last block).
+[[gnu::always_inline]] inline uint64_t unescapedQuotes(Skip& s, const Masks& m) {
+  if ((m.backslash | s.next_escaped) == 0) return m.quote;
+  constexpr uint64_t kOdd = 0xAAAAAAAAAAAAAAAAULL;
+  uint64_t potential = m.backslash & ~s.next_escaped;
+  uint64_t codes = (((potential << 1) | kOdd) - potential) ^ kOdd;
+  uint64_t escaped = codes ^ (m.backslash | s.next_escaped);
+  s.next_escaped = (codes & m.backslash) >> 63;
+  return m.quote & ~escaped;
+}
+
+// The rest of a block at `base`, given the prefix XOR of its unescaped quotes. True when the
+// skip is over (s.stop set: the value's end, or a fault).
+[[gnu::always_inline]] inline bool finishBlock(Skip& s, const Masks& m, uint64_t quote_prefix,
+                                               const char* base) {
+  const uint64_t in_string = quote_prefix ^ s.in_string;
+  s.in_string = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
+  const uint64_t open = m.open & ~in_string;
+  const uint64_t close = m.close & ~in_string;
+  uint64_t mine = ~uint64_t{0};  // the block's bytes that belong to the value
+  if ((open | close) != 0) {
+    const int opened = __builtin_popcountll(open);
+    const int closed = __builtin_popcountll(close);
+    if (s.depth + opened <= kDepthLimit && s.depth - closed > s.outer) [[likely]] {
+      s.depth += opened - closed;
+    } else {
+      for (uint64_t all = open | close; all != 0; all &= all - 1) {
+        const int i = __builtin_ctzll(all);
+        if ((open >> i) & 1) {
+          if (s.depth >= kDepthLimit) {
+            s.fault = Fault::kTooDeep;
+            s.stop = base + i;
+            return true;
+          }
+          ++s.depth;
+        } else if (--s.depth == s.outer) {
+          s.stop = base + i + 1;
+          mine = i == 63 ? ~uint64_t{0} : (uint64_t{2} << i) - 1;
+          break;
+        }
+      }
+    }
+  }
+  // (A sequence that crosses into this block was checked whole where it started.)
+  if ((m.high & mine) != 0 && !checkUtf8(s, base, m.high & mine)) return true;
+  return s.stop != nullptr;
+}
+
+// The last bytes of the text (fewer than 64) padded with spaces, which change no mask.
+struct Tail {
+  alignas(64) char bytes[64];
+  explicit Tail(const Skip& s) {
+    std::memset(bytes, ' ', sizeof bytes);
+    std::memcpy(bytes, s.p, static_cast<size_t>(s.end - s.p));
+  }
+};
+
+// The block loop of one kernel: `masks` classifies 64 bytes, `prefix` is the prefix XOR.
+#define RELAY_SKIM_BLOCK_LOOP(masks, prefix)                            \
+  for (;;) {                                                            \
+    const char* base = s.p;                                             \
+    Masks m;                                                            \
+    bool last = s.end - base <= 64;                                     \
+    if (!last) {                                                        \
+      m = masks(base);                                                  \
+    } else {                                                            \
+      Tail tail(s);                                                     \
+      m = masks(tail.bytes);                                            \
+    }                                                                   \
+    if (finishBlock(s, m, prefix(unescapedQuotes(s, m)), base)) return; \
+    if (last) {                                                         \
+      s.fault = Fault::kUnterminated;                                   \
+      s.stop = s.end;                                                   \
+      return;                                                           \
+    }                                                                   \
+    s.p = base + 64;                                                    \
+  }
+
+inline void skipScalar(Skip& s) {
+  RELAY_SKIM_BLOCK_LOOP(masksScalar, prefixXorShifts)
+}
+
+#if defined(RELAY_SKIM_X86)
+
+[[gnu::always_inline]] inline void masks16Sse2(const char* p, unsigned shift, Masks& m) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto bits = [&](__m128i x) {
+    return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(x))) << shift;
+  };
+  // '[' | 0x20 == '{' and ']' | 0x20 == '}'; no other byte maps onto those two.
+  const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  m.quote |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+  m.backslash |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  m.open |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{')));
+  m.close |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('}')));
+  m.high |= bits(v);
+}
+
+inline Masks masksSse2(const char* p) {
+  Masks m;
+  masks16Sse2(p, 0, m);
+  masks16Sse2(p + 16, 16, m);
+  masks16Sse2(p + 32, 32, m);
+  masks16Sse2(p + 48, 48, m);
+  return m;
+}
+
+inline void skipSse2(Skip& s) {
+  RELAY_SKIM_BLOCK_LOOP(masksSse2, prefixXorShifts)
+}
+
+#define RELAY_SKIM_AVX2 "avx2,bmi,popcnt,pclmul"
+#define RELAY_SKIM_AVX512 "avx512f,avx512bw,avx2,bmi,popcnt,pclmul"
+
+[[gnu::target(RELAY_SKIM_AVX2), gnu::always_inline]] inline uint64_t prefixXorClmul(uint64_t x) {
+  const __m128i all = _mm_set1_epi8(static_cast<char>(0xFF));
+  return static_cast<uint64_t>(
+      _mm_cvtsi128_si64(_mm_clmulepi64_si128(_mm_cvtsi64_si128(static_cast<int64_t>(x)), all, 0)));
+}
+
+[[gnu::target(RELAY_SKIM_AVX2), gnu::always_inline]] inline uint64_t bits32(__m256i x,
+                                                                            unsigned shift) {
+  return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(x))) << shift;
+}
+
+[[gnu::target(RELAY_SKIM_AVX2), gnu::always_inline]] inline Masks masksAvx2(const char* p) {
+  Masks m;
+  for (unsigned half = 0; half < 2; ++half) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * half));
+    const __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+    const unsigned shift = 32 * half;
+    m.quote |= bits32(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')), shift);
+    m.backslash |= bits32(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')), shift);
+    m.open |= bits32(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('{')), shift);
+    m.close |= bits32(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('}')), shift);
+    m.high |= bits32(v, shift);
+  }
+  return m;
+}
+
+[[gnu::target(RELAY_SKIM_AVX2)]] inline void skipAvx2(Skip& s) {
+  RELAY_SKIM_BLOCK_LOOP(masksAvx2, prefixXorClmul)
+}
+
+[[gnu::target(RELAY_SKIM_AVX512), gnu::always_inline]] inline Masks masksAvx512(const char* p) {
+  const __m512i v = _mm512_loadu_si512(p);
+  const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+  Masks m;
+  m.quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+  m.backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+  m.open = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('{'));
+  m.close = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('}'));
+  m.high = _mm512_movepi8_mask(v);
+  return m;
+}
+
+[[gnu::target(RELAY_SKIM_AVX512), gnu::always_inline]] inline uint64_t prefixXorClmul512(
+    uint64_t x) {
+  const __m128i all = _mm_set1_epi8(static_cast<char>(0xFF));
+  return static_cast<uint64_t>(
+      _mm_cvtsi128_si64(_mm_clmulepi64_si128(_mm_cvtsi64_si128(static_cast<int64_t>(x)), all, 0)));
+}
+
+[[gnu::target(RELAY_SKIM_AVX512)]] inline void skipAvx512(Skip& s) {
+  RELAY_SKIM_BLOCK_LOOP(masksAvx512, prefixXorClmul512)
+}
+
+#endif  // RELAY_SKIM_X86
+
+#undef RELAY_SKIM_BLOCK_LOOP
+
+// The kernels, for tests and benchmarks to force one.
+enum class Level : unsigned char { kScalar, kSse2, kAvx2, kAvx512 };
+
+inline bool supported(Level level) {
+#if defined(RELAY_SKIM_X86)
+  __builtin_cpu_init();
+  switch (level) {
+    case Level::kScalar:
+    case Level::kSse2:
+      return true;
+    case Level::kAvx2:
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+             __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("pclmul");
+    case Level::kAvx512:
+      return supported(Level::kAvx2) && __builtin_cpu_supports("avx512f") &&
+             __builtin_cpu_supports("avx512bw");
+  }
+  return false;
+#else
+  return level == Level::kScalar;
+#endif
+}
+
+using SkipFn = void (*)(Skip&);
+
+inline SkipFn kernel(Level level) {
+  switch (level) {
+#if defined(RELAY_SKIM_X86)
+    case Level::kSse2:
+      return skipSse2;
+    case Level::kAvx2:
+      return skipAvx2;
+    case Level::kAvx512:
+      return skipAvx512;
+#endif
+    default:
+      return skipScalar;
+  }
+}
+
+inline Level bestLevel() {
+  for (Level l : {Level::kAvx512, Level::kAvx2, Level::kSse2})
+    if (supported(l)) return l;
+  return Level::kScalar;
+}
+
+// The kernel of this CPU, chosen on first use.
+inline SkipFn bestKernel() {
+  static const SkipFn best = kernel(bestLevel());
+  return best;
+}
+
+// Skips the object or array at `value` (inside `depth` open containers) with `skip`.
+inline Skip skipWith(SkipFn skip, const char* value, const char* end, int depth) {
+  Skip s(value, end, depth);
+  skip(s);
+  return s;
+}
+
+}  // namespace relay::skim::unchecked
+
+#endif
