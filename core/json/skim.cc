@@ -13,18 +13,9 @@ namespace {
 
 static_assert(skim::kMaxDepth == kMaxJsonDepth, "the skim and the bounded reader nest alike");
 
-// Whether some reader looks inside the root member `key` (as written) when it is an object or an
-// array; the others are skipped with only nesting and UTF-8 checked.
-bool readInside(std::string_view key, bool escaped) {
-  if (escaped) return true;  // compared decoded by the readers: checked in full
-  for (std::string_view name : kReadRootMembers)
-    if (key == name) return true;
-  return false;
-}
-
 // The scan's handler for a request body: strings must be UTF-8, and the root object's members
-// are kept as views into the text; nothing inside them is watched, and the objects and arrays no
-// reader opens are skipped unchecked.
+// are kept as views into the text. Their objects and arrays are skipped unchecked (nesting and
+// UTF-8 only); ObjectSkim::member() checks one's grammar when a reader first asks for it.
 class RootMembers {
  public:
   static constexpr bool kValidateUtf8 = true;
@@ -38,17 +29,27 @@ class RootMembers {
     return 0;
   }
   bool rootIsObject() const { return root_is_object_; }
-  int member(int, const skim::Value& key, const skim::Value&) {
-    return readInside(key.text, key.escaped) ? skim::kIgnore : skim::kSkipUnchecked;
-  }
+  int member(int, const skim::Value&, const skim::Value&) { return skim::kSkipUnchecked; }
   void memberEnd(int, const skim::Value& key, std::string_view value) {
-    out_.push_back({key.text, value, key.escaped});
+    bool container = value.front() == '{' || value.front() == '[';
+    out_.push_back({key.text, value, key.escaped, container});
   }
   bool number(std::string_view, bool) { return true; }  // numbers stay text
 
  private:
   std::vector<SkimMember>& out_;
   bool root_is_object_ = false;
+};
+
+// The grammar of one JSON value whose nesting and UTF-8 are already checked.
+class GrammarOnly {
+ public:
+  static constexpr bool kValidateUtf8 = true;
+  static constexpr bool kNulEndsText = false;
+  int rootScope() { return skim::kIgnore; }
+  int member(int, const skim::Value&, const skim::Value&) { return skim::kIgnore; }
+  void memberEnd(int, const skim::Value&, std::string_view) {}
+  bool number(std::string_view, bool) { return true; }
 };
 
 rapidjson::ParseErrorCode rapidjsonCode(skim::Error e) {
@@ -133,8 +134,15 @@ std::vector<SkimMember> spareSkimMembers() {
 }
 
 std::string_view ObjectSkim::member(std::string_view name) const {
-  for (const SkimMember& m : members)
-    if (keyEquals(m.key, m.key_escaped, name)) return m.value;
+  for (const SkimMember& m : members) {
+    if (!keyEquals(m.key, m.key_escaped, name)) continue;
+    if (m.unchecked) {
+      m.unchecked = false;
+      GrammarOnly grammar;
+      if (!skim::scan(m.value, grammar).ok()) m.value = {};  // reads as absent
+    }
+    return m.value;
+  }
   return {};
 }
 

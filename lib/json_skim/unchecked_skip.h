@@ -36,18 +36,13 @@ enum class Fault : unsigned char {
   kUnterminated,  // the text ended inside the value
 };
 
-// One skip: `p` is at the value's '{' or '['; `depth` containers are open outside it.
+// One skip: `p` is at the value's '{' or '['; `outer` containers are open outside it.
 struct Skip {
-  Skip(const char* value, const char* text_end, int open)
-      : p(value), end(text_end), depth(open), outer(open), utf8_done(value) {}
+  Skip(const char* value, const char* text_end, int open) : p(value), end(text_end), outer(open) {}
 
-  const char* p;    // the next block
+  const char* p;    // the value
   const char* end;  // the text's end
-  int depth;        // containers open now
   int outer;        // containers open outside the value
-  uint64_t next_escaped = 0;
-  uint64_t in_string = 0;  // all ones: the last block ended inside a string
-  const char* utf8_done;   // the bytes before this are checked
   // The outcome: past the value's closing bracket, or where the fault was found.
   const char* stop = nullptr;
   Fault fault = Fault::kNone;
@@ -109,101 +104,139 @@ inline size_t utf8Length(const unsigned char* p, const unsigned char* end) {
   return 0;
 }
 
-// The non-ASCII bytes `high` of the block at `base`, sequence by sequence; false: s.fault set.
-[[gnu::noinline]] inline bool checkUtf8(Skip& s, const char* base, uint64_t high) {
-  for (; high != 0; high &= high - 1) {
-    const char* at = base + __builtin_ctzll(high);
-    if (at < s.utf8_done) continue;  // a continuation byte of a sequence already checked
-    size_t n = utf8Length(reinterpret_cast<const unsigned char*>(at),
-                          reinterpret_cast<const unsigned char*>(s.end));
-    if (n == 0) {
-      s.fault = Fault::kUtf8;
-      s.stop = at;
-      return false;
-    }
-    s.utf8_done = at + n;
+// Where the UTF-8 check of a block got to: the bytes before `done` are checked; `bad`, when
+// set, is where an ill-formed sequence starts.
+struct Utf8Check {
+  const char* done;
+  const char* bad;
+};
+
+// The non-ASCII bytes `high` of the block at `base`: each run of them is checked sequence by
+// sequence (a sequence that crosses into the next block is checked whole here).
+[[gnu::noinline]] inline Utf8Check checkUtf8(const char* base, uint64_t high, const char* done,
+                                             const char* end) {
+  const char* limit = end - base < 64 ? end : base + 64;
+  auto from = [&](const char* p) {  // the bits of `high` at p and after
+    size_t k = static_cast<size_t>(p - base);
+    high = k >= 64 ? 0 : high & (~uint64_t{0} << k);
+  };
+  if (done > base) from(done);  // continuation bytes of a sequence already checked
+  while (high != 0) {
+    const char* p = base + __builtin_ctzll(high);
+    do {
+      size_t n = utf8Length(reinterpret_cast<const unsigned char*>(p),
+                            reinterpret_cast<const unsigned char*>(end));
+      if (n == 0) return {done, p};
+      p += n;
+    } while (p < limit && static_cast<unsigned char>(*p) >= 0x80);
+    done = p;
+    from(p);
   }
-  return true;
+  return {done, nullptr};
 }
+
+// The skip's state while it runs: a local of the kernel's loop, so that it stays in registers.
+struct Run {
+  const char* end;
+  int depth;
+  int outer;
+  uint64_t next_escaped;
+  uint64_t in_string;
+  const char* utf8_done;
+};
 
 // The quotes of a block that are not escaped (simdjson's backslash-run trick: a quote preceded
 // by an odd run of backslashes is escaped; runs carry over from the last block).
-[[gnu::always_inline]] inline uint64_t unescapedQuotes(Skip& s, const Masks& m) {
-  if ((m.backslash | s.next_escaped) == 0) return m.quote;
+[[gnu::always_inline]] inline uint64_t unescapedQuotes(Run& r, const Masks& m) {
+  if ((m.backslash | r.next_escaped) == 0) return m.quote;
   constexpr uint64_t kOdd = 0xAAAAAAAAAAAAAAAAULL;
-  uint64_t potential = m.backslash & ~s.next_escaped;
+  uint64_t potential = m.backslash & ~r.next_escaped;
   uint64_t codes = (((potential << 1) | kOdd) - potential) ^ kOdd;
-  uint64_t escaped = codes ^ (m.backslash | s.next_escaped);
-  s.next_escaped = (codes & m.backslash) >> 63;
+  uint64_t escaped = codes ^ (m.backslash | r.next_escaped);
+  r.next_escaped = (codes & m.backslash) >> 63;
   return m.quote & ~escaped;
 }
 
+// The rare case of a block: the depth could come back to the value's start or pass the limit,
+// so its brackets are walked in order.
+struct Walk {
+  int depth;
+  int at;  // the bit of the bracket that ends the value or opens one too many; -1: neither
+  bool too_deep;
+};
+[[gnu::noinline]] inline Walk walkBrackets(int depth, int outer, uint64_t open, uint64_t close) {
+  for (uint64_t all = open | close; all != 0; all &= all - 1) {
+    const int i = __builtin_ctzll(all);
+    if ((open >> i) & 1) {
+      if (depth >= kDepthLimit) return {depth, i, true};
+      ++depth;
+    } else if (--depth == outer) {
+      return {depth, i, false};
+    }
+  }
+  return {depth, -1, false};
+}
+
 // The rest of a block at `base`, given the prefix XOR of its unescaped quotes. True when the
-// skip is over (s.stop set: the value's end, or a fault).
-[[gnu::always_inline]] inline bool finishBlock(Skip& s, const Masks& m, uint64_t quote_prefix,
-                                               const char* base) {
-  const uint64_t in_string = quote_prefix ^ s.in_string;
-  s.in_string = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
+// skip is over (s.stop set: past the value's end, or at a fault).
+[[gnu::always_inline]] inline bool finishBlock(Run& r, Skip& s, const Masks& m,
+                                               uint64_t quote_prefix, const char* base) {
+  const uint64_t in_string = quote_prefix ^ r.in_string;
+  r.in_string = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
   const uint64_t open = m.open & ~in_string;
   const uint64_t close = m.close & ~in_string;
-  uint64_t mine = ~uint64_t{0};  // the block's bytes that belong to the value
+  uint64_t high = m.high;
+  const char* ends = nullptr;
   if ((open | close) != 0) {
     const int opened = __builtin_popcountll(open);
     const int closed = __builtin_popcountll(close);
-    if (s.depth + opened <= kDepthLimit && s.depth - closed > s.outer) [[likely]] {
-      s.depth += opened - closed;
+    if (r.depth + opened <= kDepthLimit && r.depth - closed > r.outer) [[likely]] {
+      r.depth += opened - closed;
     } else {
-      for (uint64_t all = open | close; all != 0; all &= all - 1) {
-        const int i = __builtin_ctzll(all);
-        if ((open >> i) & 1) {
-          if (s.depth >= kDepthLimit) {
-            s.fault = Fault::kTooDeep;
-            s.stop = base + i;
-            return true;
-          }
-          ++s.depth;
-        } else if (--s.depth == s.outer) {
-          s.stop = base + i + 1;
-          mine = i == 63 ? ~uint64_t{0} : (uint64_t{2} << i) - 1;
-          break;
+      const Walk w = walkBrackets(r.depth, r.outer, open, close);
+      r.depth = w.depth;
+      if (w.at >= 0) {
+        if (w.too_deep) {
+          s.fault = Fault::kTooDeep;
+          s.stop = base + w.at;
+          return true;
         }
+        ends = base + w.at + 1;
+        if (w.at < 63) high &= (uint64_t{2} << w.at) - 1;  // the value's bytes only
       }
     }
   }
-  // (A sequence that crosses into this block was checked whole where it started.)
-  if ((m.high & mine) != 0 && !checkUtf8(s, base, m.high & mine)) return true;
-  return s.stop != nullptr;
+  if (high != 0) [[unlikely]] {
+    const Utf8Check c = checkUtf8(base, high, r.utf8_done, r.end);
+    r.utf8_done = c.done;
+    if (c.bad != nullptr) {
+      s.fault = Fault::kUtf8;
+      s.stop = c.bad;
+      return true;
+    }
+  }
+  if (ends == nullptr) return false;
+  s.stop = ends;
+  return true;
 }
 
-// The last bytes of the text (fewer than 64) padded with spaces, which change no mask.
-struct Tail {
-  alignas(64) char bytes[64];
-  explicit Tail(const Skip& s) {
-    std::memset(bytes, ' ', sizeof bytes);
-    std::memcpy(bytes, s.p, static_cast<size_t>(s.end - s.p));
-  }
-};
-
-// The block loop of one kernel: `masks` classifies 64 bytes, `prefix` is the prefix XOR.
-#define RELAY_SKIM_BLOCK_LOOP(masks, prefix)                            \
-  for (;;) {                                                            \
-    const char* base = s.p;                                             \
-    Masks m;                                                            \
-    bool last = s.end - base <= 64;                                     \
-    if (!last) {                                                        \
-      m = masks(base);                                                  \
-    } else {                                                            \
-      Tail tail(s);                                                     \
-      m = masks(tail.bytes);                                            \
-    }                                                                   \
-    if (finishBlock(s, m, prefix(unescapedQuotes(s, m)), base)) return; \
-    if (last) {                                                         \
-      s.fault = Fault::kUnterminated;                                   \
-      s.stop = s.end;                                                   \
-      return;                                                           \
-    }                                                                   \
-    s.p = base + 64;                                                    \
-  }
+// The block loop of one kernel: `masks` classifies 64 bytes, `prefix` is the prefix XOR. The
+// last bytes of the text (64 or fewer) are classified from a copy padded with spaces, which
+// change no mask.
+#define RELAY_SKIM_BLOCK_LOOP(masks, prefix)                               \
+  Run r{s.end, s.outer, s.outer, 0, 0, s.p};                               \
+  const char* base = s.p;                                                  \
+  for (; r.end - base > 64; base += 64) {                                  \
+    const Masks m = masks(base);                                           \
+    if (finishBlock(r, s, m, prefix(unescapedQuotes(r, m)), base)) return; \
+  }                                                                        \
+  alignas(64) char tail[64];                                               \
+  std::memset(tail, ' ', sizeof tail);                                     \
+  std::memcpy(tail, base, static_cast<size_t>(r.end - base));              \
+  const Masks m = masks(tail);                                             \
+  if (finishBlock(r, s, m, prefix(unescapedQuotes(r, m)), base)) return;   \
+  s.fault = Fault::kUnterminated;                                          \
+  s.stop = r.end;
 
 inline void skipScalar(Skip& s) {
   RELAY_SKIM_BLOCK_LOOP(masksScalar, prefixXorShifts)

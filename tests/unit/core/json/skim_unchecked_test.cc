@@ -185,20 +185,26 @@ TEST_CASE("depth: exactly the limit passes, one more is refused, at any offset")
   }
 }
 
-TEST_CASE("skimObject: members no reader opens are skipped unchecked") {
-  // Grammar errors inside them pass (the upstream refuses them)...
-  ObjectSkim s = skimObject(R"({"model":"m","tools":[1 2 {"a" "b"}, tru],"stream":true})");
+TEST_CASE("skimObject: object and array members are checked only when read") {
+  // Grammar errors inside them pass the skim (the upstream refuses them)...
+  ObjectSkim s = skimObject(
+      R"({"model":"m","tools":[1 2 {"a" "b"}, tru],"stream":true,"messages":[{"role" "user"}],)"
+      R"("metadata":{"user_id":"u"}})");
   REQUIRE(s.ok);
-  CHECK(s.member("tools") == R"([1 2 {"a" "b"}, tru])");
+  CHECK(s.members[1].value == R"([1 2 {"a" "b"}, tru])");
+  CHECK(s.members[1].unchecked);
   CHECK(s.member("stream") == "true");
+  // ...and read as absent: no reader sees a value that is not valid JSON.
+  CHECK(s.member("messages").empty());
+  CHECK(s.member("tools").empty());
+  CHECK(s.member("metadata") == R"({"user_id":"u"})");
+  CHECK_FALSE(s.members[4].unchecked);
+  CHECK(s.member("metadata") == R"({"user_id":"u"})");  // checked once, kept
   CHECK(skimObject(R"({"tools":{"x":[}],"a":1})").ok);  // brackets are only counted
-  // ...but not inside the members readers open, nor in the root object itself.
-  CHECK_FALSE(skimObject(R"({"messages":[1 2]})").ok);
-  CHECK_FALSE(skimObject(R"({"metadata":{"user_id" "x"}})").ok);
-  CHECK_FALSE(skimObject(R"({"system":[tru]})").ok);
+  // The root object itself and its scalar members are checked by the skim.
   CHECK_FALSE(skimObject(R"({"tools":[] "a":1})").ok);
-  // A key with an escape is compared decoded by the readers: checked in full.
-  CHECK_FALSE(skimObject(R"({"tool\u0073":[1 2]})").ok);
+  CHECK_FALSE(skimObject(R"({"tools":[],"a":tru})").ok);
+  CHECK_FALSE(skimObject(R"({"tools":[],"a":"\x"})").ok);
 }
 
 TEST_CASE("skimObject: nesting and UTF-8 stay enforced inside unread members") {
