@@ -1,7 +1,8 @@
 'use strict';
 // Bodies built to crash a JSON parser: nesting beyond 128 levels and numbers that overflow
 // RapidJSON 1.1.0's exponent arithmetic (CVE-2024-38517). Each gets a 400 in the client's
-// format, and the relay keeps serving.
+// format, and the relay keeps serving. Malformed JSON inside a member the relay never reads is
+// the upstream's to refuse (or the translator's, for a translated body).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startClaudeEnv, oauth, suiteScope, RELAY_KEY } = require('./lib/claude-env');
@@ -143,4 +144,13 @@ test('a grammar error inside an unread member: forwarded, the upstream\'s 400 re
   const unreadable = await send('{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[{"role":"user" "content":"x"}]}');
   assertAnthropicError(unreadable, 400, 'invalid_request_error');
   assert.equal(pairEnv.since(mark).length, 1);
+});
+
+test('a grammar error inside an unread member of a body that is translated: the translator refuses it, 400 in OpenAI format', async () => {
+  const mark = env.mark();
+  const body = '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function" "function":{}}]}';
+  const res = await post('/openai/v1/chat/completions', body);
+  assertOpenAIError(res, 400);
+  assert.equal(env.since(mark).length, 0, 'nothing reached the upstream');
+  await stillServes();
 });
