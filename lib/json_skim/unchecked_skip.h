@@ -9,9 +9,11 @@
 // escaped quotes (odd runs), a prefix XOR of the remaining quotes marks the bytes inside
 // strings, and the brackets outside strings move the depth by their popcounts. Only a block where
 // the depth could come back to the value's start or reach the limit is walked bracket by
-// bracket. Blocks with non-ASCII bytes are checked sequence by sequence (a sequence may cross a
-// block edge). Kernels: scalar (any CPU), SSE2 (the x86-64 baseline), AVX2 and AVX-512BW (chosen
-// at run time when the CPU has them); each gives the same masks for the same bytes.
+// bracket. Blocks with non-ASCII bytes are checked by table lookups with AVX2 (simdjson's UTF-8
+// check), else, and wherever that finds an error (to name its byte), sequence by sequence (a
+// sequence may cross a block edge). Kernels: scalar (any CPU), SSE2 (the x86-64 baseline), AVX2 and
+// AVX-512BW (chosen at run time when the CPU has them); each gives the same masks for the same
+// bytes.
 #ifndef RELAY_LIB_JSON_SKIM_UNCHECKED_SKIP_H
 #define RELAY_LIB_JSON_SKIM_UNCHECKED_SKIP_H
 
@@ -137,6 +139,7 @@ struct Utf8Check {
 
 // The skip's state while it runs: a local of the kernel's loop, so that it stays in registers.
 struct Run {
+  const char* value;
   const char* end;
   int depth;
   int outer;
@@ -177,8 +180,14 @@ struct Walk {
   return {depth, -1, false};
 }
 
+// A vector check of a whole block's UTF-8 (the bytes before it as context): where the checked
+// bytes end (past the block, or past a sequence that crosses its end), or nullptr when the block
+// holds an error or cannot be checked so (the sequence-by-sequence check then finds it).
+using Utf8BlockFn = const char* (*)(const char* base, const char* value, const char* end);
+
 // The rest of a block at `base`, given the prefix XOR of its unescaped quotes. True when the
 // skip is over (s.stop set: past the value's end, or at a fault).
+template <Utf8BlockFn kUtf8Block>
 [[gnu::always_inline]] inline bool finishBlock(Run& r, Skip& s, const Masks& m,
                                                uint64_t quote_prefix, const char* base) {
   const uint64_t in_string = quote_prefix ^ r.in_string;
@@ -207,6 +216,14 @@ struct Walk {
     }
   }
   if (high != 0) [[unlikely]] {
+    if constexpr (kUtf8Block != nullptr) {
+      if (ends == nullptr) {
+        if (const char* done = kUtf8Block(base, r.value, r.end)) {
+          r.utf8_done = done;
+          return false;
+        }
+      }
+    }
     const Utf8Check c = checkUtf8(base, high, r.utf8_done, r.end);
     r.utf8_done = c.done;
     if (c.bad != nullptr) {
@@ -223,23 +240,23 @@ struct Walk {
 // The block loop of one kernel: `masks` classifies 64 bytes, `prefix` is the prefix XOR. The
 // last bytes of the text (64 or fewer) are classified from a copy padded with spaces, which
 // change no mask.
-#define RELAY_SKIM_BLOCK_LOOP(masks, prefix)                               \
-  Run r{s.end, s.outer, s.outer, 0, 0, s.p};                               \
-  const char* base = s.p;                                                  \
-  for (; r.end - base > 64; base += 64) {                                  \
-    const Masks m = masks(base);                                           \
-    if (finishBlock(r, s, m, prefix(unescapedQuotes(r, m)), base)) return; \
-  }                                                                        \
-  alignas(64) char tail[64];                                               \
-  std::memset(tail, ' ', sizeof tail);                                     \
-  std::memcpy(tail, base, static_cast<size_t>(r.end - base));              \
-  const Masks m = masks(tail);                                             \
-  if (finishBlock(r, s, m, prefix(unescapedQuotes(r, m)), base)) return;   \
-  s.fault = Fault::kUnterminated;                                          \
+#define RELAY_SKIM_BLOCK_LOOP(masks, prefix, utf8)                                \
+  Run r{s.p, s.end, s.outer, s.outer, 0, 0, s.p};                                 \
+  const char* base = s.p;                                                         \
+  for (; r.end - base > 64; base += 64) {                                         \
+    const Masks m = masks(base);                                                  \
+    if (finishBlock<utf8>(r, s, m, prefix(unescapedQuotes(r, m)), base)) return;  \
+  }                                                                               \
+  alignas(64) char tail[64];                                                      \
+  std::memset(tail, ' ', sizeof tail);                                            \
+  std::memcpy(tail, base, static_cast<size_t>(r.end - base));                     \
+  const Masks m = masks(tail);                                                    \
+  if (finishBlock<nullptr>(r, s, m, prefix(unescapedQuotes(r, m)), base)) return; \
+  s.fault = Fault::kUnterminated;                                                 \
   s.stop = r.end;
 
 inline void skipScalar(Skip& s) {
-  RELAY_SKIM_BLOCK_LOOP(masksScalar, prefixXorShifts)
+  RELAY_SKIM_BLOCK_LOOP(masksScalar, prefixXorShifts, nullptr)
 }
 
 #if defined(RELAY_SKIM_X86)
@@ -268,7 +285,7 @@ inline Masks masksSse2(const char* p) {
 }
 
 inline void skipSse2(Skip& s) {
-  RELAY_SKIM_BLOCK_LOOP(masksSse2, prefixXorShifts)
+  RELAY_SKIM_BLOCK_LOOP(masksSse2, prefixXorShifts, nullptr)
 }
 
 #define RELAY_SKIM_AVX2 "avx2,bmi,popcnt,pclmul"
@@ -278,6 +295,105 @@ inline void skipSse2(Skip& s) {
   const __m128i all = _mm_set1_epi8(static_cast<char>(0xFF));
   return static_cast<uint64_t>(
       _mm_cvtsi128_si64(_mm_clmulepi64_si128(_mm_cvtsi64_si128(static_cast<int64_t>(x)), all, 0)));
+}
+
+// UTF-8 by table lookups (Keiser and Lemire, "Validating UTF-8 in less than one instruction
+// per byte", as in simdjson): each byte with the one to three before it is classified by the
+// nibbles of the byte before and of itself; the AND of three 16-entry tables is non-zero exactly
+// at an error among two-byte patterns, and the bytes that must be third or fourth of a sequence
+// are checked apart.
+namespace utf8_tables {
+constexpr char kTooShort = 1 << 0;
+constexpr char kTooLong = 1 << 1;
+constexpr char kOverlong3 = 1 << 2;
+constexpr char kTooLarge = 1 << 3;
+constexpr char kSurrogate = 1 << 4;
+constexpr char kOverlong2 = 1 << 5;
+constexpr char kTooLarge1000 = 1 << 6;
+constexpr char kOverlong4 = 1 << 6;
+constexpr char kTwoConts = static_cast<char>(1 << 7);
+constexpr char kCarry = kTooShort | kTooLong | kTwoConts;
+}  // namespace utf8_tables
+
+[[gnu::target(RELAY_SKIM_AVX2), gnu::always_inline]] inline __m256i table16(
+    char t0, char t1, char t2, char t3, char t4, char t5, char t6, char t7, char t8, char t9,
+    char t10, char t11, char t12, char t13, char t14, char t15) {
+  return _mm256_setr_epi8(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, t0,
+                          t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15);
+}
+
+[[gnu::target(RELAY_SKIM_AVX2), gnu::always_inline]] inline __m256i highNibble(__m256i v) {
+  return _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0F));
+}
+
+// The errors of the 32 bytes `in`, given the 32 before them.
+[[gnu::target(RELAY_SKIM_AVX2), gnu::always_inline]] inline __m256i utf8Errors(__m256i in,
+                                                                               __m256i before) {
+  using namespace utf8_tables;
+  const __m256i low_nibble = _mm256_set1_epi8(0x0F);
+  const __m256i joined = _mm256_permute2x128_si256(before, in, 0x21);
+  const __m256i prev1 = _mm256_alignr_epi8(in, joined, 15);
+  const __m256i prev2 = _mm256_alignr_epi8(in, joined, 14);
+  const __m256i prev3 = _mm256_alignr_epi8(in, joined, 13);
+
+  const __m256i byte1_high = _mm256_shuffle_epi8(
+      table16(kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong,
+              kTwoConts, kTwoConts, kTwoConts, kTwoConts, kTooShort | kOverlong2, kTooShort,
+              kTooShort | kOverlong3 | kSurrogate,
+              kTooShort | kTooLarge | kTooLarge1000 | kOverlong4),
+      highNibble(prev1));
+  const __m256i byte1_low = _mm256_shuffle_epi8(
+      table16(kCarry | kOverlong3 | kOverlong2 | kOverlong4, kCarry | kOverlong2, kCarry, kCarry,
+              kCarry | kTooLarge, kCarry | kTooLarge | kTooLarge1000,
+              kCarry | kTooLarge | kTooLarge1000, kCarry | kTooLarge | kTooLarge1000,
+              kCarry | kTooLarge | kTooLarge1000, kCarry | kTooLarge | kTooLarge1000,
+              kCarry | kTooLarge | kTooLarge1000, kCarry | kTooLarge | kTooLarge1000,
+              kCarry | kTooLarge | kTooLarge1000, kCarry | kTooLarge | kTooLarge1000 | kSurrogate,
+              kCarry | kTooLarge | kTooLarge1000, kCarry | kTooLarge | kTooLarge1000),
+      _mm256_and_si256(prev1, low_nibble));
+  const __m256i byte2_high = _mm256_shuffle_epi8(
+      table16(kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
+              kTooShort,
+              kTooLong | kOverlong2 | kTwoConts | kOverlong3 | kTooLarge1000 | kOverlong4,
+              kTooLong | kOverlong2 | kTwoConts | kOverlong3 | kTooLarge,
+              kTooLong | kOverlong2 | kTwoConts | kSurrogate | kTooLarge,
+              kTooLong | kOverlong2 | kTwoConts | kSurrogate | kTooLarge, kTooShort, kTooShort,
+              kTooShort, kTooShort),
+      highNibble(in));
+  const __m256i special = _mm256_and_si256(_mm256_and_si256(byte1_high, byte1_low), byte2_high);
+  // Third and fourth bytes of a sequence (after 111_____ two back, or 1111____ three back)
+  // must be continuations: the tables above see only pairs.
+  const __m256i third = _mm256_subs_epu8(prev2, _mm256_set1_epi8(static_cast<char>(0xE0 - 0x80)));
+  const __m256i fourth = _mm256_subs_epu8(prev3, _mm256_set1_epi8(static_cast<char>(0xF0 - 0x80)));
+  const __m256i must_continue =
+      _mm256_and_si256(_mm256_or_si256(third, fourth), _mm256_set1_epi8(static_cast<char>(0x80)));
+  return _mm256_xor_si256(must_continue, special);
+}
+
+// A whole 64-byte block of the value (not its last): the vector check, then the sequence that
+// crosses its end, if any, checked whole. The bytes before the value count as ASCII.
+[[gnu::target(RELAY_SKIM_AVX2), gnu::noinline]] inline const char* utf8BlockAvx2(const char* base,
+                                                                                 const char* value,
+                                                                                 const char* end) {
+  if (end - base < 64) return nullptr;
+  const __m256i before = base > value
+                             ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base - 32))
+                             : _mm256_setzero_si256();
+  const __m256i in0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base));
+  const __m256i in1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + 32));
+  const __m256i errors = _mm256_or_si256(utf8Errors(in0, before), utf8Errors(in1, in0));
+  if (!_mm256_testz_si256(errors, errors)) return nullptr;
+  for (int back = 1; back <= 3; ++back) {
+    auto c = static_cast<unsigned char>(base[64 - back]);
+    if (c < 0x80) break;
+    if (c < 0xC0) continue;  // a continuation: its lead is further back
+    const int length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (length <= back) break;  // complete within the block
+    size_t n = utf8Length(reinterpret_cast<const unsigned char*>(base + 64 - back),
+                          reinterpret_cast<const unsigned char*>(end));
+    return n == 0 ? nullptr : base + 64 - back + n;
+  }
+  return base + 64;
 }
 
 [[gnu::target(RELAY_SKIM_AVX2), gnu::always_inline]] inline uint64_t bits32(__m256i x,
@@ -301,7 +417,7 @@ inline void skipSse2(Skip& s) {
 }
 
 [[gnu::target(RELAY_SKIM_AVX2)]] inline void skipAvx2(Skip& s) {
-  RELAY_SKIM_BLOCK_LOOP(masksAvx2, prefixXorClmul)
+  RELAY_SKIM_BLOCK_LOOP(masksAvx2, prefixXorClmul, utf8BlockAvx2)
 }
 
 [[gnu::target(RELAY_SKIM_AVX512), gnu::always_inline]] inline Masks masksAvx512(const char* p) {
@@ -324,7 +440,7 @@ inline void skipSse2(Skip& s) {
 }
 
 [[gnu::target(RELAY_SKIM_AVX512)]] inline void skipAvx512(Skip& s) {
-  RELAY_SKIM_BLOCK_LOOP(masksAvx512, prefixXorClmul512)
+  RELAY_SKIM_BLOCK_LOOP(masksAvx512, prefixXorClmul512, utf8BlockAvx2)
 }
 
 #endif  // RELAY_SKIM_X86

@@ -142,6 +142,84 @@ TEST_CASE("every kernel agrees with the reference on random texts") {
   }
 }
 
+// UTF-8 encoding of a code point (no check: surrogates are encoded too, as a bad input).
+std::string encode(uint32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+TEST_CASE("long non-ASCII texts, valid or with one bad sequence anywhere") {
+  std::mt19937 rng(777);
+  const uint32_t edges[] = {0x80,   0x7FF,   0x800,   0xFFF,   0x1000,  0xD7FF,   0xE000,  0xFFFD,
+                            0xFFFF, 0x10000, 0x3FFFF, 0x40000, 0xFFFFF, 0x100000, 0x10FFFF};
+  const std::vector<std::string> bad = {"\xc0\xaf",
+                                        "\xc1\xbf",
+                                        "\xe0\x9f\xbf",
+                                        "\xed\xa0\x80",
+                                        "\xed\xbf\xbf",
+                                        "\xf0\x8f\xbf\xbf",
+                                        "\xf4\x90\x80\x80",
+                                        "\xf5\x80\x80\x80",
+                                        "\xff",
+                                        "\x80",
+                                        "\xbf",
+                                        "\xc3",
+                                        "\xe6\x97",
+                                        "\xf0\x9f\x98",
+                                        "\xc3\xa9\xa9",
+                                        "\xe6\x97\xa5\x80"};
+  for (int round = 0; round < 6000; ++round) {
+    std::string text = "[\"";
+    size_t target = 60 + rng() % 400;
+    bool with_bad = rng() % 2 == 0;
+    size_t bad_at = with_bad ? rng() % target : target + 1;
+    while (text.size() < target) {
+      if (text.size() >= bad_at) {
+        text += bad[rng() % bad.size()];
+        bad_at = target + 1;
+        continue;
+      }
+      switch (rng() % 6) {
+        case 0:
+          text += static_cast<char>('a' + rng() % 26);
+          break;
+        case 1:
+          text += encode(edges[rng() % std::size(edges)]);
+          break;
+        case 2:
+          text += encode(0x80 + rng() % (0x800 - 0x80));
+          break;
+        case 3: {
+          uint32_t cp = 0x800 + rng() % (0x10000 - 0x800);
+          if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0x4E2D;
+          text += encode(cp);
+          break;
+        }
+        default:
+          text += encode(0x10000 + rng() % (0x110000 - 0x10000));
+      }
+    }
+    text += "\"]";
+    if (rng() % 2) text += " trailing \xff";  // after the value: not its bytes
+    checkAll(text, 1);
+  }
+}
+
 TEST_CASE("escapes, strings and UTF-8 across every block edge") {
   for (size_t pad = 0; pad < 140; ++pad) {
     std::string filler(pad, 'x');
