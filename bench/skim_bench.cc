@@ -21,15 +21,15 @@
 // Round 6 (object and array members skipped unchecked: nesting and UTF-8 only, the grammar
 // checked when a reader asks for a member): bench body 3.76 -> 1.15 us, callgrind 60.7k -> 23.0k
 // instructions per skim (valgrind runs the AVX2 kernel: it has no AVX-512); ascii 0.72 -> 0.71,
-// nonascii 17.7 -> 14.0 (non-ASCII is checked sequence by sequence), numbers 11.8 -> 0.70, deep
-// 26.4 -> 9.7, escapes 11.1 -> 1.0 us. The skip alone over the bench body: scalar 35.7 us, SSE2
-// 3.9, AVX2 1.6, AVX-512 0.92. With every member read (all checked): body 5.0 us.
-// Tried and not kept (issue 12): a simdjson-style block skim (commit d0bfa7b; 4.08 us with
-// AVX-512, 4.6 with AVX2, 6.7 with SSE2: the block stage alone costs about what the whole skim
-// does), the same walk with AVX2/AVX-512 string scans (3.9-5.2 us) or with string ends looked up
-// in a bitmap computed ahead (3.5 us with AVX2, same as now with SSE2). For scale, simdjson 3.0.1
-// (icelake kernel) takes 4.18 us for a validating DOM parse of this body and 2.86 us to iterate
-// the root members with On-Demand, which does not validate what it skips.
+// nonascii 17.7 -> 3.25 (AVX2 table-lookup UTF-8 check; 14.0 sequence by sequence), numbers 11.8 ->
+// 0.70, deep 26.4 -> 9.7, escapes 11.1 -> 1.0 us. The skip alone over the bench body: scalar 35.7
+// us, SSE2 3.9, AVX2 1.6, AVX-512 0.92. With every member read (all checked): body 5.0 us,
+// nonascii 20.4. Tried and not kept (issue 12): a simdjson-style block skim (commit d0bfa7b; 4.08
+// us with AVX-512, 4.6 with AVX2, 6.7 with SSE2: the block stage alone costs about what the whole
+// skim does), the same walk with AVX2/AVX-512 string scans (3.9-5.2 us) or with string ends looked
+// up in a bitmap computed ahead (3.5 us with AVX2, same as now with SSE2). For scale,
+// simdjson 3.0.1 (icelake kernel) takes 4.18 us for a validating DOM parse of this body and 2.86 us
+// to iterate the root members with On-Demand, which does not validate what it skips.
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
