@@ -16,19 +16,26 @@ const char* skipSpace(const char* p, const char* end) {
   return p;
 }
 
-// Past the closing quote of the (valid) string whose opening quote is at p.
-const char* skipString(const char* p, const char* end) {
+// The closing quote of the string whose opening quote is at p, or nullptr when the text ends
+// first (never for a checked string; the readers stay in bounds on any bytes all the same).
+const char* closingQuote(const char* p, const char* end) {
   ++p;
   for (;;) {
     const void* hit = std::memchr(p, '"', static_cast<size_t>(end - p));
-    if (hit == nullptr) return end;
+    if (hit == nullptr) return nullptr;
     const char* q = static_cast<const char*>(hit);
     size_t backslashes = 0;
     while (q - backslashes > p && q[-1 - static_cast<std::ptrdiff_t>(backslashes)] == '\\')
       ++backslashes;
-    if (backslashes % 2 == 0) return q + 1;
+    if (backslashes % 2 == 0) return q;
     p = q + 1;
   }
+}
+
+// Past the closing quote of the string whose opening quote is at p (end if there is none).
+const char* skipString(const char* p, const char* end) {
+  const char* q = closingQuote(p, end);
+  return q == nullptr ? end : q + 1;
 }
 
 // Past the (valid) value starting at p.
@@ -88,8 +95,9 @@ void appendUtf8(std::string& out, unsigned cp) {
 
 // The contents of the string at `text` (between its quotes), and whether it holds an escape.
 std::string_view rawString(std::string_view text, bool* escaped) {
-  const char* end = skipString(text.data(), text.data() + text.size());
-  std::string_view raw(text.data() + 1, static_cast<size_t>(end - text.data()) - 2);
+  const char* q = closingQuote(text.data(), text.data() + text.size());
+  if (q == nullptr) return {};
+  std::string_view raw(text.data() + 1, static_cast<size_t>(q - text.data()) - 1);
   *escaped = raw.find('\\') != std::string_view::npos;
   return raw;
 }
@@ -167,9 +175,10 @@ JsonView JsonView::member(std::string_view name) const {
   const char* end = text_.data() + text_.size();
   const char* p = skipSpace(text_.data() + 1, end);
   while (p < end && *p == '"') {
-    const char* key_end = skipString(p, end);
-    std::string_view raw(p + 1, static_cast<size_t>(key_end - p) - 2);
-    p = skipSpace(key_end, end);
+    const char* key_quote = closingQuote(p, end);
+    if (key_quote == nullptr) break;
+    std::string_view raw(p + 1, static_cast<size_t>(key_quote - p) - 1);
+    p = skipSpace(key_quote + 1, end);
     if (p < end) ++p;  // ':'
     p = skipSpace(p, end);
     const char* value_end = skipValue(p, end);

@@ -14,11 +14,13 @@ namespace {
 static_assert(skim::kMaxDepth == kMaxJsonDepth, "the skim and the bounded reader nest alike");
 
 // The scan's handler for a request body: strings must be UTF-8, and the root object's members
-// are kept as views into the text; nothing inside them is watched.
+// are kept as views into the text. Their objects and arrays are skipped unchecked (nesting and
+// UTF-8 only); ObjectSkim::member() checks one's grammar when a reader first asks for it.
 class RootMembers {
  public:
   static constexpr bool kValidateUtf8 = true;
   static constexpr bool kNulEndsText = false;
+  static constexpr bool kSkipsUnchecked = true;
 
   explicit RootMembers(std::vector<SkimMember>& out) : out_(out) {}
 
@@ -27,15 +29,27 @@ class RootMembers {
     return 0;
   }
   bool rootIsObject() const { return root_is_object_; }
-  int member(int, const skim::Value&, const skim::Value&) { return skim::kIgnore; }
+  int member(int, const skim::Value&, const skim::Value&) { return skim::kSkipUnchecked; }
   void memberEnd(int, const skim::Value& key, std::string_view value) {
-    out_.push_back({key.text, value, key.escaped});
+    bool container = value.front() == '{' || value.front() == '[';
+    out_.push_back({key.text, value, key.escaped, container});
   }
   bool number(std::string_view, bool) { return true; }  // numbers stay text
 
  private:
   std::vector<SkimMember>& out_;
   bool root_is_object_ = false;
+};
+
+// The grammar of one JSON value whose nesting and UTF-8 are already checked.
+class GrammarOnly {
+ public:
+  static constexpr bool kValidateUtf8 = true;
+  static constexpr bool kNulEndsText = false;
+  int rootScope() { return skim::kIgnore; }
+  int member(int, const skim::Value&, const skim::Value&) { return skim::kIgnore; }
+  void memberEnd(int, const skim::Value&, std::string_view) {}
+  bool number(std::string_view, bool) { return true; }
 };
 
 rapidjson::ParseErrorCode rapidjsonCode(skim::Error e) {
@@ -120,8 +134,15 @@ std::vector<SkimMember> spareSkimMembers() {
 }
 
 std::string_view ObjectSkim::member(std::string_view name) const {
-  for (const SkimMember& m : members)
-    if (keyEquals(m.key, m.key_escaped, name)) return m.value;
+  for (const SkimMember& m : members) {
+    if (!keyEquals(m.key, m.key_escaped, name)) continue;
+    if (m.unchecked) {
+      m.unchecked = false;
+      GrammarOnly grammar;
+      if (!skim::scan(m.value, grammar).ok()) m.value = {};  // reads as absent
+    }
+    return m.value;
+  }
   return {};
 }
 

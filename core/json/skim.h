@@ -1,9 +1,12 @@
-// One validating pass over a client's JSON body: the grammar, UTF-8 in strings and the nesting
-// limit are checked over the whole text, numbers are checked as text and never converted (so no
-// conversion can overflow: CVE-2024-38517), and nothing is built but the list of the root
-// object's members as views into the text. Filters read the fields they need from those views
-// with json_view.h, without parsing again. The scan itself is lib/json_skim/scan.h, which the
-// plugins' answer readers share.
+// One pass over a client's JSON body. The nesting limit and UTF-8 validity are checked over the
+// whole text (the hostile-input rules); the grammar of the root object and of its scalar members
+// is checked, numbers as text and never converted (so no conversion can overflow:
+// CVE-2024-38517). The root's object and array members are skipped with only nesting and UTF-8
+// checked (lib/json_skim/unchecked_skip.h), and their grammar is checked only when a reader asks
+// for one (ObjectSkim::member): a grammar error in a member nobody reads (tools, say) is left to
+// the upstream, which refuses it. Nothing is built but the list of the root object's members as
+// views into the text; filters read the fields they need from those views with json_view.h. The
+// scan itself is lib/json_skim/scan.h, which the plugins' answer readers share.
 #pragma once
 
 #include <cstddef>
@@ -17,8 +20,12 @@ namespace relay::json {
 // decoded) and its value's JSON text.
 struct SkimMember {
   std::string_view key;
-  std::string_view value;
+  // An object or array is skipped by the skim with only its nesting and UTF-8 checked (unchecked
+  // set): ObjectSkim::member() checks its grammar when first asked, and empties it if invalid.
+  // Read values through member(), not from here.
+  mutable std::string_view value;
   bool key_escaped = false;  // the key holds a backslash escape (compare it decoded)
+  mutable bool unchecked = false;
 };
 
 struct ObjectSkim {
@@ -38,7 +45,9 @@ struct ObjectSkim {
   bool describes(std::string_view text) const {
     return ok && text.data() == text_data && text.size() == text_size;
   }
-  // The value of the first member named `name` (keys compared decoded); "" when absent.
+  // The value of the first member named `name` (keys compared decoded); "" when absent. An
+  // object or array is grammar-checked here on first read (the skim did not), and reads as
+  // absent if it is not valid JSON: nothing reads inside a value the relay has not checked.
   std::string_view member(std::string_view name) const;
 };
 

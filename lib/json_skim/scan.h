@@ -23,10 +23,16 @@
 #include <emmintrin.h>
 #endif
 
+#include "json_skim/unchecked_skip.h"
+
 namespace relay::skim {
 
 inline constexpr int kMaxDepth = 128;  // containers open at once, the root included
 inline constexpr int kIgnore = -1;     // a scope whose members the handler is not shown
+// For a handler with kSkipsUnchecked: an object or array nobody reads, skipped without checking
+// its grammar (only nesting and UTF-8: unchecked_skip.h).
+inline constexpr int kSkipUnchecked = -2;
+static_assert(kMaxDepth == unchecked::kDepthLimit);
 
 // Why a text was refused, in the terms of RapidJSON's ParseErrorCode (whose sentences the core
 // shows clients), plus the two guards.
@@ -78,6 +84,11 @@ struct Value {
 //       as they are read: a text found invalid later still showed them.
 //   void memberEnd(int scope, const Value& key, std::string_view value_text);
 //       The same member once its whole value is read: value_text is the value's JSON text.
+//   static constexpr bool kSkipsUnchecked;  (optional) member() may answer kSkipUnchecked for
+//                                         an object or array: it is then skipped with only the
+//                                         nesting limit and UTF-8 validity checked, its grammar
+//                                         not (a reader of the text refuses it), and no number in
+//                                         it is shown
 //   bool number(std::string_view text, bool integral);
 //       Every number (watched or not), grammar checked; false refuses the text (kNumberRejected).
 // Handlers are templates arguments, not virtual: everything the text does not need inlines away.
@@ -283,11 +294,18 @@ class Scanner {
         case '{':
           if (depth >= kMaxDepth) return fail(Error::kTooDeep, p_);
           scope = shown(f, Kind::kObject);
+          if (uncheckedAnswer(scope)) {
+            if (!skipUnchecked(depth)) return false;
+            break;
+          }
           if (scope != kIgnore) goto open;
           if (!skipValue(depth)) return false;
           break;
         case '[':
-          shown(f, Kind::kArray);
+          if (uncheckedAnswer(shown(f, Kind::kArray))) {
+            if (!skipUnchecked(depth)) return false;
+            break;
+          }
           if (!skipValue(depth)) return false;
           break;
         case '"': {
@@ -337,6 +355,32 @@ class Scanner {
   close:  // the top watched object ended (p_ is past it)
     if (--depth == 0) return textEnd();
     goto member_end;  // it was the value of a member of the one below
+  }
+
+  static bool uncheckedAnswer(int answer) {
+    if constexpr (requires { Handler::kSkipsUnchecked; })
+      return Handler::kSkipsUnchecked && answer == kSkipUnchecked;
+    return false;
+  }
+
+  // The object or array at p_, inside `depth` open containers, that nobody reads: only nesting
+  // and UTF-8 are checked (unchecked_skip.h). When the text ends inside it, the checking skip
+  // runs over it again to name the error as it always did.
+  [[gnu::noinline]] bool skipUnchecked(int depth) {
+    unchecked::Skip s = unchecked::skipWith(unchecked::bestKernel(), p_, end_, depth);
+    switch (s.fault) {
+      case unchecked::Fault::kNone:
+        p_ = s.stop;
+        return true;
+      case unchecked::Fault::kTooDeep:
+        return fail(Error::kTooDeep, s.stop);
+      case unchecked::Fault::kUtf8:
+        return fail(Error::kStringInvalidEncoding, s.stop);
+      case unchecked::Fault::kUnterminated:
+        break;
+    }
+    if (!skipValue(depth)) return false;
+    return fail(Error::kValueInvalid, end_);
   }
 
   // After the root value: only whitespace (and, if the handler says so, a NUL and anything).

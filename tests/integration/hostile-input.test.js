@@ -1,7 +1,8 @@
 'use strict';
 // Bodies built to crash a JSON parser: nesting beyond 128 levels and numbers that overflow
 // RapidJSON 1.1.0's exponent arithmetic (CVE-2024-38517). Each gets a 400 in the client's
-// format, and the relay keeps serving.
+// format, and the relay keeps serving. Malformed JSON inside a member the relay never reads is
+// the upstream's to refuse (or the translator's, for a translated body).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startClaudeEnv, oauth, suiteScope, RELAY_KEY } = require('./lib/claude-env');
@@ -98,4 +99,58 @@ test('a client that pipelines thousands of requests without reading does not sta
   }
   await stillServes();
   sock.destroy();
+});
+
+// The relay checks the grammar only of what it reads (the root object, its scalars, and the
+// members a filter opens); a grammar error inside a member nobody reads (tools) is forwarded, and
+// the upstream refuses it. Nesting and UTF-8 stay enforced by the relay over the whole body.
+test('a grammar error inside an unread member: forwarded, the upstream\'s 400 reaches the client, no failover, no cooldown', async (t) => {
+  const { api } = require('./lib/claude-env');
+  const pairEnv = await startClaudeEnv(t, { accounts: [api('primary', { priority: 100 }), api('secondary', { priority: 50 })] });
+  const send = (body) => pairEnv.post('/v1/messages', body, { 'content-type': 'application/json' });
+  const head = '{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[{"role":"user","content":"grammar"}],';
+
+  const broken = `${head}"tools":[{"name":"a" "input_schema":{}}, tru]}`;
+  let mark = pairEnv.mark();
+  const res = await send(broken);
+  assertAnthropicError(res, 400, 'invalid_request_error');
+  assert.match(res.json.error.message, /not valid JSON/, 'the upstream\'s refusal, not the relay\'s');
+  const calls = pairEnv.since(mark);
+  assert.deepEqual(calls.map((c) => c.account), ['primary'], 'one attempt: a client error is not failed over');
+  assert.equal(calls[0].body, broken, 'forwarded byte for byte');
+  const after = await pairEnv.message({});
+  assert.equal(after.res.status, 200, after.res.text);
+  assert.deepEqual(after.calls.map((c) => c.account), ['primary'], 'the account was not cooled down');
+  const counts = await pairEnv.claudeCounts();
+  assert.equal(counts.usable, 2, JSON.stringify(counts.states));
+
+  // Inside the same unread member, nesting beyond 128 and invalid UTF-8 are still the relay's 400.
+  mark = pairEnv.mark();
+  const deep = await send(`${head}"tools":[${'['.repeat(200)}${']'.repeat(200)}]}`);
+  assertAnthropicError(deep, 400, 'invalid_request_error');
+  assert.match(deep.json.error.message, /nesting deeper than 128/);
+  const badUtf8 = await fetch(`${pairEnv.url}/v1/messages`, {
+    method: 'POST',
+    body: Buffer.concat([Buffer.from(`${head}"tools":[{"description":"`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}]}')]),
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': RELAY_KEY },
+  });
+  assert.equal(badUtf8.status, 400);
+  assert.match((await badUtf8.json()).error.message, /malformed JSON body: Invalid encoding/);
+  assert.equal(pairEnv.since(mark).length, 0, 'nothing reached the upstream');
+
+  // A member the relay reads (messages, for the session key) is still checked when read: it is
+  // not used, and the upstream refuses the body.
+  mark = pairEnv.mark();
+  const unreadable = await send('{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[{"role":"user" "content":"x"}]}');
+  assertAnthropicError(unreadable, 400, 'invalid_request_error');
+  assert.equal(pairEnv.since(mark).length, 1);
+});
+
+test('a grammar error inside an unread member of a body that is translated: the translator refuses it, 400 in OpenAI format', async () => {
+  const mark = env.mark();
+  const body = '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function" "function":{}}]}';
+  const res = await post('/openai/v1/chat/completions', body);
+  assertOpenAIError(res, 400);
+  assert.equal(env.since(mark).length, 0, 'nothing reached the upstream');
+  await stillServes();
 });
