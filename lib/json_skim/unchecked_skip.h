@@ -22,6 +22,8 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "json_skim/utf8_sequence.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define RELAY_SKIM_X86 1
@@ -83,29 +85,6 @@ inline uint64_t prefixXorShifts(uint64_t x) {
   return x;
 }
 
-// Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no surrogates,
-// nothing above U+10FFFF), or 0.
-inline size_t utf8Length(const unsigned char* p, const unsigned char* end) {
-  unsigned char c = p[0];
-  auto cont = [&](size_t i) { return p + i < end && (p[i] & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (p + 1 >= end) return 0;
-    unsigned char c1 = p[1];
-    if (c == 0xE0 && c1 < 0xA0) return 0;  // overlong
-    if (c == 0xED && c1 > 0x9F) return 0;  // surrogate
-    return cont(1) && cont(2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (p + 1 >= end) return 0;
-    unsigned char c1 = p[1];
-    if (c == 0xF0 && c1 < 0x90) return 0;  // overlong
-    if (c == 0xF4 && c1 > 0x8F) return 0;  // above U+10FFFF
-    return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
-}
-
 // Where the UTF-8 check of a block got to: the bytes before `done` are checked; `bad`, when
 // set, is where an ill-formed sequence starts.
 struct Utf8Check {
@@ -126,8 +105,8 @@ struct Utf8Check {
   while (high != 0) {
     const char* p = base + __builtin_ctzll(high);
     do {
-      size_t n = utf8Length(reinterpret_cast<const unsigned char*>(p),
-                            reinterpret_cast<const unsigned char*>(end));
+      size_t n = utf8Sequence(reinterpret_cast<const unsigned char*>(p),
+                              reinterpret_cast<const unsigned char*>(end));
       if (n == 0) return {done, p};
       p += n;
     } while (p < limit && static_cast<unsigned char>(*p) >= 0x80);
@@ -389,8 +368,8 @@ constexpr char kCarry = kTooShort | kTooLong | kTwoConts;
     if (c < 0xC0) continue;  // a continuation: its lead is further back
     const int length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
     if (length <= back) break;  // complete within the block
-    size_t n = utf8Length(reinterpret_cast<const unsigned char*>(base + 64 - back),
-                          reinterpret_cast<const unsigned char*>(end));
+    size_t n = utf8Sequence(reinterpret_cast<const unsigned char*>(base + 64 - back),
+                            reinterpret_cast<const unsigned char*>(end));
     return n == 0 ? nullptr : base + 64 - back + n;
   }
   return base + 64;

@@ -77,7 +77,7 @@ bool wellFormedUtf8(std::string_view text) {
       ++p;
       continue;
     }
-    size_t n = relay::skim::unchecked::utf8Length(p, end);
+    size_t n = relay::skim::utf8Sequence(p, end);
     if (n == 0) return false;
     p += n;
   }

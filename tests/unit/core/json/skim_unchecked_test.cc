@@ -51,7 +51,7 @@ Outcome reference(const std::string& text, int outer) {
       ++i;
       continue;
     }
-    size_t n = unchecked::utf8Length(p + i, p + text.size());
+    size_t n = relay::skim::utf8Sequence(p + i, p + text.size());
     if (n == 0 || i + n > stop) return {};
     i += n;
   }
