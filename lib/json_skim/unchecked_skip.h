@@ -164,6 +164,13 @@ struct Walk {
 // holds an error or cannot be checked so (the sequence-by-sequence check then finds it).
 using Utf8BlockFn = const char* (*)(const char* base, const char* value, const char* end);
 
+// Whether a kernel has a vector UTF-8 check, told by specialisation: comparing the function's
+// address with nullptr is no constant expression for GCC under -fsanitize=undefined.
+template <Utf8BlockFn kUtf8Block>
+inline constexpr bool kHasUtf8Block = true;
+template <>
+inline constexpr bool kHasUtf8Block<nullptr> = false;
+
 // The rest of a block at `base`, given the prefix XOR of its unescaped quotes. True when the
 // skip is over (s.stop set: past the value's end, or at a fault).
 template <Utf8BlockFn kUtf8Block>
@@ -195,7 +202,7 @@ template <Utf8BlockFn kUtf8Block>
     }
   }
   if (high != 0) [[unlikely]] {
-    if constexpr (kUtf8Block != nullptr) {
+    if constexpr (kHasUtf8Block<kUtf8Block>) {
       if (ends == nullptr) {
         if (const char* done = kUtf8Block(base, r.value, r.end)) {
           r.utf8_done = done;

@@ -317,8 +317,9 @@ test('a refresh while the disk is full: served, logged and counted like a locked
   assert.equal(res.status, 200, `${res.text}\n${env.relay.stderr}`);
   assert.equal(servedBy(env.since(mark)), 'rot');
   assert.equal(env.mock.refreshCount('rot'), 2, 'the refresh token rotated during the fault');
-  assert.match(env.relay.stderr, /store batch of \d+ jobs failed on .*database or disk is full/);
-  assert.match(env.relay.stderr, /account rot: the rotated credentials could not be written to the database after 2 attempts/);
+  // The log reaches this process through a pipe, after the answer may have: wait for it.
+  await env.relay.waitForStderr(/store batch of \d+ jobs failed on .*database or disk is full/);
+  await env.relay.waitForStderr(/account rot: the rotated credentials could not be written to the database after 2 attempts/);
   assert.ok(!/sk-ant-ort01-mock-rot-\d+/.test(env.relay.stderr), 'no token in the log');
   const metrics = await request(`${env.url}/metrics`);
   assert.ok(metricValue(metrics.text, 'relay_store_errors_total', 'reason="full"') >= 1, metrics.text);
