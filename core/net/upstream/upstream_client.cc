@@ -9,7 +9,7 @@ UpstreamClient::UpstreamClient(uv_loop_t* loop, UpstreamClientOptions options)
 
 UpstreamClient::~UpstreamClient() = default;
 
-std::unique_ptr<UpstreamCall> UpstreamClient::send(UpstreamRequest request,
+std::unique_ptr<UpstreamCall> UpstreamClient::send(UpstreamRequest&& request,
                                                    UpstreamResponseHandler* handler) {
   std::string url_error;
   std::shared_ptr<const UpstreamUrl> url;

@@ -29,7 +29,7 @@ class UpstreamClient {
 
   // Starts the exchange; `handler` must outlive the returned call. No handler callback runs
   // before send() returns (an invalid URL is reported on the next loop turn).
-  std::unique_ptr<UpstreamCall> send(UpstreamRequest request, UpstreamResponseHandler* handler);
+  std::unique_ptr<UpstreamCall> send(UpstreamRequest&& request, UpstreamResponseHandler* handler);
 
   // An empty string with the memory of a URL an earlier send() was done with (a call keeps the
   // parsed URL only): a caller builds the next request's url in it instead of a new string.

@@ -8,7 +8,7 @@
 
 namespace relay {
 
-UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, UpstreamRequest request,
+UpstreamExchange::UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, UpstreamRequest&& request,
                                    std::shared_ptr<const UpstreamUrl> url, std::string url_error,
                                    UpstreamResponseHandler* handler)
     : loop_(loop),

@@ -19,7 +19,7 @@ class UpstreamExchange final : public UpstreamCall,
                                private ConnectionPool::Waiter {
  public:
   // `pool` and `url` are null when the URL did not parse (`url_error` then says why).
-  UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, UpstreamRequest request,
+  UpstreamExchange(uv_loop_t* loop, ConnectionPool* pool, UpstreamRequest&& request,
                    std::shared_ptr<const UpstreamUrl> url, std::string url_error,
                    UpstreamResponseHandler* handler);
   ~UpstreamExchange() override;
