@@ -22,7 +22,23 @@ void Headers::set(std::string_view name, std::string_view value) {
 }
 
 void Headers::remove(std::string_view name) {
-  std::erase_if(list_, [&](const Header& h) { return equalsIgnoreCase(h.name, name); });
+  removeIf([&](const Header& h) { return equalsIgnoreCase(h.name, name); });
+}
+
+// Moved, as std::erase_if moves: a kept header takes the removed one's place, and where both
+// strings hold memory the removed one's stays behind in the list's tail.
+void Headers::removeMarked(uint64_t drop) {
+  auto kept = list_.begin();
+  for (auto it = list_.begin(); it != list_.end(); ++it, drop >>= 1) {
+    if ((drop & 1) != 0) continue;
+    if (kept != it) *kept = std::move(*it);
+    ++kept;
+  }
+  list_.erase(kept, list_.end());
+}
+
+void Headers::removeWhere(bool (*pred)(const Header&, void*), void* context) {
+  std::erase_if(list_, [&](const Header& h) { return pred(h, context); });
 }
 
 const std::string* Headers::find(std::string_view name) const {

@@ -1,6 +1,7 @@
 // An ordered, case-insensitive header list. Names keep the case they arrived with.
 #pragma once
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -33,10 +34,19 @@ class Headers {
   // Replaces every header of that name with one.
   void set(std::string_view name, std::string_view value);
   void remove(std::string_view name);
-  // Removes every header `pred(const Header&)` holds for, in one pass, keeping the order.
+  // Removes every header `pred(const Header&)` holds for, in one pass, keeping the order. Only
+  // the predicate's loop is inlined: the compaction (moves of two strings per kept header, which
+  // made each caller kilobytes of code) is one out-of-line function shared by every caller.
   template <class Pred>
   void removeIf(Pred pred) {
-    std::erase_if(list_, pred);
+    if (list_.size() > 64) {  // more than a mask holds: rare, and slower only by a call per header
+      removeWhere([](const Header& h, void* p) { return (*static_cast<Pred*>(p))(h); }, &pred);
+      return;
+    }
+    uint64_t drop = 0;
+    for (size_t i = 0; i < list_.size(); ++i)
+      if (pred(list_[i])) drop |= uint64_t{1} << i;
+    if (drop != 0) removeMarked(drop);
   }
   // First value of that name, or nullptr.
   const std::string* find(std::string_view name) const;
@@ -49,34 +59,14 @@ class Headers {
   void clear() { list_.clear(); }
 
  private:
+  // Removes the headers whose bit (1 << index) is set in `drop`.
+  void removeMarked(uint64_t drop);
+  void removeWhere(bool (*pred)(const Header&, void*), void* context);
+
   std::vector<Header> list_;
 };
 
 // True for headers that describe one connection only and must not be forwarded.
 bool isHopByHopHeader(std::string_view name);
-
-// Appends "name: value\r\n" for every header `skip(const Header&)` is false for, written in place
-// into room made once for all of them (an append per piece costs a capacity check and a call
-// each, a dozen headers times four), then cut to what was written.
-template <class Skip>
-void appendHeaderLines(std::string& out, const Headers& headers, Skip skip) {
-  size_t room = 0;
-  for (const Header& h : headers.all()) room += h.name.size() + h.value.size() + 4;
-  size_t at = out.size();
-  out.resize(at + room);
-  char* p = out.data() + at;
-  for (const Header& h : headers.all()) {
-    if (skip(h)) continue;
-    std::memcpy(p, h.name.data(), h.name.size());
-    p += h.name.size();
-    *p++ = ':';
-    *p++ = ' ';
-    std::memcpy(p, h.value.data(), h.value.size());
-    p += h.value.size();
-    *p++ = '\r';
-    *p++ = '\n';
-  }
-  out.resize(static_cast<size_t>(p - out.data()));
-}
 
 }  // namespace relay

@@ -1,10 +1,10 @@
 #include "core/net/http1_server_conn.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 
 #include "core/formats/error_render.h"
+#include "core/http/head_writer.h"
 #include "core/http/request_storage_pool.h"
 #include "core/http/status_text.h"
 
@@ -41,12 +41,6 @@ size_t chunkSizeLine(size_t size, char* out) {
   out[n] = '\r';
   out[n + 1] = '\n';
   return n + 2;
-}
-
-// `value` in decimal into out (20 bytes at least); its length. The response head's status and
-// content-length, without snprintf's format parsing.
-size_t decimal(uint64_t value, char* out) {
-  return static_cast<size_t>(std::to_chars(out, out + 20, value).ptr - out);
 }
 
 }  // namespace
@@ -389,27 +383,30 @@ void Http1ServerConnection::begin(int status, const Headers& headers,
   if (!content_length && !bodyless && http10) close_after_response_ = true;
   response_chunked_ = !content_length && !bodyless && !http10;
 
-  // The head is appended straight to the write queue's buffer (one queue() for all of it); it
-  // leaves with the first body bytes.
+  // The head is written straight into the write queue's buffer, in room made once (one queue()
+  // for all of it); it leaves with the first body bytes.
   if (closing_) return;
   if (out_.empty() && out_.capacity() <= 15) out_ = WriteBufferPool::local().take();
-  char num[24];
-  out_.append("HTTP/1.1 ")
-      .append(num, decimal(static_cast<uint64_t>(status < 0 ? 0 : status), num))
-      .append(" ")
-      .append(statusText(status))
-      .append("\r\n");
-  appendHeaderLines(out_, headers, [](const Header& h) {
+  std::string_view reason = statusText(status);
+  constexpr size_t kFixedRoom = 9 + 20 + 1 + 2  // "HTTP/1.1 ", status, " ", CRLF
+                                + 16 + 20 + 2   // content-length
+                                + 28            // transfer-encoding: chunked
+                                + 24            // connection: keep-alive (or close)
+                                + 2;            // the blank line
+  HeadWriter w(out_, kFixedRoom + reason.size() + HeadWriter::lineRoom(headers));
+  w.put("HTTP/1.1 ").number(static_cast<uint64_t>(status < 0 ? 0 : status)).put(' ').put(reason);
+  w.put("\r\n").headerLines(headers, [](const Header& h) {
     return isHopByHopHeader(h.name) || equalsIgnoreCase(h.name, "content-length");
   });
   if (content_length && status != 204 && status != 304)
-    out_.append("content-length: ").append(num, decimal(*content_length, num)).append("\r\n");
-  if (response_chunked_) out_.append("transfer-encoding: chunked\r\n");
+    w.put("content-length: ").number(*content_length).put("\r\n");
+  if (response_chunked_) w.put("transfer-encoding: chunked\r\n");
   if (close_after_response_)
-    out_.append("connection: close\r\n");
+    w.put("connection: close\r\n");
   else if (http10)
-    out_.append("connection: keep-alive\r\n");
-  queue("\r\n");
+    w.put("connection: keep-alive\r\n");
+  w.put("\r\n").finish();
+  queue({});
 }
 
 bool Http1ServerConnection::write(std::string_view bytes) {

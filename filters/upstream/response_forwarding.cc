@@ -28,13 +28,10 @@ std::optional<uint64_t> parseContentLength(const std::string& value) {
 // The first Content-Length's value (nullopt when absent or unreadable), with every Content-Length
 // removed; the one found is compared once.
 std::optional<uint64_t> takeContentLength(Headers& h) {
-  auto isContentLength = [](const Header& x) { return equalsIgnoreCase(x.name, "content-length"); };
-  std::vector<Header>& list = h.all();
-  auto first = std::find_if(list.begin(), list.end(), isContentLength);
-  if (first == list.end()) return std::nullopt;
-  std::optional<uint64_t> length = parseContentLength(first->value);
-  list.erase(first);
-  h.remove("content-length");  // a repeated one; names of another length cost no comparison
+  const std::string* first = h.find("content-length");
+  if (first == nullptr) return std::nullopt;
+  std::optional<uint64_t> length = parseContentLength(*first);
+  h.remove("content-length");  // it and any repeated one, in the one shared removal pass
   return length;
 }
 

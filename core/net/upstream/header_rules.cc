@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/http/head_writer.h"
+
 namespace relay {
 
 namespace {
@@ -156,19 +158,17 @@ std::string serializeHttp1Request(const std::string& method, const UpstreamUrl& 
 
 void appendHttp1RequestHead(std::string& out, const std::string& method, const UpstreamUrl& url,
                             const Headers& filtered, size_t body_size) {
-  size_t headers_size = 0;
-  for (const Header& h : filtered.all()) headers_size += h.name.size() + h.value.size() + 4;
-  out.reserve(out.size() + method.size() + url.path.size() + url.host.size() + headers_size + 64);
-  out.append(method).append(" ").append(url.path).append(" HTTP/1.1\r\nhost: ");
-  url.appendAuthority(out);
-  out.append("\r\n");
-  appendHeaderLines(out, filtered, [](const Header&) { return false; });
-  if (body_size > 0 || methodHasBody(method)) {
-    char digits[24];
-    char* end = std::to_chars(digits, digits + sizeof digits, body_size).ptr;
-    out.append("content-length: ").append(digits, static_cast<size_t>(end - digits)) += "\r\n";
-  }
-  out.append("\r\n");
+  constexpr size_t kFixedRoom = 1 + 11 + 6 + 2  // " ", " HTTP/1.1\r\n", "host: ", CRLF
+                                + 16 + 20 + 2   // content-length
+                                + 2;            // the blank line
+  HeadWriter w(out, kFixedRoom + method.size() + url.path.size() + url.host.size() +
+                        UpstreamUrl::kAuthorityExtra + HeadWriter::lineRoom(filtered));
+  w.put(method).put(' ').put(url.path).put(" HTTP/1.1\r\nhost: ");
+  url.writeAuthority(w);
+  w.put("\r\n").headerLines(filtered, [](const Header&) { return false; });
+  if (body_size > 0 || methodHasBody(method))
+    w.put("content-length: ").number(body_size).put("\r\n");
+  w.put("\r\n").finish();
 }
 
 void stripResponseHopByHop(Headers& headers) {

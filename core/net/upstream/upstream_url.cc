@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/http/head_writer.h"
+
 namespace relay {
 
 std::string UpstreamUrl::authority() const {
@@ -11,20 +13,17 @@ std::string UpstreamUrl::authority() const {
 }
 
 void UpstreamUrl::appendAuthority(std::string& out) const {
-  // Appends only: GCC 12 at -O3 reports a false -Wrestrict on `"[" + host` (GCC bug 105329).
-  if (host.find(':') != std::string::npos) {
-    out.append(1, '[').append(host).append(1, ']');
-  } else {
-    out.append(host);
-  }
-  if (port != (tls ? 443 : 80)) {
-    char digits[8];
-    size_t n = 0;
-    for (unsigned p = port; p != 0 || n == 0; p /= 10)
-      digits[n++] = static_cast<char>('0' + p % 10);
-    out.append(1, ':');
-    while (n > 0) out.append(1, digits[--n]);
-  }
+  HeadWriter w(out, host.size() + kAuthorityExtra);
+  writeAuthority(w);
+  w.finish();
+}
+
+void UpstreamUrl::writeAuthority(HeadWriter& w) const {
+  bool v6 = host.find(':') != std::string::npos;
+  if (v6) w.put('[');
+  w.put(host);
+  if (v6) w.put(']');
+  if (port != (tls ? 443 : 80)) w.put(':').number(port);
 }
 
 std::string UpstreamUrl::redacted() const {

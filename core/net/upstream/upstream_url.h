@@ -8,6 +8,8 @@
 
 namespace relay {
 
+class HeadWriter;
+
 struct UpstreamUrl {
   bool tls = true;
   std::string host;  // without IPv6 brackets
@@ -18,6 +20,9 @@ struct UpstreamUrl {
   std::string authority() const;
   // The same, appended to `out` (no string of its own: the upstream request head is built so).
   void appendAuthority(std::string& out) const;
+  // The same, written where a head is being built, in room for host.size() + kAuthorityExtra.
+  static constexpr size_t kAuthorityExtra = 8;  // "[", "]", ":" and five digits
+  void writeAuthority(HeadWriter& w) const;
   // scheme://authority/path without the query: safe to put into error messages.
   std::string redacted() const;
 };

@@ -24,6 +24,42 @@ TEST_CASE("headers are case-insensitive and keep order") {
   CHECK(h.all().front().name == "Content-Type");
 }
 
+static std::string nameOf(int i) {
+  std::string name(1, 'h');  // appended: GCC 12 warns falsely on "h" + std::to_string (105329)
+  name.append(std::to_string(i));
+  return name;
+}
+
+// removeIf marks up to 64 headers in a mask and compacts out of line; past 64 it takes the
+// per-header path: both must keep the order and each header's name, value and flag.
+TEST_CASE("removeIf keeps the order and the fields, below and above 64 headers") {
+  for (int n : {1, 9, 64, 65, 130}) {
+    Headers h;
+    for (int i = 0; i < n; ++i) {
+      // Long values hold heap memory, short ones are inline: the moves handle both.
+      h.add(nameOf(i), i % 2 == 0 ? std::string(40, 'a' + i % 26) : "v");
+      h.all().back().verified = i % 3 == 0;
+    }
+    int evaluated = 0;
+    h.removeIf([&](const Header& x) {
+      ++evaluated;
+      return std::stoi(x.name.substr(1)) % 3 == 1;
+    });
+    CHECK(evaluated == n);
+    int expect = 0;
+    for (const Header& x : h.all()) {
+      while (expect % 3 == 1) ++expect;
+      CHECK(x.name == nameOf(expect));
+      CHECK(x.value == (expect % 2 == 0 ? std::string(40, 'a' + expect % 26) : "v"));
+      CHECK(x.verified == (expect % 3 == 0));
+      ++expect;
+    }
+    size_t kept = 0;
+    for (int i = 0; i < n; ++i) kept += i % 3 != 1;
+    CHECK(h.size() == kept);
+  }
+}
+
 TEST_CASE("hop-by-hop headers are recognised") {
   CHECK(isHopByHopHeader("Connection"));
   CHECK(isHopByHopHeader("transfer-encoding"));
