@@ -1,11 +1,18 @@
 #include "core/http/head_writer.h"
 
+#include <charconv>
+
 namespace relay {
 
 HeadWriter::HeadWriter(std::string& out, size_t most) : out_(out) {
   size_t at = out.size();
   out.resize(at + most);
   p_ = out.data() + at;
+}
+
+HeadWriter& HeadWriter::number(uint64_t value) {
+  p_ = std::to_chars(p_, p_ + 20, value).ptr;
+  return *this;
 }
 
 size_t HeadWriter::lineRoom(const Headers& headers) {

@@ -4,7 +4,6 @@
 // which made each head builder kilobytes of code run once per request.
 #pragma once
 
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -30,11 +29,9 @@ class HeadWriter {
     *p_++ = c;
     return *this;
   }
-  // In decimal: 20 bytes of room at most.
-  HeadWriter& number(uint64_t value) {
-    p_ = std::to_chars(p_, p_ + 20, value).ptr;
-    return *this;
-  }
+  // In decimal: 20 bytes of room at most. Out of line: std::to_chars inlined is some 300 bytes
+  // per use.
+  HeadWriter& number(uint64_t value);
   // "name: value\r\n" for every header `skip(const Header&)` is false for; room: lineRoom().
   template <class Skip>
   HeadWriter& headerLines(const Headers& headers, Skip skip) {

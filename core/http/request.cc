@@ -2,6 +2,10 @@
 
 namespace relay {
 
+void Request::reset() {
+  *this = Request{};
+}
+
 std::string_view Request::path() const {
   std::string_view t = target;
   auto q = t.find('?');

@@ -190,7 +190,7 @@ int Http1ServerConnection::onMessageBegin(llhttp_t* p) {
   c->phase_ = Phase::Head;
   c->head_bytes_ = 1;
   c->max_header_bytes_ = c->owner_.limits().max_header_bytes;
-  c->req_ = Request{};
+  c->req_.reset();
   c->body_in_read_ = {};
   c->body_reserve_ = 0;
   // A list a finished request gave back: its headers are overwritten in place, so names and
@@ -367,7 +367,7 @@ void Http1ServerConnection::dispatch() {
     return;
   }
   stream_ = owner_.handler().createStream(std::move(req_), *this);
-  req_ = Request{};
+  req_.reset();
   stream_->start();
 }
 

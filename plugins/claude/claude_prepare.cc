@@ -1,5 +1,6 @@
 #include "claude_prepare.h"
 
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,21 +40,43 @@ bool addClientHeaders(relay_host_request_t* req, const relay_request_view_t& req
   return !oauth || addUpstreamHeader(req, "anthropic-beta", oauthBetaList(betas));
 }
 
+// Out of line, as the other OAuth-only steps and the refusals below: an API-key request runs
+// none of them, and inlined they spread its code over more cache lines.
+[[gnu::noinline]] bool addBearer(relay_host_request_t* req, const std::string& access_token) {
+  return addUpstreamHeader(req, "authorization", "Bearer " + access_token);
+}
+
 bool addCredentials(relay_host_request_t* req, const ClaudeAccount& account,
                     const std::string& access_token) {
   if (!account.config().oauth) return addUpstreamHeader(req, "x-api-key", account.config().api_key);
-  return addUpstreamHeader(req, "authorization", "Bearer " + access_token);
+  return addBearer(req, access_token);
 }
 
 // OAuth tokens are refused without the identity line; Claude Code's own bodies stay untouched.
 // A body the rewrite refuses (too deep, a number out of range) fails with *refusal set.
-bool addIdentityIfNeeded(relay_host_request_t* req, const relay_request_view_t& request,
-                         std::string_view upstream_path, std::string* refusal) {
+[[gnu::noinline]] bool addIdentityIfNeeded(relay_host_request_t* req,
+                                           const relay_request_view_t& request,
+                                           std::string_view upstream_path, std::string* refusal) {
   if (upstream_path.substr(0, 12) != "/v1/messages" || request.body.len == 0) return true;
   if (isClaudeCodeClient(request.headers, request.header_count)) return true;
   std::optional<std::string> body = withIdentityBlock(toView(request.body), refusal);
   if (!body) return refusal->empty();
   return host()->set_body(req, toSlice(*body)) == RELAY_OK;
+}
+
+[[gnu::noinline]] std::string& urlBuffer() {
+  thread_local std::string url;
+  return url;
+}
+
+[[gnu::cold, gnu::noinline]] int noEndpoint(relay_error_t* err, const relay_slice_t& path) {
+  return rejectPrepare(err, 404, "claude: no upstream endpoint for " + std::string(toView(path)));
+}
+
+[[gnu::cold, gnu::noinline]] int refused(relay_error_t* err, const ClaudeAccount& account,
+                                         const std::string& refusal) {
+  if (!refusal.empty()) return rejectPrepare(err, 400, refusal);
+  return rejectPrepare(err, 500, account.label() + ": the host refused the upstream request");
 }
 
 }  // namespace
@@ -62,9 +85,7 @@ int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
                    const relay_request_view_t& request, relay_error_t* err) {
   std::optional<std::string> path =
       upstreamPath(toView(request.path), toView(request.client_format));
-  if (!path)
-    return rejectPrepare(err, 404,
-                         "claude: no upstream endpoint for " + std::string(toView(request.path)));
+  if (!path) return noEndpoint(err, request.path);
   bool oauth = account.config().oauth;
   std::string access_token;
   if (oauth) {
@@ -73,11 +94,20 @@ int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
   }
   std::string query = forwardedQuery(toView(request.query));
   // Built in this thread's buffer (the host copies it): no allocation per request once warm.
-  thread_local std::string url;
-  url.clear();
-  url.reserve(account.config().api_url.size() + path->size() + 1 + query.size());
-  url.append(account.config().api_url).append(*path);
-  if (!query.empty()) url.append("?").append(query);
+  // Sized once and copied into: each append inlined its own growth path and, in a plugin, its
+  // own look-up of the thread-local buffer (__tls_get_addr).
+  std::string& url = urlBuffer();
+  const std::string& base = account.config().api_url;
+  url.resize(base.size() + path->size() + (query.empty() ? 0 : 1 + query.size()));
+  char* at = url.data();
+  std::memcpy(at, base.data(), base.size());
+  at += base.size();
+  std::memcpy(at, path->data(), path->size());
+  at += path->size();
+  if (!query.empty()) {
+    *at++ = '?';
+    std::memcpy(at, query.data(), query.size());
+  }
   std::string_view method = toView(request.method);
   if (method.empty()) method = "POST";
   const relay_host_t* h = host();
@@ -85,9 +115,7 @@ int prepareRequest(const ClaudeAccount& account, relay_host_request_t* req,
   bool ok = h->set_upstream(req, toSlice(method), toSlice(url)) == RELAY_OK &&
             addClientHeaders(req, request, oauth) && addCredentials(req, account, access_token) &&
             (!oauth || addIdentityIfNeeded(req, request, *path, &refusal));
-  if (!refusal.empty()) return rejectPrepare(err, 400, refusal);
-  if (!ok)
-    return rejectPrepare(err, 500, account.label() + ": the host refused the upstream request");
+  if (!ok || !refusal.empty()) return refused(err, account, refusal);
   return RELAY_PREPARE_READY;
 }
 
