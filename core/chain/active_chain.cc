@@ -38,14 +38,7 @@ ActiveChain::~ActiveChain() {
 void ActiveChain::start() {
   RouteLookup why = RouteLookup::NotFound;
   state_.route = server_.routes.match(req_.method, req_.path(), &why);
-  if (!state_.route) {
-    state_.format = guessWireFormat(req_.path());
-    if (why == RouteLookup::MethodNotAllowed)
-      sendError(405, "method " + req_.method + " is not allowed on " + std::string(req_.path()));
-    else
-      sendError(404, "no route for " + req_.method + " " + std::string(req_.path()));
-    return;
-  }
+  if (!state_.route) return answerNoRoute(why);
   state_.format = state_.route->format;
   state_.upstream_format = state_.format;
   const FilterChainFactory& chain = *state_.route->chain;
@@ -75,9 +68,20 @@ void ActiveChain::run() {
   }
   running_ = false;
   responder_ = filters_.size();
-  if (!finished_ && !sink_.started())
-    sendError(500, "route " + state_.route->path + ": filter chain '" +
-                       state_.route->chain->name() + "' ended without producing a response");
+  if (!finished_ && !sink_.started()) answerChainEndedEmpty();
+}
+
+void ActiveChain::answerNoRoute(RouteLookup why) {
+  state_.format = guessWireFormat(req_.path());
+  if (why == RouteLookup::MethodNotAllowed)
+    sendError(405, "method " + req_.method + " is not allowed on " + std::string(req_.path()));
+  else
+    sendError(404, "no route for " + req_.method + " " + std::string(req_.path()));
+}
+
+void ActiveChain::answerChainEndedEmpty() {
+  sendError(500, "route " + state_.route->path + ": filter chain '" + state_.route->chain->name() +
+                     "' ended without producing a response");
 }
 
 void ActiveChain::continueChain() {

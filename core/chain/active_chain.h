@@ -67,6 +67,9 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
     size_t index_;
   };
   void run();
+  // The error answers of start() and run(), out of line and apart from the request path.
+  [[gnu::cold, gnu::noinline]] void answerNoRoute(RouteLookup why);
+  [[gnu::cold, gnu::noinline]] void answerChainEndedEmpty();
   void startAttempt();
   static void onAttemptTimer(uv_timer_t* t);
   // The response path: filters below index `below`, in reverse order, then the client.
