@@ -169,6 +169,10 @@ void Http1ServerConnection::parse(const char* data, size_t len) {
     dispatch();
     return;
   }
+  refuseParsed();
+}
+
+void Http1ServerConnection::refuseParsed() {
   body_in_read_ = {};
   if (error_status_ != 0) {
     protocolError(error_status_, error_message_);
@@ -177,6 +181,12 @@ void Http1ServerConnection::parse(const char* data, size_t len) {
     why += llhttp_get_error_reason(&parser_) ? llhttp_get_error_reason(&parser_) : "parse error";
     protocolError(400, why);
   }
+}
+
+int Http1ServerConnection::refuseHead(int status, const char* message) {
+  error_status_ = status;
+  error_message_ = message;
+  return -1;
 }
 
 bool Http1ServerConnection::headTooLarge() {
@@ -284,21 +294,11 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
     }
   }
   // Request smuggling guards (llhttp rejects most of these too; be explicit).
-  if (cl_count > 0 && has_te) {
-    c->error_status_ = 400;
-    c->error_message_ = "both Content-Length and Transfer-Encoding present";
-    return -1;
-  }
-  if (conflicting_cl) {
-    c->error_status_ = 400;
-    c->error_message_ = "conflicting Content-Length headers";
-    return -1;
-  }
-  if (cl_count > 0 && p->content_length > c->owner_.limits().max_request_bytes) {
-    c->error_status_ = 413;
-    c->error_message_ = "request body exceeds server.max_request_bytes";
-    return -1;
-  }
+  if (cl_count > 0 && has_te)
+    return c->refuseHead(400, "both Content-Length and Transfer-Encoding present");
+  if (conflicting_cl) return c->refuseHead(400, "conflicting Content-Length headers");
+  if (cl_count > 0 && p->content_length > c->owner_.limits().max_request_bytes)
+    return c->refuseHead(413, "request body exceeds server.max_request_bytes");
   // A body that arrives in pieces gets room for all of it at once (keepBodyBytes), saving the
   // copies of growing it. Capped, so that a declared length alone reserves little.
   if (cl_count > 0 && p->content_length > 0)
@@ -312,11 +312,8 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
 int Http1ServerConnection::onBody(llhttp_t* p, const char* at, size_t len) {
   auto* c = self(p);
   size_t have = c->req_.body.size() + c->body_in_read_.size();
-  if (have + len > c->owner_.limits().max_request_bytes) {
-    c->error_status_ = 413;
-    c->error_message_ = "request body exceeds server.max_request_bytes";
-    return -1;
-  }
+  if (have + len > c->owner_.limits().max_request_bytes)
+    return c->refuseHead(413, "request body exceeds server.max_request_bytes");
   if (have == 0 && c->reading_block_) {
     c->body_in_read_ = std::string_view(at, len);  // left where it is while it may be all of it
   } else {

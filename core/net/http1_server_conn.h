@@ -78,7 +78,11 @@ class Http1ServerConnection final : public ResponseSink, private WriteCork::Writ
     head_bytes_ += n;
     return head_bytes_ <= max_header_bytes_ || headTooLarge();
   }
-  bool headTooLarge();
+  [[gnu::cold, gnu::noinline]] bool headTooLarge();
+  // The request's framing is refused: status and message for the answer parse() sends; -1 for
+  // llhttp. Out of line, as refuseParsed(): the request path keeps only what it runs.
+  [[gnu::cold, gnu::noinline]] int refuseHead(int status, const char* message);
+  [[gnu::cold, gnu::noinline]] void refuseParsed();
   void openHeader();
   void protocolError(int status, std::string_view message);
   void sendSimple(int status, std::string_view message);

@@ -90,12 +90,16 @@ void Http1Connection::onTransportData(std::string_view bytes) {
     if (!paused_) finishMessage();
     return;
   }
-  if (err != HPE_OK && head_bytes_ > kMaxUpstreamHeaderBytes) {
+  if (err != HPE_OK) failParse(err);
+}
+
+void Http1Connection::failParse(llhttp_errno_t err) {
+  if (head_bytes_ > kMaxUpstreamHeaderBytes) {
     failStream(
         {UpstreamError::Kind::Protocol,
          "response headers larger than " + std::to_string(kMaxUpstreamHeaderBytes) + " bytes",
          false});
-  } else if (err != HPE_OK) {
+  } else {
     failStream({UpstreamError::Kind::Protocol,
                 std::string("malformed HTTP/1.1 response: ") + llhttp_errno_name(err) + " (" +
                     (parser_.reason != nullptr ? parser_.reason : "") + ")",

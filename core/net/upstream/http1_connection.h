@@ -47,6 +47,9 @@ class Http1Connection final : public UpstreamConnection, private Transport::Hand
   void deliverBatch();
   void finishMessage();
   void failStream(StreamFailure failure);
+  // The parser refused the response: fails the stream with why. Out of line and apart from the
+  // response path, as its messages are built only then.
+  [[gnu::cold, gnu::noinline]] void failParse(llhttp_errno_t err);
   void closeTransport();
   void notifyClosedIfDone();
   // The header the parser's pieces go to: the list's next element, emptied (see openHeader).
