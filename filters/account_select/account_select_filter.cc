@@ -59,15 +59,7 @@ class AccountSelectFilter final : public Filter {
         st.account_id = a->id();
         return FilterStatus::Continue;
       }
-      // Panic mode: every candidate is cooling down for a transient reason; probe the one
-      // whose cooldown ends first (a success clears it).
-      if (PoolAccount* a = pool->pickProbe(providers, st.model, st.excluded_accounts, now)) {
-        logf(LogLevel::kInfo, "failover", "panic mode: probing account %s", a->id().c_str());
-        st.account_id = a->id();
-        st.probe = true;
-        return FilterStatus::Continue;
-      }
-      return nothingCanServe(cb, *pool, providers, now);
+      return panic(cb, *pool, providers, now);
     }
     for (const auto& provider : providers) {
       for (const AccountEntry* a : cb.server().accounts.usable(provider)) {
@@ -82,11 +74,27 @@ class AccountSelectFilter final : public Filter {
   }
 
  private:
+  // Panic mode: every candidate is cooling down for a transient reason; probe the one whose
+  // cooldown ends first (a success clears it). Out of line, apart from the request path.
+  [[gnu::cold, gnu::noinline]] static FilterStatus panic(FilterCallbacks& cb, AccountPool& pool,
+                                                         const std::vector<std::string>& providers,
+                                                         int64_t now) {
+    RequestState& st = cb.state();
+    if (PoolAccount* a = pool.pickProbe(providers, st.model, st.excluded_accounts, now)) {
+      logf(LogLevel::kInfo, "failover", "panic mode: probing account %s", a->id().c_str());
+      st.account_id = a->id();
+      st.probe = true;
+      return FilterStatus::Continue;
+    }
+    return nothingCanServe(cb, pool, providers, now);
+  }
+
   // Nothing to attempt: 429 when rate limits are what stands in the way, 503 naming an
   // account's state when credentials or billing do, else 503 "no available account"; each with
   // retry-after when some cooldown or limit ends.
-  static FilterStatus nothingCanServe(FilterCallbacks& cb, const AccountPool& pool,
-                                      const std::vector<std::string>& providers, int64_t now) {
+  [[gnu::cold, gnu::noinline]] static FilterStatus nothingCanServe(
+      FilterCallbacks& cb, const AccountPool& pool, const std::vector<std::string>& providers,
+      int64_t now) {
     RequestState& st = cb.state();
     PoolSurvey s = pool.survey(providers, st.model, st.excluded_accounts, now);
     Headers extra;
@@ -121,7 +129,8 @@ class AccountSelectFilter final : public Filter {
     return why;
   }
 
-  static FilterStatus noAccount(FilterCallbacks& cb, const std::vector<std::string>& providers) {
+  [[gnu::cold, gnu::noinline]] static FilterStatus noAccount(
+      FilterCallbacks& cb, const std::vector<std::string>& providers) {
     cb.sendError(503, noAccountMessage(cb, providers));
     return FilterStatus::Stop;
   }

@@ -31,10 +31,15 @@ class TranslateFilter final : public Filter {
       if (configured_.from.empty() && servesFormat(account->plugin().table(), client))
         return FilterStatus::Continue;  // the provider speaks the client's format
       if (!configured_.from.empty()) return FilterStatus::Continue;  // the pair does not apply
-      cb.sendError(501, "requests in " + client + " format need translation for provider " +
-                            account->plugin().name() + ", and no loaded plugin translates them");
-      return FilterStatus::Stop;
+      return refuseUntranslated(cb, client, account->plugin().name());
     }
+    return translate(cb, st, client, to);
+  }
+
+  // A request the provider needs in another format. Out of line, as the refusal: a request in
+  // the provider's own format (the common case) runs only the check above.
+  [[gnu::noinline]] FilterStatus translate(FilterCallbacks& cb, RequestState& st,
+                                           const std::string& client, const std::string& to) {
     auto upstream_format = parseWireFormat(to);
     const LoadedPlugin* plugin = translatorFor(client, to);
     if (!plugin || !upstream_format) {
@@ -56,6 +61,14 @@ class TranslateFilter final : public Filter {
     cb.setRequestBody(std::move(*body));
     st.upstream_format = *upstream_format;
     return FilterStatus::Continue;
+  }
+
+  [[gnu::cold, gnu::noinline]] static FilterStatus refuseUntranslated(FilterCallbacks& cb,
+                                                                      const std::string& client,
+                                                                      const std::string& provider) {
+    cb.sendError(501, "requests in " + client + " format need translation for provider " +
+                          provider + ", and no loaded plugin translates them");
+    return FilterStatus::Stop;
   }
 
   ResponseRole responseRole() const override {

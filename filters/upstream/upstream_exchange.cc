@@ -34,20 +34,11 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     cb_ = &cb;
     RequestState& st = cb.state();
     account_ = server_.providers ? server_.providers->find(st.account_id) : nullptr;
-    if (!account_) {
-      cb.sendError(503, "provider of account " + st.account_id +
-                            " does not serve requests in this relay version");
-      return FilterStatus::Stop;
-    }
+    if (!account_) return refuseNoProvider(cb);
     st.provider_account = account_;
     st.provider = account_->plugin().name();
     std::string_view format = wireFormatName(st.upstream_format);
-    if (!servesFormat(plugin(), format)) {
-      cb.sendError(501, "requests in " + std::string(format) +
-                            " format need translation for provider " + st.provider +
-                            ", and no loaded plugin translates them");
-      return FilterStatus::Stop;
-    }
+    if (!servesFormat(plugin(), format)) return refuseFormat(cb, format);
     applyModelMaps();
     // Only this attempt's: the chain drops it with the attempt (FilterCallbacks::newAttempt).
     cb.response().onClientGone([this] { call_.reset(); });
@@ -100,6 +91,20 @@ class UpstreamExchange final : public Filter, public relay_host_request {
 
  private:
   const relay_plugin_t& plugin() const { return account_->plugin().table(); }
+
+  // onRequest's refusals, out of line and apart from the request path.
+  [[gnu::cold, gnu::noinline]] static FilterStatus refuseNoProvider(FilterCallbacks& cb) {
+    cb.sendError(503, "provider of account " + cb.state().account_id +
+                          " does not serve requests in this relay version");
+    return FilterStatus::Stop;
+  }
+  [[gnu::cold, gnu::noinline]] static FilterStatus refuseFormat(FilterCallbacks& cb,
+                                                                std::string_view format) {
+    cb.sendError(501, "requests in " + std::string(format) +
+                          " format need translation for provider " + cb.state().provider +
+                          ", and no loaded plugin translates them");
+    return FilterStatus::Stop;
+  }
 
   // Whether the plugin forwards a client header as the request view showed it: the very bytes
   // of a verified header (Header::verified), not a copy that could differ. Plugins forward in
