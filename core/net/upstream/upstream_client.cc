@@ -19,9 +19,7 @@ std::unique_ptr<UpstreamCall> UpstreamClient::send(UpstreamRequest&& request,
     url = last_.parsed;
     pool = last_.pool;
   } else {
-    url = parsedUrl(request.url, &url_error);
-    pool = url ? &poolFor(request, *url) : nullptr;
-    if (url && !request.proxy) last_ = LastTarget{request.url, request.ca_file, url, pool};
+    pool = resolveTarget(request, url, &url_error);
   }
   if (url) {  // the call works from the parsed URL: the string serves the next request
     request.url.clear();
@@ -31,6 +29,15 @@ std::unique_ptr<UpstreamCall> UpstreamClient::send(UpstreamRequest&& request,
                                                  std::move(url_error), handler);
   call->start();
   return call;
+}
+
+ConnectionPool* UpstreamClient::resolveTarget(const UpstreamRequest& request,
+                                              std::shared_ptr<const UpstreamUrl>& url,
+                                              std::string* error) {
+  url = parsedUrl(request.url, error);
+  ConnectionPool* pool = url ? &poolFor(request, *url) : nullptr;
+  if (url && !request.proxy) last_ = LastTarget{request.url, request.ca_file, url, pool};
+  return pool;
 }
 
 std::shared_ptr<const UpstreamUrl> UpstreamClient::parsedUrl(const std::string& url,

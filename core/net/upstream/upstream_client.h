@@ -48,6 +48,12 @@ class UpstreamClient {
   ConnectionPool& poolFor(const UpstreamRequest& request, const UpstreamUrl& url);
   // The parsed URL, shared by every call to it: an account's requests all go to a few URLs.
   std::shared_ptr<const UpstreamUrl> parsedUrl(const std::string& url, std::string* error);
+  // A target other than the last one: its parse and pool (nullptr with *error when the URL does
+  // not parse), remembered as the last target when no proxy is involved. Out of line: a repeat
+  // of the last target (nearly every request) runs none of it.
+  [[gnu::noinline]] ConnectionPool* resolveTarget(const UpstreamRequest& request,
+                                                  std::shared_ptr<const UpstreamUrl>& url,
+                                                  std::string* error);
 
   uv_loop_t* loop_;
   DnsCache dns_;
