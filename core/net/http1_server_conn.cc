@@ -363,8 +363,9 @@ void Http1ServerConnection::dispatch() {
     sendSimple(426, "WebSocket upgrade is not supported here; send the request as HTTP POST");
     return;
   }
+  // req_ is left moved from (its strings and lists empty) until the next request's
+  // onMessageBegin resets it: one reset per request, not two.
   stream_ = owner_.handler().createStream(std::move(req_), *this);
-  req_.reset();
   stream_->start();
 }
 
