@@ -1,5 +1,7 @@
 #include "core/loop/loop_driver.h"
 
+#include <sched.h>
+
 #include "core/net/read_activity.h"
 
 namespace relay {
@@ -20,6 +22,10 @@ void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns) {
     if (reads != reads_seen) {
       reads_seen = reads;
       last_read_ns = uv_hrtime();
+    } else if (polling) {
+      // Nothing came: let whatever else waits for this core run first (a client or an upstream
+      // on the same machine, whose answer this loop is polling for). Returns at once otherwise.
+      sched_yield();
     }
   }
 }
