@@ -1,7 +1,7 @@
 'use strict';
 // server.busy_poll_us: after each socket read a worker keeps polling, without sleeping, for that
 // long. Requests and event streams are relayed exactly as without it; a relay with no traffic
-// goes back to sleep (no CPU); an out-of-range value is refused at start. That the loop really
+// goes back to sleep (no CPU) and stops on SIGTERM; an out-of-range value is refused at start. That the loop really
 // polls, and stops, is measured per thread in tests/unit/core/loop/loop_driver_test.cc.
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -45,6 +45,11 @@ test('with busy polling on, answers and streams arrive whole, and an idle relay 
   await sleep(2000);
   const used = cpuTicks(env.relay.child.pid) - before;
   assert.ok(used <= 20, `an idle relay used ${used} ticks of CPU in 2 s`);
+
+  // SIGTERM drains and ends the polling loop like the sleeping one.
+  const stopped = Date.now();
+  assert.equal(await env.relay.stop('SIGTERM'), 0, env.relay.stderr);
+  assert.ok(Date.now() - stopped < 5000, 'the relay stopped promptly');
 });
 
 test('server.busy_poll_us out of range is refused with the key and the allowed range', (t) => {
