@@ -161,7 +161,7 @@ def table(fig):
     st = m["settings"]
     lines.append(f"{'quick' if st['quick'] else 'full'} run: {st['rounds']} interleaved rounds of "
                  f"{st['seconds']} s, body {st['body_bytes']} bytes, {st['workers']} worker(s) each; "
-                 f"half load = {st['half_rate']} req/s")
+                 f"half load = {st['half_rate']} req/s; relay busy_poll_us {st.get('relay_busy_poll_us', 0)}")
     lines.append("")
     w = 34
     lines.append(f"{'figure':<{w}}{'direct':>12}{'relay':>12}{'nginx':>12}   relay target")

@@ -41,6 +41,7 @@ ServerConfig readServerSection(const YAML::Node& node, const YAML::Node& key,
                "stream_buffer_bytes",
                "upstream_keepalive_connections",
                "access_log",
+               "busy_poll_us",
                "max_connections",
                "allow_open",
                "metrics_token"});
@@ -57,6 +58,7 @@ ServerConfig readServerSection(const YAML::Node& node, const YAML::Node& key,
   r.readInt("idle_timeout_seconds", 1, kDay, &s.idle_timeout_seconds);
   readUpstreamClient(r, &s);
   r.readNonEmptyString("access_log", &s.access_log);
+  r.readInt("busy_poll_us", 0, 10000, &s.busy_poll_us);
   r.readInt("max_connections", 1, 10000000, &s.max_connections);
   r.readBool("allow_open", &s.allow_open);
   r.readNonEmptyString("metrics_token", &s.metrics_token);

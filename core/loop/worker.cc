@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 
 #include "core/chain/active_chain.h"
+#include "core/loop/loop_driver.h"
 #include "core/net/http1_server_conn.h"
 #include "core/net/listener.h"
 #include "core/obs/access_log.h"
@@ -79,7 +80,7 @@ void Worker::join() {
 void Worker::run() {
   batchAccessLogOnThisThread();
   usage_->start();
-  uv_run(&loop_, UV_RUN_DEFAULT);
+  runLoop(&loop_, static_cast<uint64_t>(server_.config.server.busy_poll_us) * 1000);
   deleter_->drain();
   usage_->flush();  // requests that finished while the loop closed
   flushAccessLog();

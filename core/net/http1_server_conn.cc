@@ -7,6 +7,7 @@
 #include "core/http/head_writer.h"
 #include "core/http/request_storage_pool.h"
 #include "core/http/status_text.h"
+#include "core/net/read_activity.h"
 
 namespace relay {
 
@@ -122,6 +123,7 @@ void Http1ServerConnection::disarmTimer() {
 
 void Http1ServerConnection::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
   auto* c = static_cast<Http1ServerConnection*>(h->data);
+  countSocketRead();
   size_t size = 0;
   char* base = c->owner_.readBuffer(&size);
   *buf = uv_buf_init(base, static_cast<unsigned>(size));

@@ -3,6 +3,8 @@
 #include <memory>
 #include <utility>
 
+#include "core/net/read_activity.h"
+
 namespace relay {
 
 struct TcpSocket::Handle {
@@ -85,6 +87,7 @@ void TcpSocket::stopReading() {
 }
 
 void TcpSocket::onAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
+  countSocketRead();
   *buf = uv_buf_init(threadReadBuffer(), kReadBufferBytes);
 }
 

@@ -1,0 +1,33 @@
+#include "core/loop/loop_driver.h"
+
+#include <sched.h>
+
+#include "core/net/read_activity.h"
+
+namespace relay {
+
+void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns) {
+  if (busy_poll_ns == 0) {
+    uv_run(loop, UV_RUN_DEFAULT);
+    return;
+  }
+  uint64_t reads_seen = socketReadsOnThisThread();
+  uint64_t last_read_ns = uv_hrtime();
+  for (;;) {
+    // Within the window, one non-blocking iteration (epoll_wait with a zero timeout, timers,
+    // checks); past it, one iteration that blocks until there is something to do.
+    bool polling = uv_hrtime() - last_read_ns < busy_poll_ns;
+    if (uv_run(loop, polling ? UV_RUN_NOWAIT : UV_RUN_ONCE) == 0) break;  // nothing left
+    uint64_t reads = socketReadsOnThisThread();
+    if (reads != reads_seen) {
+      reads_seen = reads;
+      last_read_ns = uv_hrtime();
+    } else if (polling) {
+      // Nothing came: let whatever else waits for this core run first (a client or an upstream
+      // on the same machine, whose answer this loop is polling for). Returns at once otherwise.
+      sched_yield();
+    }
+  }
+}
+
+}  // namespace relay

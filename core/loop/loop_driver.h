@@ -1,0 +1,18 @@
+// Runs a worker's loop until nothing is left in it. With busy polling on, the loop does not go
+// to sleep right after a read: it keeps polling without blocking for the configured window, so
+// the next read (an upstream answer, the client's next request, the next event of a stream)
+// is picked up without a wake-up. On a virtual machine a wake-up of an idle vCPU costs tens of
+// microseconds, more than the relay's own work on a request; busy polling trades that for CPU
+// time while traffic flows. An idle loop (no read for a whole window) blocks as usual.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+
+namespace relay {
+
+// busy_poll_ns == 0: uv_run(UV_RUN_DEFAULT), exactly.
+void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns);
+
+}  // namespace relay

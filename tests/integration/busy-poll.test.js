@@ -1,0 +1,61 @@
+'use strict';
+// server.busy_poll_us: after each socket read a worker keeps polling, without sleeping, for that
+// long. Requests and event streams are relayed exactly as without it; a relay with no traffic
+// goes back to sleep (no CPU) and stops on SIGTERM; an out-of-range value is refused at start. That the loop really
+// polls, and stops, is measured per thread in tests/unit/core/loop/loop_driver_test.cc.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const { startClaudeEnv, api } = require('./lib/claude-env');
+const { makeTempDir, writeRelayConfig, runRelayCli } = require('./lib');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// utime + stime of a process, in clock ticks (1/100 s on Linux).
+const cpuTicks = (pid) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+};
+
+test('with busy polling on, answers and streams arrive whole, and an idle relay sleeps', async (t) => {
+  const env = await startClaudeEnv(t, { accounts: [api('poll')], config: { server: { busy_poll_us: 5000 } } });
+
+  // Concurrent and back-to-back requests on the same worker.
+  const texts = Array.from({ length: 24 }, (_, i) => `busy poll request ${i}`);
+  const answers = await Promise.all(texts.map((text) => env.message({ text })));
+  for (const [i, { res }] of answers.entries()) {
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.content[0].text, `Mock reply to: ${texts[i]}`);
+  }
+  for (let i = 0; i < 3; i++) {
+    const text = `busy poll stream ${i}`;
+    const { res, events } = await env.stream('/v1/messages', {
+      model: 'claude-sonnet-4-5', max_tokens: 64, stream: true, messages: [{ role: 'user', content: text }],
+    });
+    assert.equal(res.status, 200);
+    assert.equal(events.at(-1).event, 'message_stop');
+    const deltas = events.filter((e) => e.event === 'content_block_delta').map((e) => JSON.parse(e.data).delta.text).join('');
+    assert.equal(deltas, `Mock reply to: ${text}`);
+  }
+
+  // No traffic: the worker polls for 5 ms after its last read, then blocks. Over 2 s the relay
+  // uses a few ticks at most (the usage flush runs once a second); a loop that kept polling
+  // would use about 200.
+  await sleep(300);
+  const before = cpuTicks(env.relay.child.pid);
+  await sleep(2000);
+  const used = cpuTicks(env.relay.child.pid) - before;
+  assert.ok(used <= 20, `an idle relay used ${used} ticks of CPU in 2 s`);
+
+  // SIGTERM drains and ends the polling loop like the sleeping one.
+  const stopped = Date.now();
+  assert.equal(await env.relay.stop('SIGTERM'), 0, env.relay.stderr);
+  assert.ok(Date.now() - stopped < 5000, 'the relay stopped promptly');
+});
+
+test('server.busy_poll_us out of range is refused with the key and the allowed range', (t) => {
+  const dir = makeTempDir(t);
+  const file = writeRelayConfig(dir, { api_keys: ['k1'], server: { busy_poll_us: 20000 } }, 3999);
+  const r = runRelayCli(['--check-config', file]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /server\.busy_poll_us: expected an integer 0-10000, got "20000"/);
+});
