@@ -2,7 +2,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <ctime>
 #include <string>
 #include <thread>
 
@@ -15,23 +14,22 @@ namespace {
 
 constexpr uint64_t kMs = 1000 * 1000;
 
-uint64_t threadCpuNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 // One end of a socket pair read by the loop the way the relay's connections read (the buffer
-// allocation counts the read), the other end written by the test; two timers take the loop
-// thread's CPU time at fixed points, and the second one closes everything so the loop ends.
+// allocation counts the read), the other end written by the test. A prepare handle counts the
+// loop's iterations (a polling loop turns thousands of times a second, a sleeping one once per
+// event; counting turns rather than CPU time holds when the test shares a busy core, where the
+// polling loop yields it); two timers read the count at fixed points, and the second one closes
+// everything so the loop ends.
 struct Scenario {
   uv_loop_t loop;
   uv_pipe_t reader;
-  uv_timer_t mid, late;
+  uv_prepare_t turns_counter;
+  uv_timer_t samplers[3];
+  uint64_t turns = 0;
+  uint64_t turns_at[3] = {};
   int peer = -1;
   std::string received;
   char buf[256];
-  uint64_t cpu_start = 0, cpu_mid = 0, cpu_late = 0;
 
   Scenario() {
     int fds[2];
@@ -51,9 +49,13 @@ struct Scenario {
         [](uv_stream_t* h, ssize_t n, const uv_buf_t* b) {
           if (n > 0) static_cast<Scenario*>(h->data)->received.append(b->base, size_t(n));
         });
-    for (uv_timer_t* t : {&mid, &late}) {
-      uv_timer_init(&loop, t);
-      t->data = this;
+    uv_prepare_init(&loop, &turns_counter);
+    turns_counter.data = this;
+    uv_prepare_start(&turns_counter,
+                     [](uv_prepare_t* h) { ++static_cast<Scenario*>(h->data)->turns; });
+    for (uv_timer_t& t : samplers) {
+      uv_timer_init(&loop, &t);
+      t.data = this;
     }
   }
   ~Scenario() {
@@ -61,69 +63,76 @@ struct Scenario {
     CHECK(uv_loop_close(&loop) == 0);
   }
 
-  // Writes "a" now. Samples the loop thread's
-  // CPU at `mid_ms` and `late_ms`, closes everything at `late_ms`, and runs the loop to its end.
-  void run(uint64_t busy_poll_ns, uint64_t mid_ms, uint64_t late_ms) {
+  // Turns between two samples.
+  uint64_t turnsBetween(int from, int to) const { return turns_at[to] - turns_at[from]; }
+
+  // Writes "a" now, reads the turn count at each of the three times (ms), closes everything at
+  // the last one, and runs the loop to its end.
+  void run(uint64_t busy_poll_ns, const uint64_t (&at_ms)[3]) {
     REQUIRE(::write(peer, "a", 1) == 1);
-    uv_timer_start(
-        &mid, [](uv_timer_t* t) { static_cast<Scenario*>(t->data)->cpu_mid = threadCpuNs(); },
-        mid_ms, 0);
-    uv_timer_start(
-        &late,
-        [](uv_timer_t* t) {
-          auto* s = static_cast<Scenario*>(t->data);
-          s->cpu_late = threadCpuNs();
-          uv_close(reinterpret_cast<uv_handle_t*>(&s->reader), nullptr);
-          for (uv_timer_t* h : {&s->mid, &s->late})
-            uv_close(reinterpret_cast<uv_handle_t*>(h), nullptr);
-        },
-        late_ms, 0);
-    cpu_start = threadCpuNs();
+    for (int i = 0; i < 3; ++i) {
+      uv_timer_start(
+          &samplers[i],
+          [](uv_timer_t* t) {
+            auto* s = static_cast<Scenario*>(t->data);
+            int i = static_cast<int>(t - s->samplers);
+            s->turns_at[i] = s->turns;
+            if (i < 2) return;
+            uv_close(reinterpret_cast<uv_handle_t*>(&s->turns_counter), nullptr);
+            uv_close(reinterpret_cast<uv_handle_t*>(&s->reader), nullptr);
+            for (uv_timer_t& h : s->samplers) uv_close(reinterpret_cast<uv_handle_t*>(&h), nullptr);
+          },
+          at_ms[i], 0);
+    }
     runLoop(&loop, busy_poll_ns);
   }
 };
+
+// A polling loop turns thousands of times in 100 ms on an idle core; on a core shared with busy
+// threads it yields between empty polls, and still turns every time it is scheduled (dozens).
+// A sleeping loop turns once per event: a few.
+constexpr uint64_t kPollingTurns = 10;
+constexpr uint64_t kSleepingTurns = 4;
 
 }  // namespace
 
 TEST_CASE("busy polling: after a read the loop polls on for the window, then sleeps") {
   Scenario s;
-  // A 200 ms window after the read at the start; the loop is sampled at 300 ms (window over)
-  // and at 1,000 ms (700 ms with no read).
-  s.run(200 * kMs, 300, 1000);
+  // The read comes at 0 and the window is 200 ms: sampled at 180 ms (polling since 0), then at
+  // 400 and 1,000 ms (no read since: asleep in between).
+  uint64_t at[3] = {180, 400, 1000};
+  s.run(200 * kMs, at);
   CHECK(s.received == "a");
-  uint64_t polling = s.cpu_mid - s.cpu_start;
-  uint64_t after = s.cpu_late - s.cpu_mid;
-  MESSAGE("CPU while polling: " << polling / 1000 << " us; in the next 700 ms: " << after / 1000
-                                << " us");
-  // Polling burns CPU for the window (a generous floor: the thread may share its core); once
-  // the window is over and nothing is read, the loop blocks and uses almost none.
-  CHECK(polling >= 40 * kMs);
-  CHECK(after <= 30 * kMs);
+  MESSAGE("turns in the window: " << s.turns_at[0]
+                                  << "; in the 600 ms after it: " << s.turnsBetween(1, 2));
+  CHECK(s.turns_at[0] >= kPollingTurns);
+  CHECK(s.turnsBetween(1, 2) <= kSleepingTurns);
 }
 
 TEST_CASE("busy polling off: the loop sleeps right after the read") {
   Scenario s;
-  s.run(0, 300, 1000);
+  uint64_t at[3] = {180, 400, 1000};
+  s.run(0, at);
   CHECK(s.received == "a");
-  CHECK(s.cpu_mid - s.cpu_start <= 30 * kMs);
-  CHECK(s.cpu_late - s.cpu_mid <= 30 * kMs);
+  CHECK(s.turns_at[0] <= kSleepingTurns);
+  CHECK(s.turnsBetween(1, 2) <= kSleepingTurns);
 }
 
 TEST_CASE("busy polling: a read that arrives while polling is delivered, and restarts the window") {
   Scenario s;
-  // "b" is written from another thread 100 ms in, inside the 150 ms window: it is read while
-  // the loop polls, and the window runs again from there (to about 250 ms).
+  // Window 150 ms. "b" is written from another thread 100 ms in: it is read while the loop
+  // polls, and the window runs again from there, to about 250 ms. Between the samples at 170
+  // and 230 ms the loop still polls: it would sleep there had the window not restarted.
   std::thread writer([&] {
     usleep(100 * 1000);
     REQUIRE(::write(s.peer, "b", 1) == 1);
   });
-  s.run(150 * kMs, 400, 1100);
+  uint64_t at[3] = {170, 230, 300};
+  s.run(150 * kMs, at);
   writer.join();
   CHECK(s.received == "ab");
-  uint64_t polling = s.cpu_mid - s.cpu_start;
-  MESSAGE("CPU in the first 400 ms: " << polling / 1000 << " us");
-  CHECK(polling >= 60 * kMs);  // about 250 ms of polling; one window alone is 150 ms
-  CHECK(s.cpu_late - s.cpu_mid <= 30 * kMs);
+  MESSAGE("turns between 170 and 230 ms: " << s.turnsBetween(0, 1));
+  CHECK(s.turnsBetween(0, 1) >= kPollingTurns);
 }
 
 TEST_CASE("busy polling: the loop ends when nothing is left in it") {
