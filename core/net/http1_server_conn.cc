@@ -185,15 +185,14 @@ void Http1ServerConnection::refuseParsed() {
   }
 }
 
-int Http1ServerConnection::refuseHead(int status, const char* message) {
+int Http1ServerConnection::refuseWhileParsing(int status, const char* message) {
   error_status_ = status;
   error_message_ = message;
   return -1;
 }
 
 bool Http1ServerConnection::headTooLarge() {
-  error_status_ = 431;
-  error_message_ = "request header fields too large";
+  refuseWhileParsing(431, "request header fields too large");
   return false;
 }
 
@@ -297,10 +296,10 @@ int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
   }
   // Request smuggling guards (llhttp rejects most of these too; be explicit).
   if (cl_count > 0 && has_te)
-    return c->refuseHead(400, "both Content-Length and Transfer-Encoding present");
-  if (conflicting_cl) return c->refuseHead(400, "conflicting Content-Length headers");
+    return c->refuseWhileParsing(400, "both Content-Length and Transfer-Encoding present");
+  if (conflicting_cl) return c->refuseWhileParsing(400, "conflicting Content-Length headers");
   if (cl_count > 0 && p->content_length > c->owner_.limits().max_request_bytes)
-    return c->refuseHead(413, "request body exceeds server.max_request_bytes");
+    return c->refuseWhileParsing(413, "request body exceeds server.max_request_bytes");
   // A body that arrives in pieces gets room for all of it at once (keepBodyBytes), saving the
   // copies of growing it. Capped, so that a declared length alone reserves little.
   if (cl_count > 0 && p->content_length > 0)
@@ -315,7 +314,7 @@ int Http1ServerConnection::onBody(llhttp_t* p, const char* at, size_t len) {
   auto* c = self(p);
   size_t have = c->req_.body.size() + c->body_in_read_.size();
   if (have + len > c->owner_.limits().max_request_bytes)
-    return c->refuseHead(413, "request body exceeds server.max_request_bytes");
+    return c->refuseWhileParsing(413, "request body exceeds server.max_request_bytes");
   if (have == 0 && c->reading_block_) {
     c->body_in_read_ = std::string_view(at, len);  // left where it is while it may be all of it
   } else {

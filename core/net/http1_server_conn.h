@@ -79,9 +79,10 @@ class Http1ServerConnection final : public ResponseSink, private WriteCork::Writ
     return head_bytes_ <= max_header_bytes_ || headTooLarge();
   }
   [[gnu::cold, gnu::noinline]] bool headTooLarge();
-  // The request's framing is refused: status and message for the answer parse() sends; -1 for
-  // llhttp. Out of line, as refuseParsed(): the request path keeps only what it runs.
-  [[gnu::cold, gnu::noinline]] int refuseHead(int status, const char* message);
+  // The request is refused from a parser callback (its framing, its head's or body's size):
+  // status and message for the answer parse() sends; -1 for llhttp. Out of line, as
+  // refuseParsed(): the request path keeps only what it runs.
+  [[gnu::cold, gnu::noinline]] int refuseWhileParsing(int status, const char* message);
   [[gnu::cold, gnu::noinline]] void refuseParsed();
   void openHeader();
   void protocolError(int status, std::string_view message);

@@ -8,14 +8,10 @@ namespace relay {
 
 std::string UpstreamUrl::authority() const {
   std::string out;
-  appendAuthority(out);
-  return out;
-}
-
-void UpstreamUrl::appendAuthority(std::string& out) const {
   HeadWriter w(out, host.size() + kAuthorityExtra);
   writeAuthority(w);
   w.finish();
+  return out;
 }
 
 void UpstreamUrl::writeAuthority(HeadWriter& w) const {

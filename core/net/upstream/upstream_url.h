@@ -18,8 +18,6 @@ struct UpstreamUrl {
 
   // "host", "host:port" (non-default port), "[v6]:port".
   std::string authority() const;
-  // The same, appended to `out` (no string of its own: the upstream request head is built so).
-  void appendAuthority(std::string& out) const;
   // The same, written where a head is being built, in room for host.size() + kAuthorityExtra.
   static constexpr size_t kAuthorityExtra = 8;  // "[", "]", ":" and five digits
   void writeAuthority(HeadWriter& w) const;
