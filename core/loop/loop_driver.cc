@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include "core/loop/busy_poll_window.h"
 #include "core/net/read_activity.h"
 
 namespace relay {
@@ -11,17 +12,22 @@ void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns) {
     uv_run(loop, UV_RUN_DEFAULT);
     return;
   }
+  BusyPollWindow window(busy_poll_ns);
   uint64_t reads_seen = socketReadsOnThisThread();
-  uint64_t last_read_ns = uv_hrtime();
+  uint64_t idle_since_ns = uv_hrtime();
+  clearFirstReadTime();
   for (;;) {
     // Within the window, one non-blocking iteration (epoll_wait with a zero timeout, timers,
     // checks); past it, one iteration that blocks until there is something to do.
-    bool polling = uv_hrtime() - last_read_ns < busy_poll_ns;
+    bool polling = uv_hrtime() - idle_since_ns < window.ns();
     if (uv_run(loop, polling ? UV_RUN_NOWAIT : UV_RUN_ONCE) == 0) break;  // nothing left
     uint64_t reads = socketReadsOnThisThread();
     if (reads != reads_seen) {
       reads_seen = reads;
-      last_read_ns = uv_hrtime();
+      uint64_t first_read_ns = firstReadTimeOnThisThread();
+      window.onGap(first_read_ns > idle_since_ns ? first_read_ns - idle_since_ns : 0);
+      idle_since_ns = uv_hrtime();
+      clearFirstReadTime();
     } else if (polling) {
       // Nothing came: let whatever else waits for this core run first (a client or an upstream
       // on the same machine, whose answer this loop is polling for). Returns at once otherwise.

@@ -3,7 +3,9 @@
 // the next read (an upstream answer, the client's next request, the next event of a stream)
 // is picked up without a wake-up. On a virtual machine a wake-up of an idle vCPU costs tens of
 // microseconds, more than the relay's own work on a request; busy polling trades that for CPU
-// time while traffic flows. An idle loop (no read for a whole window) blocks as usual.
+// time while traffic flows. An idle loop (no read for a whole window) blocks as usual. The window
+// adapts to the gaps between reads (busy_poll_window.h): at most busy_poll_ns, and zero while
+// the reads come further apart than that, when polling could not catch them anyway.
 #pragma once
 
 #include <uv.h>
@@ -12,7 +14,7 @@
 
 namespace relay {
 
-// busy_poll_ns == 0: uv_run(UV_RUN_DEFAULT), exactly.
+// busy_poll_ns: the longest window; 0: uv_run(UV_RUN_DEFAULT), exactly.
 void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns);
 
 }  // namespace relay

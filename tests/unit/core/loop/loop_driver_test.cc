@@ -2,8 +2,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <time.h>
+
+#include <initializer_list>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/loop/loop_driver.h"
 #include "core/net/read_activity.h"
@@ -24,9 +28,11 @@ struct Scenario {
   uv_loop_t loop;
   uv_pipe_t reader;
   uv_prepare_t turns_counter;
-  uv_timer_t samplers[3];
+  static constexpr int kMaxSamples = 5;
+  uv_timer_t samplers[kMaxSamples];
+  int samples = 0;
   uint64_t turns = 0;
-  uint64_t turns_at[3] = {};
+  uint64_t turns_at[kMaxSamples] = {};
   int peer = -1;
   std::string received;
   char buf[256];
@@ -53,10 +59,7 @@ struct Scenario {
     turns_counter.data = this;
     uv_prepare_start(&turns_counter,
                      [](uv_prepare_t* h) { ++static_cast<Scenario*>(h->data)->turns; });
-    for (uv_timer_t& t : samplers) {
-      uv_timer_init(&loop, &t);
-      t.data = this;
-    }
+    for (uv_timer_t& t : samplers) t.data = this;
   }
   ~Scenario() {
     if (peer >= 0) ::close(peer);
@@ -66,23 +69,27 @@ struct Scenario {
   // Turns between two samples.
   uint64_t turnsBetween(int from, int to) const { return turns_at[to] - turns_at[from]; }
 
-  // Writes "a" now, reads the turn count at each of the three times (ms), closes everything at
-  // the last one, and runs the loop to its end.
-  void run(uint64_t busy_poll_ns, const uint64_t (&at_ms)[3]) {
+  // Writes "a" now, reads the turn count at each of the times (ms), closes everything at the
+  // last one, and runs the loop to its end.
+  void run(uint64_t busy_poll_ns, std::initializer_list<uint64_t> at_ms) {
+    REQUIRE(at_ms.size() <= kMaxSamples);
+    samples = static_cast<int>(at_ms.size());
     REQUIRE(::write(peer, "a", 1) == 1);
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < samples; ++i) {
+      uv_timer_init(&loop, &samplers[i]);
       uv_timer_start(
           &samplers[i],
           [](uv_timer_t* t) {
             auto* s = static_cast<Scenario*>(t->data);
             int i = static_cast<int>(t - s->samplers);
             s->turns_at[i] = s->turns;
-            if (i < 2) return;
+            if (i < s->samples - 1) return;
             uv_close(reinterpret_cast<uv_handle_t*>(&s->turns_counter), nullptr);
             uv_close(reinterpret_cast<uv_handle_t*>(&s->reader), nullptr);
-            for (uv_timer_t& h : s->samplers) uv_close(reinterpret_cast<uv_handle_t*>(&h), nullptr);
+            for (int j = 0; j < s->samples; ++j)
+              uv_close(reinterpret_cast<uv_handle_t*>(&s->samplers[j]), nullptr);
           },
-          at_ms[i], 0);
+          at_ms.begin()[i], 0);
     }
     runLoop(&loop, busy_poll_ns);
   }
@@ -100,8 +107,7 @@ TEST_CASE("busy polling: after a read the loop polls on for the window, then sle
   Scenario s;
   // The read comes at 0 and the window is 200 ms: sampled at 180 ms (polling since 0), then at
   // 400 and 1,000 ms (no read since: asleep in between).
-  uint64_t at[3] = {180, 400, 1000};
-  s.run(200 * kMs, at);
+  s.run(200 * kMs, {180, 400, 1000});
   CHECK(s.received == "a");
   MESSAGE("turns in the window: " << s.turns_at[0]
                                   << "; in the 600 ms after it: " << s.turnsBetween(1, 2));
@@ -111,8 +117,7 @@ TEST_CASE("busy polling: after a read the loop polls on for the window, then sle
 
 TEST_CASE("busy polling off: the loop sleeps right after the read") {
   Scenario s;
-  uint64_t at[3] = {180, 400, 1000};
-  s.run(0, at);
+  s.run(0, {180, 400, 1000});
   CHECK(s.received == "a");
   CHECK(s.turns_at[0] <= kSleepingTurns);
   CHECK(s.turnsBetween(1, 2) <= kSleepingTurns);
@@ -127,12 +132,43 @@ TEST_CASE("busy polling: a read that arrives while polling is delivered, and res
     usleep(100 * 1000);
     REQUIRE(::write(s.peer, "b", 1) == 1);
   });
-  uint64_t at[3] = {170, 230, 300};
-  s.run(150 * kMs, at);
+  s.run(150 * kMs, {170, 230, 300});
   writer.join();
   CHECK(s.received == "ab");
   MESSAGE("turns between 170 and 230 ms: " << s.turnsBetween(0, 1));
   CHECK(s.turnsBetween(0, 1) >= kPollingTurns);
+}
+
+// Writes one byte to fd at each of the times (ms after start, CLOCK_MONOTONIC), from a thread.
+std::thread writeAt(int fd, timespec start, std::initializer_list<uint64_t> at_ms) {
+  return std::thread([fd, start, times = std::vector<uint64_t>(at_ms)] {
+    for (uint64_t ms : times) {
+      timespec due = start;
+      due.tv_sec += static_cast<time_t>(ms / 1000);
+      due.tv_nsec += static_cast<long>((ms % 1000) * 1000 * 1000);
+      if (due.tv_nsec >= 1000 * 1000 * 1000) due.tv_sec += 1, due.tv_nsec -= 1000 * 1000 * 1000;
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, nullptr);
+      REQUIRE(::write(fd, "x", 1) == 1);
+    }
+  });
+}
+
+TEST_CASE("busy polling: reads further apart than the window turn polling off; close ones on") {
+  Scenario s;
+  timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  // Window at most 100 ms. "a" at 0, then reads 150 ms apart (beyond the maximum) at 150, 300
+  // and 450: the window halves twice and then stops (100 -> 50 -> 25 -> 0), so after the read
+  // at 450 the loop sleeps at once, where a fixed window would poll until 550 (sampled 460 to
+  // 540). Then reads 30 ms apart at 600, 630 and 660: within the maximum, so the window comes
+  // back (0 -> 25 -> 50) and the loop polls after the read at 660 (sampled 670 to 700).
+  std::thread writer = writeAt(s.peer, start, {150, 300, 450, 600, 630, 660});
+  s.run(100 * kMs, {460, 540, 670, 700, 760});
+  writer.join();
+  CHECK(s.received == "axxxxxx");
+  MESSAGE("turns 460-540 ms: " << s.turnsBetween(0, 1) << "; 670-700 ms: " << s.turnsBetween(2, 3));
+  CHECK(s.turnsBetween(0, 1) <= kSleepingTurns);
+  CHECK(s.turnsBetween(2, 3) >= kPollingTurns);
 }
 
 TEST_CASE("busy polling: the loop ends when nothing is left in it") {
