@@ -1,12 +1,15 @@
-// How long a worker's loop keeps polling after a read, adapted to the gaps between reads the
-// way the kernel's haltpoll cpuidle governor adapts a vCPU's poll time. A gap the window covered
-// changes nothing. A gap longer than the window but within the configured maximum grows it
-// (doubling, from a quarter of the maximum): polling a little longer would have caught that
-// read. A gap longer than the maximum halves it, down to zero below a quarter: no window
-// allowed could have caught that read, so the polling was pure cost. Under steady request
-// traffic the window stays at the maximum; under sparse traffic (streams whose events come
-// tens of milliseconds apart, a client that pauses between requests) it falls to zero within
-// three reads, and the loop sleeps after each read as if busy polling were off.
+// How long a worker's loop keeps polling after a read, adapted to the gaps between reads, in
+// the manner of the kernel's haltpoll cpuidle governor. A gap the window covered changes
+// nothing. A longer gap that is still short (up to ten times the configured maximum) grows the
+// window (doubling, from a quarter of the maximum, up to the maximum): the traffic is dense
+// enough for polling to pay. A gap beyond that halves it, down to zero below a quarter: the
+// reads come so far apart (stream events tens of milliseconds apart, a client pausing between
+// requests) that polling after each of them is pure cost; three such gaps turn polling off, and
+// the loop sleeps after each read as if busy polling were off, until short gaps return.
+// Short gaps count as dense even when they exceed the window, because a gap measured after the
+// loop went to sleep includes the wake-up that polling exists to avoid (tens of microseconds on
+// a VM): judging those against the window alone switched polling off under steady c=1 traffic
+// whose gaps hover around it.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +28,7 @@ class BusyPollWindow {
 
  private:
   uint64_t max_ns_;
+  uint64_t sparse_ns_;  // a gap beyond this: the traffic is sparse
   uint64_t grow_start_ns_;
   uint64_t window_ns_;
 };

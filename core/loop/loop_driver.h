@@ -5,7 +5,7 @@
 // microseconds, more than the relay's own work on a request; busy polling trades that for CPU
 // time while traffic flows. An idle loop (no read for a whole window) blocks as usual. The window
 // adapts to the gaps between reads (busy_poll_window.h): at most busy_poll_ns, and zero while
-// the reads come further apart than that, when polling could not catch them anyway.
+// the reads come more than ten times further apart than that, when polling is pure cost.
 #pragma once
 
 #include <uv.h>

@@ -153,20 +153,22 @@ std::thread writeAt(int fd, timespec start, std::initializer_list<uint64_t> at_m
   });
 }
 
-TEST_CASE("busy polling: reads further apart than the window turn polling off; close ones on") {
+TEST_CASE("busy polling: sparse reads turn polling off; close ones turn it back on") {
   Scenario s;
   timespec start;
   clock_gettime(CLOCK_MONOTONIC, &start);
-  // Window at most 100 ms. "a" at 0, then reads 150 ms apart (beyond the maximum) at 150, 300
-  // and 450: the window halves twice and then stops (100 -> 50 -> 25 -> 0), so after the read
-  // at 450 the loop sleeps at once, where a fixed window would poll until 550 (sampled 460 to
-  // 540). Then reads 30 ms apart at 600, 630 and 660: within the maximum, so the window comes
-  // back (0 -> 25 -> 50) and the loop polls after the read at 660 (sampled 670 to 700).
-  std::thread writer = writeAt(s.peer, start, {150, 300, 450, 600, 630, 660});
-  s.run(100 * kMs, {460, 540, 670, 700, 760});
+  // Window at most 20 ms, so gaps beyond 200 ms are sparse. "a" at 0, then reads 300 ms apart
+  // at 300, 600 and 900: the window halves twice and then stops (20 -> 10 -> 5 -> 0), so after
+  // the read at 900 the loop sleeps at once, where a fixed window would poll until 920 (sampled
+  // 902 to 918). Then reads 15 ms apart from 1,000 (100 ms after the last: short): the window
+  // comes back (0 -> 5 -> 10 -> 20 ms at the reads of 1,000, 1,015 and 1,030) and the loop
+  // polls from 1,030 on, past the last read at 1,045, to 1,065 (sampled 1,035 to 1,060).
+  std::thread writer = writeAt(s.peer, start, {300, 600, 900, 1000, 1015, 1030, 1045});
+  s.run(20 * kMs, {902, 918, 1035, 1060, 1100});
   writer.join();
-  CHECK(s.received == "axxxxxx");
-  MESSAGE("turns 460-540 ms: " << s.turnsBetween(0, 1) << "; 670-700 ms: " << s.turnsBetween(2, 3));
+  CHECK(s.received == "axxxxxxx");
+  MESSAGE("turns 902-918 ms: " << s.turnsBetween(0, 1)
+                               << "; 1,035-1,060 ms: " << s.turnsBetween(2, 3));
   CHECK(s.turnsBetween(0, 1) <= kSleepingTurns);
   CHECK(s.turnsBetween(2, 3) >= kPollingTurns);
 }
