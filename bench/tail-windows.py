@@ -8,7 +8,10 @@
     more than 1 ms, as a count and as a share of all windows;
   - stalls: runs of consecutive slow windows, their number, the longest, and the median gap
     between the starts of two stalls;
-  - the share of the requests slower than the p99 that fall in slow windows.
+  - the share of the requests slower than the p99 that fall in slow windows, and how many
+    windows hold them against how many they would touch if they were spread evenly at random
+    (when the p99 itself is above 1 ms, every such request is in a slow window by definition:
+    then the window count is the figure that tells bursts from spread).
 
 A host that stalls the whole machine now and then (CPU steal, processes queued behind each other
 on a shared core) puts most of the tail in a few percent of the windows; a proxy that is slow on
@@ -60,6 +63,9 @@ def analyse(reqs):
     gaps = [(b[0] - a[0]) * WINDOW_US / 1000 for a, b in zip(stalls, stalls[1:])]
     tail = [(due, lat) for due, lat in reqs if lat > p99]
     in_slow = sum(1 for due, _ in tail if slow[int((due - first) // WINDOW_US)])
+    tail_windows = len({int((due - first) // WINDOW_US) for due, _ in tail})
+    # T requests dropped at random into N windows touch N * (1 - (1 - 1/N)^T) of them.
+    spread = nwin * (1 - (1 - 1 / nwin) ** len(tail))
     return {
         "requests": len(reqs), "p50": p50, "p99": p99, "max": lats[-1],
         "windows": nwin, "slow_windows": sum(slow),
@@ -67,6 +73,7 @@ def analyse(reqs):
         "longest_stall_ms": max((n for _, n in stalls), default=0) * WINDOW_US / 1000,
         "median_gap_ms": statistics.median(gaps) if gaps else None,
         "tail": len(tail), "tail_in_slow": in_slow,
+        "tail_windows": tail_windows, "tail_windows_if_spread": spread,
     }
 
 
@@ -98,7 +105,8 @@ def main(paths):
               f"windows): {a['stalls']}, longest {a['longest_stall_ms']:.0f} ms, median gap "
               f"between stall starts {gap}")
         print(f"  requests above p99: {a['tail']}, of which in slow windows {a['tail_in_slow']} "
-              f"({pct(a['tail_in_slow'], a['tail'])})")
+              f"({pct(a['tail_in_slow'], a['tail'])}); they fall in {a['tail_windows']} windows "
+              f"(spread at random: about {a['tail_windows_if_spread']:.0f})")
     return status
 
 
