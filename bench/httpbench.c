@@ -7,6 +7,9 @@
  *       latency runs from the tick that finds it due to the end of its response, so the time a
  *       request waits for a free connection when the server falls behind is counted (no
  *       coordinated omission). The first 10% of the run is warm-up and is not recorded.
+ *       HTTPBENCH_TRACE=FILE: also writes FILE, one line per recorded request in completion
+ *       order, "<due time in us since the start> <latency in us>" (kept in memory during the
+ *       run and written at the end, so tracing adds no I/O to the measured path).
  *   httpbench sse   HOST PORT BODY KEY STEPS RAMP EVENTS HOLD_MS TIMEOUT_S
  *       Paced SSE streams (bench/sse_server behind HOST:PORT). STEPS is a comma list of stream
  *       counts (e.g. 100,2000); new streams open at RAMP per second. When all open streams
@@ -215,6 +218,11 @@ static uv_poll_t g_tick_poll; /* rate mode: a timerfd, for sub-millisecond pacin
 static int g_tfd = -1;
 static long g_recorded, g_unfinished, g_completed;
 static uint64_t g_last_done;
+/* HTTPBENCH_TRACE: (due - g_t0, latency) in ns per recorded request, preallocated for every
+ * request the run can issue, written by write_trace() after the run. */
+static const char* g_trace_path;
+static uint64_t (*g_trace)[2];
+static size_t g_trace_n, g_trace_cap;
 
 static void rate_dispatch(void) {
   for (int i = 0; i < g_nconns && g_qhead != g_qtail; i++) {
@@ -391,6 +399,11 @@ static int on_message_complete(llhttp_t* p) {
     if (c->t_due >= g_warm_until) {
       push(&g_lat, now - c->t_due);
       g_recorded++;
+      if (g_trace_n < g_trace_cap) {
+        g_trace[g_trace_n][0] = c->t_due - g_t0;
+        g_trace[g_trace_n][1] = now - c->t_due;
+        g_trace_n++;
+      }
     }
     c->state = C_IDLE;
     rate_dispatch();
@@ -520,8 +533,23 @@ static void health_retry(uv_timer_t* t) {
 
 /* ---------------------------------------------------------------- output */
 
+static void write_trace(void) {
+  FILE* f = fopen(g_trace_path, "w");
+  if (!f) {
+    perror(g_trace_path);
+    return;
+  }
+  static char buf[1 << 16];
+  setvbuf(f, buf, _IOFBF, sizeof buf);
+  for (size_t i = 0; i < g_trace_n; i++)
+    fprintf(f, "%llu %.1f\n", (unsigned long long)(g_trace[i][0] / 1000),
+            (double)g_trace[i][1] / 1000.0);
+  if (fclose(f) != 0) perror(g_trace_path);
+}
+
 static void finish_and_exit(void) {
   if (g_mode == M_RATE) {
+    if (g_trace) write_trace();
     double secs = (double)(g_t_end - g_t0) / 1e9;
     /* Completions per second from the start to the last answer: below the target rate, the
      * server did not keep up (its queue grew during the run). */
@@ -599,6 +627,17 @@ int main(int argc, char** argv) {
     g_warm_until = (uint64_t)(secs * 1e8);
     g_qcap = (size_t)(g_rate * secs) + 16;
     g_queue = malloc(g_qcap * sizeof *g_queue);
+    g_trace_path = getenv("HTTPBENCH_TRACE");
+    if (g_trace_path && *g_trace_path) {
+      g_trace_cap = g_qcap;
+      g_trace = malloc(g_trace_cap * sizeof *g_trace);
+      if (!g_trace) {
+        perror("HTTPBENCH_TRACE");
+        return 1;
+      }
+      /* Touch the pages now, not on the measured path. */
+      memset(g_trace, 0, g_trace_cap * sizeof *g_trace);
+    }
     g_conns = calloc((size_t)g_nconns, sizeof *g_conns);
     for (int i = 0; i < g_nconns; i++) conn_connect(&g_conns[i]);
     /* Tick every request interval, between 50 us and 1 ms. */
