@@ -1,23 +1,23 @@
 #include "core/loop/busy_poll_window.h"
 
-#include <algorithm>
-
 namespace relay {
 
-BusyPollWindow::BusyPollWindow(uint64_t max_ns)
-    : max_ns_(max_ns),
-      sparse_ns_(max_ns * 10),
-      grow_start_ns_(std::max<uint64_t>(max_ns / 4, 1)),
-      window_ns_(max_ns) {}
-
-void BusyPollWindow::onGap(uint64_t gap_ns) {
-  if (gap_ns <= window_ns_) return;  // the window caught it
-  if (gap_ns <= sparse_ns_) {
-    window_ns_ = std::min(max_ns_, std::max(window_ns_ * 2, grow_start_ns_));
+void BusyPollWindow::onRead(uint64_t gap_ns, bool waited) {
+  if (window_ns_ == 0) {
+    // Stopped: now and then one poll, to see whether the traffic has changed.
+    if (++reads_stopped_ >= kProbeEvery) {
+      reads_stopped_ = 0;
+      probing_ = true;
+      window_ns_ = max_ns_;
+    }
     return;
   }
-  window_ns_ /= 2;
-  if (window_ns_ < grow_start_ns_) window_ns_ = 0;
+  if (!waited) return;  // the read was there already: polling neither helped nor cost
+  bool caught = gap_ns <= window_ns_;
+  catch_share_ = caught ? catch_share_ + (256 - catch_share_) / 8 : catch_share_ - catch_share_ / 8;
+  unsigned keep_from = probing_ ? kResumeAt : kStopBelow;
+  probing_ = false;
+  if (catch_share_ < keep_from) window_ns_ = 0;
 }
 
 }  // namespace relay

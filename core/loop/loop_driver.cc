@@ -15,6 +15,7 @@ void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns) {
   BusyPollWindow window(busy_poll_ns);
   uint64_t reads_seen = socketReadsOnThisThread();
   uint64_t idle_since_ns = uv_hrtime();
+  bool waited = false;  // since the last read, an iteration found nothing
   clearFirstReadTime();
   for (;;) {
     // Within the window, one non-blocking iteration (epoll_wait with a zero timeout, timers,
@@ -25,10 +26,15 @@ void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns) {
     if (reads != reads_seen) {
       reads_seen = reads;
       uint64_t first_read_ns = firstReadTimeOnThisThread();
-      window.onGap(first_read_ns > idle_since_ns ? first_read_ns - idle_since_ns : 0);
+      window.onRead(first_read_ns > idle_since_ns ? first_read_ns - idle_since_ns : 0,
+                    waited || !polling);
       idle_since_ns = uv_hrtime();
+      waited = false;
       clearFirstReadTime();
-    } else if (polling) {
+      continue;
+    }
+    waited = true;
+    if (polling) {
       // Nothing came: let whatever else waits for this core run first (a client or an upstream
       // on the same machine, whose answer this loop is polling for). Returns at once otherwise.
       sched_yield();

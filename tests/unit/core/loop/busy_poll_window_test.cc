@@ -2,64 +2,97 @@
 
 #include <doctest/doctest.h>
 
-#include <initializer_list>
-
 using namespace relay;
 
 namespace {
+
 constexpr uint64_t kUs = 1000;
+constexpr uint64_t kMax = 50 * kUs;
+
+// Feeds reads until polling stops; returns how many it took (or -1 after `limit`).
+int readsUntilStopped(BusyPollWindow& w, uint64_t gap, int limit = 100) {
+  for (int i = 1; i <= limit; ++i) {
+    w.onRead(gap, true);
+    if (w.ns() == 0) return i;
+  }
+  return -1;
 }
 
-TEST_CASE("busy poll window: starts at the maximum and keeps it while the gaps are short") {
-  BusyPollWindow w(50 * kUs);
-  CHECK(w.ns() == 50 * kUs);
-  for (uint64_t gap : {1 * kUs, 30 * kUs, 50 * kUs, 0 * kUs}) w.onGap(gap);
-  CHECK(w.ns() == 50 * kUs);
-  // Longer than the window but within ten times it: a gap measured after the loop slept holds
-  // the wake-up too, so steady traffic whose gaps hover around the window keeps it.
-  for (uint64_t gap : {60 * kUs, 200 * kUs, 500 * kUs}) w.onGap(gap);
-  CHECK(w.ns() == 50 * kUs);
+}  // namespace
+
+TEST_CASE("busy poll window: polls while the polls catch their reads") {
+  BusyPollWindow w(kMax);
+  CHECK(w.ns() == kMax);
+  for (int i = 0; i < 1000; ++i) w.onRead((i % 50) * kUs, true);  // every one within the window
+  CHECK(w.ns() == kMax);
+  CHECK(w.catchShare() > 240);
 }
 
-TEST_CASE("busy poll window: gaps beyond ten times the maximum halve it, then turn it off") {
-  BusyPollWindow w(80 * kUs);
-  w.onGap(801 * kUs);
-  CHECK(w.ns() == 40 * kUs);
-  w.onGap(5000 * kUs);
-  CHECK(w.ns() == 20 * kUs);  // a quarter of the maximum: still on
-  w.onGap(1000000 * kUs);
-  CHECK(w.ns() == 0);  // below a quarter: off
-  w.onGap(900 * kUs);
-  CHECK(w.ns() == 0);  // stays off while the gaps stay long
+TEST_CASE("busy poll window: polls that run out their window stop polling") {
+  BusyPollWindow w(kMax);
+  // Sparse reads: every poll runs out. The share falls from 3/4 by an eighth per read.
+  CHECK(readsUntilStopped(w, 20000 * kUs) == 6);
+  CHECK(w.catchShare() < BusyPollWindow::kStopBelow);
 }
 
-TEST_CASE("busy poll window: a gap a longer window would have caught grows it back") {
-  BusyPollWindow w(80 * kUs);
-  for (int i = 0; i < 3; ++i) w.onGap(10000 * kUs);
-  REQUIRE(w.ns() == 0);
-  w.onGap(0);  // a read that was already waiting: nothing to learn
+TEST_CASE("busy poll window: a read found without waiting counts neither way") {
+  BusyPollWindow w(kMax);
+  unsigned before = w.catchShare();
+  for (int i = 0; i < 100; ++i) w.onRead(20000 * kUs, false);
+  CHECK(w.catchShare() == before);
+  CHECK(w.ns() == kMax);
+}
+
+TEST_CASE("busy poll window: steady traffic that mostly catches keeps polling through misses") {
+  BusyPollWindow w(kMax);
+  // Two reads in three caught (a c=1 client whose gaps hover around the window): stays on.
+  for (int i = 0; i < 3000; ++i) {
+    w.onRead(i % 3 == 2 ? 80 * kUs : 30 * kUs, true);
+    REQUIRE(w.ns() == kMax);
+  }
+}
+
+TEST_CASE("busy poll window: reads a few windows apart at random stop it (most polls miss)") {
+  BusyPollWindow w(kMax);
+  // One poll in five catches its read (2,000 streams whose events arrive about 250 us apart).
+  int stopped_at = -1;
+  for (int i = 1; i <= 200 && stopped_at < 0; ++i) {
+    w.onRead(i % 5 == 0 ? 10 * kUs : 300 * kUs, true);
+    if (w.ns() == 0) stopped_at = i;
+  }
+  CHECK(stopped_at > 0);
+  CHECK(stopped_at <= 12);
+}
+
+TEST_CASE("busy poll window: while stopped, every 32nd read probes; probes that catch resume it") {
+  BusyPollWindow w(kMax);
+  REQUIRE(readsUntilStopped(w, 20000 * kUs) > 0);
+  int probes = 0;
+  for (int round = 0; round < 10 && w.ns() == 0; ++round) {
+    // Stopped: 31 reads change nothing (their gaps are not judged: the loop did not poll).
+    for (unsigned i = 1; i < BusyPollWindow::kProbeEvery; ++i) {
+      w.onRead(10 * kUs, true);
+      REQUIRE(w.ns() == 0);
+    }
+    w.onRead(10 * kUs, true);  // the 32nd: the next gap is polled
+    REQUIRE(w.ns() == kMax);
+    ++probes;
+    w.onRead(10 * kUs, true);  // the probe caught its read
+  }
+  CHECK(w.ns() == kMax);
+  CHECK(w.catchShare() >= BusyPollWindow::kResumeAt);
+  MESSAGE("probes until polling resumed: " << probes);
+  CHECK(probes >= 2);  // not on a single lucky probe
+  CHECK(probes <= 6);
+}
+
+TEST_CASE("busy poll window: a probe that misses keeps it stopped") {
+  BusyPollWindow w(kMax);
+  REQUIRE(readsUntilStopped(w, 20000 * kUs) > 0);
+  unsigned share = w.catchShare();
+  for (unsigned i = 0; i < BusyPollWindow::kProbeEvery; ++i) w.onRead(20000 * kUs, true);
+  REQUIRE(w.ns() == kMax);  // probing
+  w.onRead(20000 * kUs, true);
   CHECK(w.ns() == 0);
-  w.onGap(700 * kUs);  // within ten times the maximum: from off to a quarter of it
-  CHECK(w.ns() == 20 * kUs);
-  w.onGap(30 * kUs);  // beyond the window, within the maximum: doubles
-  CHECK(w.ns() == 40 * kUs);
-  w.onGap(10 * kUs);  // caught: unchanged
-  CHECK(w.ns() == 40 * kUs);
-  w.onGap(79 * kUs);
-  CHECK(w.ns() == 80 * kUs);
-  w.onGap(790 * kUs);
-  CHECK(w.ns() == 80 * kUs);  // never beyond the maximum
-}
-
-TEST_CASE("busy poll window: a tiny maximum still works (a quarter of it rounds up to 1 ns)") {
-  BusyPollWindow w(3);
-  CHECK(w.ns() == 3);
-  w.onGap(31);
-  CHECK(w.ns() == 1);
-  w.onGap(31);
-  CHECK(w.ns() == 0);
-  w.onGap(2);
-  CHECK(w.ns() == 1);
-  w.onGap(2);
-  CHECK(w.ns() == 2);
+  CHECK(w.catchShare() < share);
 }

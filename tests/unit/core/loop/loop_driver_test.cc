@@ -153,24 +153,21 @@ std::thread writeAt(int fd, timespec start, std::initializer_list<uint64_t> at_m
   });
 }
 
-TEST_CASE("busy polling: sparse reads turn polling off; close ones turn it back on") {
+TEST_CASE("busy polling: reads that come after the window has run out stop the polling") {
   Scenario s;
   timespec start;
   clock_gettime(CLOCK_MONOTONIC, &start);
-  // Window at most 20 ms, so gaps beyond 200 ms are sparse. "a" at 0, then reads 300 ms apart
-  // at 300, 600 and 900: the window halves twice and then stops (20 -> 10 -> 5 -> 0), so after
-  // the read at 900 the loop sleeps at once, where a fixed window would poll until 920 (sampled
-  // 902 to 918). Then reads 15 ms apart from 1,000 (100 ms after the last: short): the window
-  // comes back (0 -> 5 -> 10 -> 20 ms at the reads of 1,000, 1,015 and 1,030) and the loop
-  // polls from 1,030 on, past the last read at 1,045, to 1,065 (sampled 1,035 to 1,060).
-  std::thread writer = writeAt(s.peer, start, {300, 600, 900, 1000, 1015, 1030, 1045});
-  s.run(20 * kMs, {902, 918, 1035, 1060, 1100});
+  // Window 20 ms; "a" at 0, then reads 60 ms apart from 60 to 360: each poll runs out its
+  // window before the read comes, and after six of them the loop stops polling. After the read
+  // at 360 it sleeps at once, where a fixed window would poll until 380 (sampled 363 to 378).
+  // Before that, after the read at 60, it still polled (sampled 62 to 77).
+  std::thread writer = writeAt(s.peer, start, {60, 120, 180, 240, 300, 360});
+  s.run(20 * kMs, {62, 77, 363, 378, 420});
   writer.join();
-  CHECK(s.received == "axxxxxxx");
-  MESSAGE("turns 902-918 ms: " << s.turnsBetween(0, 1)
-                               << "; 1,035-1,060 ms: " << s.turnsBetween(2, 3));
-  CHECK(s.turnsBetween(0, 1) <= kSleepingTurns);
-  CHECK(s.turnsBetween(2, 3) >= kPollingTurns);
+  CHECK(s.received == "axxxxxx");
+  MESSAGE("turns 62-77 ms: " << s.turnsBetween(0, 1) << "; 363-378 ms: " << s.turnsBetween(2, 3));
+  CHECK(s.turnsBetween(0, 1) >= kPollingTurns);
+  CHECK(s.turnsBetween(2, 3) <= kSleepingTurns);
 }
 
 TEST_CASE("busy polling: the loop ends when nothing is left in it") {
