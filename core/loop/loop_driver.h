@@ -4,8 +4,8 @@
 // is picked up without a wake-up. On a virtual machine a wake-up of an idle vCPU costs tens of
 // microseconds, more than the relay's own work on a request; busy polling trades that for CPU
 // time while traffic flows. An idle loop (no read for a whole window) blocks as usual. The window
-// adapts to the gaps between reads (busy_poll_window.h): at most busy_poll_ns, and zero while
-// the reads come more than ten times further apart than that, when polling is pure cost.
+// stops while most polls run out before their read comes, and probes now and then to resume
+// (busy_poll_window.h).
 #pragma once
 
 #include <uv.h>

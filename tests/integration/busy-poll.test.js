@@ -2,7 +2,7 @@
 // server.busy_poll_us: after each socket read a worker keeps polling, without sleeping, for up to
 // that long. Requests and event streams are relayed exactly as without it; a relay with no
 // traffic goes back to sleep (no CPU) and stops on SIGTERM; a stream whose events come far
-// apart does not keep it polling (the window adapts to the gaps between reads);
+// apart does not keep it polling (polling stops while most polls run out);
 // an out-of-range value is refused at start. That the loop really polls, and stops, is measured
 // per thread in tests/unit/core/loop/loop_driver_test.cc.
 const test = require('node:test');
