@@ -72,8 +72,9 @@ struct ServerConfig {
   // the next requests must dial again (nginx's keepalive is usually sized the same way).
   int upstream_keepalive_connections = 256;
   std::string access_log = "stderr";  // "stderr", "off" or a file path
-  // After a socket read, each worker keeps polling without sleeping for this long (0: off).
-  // Saves the wake-up per read that a sleeping loop pays, for CPU time while traffic flows.
+  // After a socket read, each worker keeps polling without sleeping for up to this long (0: off),
+  // while most such polls catch their read (core/loop/busy_poll_window.h). Saves the wake-up per
+  // read that a sleeping loop pays, for CPU time while traffic flows.
   int busy_poll_us = 0;
   // Hostile-input guards.
   int max_connections = 16384;  // beyond it a new connection gets 503 and is closed

@@ -13,7 +13,6 @@ void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns) {
     return;
   }
   BusyPollWindow window(busy_poll_ns);
-  uint64_t reads_seen = socketReadsOnThisThread();
   uint64_t idle_since_ns = uv_hrtime();
   bool waited = false;  // since the last read, an iteration found nothing
   clearFirstReadTime();
@@ -22,10 +21,7 @@ void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns) {
     // checks); past it, one iteration that blocks until there is something to do.
     bool polling = uv_hrtime() - idle_since_ns < window.ns();
     if (uv_run(loop, polling ? UV_RUN_NOWAIT : UV_RUN_ONCE) == 0) break;  // nothing left
-    uint64_t reads = socketReadsOnThisThread();
-    if (reads != reads_seen) {
-      reads_seen = reads;
-      uint64_t first_read_ns = firstReadTimeOnThisThread();
+    if (uint64_t first_read_ns = firstReadTimeOnThisThread(); first_read_ns != 0) {
       window.onRead(first_read_ns > idle_since_ns ? first_read_ns - idle_since_ns : 0,
                     waited || !polling);
       idle_since_ns = uv_hrtime();

@@ -123,7 +123,7 @@ void Http1ServerConnection::disarmTimer() {
 
 void Http1ServerConnection::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
   auto* c = static_cast<Http1ServerConnection*>(h->data);
-  countSocketRead();
+  noteSocketRead();
   size_t size = 0;
   char* base = c->owner_.readBuffer(&size);
   *buf = uv_buf_init(base, static_cast<unsigned>(size));

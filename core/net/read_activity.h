@@ -1,6 +1,6 @@
-// Counts the socket reads a thread's loop performs, client and upstream alike, so whatever
-// drives the loop can tell a busy loop from an idle one without asking each connection, and
-// notes when the first read after the driver asked for it came (how long the loop was idle).
+// Notes when a thread's loop first read from a socket (client and upstream alike) since whatever
+// drives the loop last asked, so the driver can tell a read from an idle turn, and how long the
+// loop was idle before it, without asking each connection.
 #pragma once
 
 #include <uv.h>
@@ -9,19 +9,13 @@
 
 namespace relay {
 
-inline thread_local uint64_t t_socket_reads = 0;
-// uv_hrtime() of the first read since clearFirstReadTime(); 0 until then. Nothing clears it
-// unless busy polling is on, so with it off this costs one comparison per read.
+// uv_hrtime() of the first read since clearFirstReadTime(); 0 while there was none. Nothing
+// clears it unless busy polling is on, so with it off this costs one comparison per read.
 inline thread_local uint64_t t_first_read_ns = 0;
 
 // Called from a read's buffer allocation: libuv allocates right before every read.
-inline void countSocketRead() {
-  ++t_socket_reads;
+inline void noteSocketRead() {
   if (t_first_read_ns == 0) t_first_read_ns = uv_hrtime();
-}
-
-inline uint64_t socketReadsOnThisThread() {
-  return t_socket_reads;
 }
 
 inline uint64_t firstReadTimeOnThisThread() {

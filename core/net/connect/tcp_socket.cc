@@ -87,7 +87,7 @@ void TcpSocket::stopReading() {
 }
 
 void TcpSocket::onAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
-  countSocketRead();
+  noteSocketRead();
   *buf = uv_buf_init(threadReadBuffer(), kReadBufferBytes);
 }
 

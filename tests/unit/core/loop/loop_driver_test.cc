@@ -19,7 +19,7 @@ namespace {
 constexpr uint64_t kMs = 1000 * 1000;
 
 // One end of a socket pair read by the loop the way the relay's connections read (the buffer
-// allocation counts the read), the other end written by the test. A prepare handle counts the
+// allocation notes the read), the other end written by the test. A prepare handle counts the
 // loop's iterations (a polling loop turns thousands of times a second, a sleeping one once per
 // event; counting turns rather than CPU time holds when the test shares a busy core, where the
 // polling loop yields it); two timers read the count at fixed points, and the second one closes
@@ -48,7 +48,7 @@ struct Scenario {
     uv_read_start(
         reinterpret_cast<uv_stream_t*>(&reader),
         [](uv_handle_t* h, size_t, uv_buf_t* out) {
-          countSocketRead();
+          noteSocketRead();
           auto* s = static_cast<Scenario*>(h->data);
           *out = uv_buf_init(s->buf, sizeof s->buf);
         },
