@@ -74,8 +74,10 @@ struct ServerConfig {
   std::string access_log = "stderr";  // "stderr", "off" or a file path
   // After a socket read, each worker keeps polling without sleeping for up to this long (0: off),
   // while most such polls catch their read (core/loop/busy_poll_window.h). Saves the wake-up per
-  // read that a sleeping loop pays, for CPU time while traffic flows.
-  int busy_poll_us = 0;
+  // read that a sleeping loop pays, for CPU time while traffic flows. On by default: polling
+  // stops by itself where its polls run out (sparse traffic, an idle relay), and where they catch
+  // (request after request) it takes the wake-up off every hop.
+  int busy_poll_us = 50;
   // Hostile-input guards.
   int max_connections = 16384;  // beyond it a new connection gets 503 and is closed
   bool allow_open = false;      // start with no api_keys on a non-loopback address

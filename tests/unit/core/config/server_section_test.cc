@@ -18,6 +18,7 @@ TEST_CASE("an empty file yields every default") {
     CHECK(c.server.max_request_bytes == 32u * 1024 * 1024);
     CHECK(c.server.max_header_bytes == 64u * 1024);
     CHECK(c.server.access_log == "stderr");
+    CHECK(c.server.busy_poll_us == 50);
     CHECK(c.session.sticky_ttl_seconds == 3600);
     CHECK(c.session.renewal_threshold_seconds == 300);
     CHECK(c.api_keys.empty());
@@ -65,6 +66,7 @@ TEST_CASE("every server and session key is read") {
       "  body_idle_timeout_seconds: 60\n"
       "  stream_buffer_bytes: 2MiB\n"
       "  access_log: off\n"
+      "  busy_poll_us: 0\n"
       "api_keys: [k1, k2]\n"
       "session:\n"
       "  sticky_ttl_seconds: 60\n"
@@ -88,6 +90,7 @@ TEST_CASE("every server and session key is read") {
   CHECK(c.server.body_idle_timeout_seconds == 60);
   CHECK(c.server.stream_buffer_bytes == 2u * 1024 * 1024);
   CHECK(c.server.access_log == "off");
+  CHECK(c.server.busy_poll_us == 0);
   CHECK(c.api_keys == std::vector<std::string>{"k1", "k2"});
   CHECK(c.session.sticky_ttl_seconds == 60);
   CHECK(c.session.renewal_threshold_seconds == 10);
