@@ -26,10 +26,20 @@ class BusyPollWindow {
   // The window for the gap that starts now: the maximum, or 0 (do not poll).
   uint64_t ns() const { return window_ns_; }
 
+  // How onRead judged the poll that preceded the read.
+  enum class Judged : unsigned char {
+    kNothing,  // no poll to judge: polling was stopped, or the read was there at once
+    kCaught,   // the read came within the window
+    kRanOut,   // the window ran out before the read came
+  };
+
   // A read came gap_ns after the loop finished its previous work; `waited`: the loop found
   // nothing at least once in between (it polled in vain or slept) rather than finding the read
   // at once.
-  void onRead(uint64_t gap_ns, bool waited);
+  Judged onRead(uint64_t gap_ns, bool waited);
+
+  // Whether polling is on (a probe while it is stopped does not count).
+  bool polling() const { return window_ns_ != 0 && !probing_; }
 
   // The share of polls that caught their read, in 1/256 (tests and diagnostics).
   unsigned catchShare() const { return catch_share_; }

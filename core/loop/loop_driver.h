@@ -12,9 +12,19 @@
 
 #include <cstdint>
 
+#include "core/obs/metrics.h"
+
 namespace relay {
 
+// Where a polling loop reports how its polls fare (series of this loop's own: nothing shared
+// with other workers' loops). Unset members count nothing.
+struct BusyPollMetrics {
+  Counter caught;   // polls whose read came within the window
+  Counter ran_out;  // polls whose window ran out before the read came
+  Gauge polling;    // 1 while the loop polls after its reads, 0 while polling is stopped
+};
+
 // busy_poll_ns: the longest window; 0: uv_run(UV_RUN_DEFAULT), exactly.
-void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns);
+void runLoop(uv_loop_t* loop, uint64_t busy_poll_ns, const BusyPollMetrics& metrics = {});
 
 }  // namespace relay

@@ -77,10 +77,33 @@ void Worker::join() {
   if (thread_.joinable()) thread_.join();
 }
 
+namespace {
+
+// This worker's busy-polling series on /metrics: whether it polls, and how its polls fare (what
+// server.busy_poll_us buys and costs under the traffic it sees).
+BusyPollMetrics busyPollMetrics(int worker) {
+  MetricsRegistry& registry = relayMetrics().registry();
+  CounterFamily& polls = registry.counter(
+      "relay_busy_polls_total",
+      "Busy polls after a socket read: the next read came within server.busy_poll_us (caught) "
+      "or the window ran out first (ran_out).",
+      {"worker", "outcome"});
+  GaugeFamily& polling = registry.gauge(
+      "relay_busy_polling",
+      "1 while the worker polls after its reads; 0 with server.busy_poll_us 0, or while polling "
+      "is stopped because most polls ran out.",
+      {"worker"});
+  std::string id = std::to_string(worker);
+  return {polls.with({id, "caught"}), polls.with({id, "ran_out"}), polling.with({id})};
+}
+
+}  // namespace
+
 void Worker::run() {
   batchAccessLogOnThisThread();
   usage_->start();
-  runLoop(&loop_, static_cast<uint64_t>(server_.config.server.busy_poll_us) * 1000);
+  runLoop(&loop_, static_cast<uint64_t>(server_.config.server.busy_poll_us) * 1000,
+          busyPollMetrics(index_));
   deleter_->drain();
   usage_->flush();  // requests that finished while the loop closed
   flushAccessLog();

@@ -3,8 +3,9 @@
 // that long. Requests and event streams are relayed exactly as without it; a relay with no
 // traffic goes back to sleep (no CPU) and stops on SIGTERM; a stream whose events come far
 // apart does not keep it polling (polling stops while most polls run out);
-// an out-of-range value is refused at start. That the loop really polls, and stops, is measured
-// per thread in tests/unit/core/loop/loop_driver_test.cc.
+// an out-of-range value is refused at start. It is on by default (50 us), and /metrics shows per
+// worker whether it polls and how its polls fare. That the loop really polls, and stops, is
+// measured per thread in tests/unit/core/loop/loop_driver_test.cc.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
@@ -12,6 +13,18 @@ const { startClaudeEnv, api } = require('./lib/claude-env');
 const { makeTempDir, writeRelayConfig, runRelayCli } = require('./lib');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// The busy-polling series of /metrics, summed over the workers:
+// { caught, ran_out, polling (workers polling), workers (workers reporting) }.
+const pollMetrics = async (env) => {
+  const text = await (await env.get('/metrics')).text;
+  const sum = (re) => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
+  return {
+    caught: sum(/^relay_busy_polls_total\{worker="\d+",outcome="caught"\} (\d+)$/gm),
+    ran_out: sum(/^relay_busy_polls_total\{worker="\d+",outcome="ran_out"\} (\d+)$/gm),
+    polling: sum(/^relay_busy_polling\{worker="\d+"\} (\S+)$/gm),
+    workers: [...text.matchAll(/^relay_busy_polling\{worker="\d+"\} /gm)].length,
+  };
+};
 // utime + stime of a process, in clock ticks (1/100 s on Linux).
 const cpuTicks = (pid) => {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -75,6 +88,32 @@ test('a stream whose events come far apart does not keep the relay polling', asy
   t.diagnostic(`relay CPU over the ${elapsed} ms stream: ${used} ticks`);
   assert.ok(elapsed >= 3000, `the stream took ${elapsed} ms`);
   assert.ok(used <= 18, `the relay used ${used} ticks of CPU over a ${elapsed} ms stream of sparse events`);
+  // /metrics says why: the polls ran out, and the workers stopped polling.
+  const m = await pollMetrics(env);
+  assert.ok(m.ran_out >= 6, `polls that ran out: ${JSON.stringify(m)}`);
+  assert.ok(m.ran_out > m.caught, JSON.stringify(m));
+  assert.equal(m.polling, 0, JSON.stringify(m));
+});
+
+test('busy polling is on by default and /metrics shows how its polls fare; 0 turns it off', async (t) => {
+  for (const [config, on] of [[{}, true], [{ server: { busy_poll_us: 0 } }, false]]) {
+    const env = await startClaudeEnv(t, { accounts: [api(on ? 'default' : 'off')], config });
+    for (let i = 0; i < 8; i++) {
+      const { res } = await env.message({ text: `poll ${i}` });
+      assert.equal(res.status, 200, res.text);
+    }
+    const m = await pollMetrics(env);
+    assert.ok(m.workers >= 1, `no relay_busy_polling series: ${JSON.stringify(m)}`);
+    if (on) {
+      // The worker polled after its reads (the upstream's answer, the client's next request),
+      // and each such poll was counted, caught or run out. (With a mock this slow most polls
+      // run out and polling soon stops: the counts, not the gauge, say it was on.)
+      assert.ok(m.caught + m.ran_out > 0, `default configuration: ${JSON.stringify(m)}`);
+    } else {
+      assert.deepEqual(m, { caught: 0, ran_out: 0, polling: 0, workers: m.workers });
+    }
+    await env.relay.stop('SIGTERM');
+  }
 });
 
 test('server.busy_poll_us out of range is refused with the key and the allowed range', (t) => {

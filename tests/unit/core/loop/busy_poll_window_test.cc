@@ -96,3 +96,21 @@ TEST_CASE("busy poll window: a probe that misses keeps it stopped") {
   CHECK(w.ns() == 0);
   CHECK(w.catchShare() < share);
 }
+
+TEST_CASE("busy poll window: each read says how it judged the poll before it (for /metrics)") {
+  using Judged = BusyPollWindow::Judged;
+  BusyPollWindow w(kMax);
+  CHECK(w.polling());
+  CHECK(w.onRead(10 * kUs, true) == Judged::kCaught);
+  CHECK(w.onRead(20000 * kUs, true) == Judged::kRanOut);
+  CHECK(w.onRead(20000 * kUs, false) == Judged::kNothing);  // found at once
+  while (w.polling()) REQUIRE(w.onRead(20000 * kUs, true) == Judged::kRanOut);
+  // Stopped: reads are not judged; the 32nd turns on one probe, which is not polling yet.
+  for (unsigned i = 1; i < BusyPollWindow::kProbeEvery; ++i) {
+    REQUIRE(w.onRead(20000 * kUs, true) == Judged::kNothing);
+  }
+  CHECK(w.onRead(20000 * kUs, true) == Judged::kNothing);
+  CHECK(w.ns() == kMax);
+  CHECK_FALSE(w.polling());
+  CHECK(w.onRead(10 * kUs, true) == Judged::kCaught);  // the probe caught its read
+}

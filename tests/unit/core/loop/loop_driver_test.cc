@@ -33,6 +33,12 @@ struct Scenario {
   int samples = 0;
   uint64_t turns = 0;
   uint64_t turns_at[kMaxSamples] = {};
+  // The loop's busy-polling series, read at each sample too.
+  MetricsRegistry registry;
+  BusyPollMetrics metrics{registry.counter("test_polls_total", "", {"outcome"}).with({"caught"}),
+                          registry.counter("test_polls_total", "", {"outcome"}).with({"ran_out"}),
+                          registry.gauge("test_polling", "").with({})};
+  double polling_at[kMaxSamples] = {};
   int peer = -1;
   std::string received;
   char buf[256];
@@ -83,6 +89,7 @@ struct Scenario {
             auto* s = static_cast<Scenario*>(t->data);
             int i = static_cast<int>(t - s->samplers);
             s->turns_at[i] = s->turns;
+            s->polling_at[i] = s->metrics.polling.value();
             if (i < s->samples - 1) return;
             uv_close(reinterpret_cast<uv_handle_t*>(&s->turns_counter), nullptr);
             uv_close(reinterpret_cast<uv_handle_t*>(&s->reader), nullptr);
@@ -91,7 +98,7 @@ struct Scenario {
           },
           at_ms.begin()[i], 0);
     }
-    runLoop(&loop, busy_poll_ns);
+    runLoop(&loop, busy_poll_ns, metrics);
   }
 };
 
@@ -119,6 +126,8 @@ TEST_CASE("busy polling off: the loop sleeps right after the read") {
   Scenario s;
   s.run(0, {180, 400, 1000});
   CHECK(s.received == "a");
+  CHECK(s.polling_at[0] == 0);
+  CHECK(s.metrics.caught.value() + s.metrics.ran_out.value() == 0);
   CHECK(s.turns_at[0] <= kSleepingTurns);
   CHECK(s.turnsBetween(1, 2) <= kSleepingTurns);
 }
@@ -137,6 +146,10 @@ TEST_CASE("busy polling: a read that arrives while polling is delivered, and res
   CHECK(s.received == "ab");
   MESSAGE("turns between 170 and 230 ms: " << s.turnsBetween(0, 1));
   CHECK(s.turnsBetween(0, 1) >= kPollingTurns);
+  // "a" was there at once (nothing to judge); the poll for "b" caught it.
+  CHECK(s.metrics.caught.value() == 1);
+  CHECK(s.metrics.ran_out.value() == 0);
+  CHECK(s.polling_at[0] == 1);
 }
 
 // Writes one byte to fd at each of the times (ms after start, CLOCK_MONOTONIC), from a thread.
@@ -168,6 +181,11 @@ TEST_CASE("busy polling: reads that come after the window has run out stop the p
   MESSAGE("turns 62-77 ms: " << s.turnsBetween(0, 1) << "; 363-378 ms: " << s.turnsBetween(2, 3));
   CHECK(s.turnsBetween(0, 1) >= kPollingTurns);
   CHECK(s.turnsBetween(2, 3) <= kSleepingTurns);
+  // /metrics shows it: six polls ran out, none caught, and the worker stopped polling.
+  CHECK(s.metrics.caught.value() == 0);
+  CHECK(s.metrics.ran_out.value() == 6);
+  CHECK(s.polling_at[1] == 1);
+  CHECK(s.polling_at[3] == 0);
 }
 
 TEST_CASE("busy polling: the loop ends when nothing is left in it") {
