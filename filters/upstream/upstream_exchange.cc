@@ -134,7 +134,7 @@ class UpstreamExchange final : public Filter, public relay_host_request {
 
   // Builds the upstream request through the plugin; may wait for fresh credentials first.
   void prepare(bool after_refresh) {
-    resetUpstreamRequest();
+    up_.reset();
     headers_ = HeaderListFill(HeaderListPool::local().take(HeadSide::Upstream));
     body_set_ = false;
     const std::vector<Header>& client = cb_->request().headers.all();
@@ -149,20 +149,6 @@ class UpstreamExchange final : public Filter, public relay_host_request {
     if (!body_set_) up_.body_ref = cb_->request().body.view();  // the chain keeps it for the call
     up_.headers.all() = headers_.finish();
     send();
-  }
-
-  // As UpstreamRequest{} without building one and moving each field over it (that inlined a
-  // string move per field into prepare). After a send every field was moved from already.
-  void resetUpstreamRequest() {
-    up_.method.assign("GET");
-    up_.url.clear();
-    up_.headers.clear();
-    up_.body.clear();
-    up_.body_ref.reset();
-    up_.proxy.reset();
-    up_.ca_file.clear();
-    up_.timeouts = UpstreamTimeouts{};
-    up_.account_id.clear();
   }
 
   // The plugin did not build the request: fresh credentials first, or the client's error. Out

@@ -31,6 +31,23 @@ struct UpstreamRequest {
   std::string account_id;  // for error attribution only
 
   std::string_view bodyBytes() const { return body_ref ? *body_ref : std::string_view(body); }
+
+  // Back to a default-constructed request, keeping the strings' memory: cheaper than assigning
+  // UpstreamRequest{} (a string move per field) for an exchange that prepares a request per
+  // attempt. The binding names every member, so a member added above without a line here does
+  // not compile.
+  void reset() {
+    auto& [m, u, h, b, b_ref, p, ca, t, account] = *this;
+    m.assign("GET");
+    u.clear();
+    h.clear();
+    b.clear();
+    b_ref.reset();
+    p.reset();
+    ca.clear();
+    t = UpstreamTimeouts{};
+    account.clear();
+  }
 };
 
 }  // namespace relay

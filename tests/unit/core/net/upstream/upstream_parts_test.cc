@@ -6,11 +6,45 @@
 #include "core/net/upstream/body_batch.h"
 #include "core/net/upstream/body_decoder.h"
 #include "core/net/upstream/header_rules.h"
+#include "core/net/upstream/upstream_request.h"
 #include "core/net/upstream/upstream_url.h"
 #include "core/net/write_buffer_pool.h"
 #include "core/net/write_cork.h"
 
 using namespace relay;
+
+TEST_CASE("UpstreamRequest::reset: every member as a new request has it, string memory kept") {
+  UpstreamRequest r;
+  r.method = "POST";
+  r.url = "https://api.example.com/v1/messages";
+  r.headers.add("x-api-key", "sk-test");
+  r.body.assign(4096, 'b');
+  r.body_ref = std::string_view("borrowed");
+  r.proxy = ProxyConfig{"socks5", "127.0.0.1", 1080, "", ""};
+  r.ca_file = "/etc/ca.pem";
+  r.timeouts.connect_ms = 1;
+  r.timeouts.tls_handshake_ms = 2;
+  r.timeouts.response_headers_ms = 3;
+  r.timeouts.body_idle_ms = 4;
+  r.account_id = "acct";
+  size_t body_capacity = r.body.capacity();
+  r.reset();
+  const UpstreamRequest fresh;
+  CHECK(r.method == fresh.method);
+  CHECK(r.url.empty());
+  CHECK(r.headers.size() == 0);
+  CHECK(r.body.empty());
+  CHECK(r.body.capacity() == body_capacity);  // the next attempt writes into the same memory
+  CHECK_FALSE(r.body_ref.has_value());
+  CHECK_FALSE(r.proxy.has_value());
+  CHECK(r.ca_file.empty());
+  CHECK(r.timeouts.connect_ms == fresh.timeouts.connect_ms);
+  CHECK(r.timeouts.tls_handshake_ms == fresh.timeouts.tls_handshake_ms);
+  CHECK(r.timeouts.response_headers_ms == fresh.timeouts.response_headers_ms);
+  CHECK(r.timeouts.body_idle_ms == fresh.timeouts.body_idle_ms);
+  CHECK(r.account_id.empty());
+  CHECK(r.bodyBytes().empty());
+}
 
 TEST_CASE("parseUpstreamUrl") {
   std::string err;
