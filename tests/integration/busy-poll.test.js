@@ -10,19 +10,18 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
 const { startClaudeEnv, api } = require('./lib/claude-env');
-const { makeTempDir, writeRelayConfig, runRelayCli } = require('./lib');
+const { makeTempDir, writeRelayConfig, runRelayCli, metricSamples, metricSum } = require('./lib');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // The busy-polling series of /metrics, summed over the workers:
 // { caught, ran_out, polling (workers polling), workers (workers reporting) }.
 const pollMetrics = async (env) => {
   const text = await (await env.get('/metrics')).text;
-  const sum = (re) => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
   return {
-    caught: sum(/^relay_busy_polls_total\{worker="\d+",outcome="caught"\} (\d+)$/gm),
-    ran_out: sum(/^relay_busy_polls_total\{worker="\d+",outcome="ran_out"\} (\d+)$/gm),
-    polling: sum(/^relay_busy_polling\{worker="\d+"\} (\S+)$/gm),
-    workers: [...text.matchAll(/^relay_busy_polling\{worker="\d+"\} /gm)].length,
+    caught: metricSum(text, 'relay_busy_polls_total', { outcome: 'caught' }),
+    ran_out: metricSum(text, 'relay_busy_polls_total', { outcome: 'ran_out' }),
+    polling: metricSum(text, 'relay_busy_polling'),
+    workers: metricSamples(text, 'relay_busy_polling').length,
   };
 };
 // utime + stime of a process, in clock ticks (1/100 s on Linux).

@@ -6,6 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { freePort } = require('./lib/ports');
 const { request } = require('./lib/http');
+const { metricValue } = require('./lib/metrics');
 const { startClaudeEnv, api, oauth, tableRow } = require('./lib/claude-env');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -26,9 +27,9 @@ function retryAfter(res) {
 async function metric(env, name, account) {
   const res = await request(`${env.url}/metrics`);
   assert.equal(res.status, 200, res.text);
-  const line = res.text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`account="${account}"`));
-  assert.ok(line, `${name} for ${account} in /metrics`);
-  return Number(line.split(' ').pop());
+  const value = metricValue(res.text, name, { account });
+  assert.ok(value !== undefined, `${name} for ${account} in /metrics`);
+  return value;
 }
 
 test('a single account with one 529: the request is retried on it and the next one succeeds', async (t) => {

@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
-const { makeTempDir, startRelay, connectRaw, parseResponses } = require('./lib');
+const { makeTempDir, startRelay, connectRaw, parseResponses, metricValue } = require('./lib');
 
 const KEY = 'k1-conn-limits';
 const MAX = 3;
@@ -103,5 +103,5 @@ test(`connection ${MAX + 1} gets 503 with connection: close and retry-after: 1; 
   for (const conn of open) conn.destroy();
 
   const metrics = await (await fetch(`${relay.url}/metrics`)).text();
-  assert.match(metrics, /^relay_refused_connections_total [1-9]/m);
+  assert.ok(metricValue(metrics, 'relay_refused_connections_total') >= 1, metrics);
 });

@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('child_process');
-const { makeTempDir, startRelay, request } = require('./lib');
+const { makeTempDir, startRelay, request, metricSum } = require('./lib');
 
 const ACCOUNT = { type: 'claude-api', id: 'c1', name: 'test', priority: 50, enabled: true, api_key: 'sk-ant-upstream', api_url: 'http://127.0.0.1:9' };
 
@@ -32,7 +32,6 @@ test('GET /metrics passes promtool and counts requests', async (t) => {
   assert.match(res.headers.get('content-type') || '', /text\/plain/);
   const check = spawnSync('promtool', ['check', 'metrics'], { input: res.text, encoding: 'utf8' });
   assert.equal(check.status, 0, `promtool: ${check.stdout}${check.stderr}`);
-  const total = res.text.split('\n').map((l) => /^relay_requests_total(?:\{[^}]*\})?\s+(\S+)/.exec(l))
-    .filter(Boolean).reduce((sum, m) => sum + Number(m[1]), 0);
+  const total = metricSum(res.text, 'relay_requests_total');
   assert.ok(total >= 3, `relay_requests_total sums to ${total}:\n${res.text}`);
 });

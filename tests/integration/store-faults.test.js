@@ -12,6 +12,7 @@ const { spawn, spawnSync } = require('child_process');
 const { startClaudeEnv, oauth, api, servedBy } = require('./lib/claude-env');
 const { request } = require('./lib/http');
 const { makeTempDir } = require('./lib/tmpdir');
+const { metricValue } = require('./lib/metrics');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -126,11 +127,6 @@ function usageRows(dbFile) {
   return Number(r.stdout.trim());
 }
 
-function metricValue(text, name, labels) {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
-
 test('a locked database: requests are served, the failed writes are logged and counted', async (t) => {
   const env = await startClaudeEnv(t, { accounts: [api('plain')] });
   const dbFile = path.join(env.dir, 'relay.db');
@@ -149,7 +145,7 @@ test('a locked database: requests are served, the failed writes are logged and c
   await env.relay.waitForStderr(/store batch of \d+ jobs failed on .*database is locked/, 15000);
   const metrics = await request(`${env.url}/metrics`);
   assert.equal(metrics.status, 200);
-  assert.ok(metricValue(metrics.text, 'relay_store_errors_total', 'reason="locked"') >= 1, metrics.text);
+  assert.ok(metricValue(metrics.text, 'relay_store_errors_total', { reason: 'locked' }) >= 1, metrics.text);
   assert.equal((await env.message()).res.status, 200, 'still serving after the failure');
 
   await lock.release();
@@ -185,7 +181,7 @@ test('a full disk: requests are served, the failed writes are logged and counted
   await env.relay.waitForStderr(/store batch of \d+ jobs failed on .*database or disk is full/, 10000);
   const metrics = await request(`${env.url}/metrics`);
   assert.equal(metrics.status, 200);
-  assert.ok(metricValue(metrics.text, 'relay_store_errors_total', 'reason="full"') >= 1, metrics.text);
+  assert.ok(metricValue(metrics.text, 'relay_store_errors_total', { reason: 'full' }) >= 1, metrics.text);
   assert.equal((await env.message()).res.status, 200, 'still serving after the failure');
 
   fs.rmSync(shim.flag);
@@ -284,7 +280,7 @@ test('a refresh during a store fault: served, logged and counted; the rotated to
   }
   assert.ok(!/sk-ant-ort01-mock-rot-\d+/.test(env.relay.stderr), 'no token in the log');
   const metrics = await request(`${env.url}/metrics`);
-  assert.ok(metricValue(metrics.text, 'relay_credential_commit_failures_total', 'account="rot"') >= 1, metrics.text);
+  assert.ok(metricValue(metrics.text, 'relay_credential_commit_failures_total', { account: 'rot' }) >= 1, metrics.text);
   assert.equal((await env.message()).res.status, 200, 'still serving with the new token');
 
   // The fault clears: the background retry writes the rotated token without any new request.
@@ -322,8 +318,8 @@ test('a refresh while the disk is full: served, logged and counted like a locked
   await env.relay.waitForStderr(/account rot: the rotated credentials could not be written to the database after 2 attempts/);
   assert.ok(!/sk-ant-ort01-mock-rot-\d+/.test(env.relay.stderr), 'no token in the log');
   const metrics = await request(`${env.url}/metrics`);
-  assert.ok(metricValue(metrics.text, 'relay_store_errors_total', 'reason="full"') >= 1, metrics.text);
-  assert.ok(metricValue(metrics.text, 'relay_credential_commit_failures_total', 'account="rot"') >= 1, metrics.text);
+  assert.ok(metricValue(metrics.text, 'relay_store_errors_total', { reason: 'full' }) >= 1, metrics.text);
+  assert.ok(metricValue(metrics.text, 'relay_credential_commit_failures_total', { account: 'rot' }) >= 1, metrics.text);
   assert.equal((await env.message()).res.status, 200, 'still serving with the new token');
 
   // Room again: the background retry writes the rotated token without any new request.

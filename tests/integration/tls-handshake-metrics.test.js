@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { makeTempDir, request } = require('./lib');
+const { makeTempDir, request, metricSamples } = require('./lib');
 const { makeNamedCerts } = require('./lib/named-certs');
 const { startMockUpstream } = require('../mock/upstream');
 const { proxyChain, startProxyRelay, startTlsMock, postMessages } = require('./lib/upstream-scenario');
@@ -16,12 +16,7 @@ const server = { upstream_keepalive_connections: 0 };
 
 // {outcome: value} of the samples named `name`.
 function samples(text, name) {
-  const out = {};
-  for (const line of text.split('\n')) {
-    const m = new RegExp(`^${name}\\{outcome="(\\w+)"\\}\\s+(\\S+)$`).exec(line);
-    if (m) out[m[1]] = Number(m[2]);
-  }
-  return out;
+  return Object.fromEntries(metricSamples(text, name).map((s) => [s.labels.outcome, s.value]));
 }
 
 async function metrics(relay) {

@@ -9,4 +9,5 @@ module.exports = {
   ...require('./raw'),
   ...require('./http'),
   ...require('./shapes'),
+  ...require('./metrics'),
 };
