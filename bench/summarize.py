@@ -80,10 +80,12 @@ def host_noise(recs):
             if not hs:
                 continue
             steal = [h.get("steal_pct") for h in hs]
+            steal_busy = [h.get("steal_busy_pct") for h in hs]  # absent in older records
             psi = [h.get("cpu_pressure_pct") for h in hs]
             host.setdefault(phase, {})[arm] = {
-                "steal_pct": med(steal), "cpu_pressure_pct": med(psi),
-                "steal_pct_runs": steal, "cpu_pressure_pct_runs": psi}
+                "steal_pct": med(steal), "steal_busy_pct": med(steal_busy),
+                "cpu_pressure_pct": med(psi), "steal_pct_runs": steal,
+                "steal_busy_pct_runs": steal_busy, "cpu_pressure_pct_runs": psi}
     return host
 
 
@@ -204,13 +206,14 @@ def fmt(v, unit=""):
 
 
 def host_block(fig, lines, w):
-    """Host noise per phase and arm: median steal % / CPU pressure % over the phase's runs."""
+    """Host noise per phase and arm: median steal % (of all CPU time and of busy time) / CPU
+    pressure % over the phase's runs."""
     host = fig.get("host") or {}
     if not host:
         return
     lines.append("")
-    lines.append(f"{'host noise (median of runs)':<{w}}{'direct':>12}{'relay':>12}{'nginx':>12}"
-                 "   steal % / CPU pressure %")
+    lines.append(f"{'host noise (median of runs)':<{w}}{'direct':>15}{'relay':>15}{'nginx':>15}"
+                 "   steal % all/busy, CPU pressure %")
     psi_seen = False
     for phase, label in HOST_PHASES:
         if phase not in host:
@@ -222,10 +225,12 @@ def host_block(fig, lines, w):
                 cells.append("-")
                 continue
             psi_seen = psi_seen or h["cpu_pressure_pct"] is not None
-            cells.append(f"{fmt_pct(h['steal_pct'])}/{fmt_pct(h['cpu_pressure_pct'])}")
-        lines.append(f"{'  ' + label:<{w}}" + "".join(f"{c:>12}" for c in cells))
-    lines.append("  steal: share of all CPU time the hypervisor took (/proc/stat); CPU pressure: share of")
-    lines.append("  wall time in which some runnable task waited for a CPU (/proc/pressure/cpu \"some\")")
+            cells.append(f"{fmt_pct(h['steal_pct'])}/{fmt_pct(h.get('steal_busy_pct'))}"
+                         f"/{fmt_pct(h['cpu_pressure_pct'])}")
+        lines.append(f"{'  ' + label:<{w}}" + "".join(f"{c:>15}" for c in cells))
+    lines.append("  steal: share of all CPU time the hypervisor took (/proc/stat), then of the busy time")
+    lines.append("  alone (an idle phase dilutes the first); CPU pressure: share of wall time in which")
+    lines.append("  some runnable task waited for a CPU (/proc/pressure/cpu \"some\")")
     if not psi_seen:
         lines.append("  CPU pressure: not available, /proc/pressure/cpu is absent (kernel without PSI)")
 
