@@ -2,6 +2,7 @@
 """Compares two bench/run results and says what regressed (see README, "Performance").
 
 Usage: bench/compare.py BASE.json NOW.json   (or bench/run --baseline BASE.json)
+       bench/compare.py --check FILE.json     (exit 0 if it is a result compare can read)
 
 Absolute figures move with the host (the same code measured 25.4-35 us of CPU per request for
 nginx on one day), so speed is judged as the relay against the nginx arm of the same run:
@@ -20,8 +21,6 @@ import sys
 # still catches a real step.
 SPEED_TOLERANCE = 0.10
 MEMORY_TOLERANCE = 0.10
-# Below these a change is noise in absolute terms, whatever its share (a page more or less).
-MEMORY_FLOOR = {"idle_rss_mb": 0.5, "bytes_per_idle_connection": 64, "bytes_per_stream": 512}
 # Start-up: several starts per run, the fastest is taken; flagged only when clearly slower.
 STARTUP_FACTOR = 2.0
 STARTUP_FLOOR_MS = 50.0
@@ -55,7 +54,8 @@ def relay(key):
 
 # (label, value of a result, how it is judged)
 #   "higher": a speed ratio, worse when lower; "lower": a speed ratio, worse when higher;
-#   "memory": worse when higher, beyond MEMORY_TOLERANCE and the figure's floor;
+#   ("memory", floor): worse when higher beyond MEMORY_TOLERANCE and by at least the floor (below
+#     it a change is noise in absolute terms, whatever its share: a page more or less);
 #   "none": events lost, merged or reordered, worse when any; "startup"; "shown": not judged.
 FIGURES = (
     ("throughput / nginx", relay("throughput_vs_nginx"), "higher"),
@@ -65,17 +65,15 @@ FIGURES = (
     ("added c=1 p99 (us)", relay("added_c1_p99_us"), "shown"),
     ("added half load p99 (us)", relay("added_half_p99_us"), "shown"),
     ("SSE added per-event p99 (us)", relay("sse_added_event_p99_us"), "shown"),
-    ("idle RSS (MB)", relay("idle_rss_mb"), "memory"),
-    ("RSS per idle connection (B)", relay("bytes_per_idle_connection"), "memory"),
-    ("RSS per in-flight stream (B)", relay("bytes_per_stream"), "memory"),
+    ("idle RSS (MB)", relay("idle_rss_mb"), ("memory", 0.5)),
+    ("RSS per idle connection (B)", relay("bytes_per_idle_connection"), ("memory", 64)),
+    ("RSS per in-flight stream (B)", relay("bytes_per_stream"), ("memory", 512)),
     ("SSE events lost/merged/reordered", relay("sse_events_lost"), "none"),
     ("start to first /health (ms)", fastest_start, "startup"),
 )
-MEMORY_KEYS = {"idle RSS (MB)": "idle_rss_mb", "RSS per idle connection (B)":
-               "bytes_per_idle_connection", "RSS per in-flight stream (B)": "bytes_per_stream"}
 
 
-def verdict(label, how, base, now):
+def verdict(how, base, now):
     """'REGRESSED', 'better', 'ok', or '-' (not judged or not measured in both runs)."""
     if how == "shown" or base is None or now is None:
         return "-"
@@ -87,8 +85,8 @@ def verdict(label, how, base, now):
     if how == "lower":
         return ("REGRESSED" if now > base * (1 + SPEED_TOLERANCE)
                 else "better" if now < base * (1 - SPEED_TOLERANCE) else "ok")
-    if how == "memory":
-        floor = MEMORY_FLOOR[MEMORY_KEYS[label]]
+    if isinstance(how, tuple):  # ("memory", floor)
+        floor = how[1]
         if now > base * (1 + MEMORY_TOLERANCE) and now - base >= floor:
             return "REGRESSED"
         if now < base * (1 - MEMORY_TOLERANCE) and base - now >= floor:
@@ -154,7 +152,7 @@ def compare(base, now):
     regressed = []
     for label, value, how in FIGURES:
         b, n = value(base), value(now)
-        v = verdict(label, how, b, n)
+        v = verdict(how, b, n)
         if v == "REGRESSED":
             regressed.append(label)
         lines.append(f"{label:<{w}}{fmt(b):>10}{fmt(n):>10}{change(label, b, n):>9}  {v}")
@@ -169,8 +167,16 @@ def compare(base, now):
 
 
 def main(argv):
+    usage = "\n".join(__doc__.strip().splitlines()[2:4])
+    if len(argv) == 3 and argv[1] == "--check":
+        try:
+            load(argv[2])
+        except (OSError, ValueError) as e:
+            print(f"bench/compare.py: {e}", file=sys.stderr)
+            return 2
+        return 0
     if len(argv) != 3:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     try:
         base, now = load(argv[1]), load(argv[2])
