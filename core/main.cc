@@ -15,6 +15,7 @@
 #include "core/login/login_command.h"
 #include "core/obs/log.h"
 #include "core/server.h"
+#include "core/server_descriptors.h"
 #include "relay_build_config.h"
 
 namespace {
@@ -139,6 +140,9 @@ int main(int argc, char** argv) {
   }
   if (opts.accounts) return relay::runAccountsCommand(*loaded.config, std::cout, std::cerr);
   chooseMallocArenas(loaded.config->server.workers);
+  // Before the first log line: it starts the log writer's thread (see server_descriptors.h).
+  std::optional<relay::ServerDescriptors> descriptors;
+  if (!opts.check_only) descriptors = relay::prepareServerDescriptors(loaded.config->server);
   std::string error;
   auto ctx = relay::buildServerContext(std::move(*loaded.config), &error);
   if (!ctx) {
@@ -150,6 +154,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   ctx->reset_secrets = opts.reset_secrets;
+  ctx->descriptors = descriptors;
   relay::setLogLevel(
       relay::parseLogLevel(ctx->config.server.log_level).value_or(relay::LogLevel::kInfo));
   int rc = relay::runServer(*ctx);

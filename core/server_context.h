@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/accounts/account_directory.h"
@@ -14,6 +15,7 @@
 #include "core/chain/route_table.h"
 #include "core/config/config.h"
 #include "core/plugin/plugin_registry.h"
+#include "core/server_descriptors.h"
 #include "core/store/store.h"
 
 namespace relay {
@@ -50,6 +52,9 @@ struct ServerContext {
   uint64_t start_time_ms = 0;  // wall clock, for uptime
   // --reset-secrets: drop the stored credentials at start-up (a lost or changed encryption key).
   bool reset_secrets = false;
+  // The open-file limit and the descriptor table, set up by main() before any thread started
+  // (runServer does it itself when this is empty).
+  std::optional<ServerDescriptors> descriptors;
   // Access log, metrics and usage for each finished request; unset in unit tests.
   std::function<void(WorkerContext&, const Request&, const RequestState&, const StreamStats&)>
       on_request_finished;

@@ -1,5 +1,4 @@
 #include <signal.h>
-#include <sys/resource.h>
 #include <uv.h>
 #ifdef __GLIBC__
 #include <malloc.h>  // malloc_trim
@@ -19,7 +18,6 @@
 #include "core/accounts/sticky_store.h"
 #include "core/config/https_upstreams.h"
 #include "core/loop/clock.h"
-#include "core/loop/descriptor_table.h"
 #include "core/loop/worker.h"
 #include "core/net/connect/tls_context.h"
 #include "core/obs/access_log.h"
@@ -29,6 +27,7 @@
 #include "core/provider/credential_watch.h"
 #include "core/provider/provider_set.h"
 #include "core/server.h"
+#include "core/server_descriptors.h"
 #include "core/store/loop_mailbox.h"
 #include "core/store/store_error_reason.h"
 #include "core/store/stored_secrets.h"
@@ -72,31 +71,6 @@ HttpServerLimits limitsFrom(const ServerConfig& s,
   l.body_idle_timeout_ms = static_cast<uint64_t>(s.body_idle_timeout_seconds) * 1000;
   l.write_high_water = s.stream_buffer_bytes;
   return l;
-}
-
-constexpr rlim_t kDescriptorSpare = 256;  // database, log files, upstream connections, plugins
-
-// A client connection holds a descriptor and, while it is answered, its upstream connection
-// another: raise the soft open-file limit (towards the hard one) to twice
-// server.max_connections, so that the limit, not accept() or socket() failing, decides when
-// connections are refused, streaming ones included.
-void raiseFileLimit(const ServerConfig& s) {
-  constexpr rlim_t kSpare = kDescriptorSpare;
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
-  rlim_t want = 2 * static_cast<rlim_t>(s.max_connections) + kSpare;
-  if (lim.rlim_cur >= want) return;
-  rlim_t target = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
-  if (target > lim.rlim_cur) {
-    rlimit raised{target, lim.rlim_max};
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim.rlim_cur = target;
-  }
-  if (lim.rlim_cur < want)
-    logf(LogLevel::kWarn, "server",
-         "server.max_connections is %d but the open-file limit is %llu; beyond about %llu "
-         "connections accept() fails instead of answering 503 (raise ulimit -n)",
-         s.max_connections, static_cast<unsigned long long>(lim.rlim_cur),
-         static_cast<unsigned long long>(lim.rlim_cur > kSpare ? (lim.rlim_cur - kSpare) / 2 : 0));
 }
 
 bool openStore(ServerContext& ctx) {
@@ -284,13 +258,12 @@ int runServer(ServerContext& ctx) {
     logf(LogLevel::kError, "server", "server.access_log: %s", error.c_str());
     return 1;
   }
-  raiseFileLimit(sc);
+  // Normally main() sized the descriptor table before anything started a thread.
+  if (!ctx.descriptors) ctx.descriptors = prepareServerDescriptors(sc);
+  reportServerDescriptors(*ctx.descriptors, sc);
   // https upstreams: their TLS context (the system CA store, tens of ms) is built now, on a
   // thread, not by the first connection that needs it. Plain-HTTP relays stay without one.
   prepareClientTlsContexts(httpsUpstreamCaFiles(ctx.config));
-  // Room for every client connection and an upstream connection each, before the workers start
-  // (growing the table later stalls a worker's loop; see descriptor_table.h).
-  reserveDescriptorTable(2 * static_cast<size_t>(sc.max_connections) + kDescriptorSpare);
   if (!openStore(ctx)) return 1;
   ctx.usage = std::make_unique<store::UsageSink>(
       *ctx.store, store::UsageOptions{ctx.config.usage.request_log, ctx.config.usage.retention_days,

@@ -52,3 +52,15 @@ test('the descriptor table is sized at start-up for max_connections clients and 
   // 2 x 1500 + 256 descriptors, capped by the soft limit (raised to as many).
   assert.ok(slots >= Math.min(soft, 2 * 1500 + 256), `FDSize ${slots}, soft limit ${soft}`);
 });
+
+// Sizing the table waits for an RCU grace period when another thread shares it (15-25 ms on a
+// quiet VM, hundreds on a busy one), and the first log line starts the log writer's thread: the
+// relay sizes the table before anything is logged, configuration warnings included ('k1' is too
+// short to be masked, so building the server warns about it).
+test('the descriptor table is sized while the relay has a single thread', async (t) => {
+  const relay = await startWithSoftLimit(t, 512, { max_connections: 1500, log_level: 'debug' });
+  assert.match(relay.stderr, /api_keys\[0\] is shorter than/);
+  const line = relay.stderr.split('\n').find((l) => l.includes('descriptor table:'));
+  assert.ok(line, `no descriptor-table line in:\n${relay.stderr}`);
+  assert.match(line, /\d+ slots reserved for 3256 descriptors, with 1 thread running/);
+});
