@@ -89,11 +89,14 @@ class CompareTest(unittest.TestCase):
         _, regressed, _ = verdicts(result(), result(sse_events_lost=1))
         self.assertEqual(regressed, ["SSE events lost/merged/reordered"])
 
-    def test_startup_uses_the_fastest_start_and_a_generous_bound(self):
-        _, regressed, _ = verdicts(result(), result(startup_to_health_ms=[70.0, 300.0]))
-        self.assertEqual(regressed, [])  # fastest 70 ms: within 25 + 50
-        _, regressed, _ = verdicts(result(), result(startup_to_health_ms=[90.0]))
-        self.assertEqual(regressed, ["start to first /health (ms)"])
+    def test_startup_judges_the_median_start_with_a_generous_bound(self):
+        # Base: median of [30, 25] = 27.5 ms; the bound is max(2 x 27.5, 27.5 + 50) = 77.5 ms.
+        _, regressed, _ = verdicts(result(), result(startup_to_health_ms=[20.0, 25.0, 600.0]))
+        self.assertEqual(regressed, [])  # one slow start does not decide it
+        _, regressed, _ = verdicts(result(), result(startup_to_health_ms=[70.0, 300.0, 20.0]))
+        self.assertEqual(regressed, [])  # median 70 ms: within the bound
+        _, regressed, _ = verdicts(result(), result(startup_to_health_ms=[20.0, 90.0, 95.0]))
+        self.assertEqual(regressed, ["start to first /health (ms), median"])
 
     def test_a_figure_missing_from_one_run_is_not_judged(self):
         now = result(throughput_vs_nginx=None)
