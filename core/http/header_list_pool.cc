@@ -12,10 +12,10 @@ void HeaderListPool::give(HeadSide side, std::vector<Header>& list) {
   std::vector<Header> mine;
   mine.swap(list);
   Spares* s = ThreadSpares<Spares>::local();
-  if (s == nullptr || mine.capacity() == 0 || mine.size() > kMaxKeptHeaders ||
-      s->count() >= kMaxKept)
-    return;
-  s->lists[index(side)].push_back(std::move(mine));
+  if (s == nullptr || mine.capacity() == 0 || mine.size() > kMaxKeptHeaders) return;
+  std::vector<std::vector<Header>>& spare = s->lists[index(side)];
+  if (spare.size() >= kMaxKept) return;
+  spare.push_back(std::move(mine));
 }
 
 void HeaderListPool::clear() {

@@ -30,16 +30,16 @@ struct GivesAtThreadExit {
 
 }  // namespace
 
-TEST_CASE("one header list pool serves downstream and upstream heads, bounded") {
+TEST_CASE("one header list pool serves downstream and upstream heads, bounded per side") {
   if (!HeaderListPool::keeping()) return;  // AddressSanitizer: nothing is kept
   onFreshThread([] {
     HeaderListPool& pool = HeaderListPool::local();
-    for (size_t i = 0; i < HeaderListPool::kMaxKept + 3; ++i) {
+    for (size_t i = 0; i < 2 * (HeaderListPool::kMaxKept + 3); ++i) {
       std::vector<Header> list(1);
       pool.give(i % 2 ? HeadSide::Upstream : HeadSide::Downstream, list);
       CHECK(list.capacity() == 0);  // its memory went to the pool
     }
-    CHECK(pool.spareCount() == HeaderListPool::kMaxKept);
+    CHECK(pool.spareCount() == 2 * HeaderListPool::kMaxKept);
     std::vector<Header> too_long(HeaderListPool::kMaxKeptHeaders + 1);
     pool.clear();
     pool.give(HeadSide::Upstream, too_long);
@@ -64,6 +64,25 @@ TEST_CASE("a list goes back to the side it served, so a refill finds its own sha
     REQUIRE(next_up.size() == 1);
     CHECK(next_up[0].value.data() == up_value);
     CHECK(pool.spareCount() == 0);
+  });
+}
+
+// Near saturation one loop turn finishes many requests, and each gives back three lists (its
+// client head, its upstream head, the upstream's answer) before the next requests take them.
+TEST_CASE("32 requests finishing together keep all their lists for the next 32") {
+  if (!HeaderListPool::keeping()) return;
+  onFreshThread([] {
+    HeaderListPool& pool = HeaderListPool::local();
+    constexpr HeadSide kSides[] = {HeadSide::Downstream, HeadSide::Upstream, HeadSide::Response};
+    for (int i = 0; i < 32; ++i)
+      for (HeadSide side : kSides) {
+        std::vector<Header> list{{"anthropic-beta", std::string(52, 'b')}};
+        pool.give(side, list);
+      }
+    int reused = 0;
+    for (int i = 0; i < 32; ++i)
+      for (HeadSide side : kSides) reused += pool.take(side).empty() ? 0 : 1;
+    CHECK(reused == 3 * 32);  // a list made anew would allocate its vector and long values again
   });
 }
 
