@@ -2,18 +2,19 @@
 
 namespace relay::formats {
 
-std::string clientKey(const Request& req) {
+std::string_view clientKey(const Request& req, std::string* decoded) {
   if (const auto* v = req.headers.find("x-api-key")) return *v;
   if (const auto* v = req.headers.find("authorization")) {
     std::string_view s = *v;
     if (s.size() > 7 && equalsIgnoreCase(s.substr(0, 7), "bearer ")) {
       s.remove_prefix(7);
       while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-      return std::string(s);
+      return s;
     }
   }
   if (const auto* v = req.headers.find("x-goog-api-key")) return *v;
-  return req.queryParam("key");
+  *decoded = req.queryParam("key");
+  return *decoded;
 }
 
 void removeClientKeyHeaders(Headers& headers) {

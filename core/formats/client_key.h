@@ -9,9 +9,11 @@
 
 namespace relay::formats {
 
-// The key the client presented, from the first of those places that holds one; "" if none.
-// Every place is read whatever the route's format, so a client may use any of them.
-std::string clientKey(const Request& req);
+// The key the client presented, from the first of those places that holds one; empty if none.
+// Every place is read whatever the route's format, so a client may use any of them. A view into
+// the request's header, or into *decoded for ?key= (percent-decoded there): the key is not
+// copied per request (a long one allocated every time).
+std::string_view clientKey(const Request& req, std::string* decoded);
 // True for a header a client key may travel in (any case). Inline: the auth filter asks it of
 // every request header.
 inline bool isClientKeyHeader(std::string_view name) {

@@ -16,7 +16,7 @@ class AuthFilter final : public Filter {
   FilterStatus onRequest(FilterCallbacks& cb) override {
     Request& req = cb.request();
     if (!keys_.empty()) {
-      std::string key = formats::clientKey(req);
+      std::string_view key = formats::clientKey(req, &decoded_key_);
       const std::string* id = key.empty() ? nullptr : keys_.match(key);
       if (id == nullptr) return refuse(cb, key.empty());
       cb.state().key_id = *id;
@@ -41,6 +41,7 @@ class AuthFilter final : public Filter {
   }
 
   const RelayKeys& keys_;
+  std::string decoded_key_;  // a ?key= key, percent-decoded
 };
 
 class AuthFilterFactory final : public FilterFactory {

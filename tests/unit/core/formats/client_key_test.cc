@@ -14,22 +14,36 @@ Request withHeader(std::string name, std::string value, std::string target = "/v
   return r;
 }
 
+std::string keyOf(const Request& r) {
+  std::string decoded;
+  return std::string(formats::clientKey(r, &decoded));
+}
+
 }  // namespace
 
 TEST_CASE("a client key is read from each place a format puts it") {
-  CHECK(formats::clientKey(withHeader("x-api-key", "k1")) == "k1");
-  CHECK(formats::clientKey(withHeader("Authorization", "Bearer  k2")) == "k2");
-  CHECK(formats::clientKey(withHeader("x-goog-api-key", "k3")) == "k3");
-  CHECK(formats::clientKey(withHeader("", "", "/gemini/v1/models/m:generateContent?key=k4")) ==
-        "k4");
-  CHECK(formats::clientKey(withHeader("Authorization", "Basic abc")) == "");
-  CHECK(formats::clientKey(withHeader("", "")) == "");
+  CHECK(keyOf(withHeader("x-api-key", "k1")) == "k1");
+  CHECK(keyOf(withHeader("Authorization", "Bearer  k2")) == "k2");
+  CHECK(keyOf(withHeader("x-goog-api-key", "k3")) == "k3");
+  CHECK(keyOf(withHeader("", "", "/gemini/v1/models/m:generateContent?key=k4")) == "k4");
+  CHECK(keyOf(withHeader("Authorization", "Basic abc")) == "");
+  CHECK(keyOf(withHeader("", "")) == "");
+}
+
+TEST_CASE("a key in a header is read in place, a ?key= one decoded into the caller's string") {
+  std::string decoded;
+  Request r = withHeader("x-api-key", "sk-relay-a-key-longer-than-a-short-string-holds");
+  std::string_view key = formats::clientKey(r, &decoded);
+  CHECK(key.data() == r.headers.find("x-api-key")->data());  // not copied
+  Request q = withHeader("", "", "/gemini/v1/models/m:generateContent?key=a%2Fb");
+  CHECK(formats::clientKey(q, &decoded) == "a/b");
+  CHECK(decoded == "a/b");
 }
 
 TEST_CASE("x-api-key wins over a bearer token") {
   Request r = withHeader("Authorization", "Bearer second");
   r.headers.add("x-api-key", "first");
-  CHECK(formats::clientKey(r) == "first");
+  CHECK(keyOf(r) == "first");
 }
 
 TEST_CASE("every key header is removed, other headers stay") {
