@@ -28,4 +28,42 @@ size_t HeaderListPool::spareCount() {
   return s == nullptr ? 0 : s->count();
 }
 
+namespace {
+
+struct SpareHeaders {
+  std::vector<Header> headers;
+};
+
+}  // namespace
+
+void HeaderSpares::keepTail(std::vector<Header>& list, size_t from) {
+  if (from >= list.size()) return;
+  if (SpareHeaders* s = ThreadSpares<SpareHeaders>::local()) {
+    if (s->headers.capacity() == 0) s->headers.reserve(kMaxKept);
+    for (size_t i = from; i < list.size() && s->headers.size() < kMaxKept; ++i)
+      s->headers.push_back(std::move(list[i]));
+  }
+  list.erase(list.begin() + static_cast<std::ptrdiff_t>(from), list.end());
+}
+
+Header& HeaderSpares::append(std::vector<Header>& list) {
+  SpareHeaders* s = ThreadSpares<SpareHeaders>::local();
+  if (s == nullptr || s->headers.empty()) return list.emplace_back();
+  Header& h = list.emplace_back(std::move(s->headers.back()));
+  s->headers.pop_back();
+  h.name.clear();
+  h.value.clear();
+  h.verified = false;
+  return h;
+}
+
+size_t HeaderSpares::spareCount() {
+  const SpareHeaders* s = ThreadSpares<SpareHeaders>::local();
+  return s == nullptr ? 0 : s->headers.size();
+}
+
+void HeaderSpares::clear() {
+  if (SpareHeaders* s = ThreadSpares<SpareHeaders>::local()) s->headers.clear();
+}
+
 }  // namespace relay

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ascii/equals_ignore_case.h"
+#include "core/http/header_list_pool.h"
 
 namespace relay {
 
@@ -13,7 +14,9 @@ bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b) {
 void Headers::add(std::string_view name, std::string_view value) {
   // A request or answer usually carries 5-20 headers: one allocation instead of five regrowths.
   if (list_.capacity() == 0) list_.reserve(16);
-  list_.emplace_back(Header{std::string(name), std::string(value)});
+  Header& h = HeaderSpares::append(list_);
+  h.name.assign(name);
+  h.value.assign(value);
 }
 
 void Headers::set(std::string_view name, std::string_view value) {
@@ -26,7 +29,8 @@ void Headers::remove(std::string_view name) {
 }
 
 // Moved, as std::erase_if moves: a kept header takes the removed one's place, and where both
-// strings hold memory the removed one's stays behind in the list's tail.
+// strings hold memory the removed one's stays behind in the list's tail, which goes to the
+// thread's spare headers (HeaderSpares) rather than back to the heap.
 void Headers::removeMarked(uint64_t drop) {
   auto kept = list_.begin();
   for (auto it = list_.begin(); it != list_.end(); ++it, drop >>= 1) {
@@ -34,11 +38,13 @@ void Headers::removeMarked(uint64_t drop) {
     if (kept != it) *kept = std::move(*it);
     ++kept;
   }
-  list_.erase(kept, list_.end());
+  HeaderSpares::keepTail(list_, static_cast<size_t>(kept - list_.begin()));
 }
 
 void Headers::removeWhere(bool (*pred)(const Header&, void*), void* context) {
-  std::erase_if(list_, [&](const Header& h) { return pred(h, context); });
+  auto kept =
+      std::remove_if(list_.begin(), list_.end(), [&](const Header& h) { return pred(h, context); });
+  HeaderSpares::keepTail(list_, static_cast<size_t>(kept - list_.begin()));
 }
 
 const std::string* Headers::find(std::string_view name) const {

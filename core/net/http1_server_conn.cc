@@ -5,6 +5,7 @@
 
 #include "core/formats/error_render.h"
 #include "core/http/head_writer.h"
+#include "core/http/header_list_pool.h"
 #include "core/http/request_storage_pool.h"
 #include "core/http/status_text.h"
 #include "core/net/read_activity.h"
@@ -252,7 +253,7 @@ void Http1ServerConnection::openHeader() {
     list[headers_used_].name.clear();
     list[headers_used_].value.clear();
   } else {
-    list.emplace_back();
+    HeaderSpares::append(list);
   }
   list[headers_used_].verified = true;  // until a piece of its name says otherwise
   ++headers_used_;
@@ -269,7 +270,8 @@ int Http1ServerConnection::onHeaderValueComplete(llhttp_t* p) {
 int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
   auto* c = self(p);
   Request& r = c->req_;
-  r.headers.all().resize(c->headers_used_);  // what an earlier request left beyond these goes
+  // What an earlier request left beyond these goes to the spares.
+  HeaderSpares::keepTail(r.headers.all(), c->headers_used_);
   r.method = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
   r.http_major = p->http_major;
   r.http_minor = p->http_minor;

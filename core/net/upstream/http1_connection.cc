@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "core/http/header_list_pool.h"
 #include "core/net/upstream/header_rules.h"
 #include "core/net/write_buffer_pool.h"
 #include "core/net/write_cork.h"
@@ -164,7 +165,7 @@ Header& Http1Connection::openHeader() {
     h.verified = false;
   } else {
     if (head_.capacity() == 0) head_.reserve(16);
-    head_.emplace_back();
+    HeaderSpares::append(head_);
   }
   header_open_ = true;
   return head_[head_used_++];
@@ -184,7 +185,7 @@ int Http1Connection::deliverHeaders() {
   }
   keep_alive_ = llhttp_should_keep_alive(&parser_) != 0;
   headers_delivered_ = true;
-  head_.resize(head_used_);  // what an earlier response left beyond these goes
+  HeaderSpares::keepTail(head_, head_used_);  // what an earlier response left beyond these
   head_used_ = 0;
   Headers headers;
   headers.all() = std::move(head_);

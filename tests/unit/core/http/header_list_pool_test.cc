@@ -2,10 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <iterator>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "core/http/read_block.h"
+#include "tests/unit/support/allocation_counter.h"
 
 namespace relay {
 
@@ -83,6 +86,56 @@ TEST_CASE("32 requests finishing together keep all their lists for the next 32")
     for (int i = 0; i < 32; ++i)
       for (HeadSide side : kSides) reused += pool.take(side).empty() ? 0 : 1;
     CHECK(reused == 3 * 32);  // a list made anew would allocate its vector and long values again
+  });
+}
+
+// The auth filter removes the client's key from every head: the list goes back one element
+// short, and the next head, as long, adds one. Kept in HeaderSpares, the removed element is that
+// one, so the strings circulate through the list's places instead of one going to the heap (and
+// a new one coming from it) per request.
+TEST_CASE("a head whose client key is removed is read again without allocating, once warm") {
+  if (!HeaderListPool::keeping()) return;
+  onFreshThread([] {
+    const std::pair<std::string, std::string> head[] = {
+        {"host", "127.0.0.1:3000"},
+        {"content-type", "application/json"},
+        {"x-api-key", std::string(44, 'k')},
+        {"anthropic-version", "2023-06-01"},
+        {"anthropic-beta", std::string(107, 'b')},
+        {"user-agent", "claude-cli/2.0.14 (external, cli)"},
+        {"x-stainless-runtime-version", "v20.20.2"},
+    };
+    auto request = [&] {
+      Headers headers;
+      HeaderListFill fill(HeaderListPool::take(HeadSide::Downstream));
+      for (const auto& [name, value] : head) fill.add(name, value);
+      headers.all() = fill.finish();
+      headers.removeIf([](const Header& h) { return h.name == "x-api-key"; });
+      HeaderListPool::give(HeadSide::Downstream, headers.all());
+    };
+    for (size_t i = 0; i < 3 * std::size(head); ++i) request();  // every string visits every place
+    CHECK(test::allocationsOf([&] {
+            for (int i = 0; i < 50; ++i) request();
+          }) == 0);
+    CHECK(HeaderSpares::spareCount() == 1);
+  });
+}
+
+TEST_CASE("a removed header comes back, with its memory, as the next element a list adds") {
+  if (!HeaderListPool::keeping()) return;
+  onFreshThread([] {
+    Headers headers;
+    headers.add("x-api-key", std::string(60, 'k'));
+    headers.add("accept", "application/json");
+    const char* memory = headers.all()[0].value.data();
+    headers.remove("x-api-key");
+    CHECK(HeaderSpares::spareCount() == 1);
+    Headers other;
+    other.add("anthropic-beta", std::string(50, 'b'));
+    CHECK(other.all()[0].value.data() == memory);  // the removed value's memory, refilled
+    CHECK(other.all()[0].name == "anthropic-beta");
+    CHECK(!other.all()[0].verified);
+    CHECK(HeaderSpares::spareCount() == 0);
   });
 }
 
