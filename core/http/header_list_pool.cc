@@ -15,6 +15,9 @@ void HeaderListPool::give(HeadSide side, std::vector<Header>& list) {
   if (s == nullptr || mine.capacity() == 0 || mine.size() > kMaxKeptHeaders) return;
   std::vector<std::vector<Header>>& spare = s->lists[index(side)];
   if (spare.size() >= kMaxKept) return;
+  size_t bytes = 0;
+  for (const Header& h : mine) bytes += h.name.capacity() + h.value.capacity();
+  if (bytes > kMaxKeptBytes) return;
   spare.push_back(std::move(mine));
 }
 
@@ -41,7 +44,8 @@ void HeaderSpares::keepTail(std::vector<Header>& list, size_t from) {
   if (SpareHeaders* s = ThreadSpares<SpareHeaders>::local()) {
     if (s->headers.capacity() == 0) s->headers.reserve(kMaxKept);
     for (size_t i = from; i < list.size() && s->headers.size() < kMaxKept; ++i)
-      s->headers.push_back(std::move(list[i]));
+      if (list[i].name.capacity() + list[i].value.capacity() <= kMaxKeptBytes)
+        s->headers.push_back(std::move(list[i]));
   }
   list.erase(list.begin() + static_cast<std::ptrdiff_t>(from), list.end());
 }

@@ -33,6 +33,9 @@ class HeaderListPool {
   // values again: about 3 mallocs per request, none with 64 per side. A list costs about 1.5 KB.
   static constexpr size_t kMaxKept = 64;
   static constexpr size_t kMaxKeptHeaders = 64;
+  // A list whose names and values hold more than this is not kept: a usual head's hold under
+  // 2 KB, and a client sending 64 KB heads should not leave 192 such lists behind per loop.
+  static constexpr size_t kMaxKeptBytes = 8 * 1024;
 
   // The calling thread's pool (each loop runs on its own thread). The object holds nothing: each
   // call reaches the calling thread's spares (ThreadSpares).
@@ -78,6 +81,8 @@ class HeaderListPool {
 class HeaderSpares {
  public:
   static constexpr size_t kMaxKept = 64;
+  // A header whose name and value hold more than this is not kept (bounds what the spares hold).
+  static constexpr size_t kMaxKeptBytes = 1024;
 
   // Takes list[from, end) off the list, keeping as many as fit.
   static void keepTail(std::vector<Header>& list, size_t from);

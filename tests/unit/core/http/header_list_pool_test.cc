@@ -139,6 +139,24 @@ TEST_CASE("a removed header comes back, with its memory, as the next element a l
   });
 }
 
+TEST_CASE("a list or a removed header holding large strings goes back to the heap") {
+  if (!HeaderListPool::keeping()) return;
+  onFreshThread([] {
+    HeaderListPool& pool = HeaderListPool::local();
+    std::vector<Header> large{{"x-large", std::string(HeaderListPool::kMaxKeptBytes, 'v')}};
+    pool.give(HeadSide::Downstream, large);
+    std::vector<Header> usual{{"x-api-key", std::string(44, 'k')}, {"accept", "*/*"}};
+    pool.give(HeadSide::Downstream, usual);
+    CHECK(pool.spareCount() == 1);  // the usual one
+    Headers headers;
+    headers.add("x-large", std::string(HeaderSpares::kMaxKeptBytes, 'v'));
+    headers.add("x-api-key", std::string(44, 'k'));
+    headers.removeIf([](const Header&) { return true; });
+    CHECK(headers.size() == 0);
+    CHECK(HeaderSpares::spareCount() == 1);  // the key's
+  });
+}
+
 TEST_CASE("lists and read blocks given back while a thread ends go to the heap") {
   onFreshThread([] {
     // Constructed before the pools, so destroyed after them.
