@@ -51,6 +51,7 @@ void HeaderSpares::keepTail(std::vector<Header>& list, size_t from) {
 }
 
 Header& HeaderSpares::append(std::vector<Header>& list) {
+  if (list.capacity() == 0) list.reserve(16);
   SpareHeaders* s = ThreadSpares<SpareHeaders>::local();
   if (s == nullptr || s->headers.empty()) return list.emplace_back();
   Header& h = list.emplace_back(std::move(s->headers.back()));

@@ -12,8 +12,6 @@ bool sameLengthEqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
-  // A request or answer usually carries 5-20 headers: one allocation instead of five regrowths.
-  if (list_.capacity() == 0) list_.reserve(16);
   Header& h = HeaderSpares::append(list_);
   h.name.assign(name);
   h.value.assign(value);

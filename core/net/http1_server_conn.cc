@@ -248,15 +248,8 @@ int Http1ServerConnection::onHeaderValue(llhttp_t* p, const char* at, size_t len
 // The next header goes into the list's next element: one left by an earlier request keeps its
 // strings' memory and is emptied; past those, a new one is added.
 void Http1ServerConnection::openHeader() {
-  std::vector<Header>& list = req_.headers.all();
-  if (headers_used_ < list.size()) {
-    list[headers_used_].name.clear();
-    list[headers_used_].value.clear();
-  } else {
-    HeaderSpares::append(list);
-  }
-  list[headers_used_].verified = true;  // until a piece of its name says otherwise
-  ++headers_used_;
+  Header& h = HeaderSpares::emptyAt(req_.headers.all(), headers_used_++);
+  h.verified = true;  // until a piece of its name says otherwise
   header_open_ = true;
 }
 

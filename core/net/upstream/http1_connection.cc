@@ -158,17 +158,8 @@ int Http1Connection::onHeaderValueComplete(llhttp_t* p) {
 }
 
 Header& Http1Connection::openHeader() {
-  if (head_used_ < head_.size()) {
-    Header& h = head_[head_used_];
-    h.name.clear();
-    h.value.clear();
-    h.verified = false;
-  } else {
-    if (head_.capacity() == 0) head_.reserve(16);
-    HeaderSpares::append(head_);
-  }
   header_open_ = true;
-  return head_[head_used_++];
+  return HeaderSpares::emptyAt(head_, head_used_++);
 }
 
 int Http1Connection::onHeadersComplete(llhttp_t* p) {
