@@ -12,8 +12,9 @@ table's host-noise warnings). Exit status: 0 when nothing regressed, 1 when some
 2 when a file cannot be read.
 """
 import json
-import statistics
 import sys
+
+from summarize import startup_median  # the same figure as the run's table
 
 # How far a figure may move the wrong way before it counts as a regression. Four full runs on
 # one host with busy polling 50 us (rounds 8-10 of issue 12; the relay's code changed little
@@ -46,8 +47,7 @@ def cpu_vs_nginx(fig):
 
 def median_start(fig):
     # From the list of starts, which every run's JSON has (startup_median_ms only since round 11).
-    starts = fig["relay"].get("startup_to_health_ms") or []
-    return statistics.median(starts) if starts else None
+    return startup_median(fig["relay"].get("startup_to_health_ms") or [])
 
 
 def relay(key):
