@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/formats/client_key.h"
 #include "core/formats/wire_format.h"
 #include "core/json/skim.h"
 
@@ -28,6 +29,9 @@ struct RequestState {
   const Route* route = nullptr;
   WireFormat format = kDefaultWireFormat;  // the client's wire format
   std::string key_id;                      // which relay key authenticated (never the key)
+  // Where the client put its key, read by the auth filter before it removes the key headers (a
+  // model list's shape depends on it); kNone without an auth filter or a key.
+  formats::KeyPlace key_place = formats::KeyPlace::kNone;
   std::string session_key;                 // sticky-session key, if any
   std::string requested_model;  // the model as the client named it, when the route's model map
                                 // changed it; else empty (the client named `model`)

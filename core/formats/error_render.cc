@@ -163,15 +163,4 @@ std::string renderErrorEvent(WireFormat f, int status, std::string_view message)
   return body;
 }
 
-WireFormat modelListFormat(WireFormat route_format, const Headers& headers) {
-  if (route_format != WireFormat::Anthropic) return route_format;
-  if (headers.has("anthropic-version") || headers.has("x-api-key")) return route_format;
-  const std::string* auth = headers.find("authorization");
-  if (!auth || auth->size() < 7 ||
-      !std::equal(auth->begin(), auth->begin() + 7, "bearer ",
-                  [](char a, char b) { return (a | 0x20) == b; }))
-    return route_format;
-  return WireFormat::OpenAIChat;
-}
-
 }  // namespace relay

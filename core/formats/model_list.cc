@@ -47,15 +47,14 @@ void renderCatalogue(Writer& w, const ModelEntries& models) {
 
 }  // namespace
 
-WireFormat modelListFormat(WireFormat route_format, const Headers& headers) {
-  if (route_format != WireFormat::Anthropic) return route_format;
-  if (headers.has("anthropic-version") || headers.has("x-api-key")) return route_format;
-  const std::string* auth = headers.find("authorization");
-  if (!auth || auth->size() < 7 ||
-      !std::equal(auth->begin(), auth->begin() + 7, "bearer ",
-                  [](char a, char b) { return (a | 0x20) == b; }))
+WireFormat modelListFormat(WireFormat route_format, const Request& req, KeyPlace key_place) {
+  if (route_format != WireFormat::Anthropic || req.headers.has("anthropic-version"))
     return route_format;
-  return WireFormat::OpenAIChat;
+  if (key_place == KeyPlace::kNone) {
+    std::string decoded;
+    clientKey(req, &decoded, &key_place);
+  }
+  return key_place == KeyPlace::kBearer ? WireFormat::OpenAIChat : route_format;
 }
 
 std::string renderModelList(WireFormat f, const ModelEntries& models, bool catalogue) {

@@ -5,7 +5,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/formats/client_key.h"
 #include "core/formats/wire_format.h"
+#include "core/http/request.h"
 #include "core/http/headers.h"
 
 namespace relay::formats {
@@ -18,7 +20,8 @@ using ModelEntries = std::vector<std::pair<std::string, std::string>>;
 std::string renderModelList(WireFormat format, const ModelEntries& models, bool catalogue = false);
 
 // The shape of a model list on a path both worlds use (/v1/models): a client that sends only
-// `Authorization: Bearer` (no anthropic-version, no x-api-key) gets the OpenAI list.
-WireFormat modelListFormat(WireFormat route_format, const Headers& headers);
+// `Authorization: Bearer` (no anthropic-version, no x-api-key) gets the OpenAI list. key_place:
+// where the auth filter found the key (it removes the key headers); kNone: read the headers.
+WireFormat modelListFormat(WireFormat route_format, const Request& req, KeyPlace key_place);
 
 }  // namespace relay::formats

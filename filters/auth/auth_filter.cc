@@ -15,8 +15,8 @@ class AuthFilter final : public Filter {
 
   FilterStatus onRequest(FilterCallbacks& cb) override {
     Request& req = cb.request();
+    std::string_view key = formats::clientKey(req, &decoded_key_, &cb.state().key_place);
     if (!keys_.empty()) {
-      std::string_view key = formats::clientKey(req, &decoded_key_);
       const std::string* id = key.empty() ? nullptr : keys_.match(key);
       if (id == nullptr) return refuse(cb, key.empty());
       cb.state().key_id = *id;

@@ -26,10 +26,12 @@ class ModelsFilter final : public Filter {
  public:
   FilterStatus onRequest(FilterCallbacks& cb) override {
     const ServerContext& s = cb.server();
-    const RequestState& st = cb.state();
+    RequestState& st = cb.state();
     ModelList list;
     std::string served_by;
-    const std::vector<std::string> providers = servingProviders(s, st);
+    const std::vector<std::string> providers = servingProviders(s, st);  // by the route's format
+    // The list's shape is the client's format from here on, errors included.
+    st.format = formats::modelListFormat(st.format, cb.request(), st.key_place);
     if (s.pool && s.providers) {
       int64_t now = unixTimeMs();
       for (const auto& provider : providers) {
@@ -52,10 +54,9 @@ class ModelsFilter final : public Filter {
       cb.sendError(503, "no available account for provider " + names);
       return FilterStatus::Stop;
     }
-    WireFormat shape = formats::modelListFormat(st.format, cb.request().headers);
     bool catalogue = !cb.request().queryParam("client_version").empty();
     cb.sendLocalReply(200, "application/json",
-                      formats::renderModelList(shape, list.models, catalogue));
+                      formats::renderModelList(st.format, list.models, catalogue));
     return FilterStatus::Stop;
   }
 };

@@ -5,6 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
 const { makeTempDir, startRelay, request, assertAnthropicError, assertOpenAIError, assertGoogleError } = require('./lib');
+const { rawExchange } = require('./lib/raw');
 
 const KEY = 'k1-relay-test-key';
 const MSG = { model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
@@ -44,6 +45,23 @@ test('key accepted from x-api-key, Authorization: Bearer, x-goog-api-key and ?ke
   assertNoAccount(await post('/v1/messages', { 'x-goog-api-key': KEY }));
   assertNoAccount(await post(`/v1/messages?key=${KEY}`));
   assertNoAccount(await post('/v1/messages?beta=true', { 'x-api-key': KEY }));
+});
+
+test('whitespace after a key header value is not part of the key (RFC 9110 5.5)', async () => {
+  const body = JSON.stringify(MSG);
+  for (const header of [`x-api-key: ${KEY} `, `x-api-key: ${KEY}\t \t`, `Authorization: Bearer ${KEY}  `,
+    `x-goog-api-key: ${KEY}\t`]) {
+    const { text } = await rawExchange(relay.port, `POST /v1/messages HTTP/1.1\r\nHost: x\r\n${header}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+    assert.match(text, /^HTTP\/1\.1 503 /, `${JSON.stringify(header)}: the key is accepted (no account then): ${text}`);
+    assert.match(text.toLowerCase(), /no available account/);
+  }
+});
+
+test('a Bearer-only model list refused for want of an account answers in the OpenAI shape', async () => {
+  const res = await request(`${relay.url}/v1/models`, { headers: { authorization: `Bearer ${KEY}` } });
+  assertOpenAIError(res, 503);
+  assertAnthropicError(await request(`${relay.url}/v1/models`, { headers: { 'x-api-key': KEY } }), 503);
 });
 
 test('OpenAI routes answer in the OpenAI error shape', async () => {

@@ -176,6 +176,14 @@ describe('openai SDK through the relay onto a Claude account', () => {
     assert.equal(list.data[0].object, 'model');
     const viaV1 = await client(env, '/v1').models.list();
     assert.deepEqual(viaV1.data.map((m) => m.id), ids);
+    // The SDK's Bearer-only request gets OpenAI's shape, though the auth filter removed the key
+    // header before the list was made.
+    const bearerOnly = await request(`${env.url}/v1/models`, { headers: { authorization: `Bearer ${RELAY_KEY}` } });
+    assert.equal(bearerOnly.json.object, 'list', bearerOnly.text);
+    assert.equal(bearerOnly.json.data[0].object, 'model', bearerOnly.text);
+    assert.equal(bearerOnly.json.has_more, undefined, bearerOnly.text);
+    const bothKeys = await request(`${env.url}/v1/models`, { headers: { authorization: `Bearer ${RELAY_KEY}`, 'x-api-key': RELAY_KEY } });
+    assert.equal(bothKeys.json.has_more, false, 'x-api-key keeps the Anthropic shape');
     const anthropic = await request(`${env.url}/v1/models`, { headers: { 'x-api-key': RELAY_KEY, 'anthropic-version': '2023-06-01' } });
     assert.equal(anthropic.json.data[0].type, 'model');
     assert.equal(anthropic.json.object, undefined);

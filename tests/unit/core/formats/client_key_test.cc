@@ -66,3 +66,20 @@ TEST_CASE("key headers are recognised in any case, and only they") {
   CHECK_FALSE(formats::isClientKeyHeader("proxy-authorization"));
   CHECK_FALSE(formats::isClientKeyHeader("content-type"));
 }
+
+TEST_CASE("the place a key was read from is reported (a model list's shape depends on it)") {
+  auto placeOf = [](const Request& r) {
+    std::string decoded;
+    formats::KeyPlace place = formats::KeyPlace::kNone;
+    formats::clientKey(r, &decoded, &place);
+    return place;
+  };
+  CHECK(placeOf(withHeader("x-api-key", "k1")) == formats::KeyPlace::kXApiKey);
+  CHECK(placeOf(withHeader("Authorization", "Bearer k2")) == formats::KeyPlace::kBearer);
+  CHECK(placeOf(withHeader("x-goog-api-key", "k3")) == formats::KeyPlace::kXGoogApiKey);
+  CHECK(placeOf(withHeader("", "", "/v1/models?key=k4")) == formats::KeyPlace::kQuery);
+  CHECK(placeOf(withHeader("Authorization", "Basic abc")) == formats::KeyPlace::kNone);
+  Request both = withHeader("Authorization", "Bearer second");
+  both.headers.add("x-api-key", "first");
+  CHECK(placeOf(both) == formats::KeyPlace::kXApiKey);
+}
