@@ -32,7 +32,7 @@ struct RequestState {
   // Where the client put its key, read by the auth filter before it removes the key headers (a
   // model list's shape depends on it); kNone without an auth filter or a key.
   formats::KeyPlace key_place = formats::KeyPlace::kNone;
-  std::string session_key;                 // sticky-session key, if any
+  std::string session_key;      // sticky-session key, if any
   std::string requested_model;  // the model as the client named it, when the route's model map
                                 // changed it; else empty (the client named `model`)
   std::string model;            // requested model after the route's model map

@@ -7,8 +7,8 @@
 
 #include "core/formats/client_key.h"
 #include "core/formats/wire_format.h"
-#include "core/http/request.h"
 #include "core/http/headers.h"
+#include "core/http/request.h"
 
 namespace relay::formats {
 

@@ -258,8 +258,9 @@ int Http1ServerConnection::onHeaderValueComplete(llhttp_t* p) {
   if (!c->countHeadBytes(4)) return -1;
   c->header_open_ = false;
   // llhttp drops the whitespace before a value, not the whitespace after it, which is not part of
-  // the value either (RFC 9110, 5.5): "x-api-key: KEY " carries KEY.
-  if (c->headers_used_ > 0) trimTrailingWhitespace(c->req_.headers.all()[c->headers_used_ - 1].value);
+  // the value either (RFC 9110, 5.5): a key sent as "KEY " is KEY.
+  if (c->headers_used_ > 0)
+    trimTrailingWhitespace(c->req_.headers.all()[c->headers_used_ - 1].value);
   return 0;
 }
 

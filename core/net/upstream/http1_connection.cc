@@ -155,7 +155,8 @@ int Http1Connection::onHeaderValue(llhttp_t* p, const char* at, size_t len) {
 int Http1Connection::onHeaderValueComplete(llhttp_t* p) {
   Http1Connection* c = self(p);
   c->header_open_ = false;
-  if (c->head_used_ > 0) trimTrailingWhitespace(c->head_[c->head_used_ - 1].value);  // RFC 9110, 5.5
+  if (c->head_used_ > 0)
+    trimTrailingWhitespace(c->head_[c->head_used_ - 1].value);  // RFC 9110, 5.5
   return 0;
 }
 
