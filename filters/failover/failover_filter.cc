@@ -16,6 +16,13 @@ namespace relay {
 
 namespace {
 
+// A failure's message naming the account once: the upstream's transport messages already start
+// with it ("account a1: POST ...: connection refused").
+std::string namingAccount(const ProviderAccount& account, const std::string& message) {
+  std::string prefix = "account " + account.id() + ": ";
+  return message.starts_with(prefix) ? message : prefix + message;
+}
+
 // Holds an error answer (or a transport failure) until it is classified; passes a success.
 class FailoverFilter final : public Filter {
  public:
@@ -66,8 +73,7 @@ class FailoverFilter final : public Filter {
       if (final_.decided) {
         // No HTTP answer from the last account: 502 (504 for a timeout) naming it and the cause.
         int status = final_.permanent ? 503 : f.status;
-        std::string message =
-            final_.permanent ? final_.message : "account " + pa->id() + ": " + f.message;
+        std::string message = final_.permanent ? final_.message : namingAccount(*pa, f.message);
         return emitError(cb, next, status, message);
       }
     }
@@ -161,8 +167,8 @@ class FailoverFilter final : public Filter {
           retrySameAccount(cb, pa, what))
         return true;
       if (others) {
-        logf(LogLevel::kInfo, "failover", "account %s: %s; trying another account", pa.id().c_str(),
-             what.c_str());
+        logf(LogLevel::kInfo, "failover", "%s; trying another account",
+             namingAccount(pa, what).c_str());
         relayMetrics().failover(pa.plugin().name());
         st.excluded_accounts.push_back(pa.id());
         st.retried_same_account = false;
@@ -191,8 +197,8 @@ class FailoverFilter final : public Filter {
                     static_cast<int64_t>(jitter() % kBackoffBaseMs);
     if (st.backoff_waited_ms + delay > cb.traits().max_wait_ms) return false;
     st.backoff_waited_ms += delay;
-    logf(LogLevel::kInfo, "failover", "account %s: %s; retrying it in %lld ms", pa.id().c_str(),
-         what.c_str(), static_cast<long long>(delay));
+    logf(LogLevel::kInfo, "failover", "%s; retrying it in %lld ms", namingAccount(pa, what).c_str(),
+         static_cast<long long>(delay));
     return cb.newAttempt({static_cast<uint64_t>(delay), pa.id(), false});
   }
 

@@ -158,6 +158,19 @@ test('connection refused on one account: next account; ejected after 3 in a row'
   await assertUsable(env, 1);
 });
 
+test('connection refused on the only account: 502 naming the account once, in the answer and the log', async (t) => {
+  const dead = `https://127.0.0.1:${await freePort()}`;
+  const env = await startClaudeEnv(t, { accounts: [api('solo', { api_url: dead })] });
+  const { res } = await env.message();
+  assert.equal(res.status, 502, res.text);
+  const msg = res.json.error.message;
+  assert.match(msg, /^account solo: POST /, msg);
+  assert.equal(msg.split('account solo').length, 2, `named once: ${msg}`);
+  assert.match(msg, /connection refused/i, msg);
+  assert.match(env.relay.stderr, /account solo: POST [^\n]*retrying it in/, 'the same-account retry is logged');
+  assert.doesNotMatch(env.relay.stderr, /account solo: account solo/, 'the failover log names it once too');
+});
+
 for (const [status, headers] of [[401, {}], [429, opusWeeklyLimit().headers], [529, {}], [500, {}]]) {
   test(`count_tokens ${status}: passed through, account state unchanged`, async (t) => {
     const env = await pair(t);
