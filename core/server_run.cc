@@ -44,14 +44,27 @@ struct SignalState {
   int signals_seen = 0;
   uv_signal_t sigint;
   uv_signal_t sigterm;
+  // A hangup (the terminal closed, or a reload attempt: there is none) stops the relay as SIGTERM
+  // does, draining and writing out the usage, where its default action lost both.
+  uv_signal_t sighup;
 };
+
+const char* signalName(int signum) {
+  switch (signum) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGHUP:
+      return "SIGHUP (the relay does not reload its configuration: start it again to apply one)";
+    default:
+      return "SIGTERM";
+  }
+}
 
 void onSignal(uv_signal_t* h, int signum) {
   auto* s = static_cast<SignalState*>(h->data);
   ++s->signals_seen;
   if (s->signals_seen == 1) {
-    logf(LogLevel::kInfo, "server", "received %s; draining (up to %llu s)",
-         signum == SIGINT ? "SIGINT" : "SIGTERM",
+    logf(LogLevel::kInfo, "server", "received %s; draining (up to %llu s)", signalName(signum),
          static_cast<unsigned long long>(s->drain_ms / 1000));
     for (auto& w : *s->workers) w->drain(s->drain_ms);
   } else {
@@ -227,6 +240,7 @@ void onWorkersDone(uv_async_t* a) {
   };
   close(&control->sig.sigint);
   close(&control->sig.sigterm);
+  close(&control->sig.sighup);
   close(&control->workers_done);
   close(&control->purge_timer);
   if (control->credential_watch) control->credential_watch->stop();
@@ -297,9 +311,11 @@ int runServer(ServerContext& ctx) {
   sig.drain_ms = static_cast<uint64_t>(sc.drain_timeout_seconds) * 1000;
   uv_signal_init(&control.loop, &sig.sigint);
   uv_signal_init(&control.loop, &sig.sigterm);
-  sig.sigint.data = sig.sigterm.data = &sig;
+  uv_signal_init(&control.loop, &sig.sighup);
+  sig.sigint.data = sig.sigterm.data = sig.sighup.data = &sig;
   uv_signal_start(&sig.sigint, &onSignal, SIGINT);
   uv_signal_start(&sig.sigterm, &onSignal, SIGTERM);
+  uv_signal_start(&sig.sighup, &onSignal, SIGHUP);
   uv_async_init(&control.loop, &control.workers_done, &onWorkersDone);
   control.workers_done.data = &control;
 

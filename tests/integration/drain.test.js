@@ -22,37 +22,42 @@ function tryConnect(port) {
   });
 }
 
-test('SIGTERM lets an in-flight stream finish, refuses new connections, exits 0', async (t) => {
-  const mock = await startMockUpstream();
-  t.after(() => mock.close());
-  mock.enqueue({ path: '/v1/messages', delayMs: 150, text: 'drain '.repeat(14) });
-  const relay = await startRelay(t, makeTempDir(t), {
-    filter_chains: { passthru: [{ proxy: { url: mock.url } }] },
-    routes: [{ path: '/passthru/*', methods: ['GET', 'POST'], chain: 'passthru', format: 'anthropic' }],
-  });
+// SIGHUP too: its default action ended the process at once, losing the stream and the usage not
+// yet written (the relay has no configuration reload for it to mean).
+for (const signal of ['SIGTERM', 'SIGHUP']) {
+  test(`${signal} lets an in-flight stream finish, refuses new connections, exits 0`, async (t) => {
+    const mock = await startMockUpstream();
+    t.after(() => mock.close());
+    mock.enqueue({ path: '/v1/messages', delayMs: 150, text: 'drain '.repeat(14) });
+    const relay = await startRelay(t, makeTempDir(t), {
+      filter_chains: { passthru: [{ proxy: { url: mock.url } }] },
+      routes: [{ path: '/passthru/*', methods: ['GET', 'POST'], chain: 'passthru', format: 'anthropic' }],
+    });
 
-  const res = await fetch(`${relay.url}/passthru/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    const res = await fetch(`${relay.url}/passthru/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(res.status, 200);
+    let signalled;
+    let refused;
+    let seen = 0;
+    const events = await readSse(res, () => {
+      if (++seen === 2) {
+        signalled = relay.stop(signal);
+        refused = new Promise((r) => setTimeout(r, 300)).then(() => tryConnect(relay.port));
+      }
+    });
+    assert.ok(signalled, `${signal} was sent mid-stream`);
+    assert.equal(events.at(-1).event, 'message_stop', 'the final event arrived');
+    const deltas = events.filter((e) => e.event === 'content_block_delta').map((e) => JSON.parse(e.data).delta.text).join('');
+    assert.equal(deltas, 'drain '.repeat(14), 'every event arrived');
+    assert.notEqual(await refused, 'answered', 'no new connection served during drain');
+    assert.equal(await signalled, 0, `exit code (stderr: ${relay.stderr})`);
+    const upstream = mock.requestsTo('/v1/messages');
+    assert.equal(upstream.length, 1);
+    assert.equal(upstream[0].pathname, '/v1/messages', 'the /passthru prefix is removed');
+    assert.match(relay.stderr, new RegExp(`received ${signal}.*draining`), relay.stderr);
   });
-  assert.equal(res.status, 200);
-  let signalled;
-  let refused;
-  let seen = 0;
-  const events = await readSse(res, () => {
-    if (++seen === 2) {
-      signalled = relay.stop('SIGTERM');
-      refused = new Promise((r) => setTimeout(r, 300)).then(() => tryConnect(relay.port));
-    }
-  });
-  assert.ok(signalled, 'SIGTERM was sent mid-stream');
-  assert.equal(events.at(-1).event, 'message_stop', 'the final event arrived');
-  const deltas = events.filter((e) => e.event === 'content_block_delta').map((e) => JSON.parse(e.data).delta.text).join('');
-  assert.equal(deltas, 'drain '.repeat(14), 'every event arrived');
-  assert.notEqual(await refused, 'answered', 'no new connection served during drain');
-  assert.equal(await signalled, 0, `exit code (stderr: ${relay.stderr})`);
-  const upstream = mock.requestsTo('/v1/messages');
-  assert.equal(upstream.length, 1);
-  assert.equal(upstream[0].pathname, '/v1/messages', 'the /passthru prefix is removed');
-});
+}
