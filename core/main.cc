@@ -91,7 +91,11 @@ int parseArgs(int argc, char** argv, Options* o) {
       if (i + 1 < argc && argv[i + 1][0] != '-') o->config = argv[++i];  // --check-config FILE
     } else if (a == "--reset-secrets") {
       o->reset_secrets = true;
-    } else if ((a == "-c" || a == "--config") && i + 1 < argc) {
+    } else if (a == "-c" || a == "--config") {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "relay-server: %s needs a FILE\n\n%s", a.c_str(), kUsage);
+        return 2;
+      }
       o->config = argv[++i];
     } else if (a.starts_with("--config=")) {
       o->config = a.substr(9);

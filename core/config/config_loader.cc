@@ -116,6 +116,13 @@ ConfigResult loadConfigString(const std::string& text, const std::string& file_n
 }
 
 ConfigResult loadConfigFile(const std::string& path) {
+  // A directory opens and reads as nothing: it would pass as an empty (all defaults) file.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    ConfigResult result;
+    result.error = path + ": cannot read the configuration file: it is a directory";
+    return result;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     ConfigResult result;

@@ -1,5 +1,6 @@
 'use strict';
-// Command line: --check-config (good file, misspelt key with file:line:col), --version, --help.
+// Command line: --check-config (good file, misspelt key with file:line:col, a directory), --config
+// without its FILE, --version, --help.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
@@ -24,6 +25,25 @@ test('--check-config rejects a misspelt key with file:line:col and the key path'
   assert.equal(r.code, 1, `exit code (stderr: ${r.stderr})`);
   assert.match(r.stderr, /bad\.yaml:3:\d+/, 'location of the bad key');
   assert.match(r.stderr, /server\.prot/);
+});
+
+test('a directory given as the configuration is refused, not read as an empty file', (t) => {
+  const dir = makeTempDir(t);
+  const notAFile = path.join(dir, 'relay.yaml');
+  fs.mkdirSync(notAFile);
+  for (const args of [['--check-config', notAFile], ['--config', notAFile, '--listen', '127.0.0.1:0']]) {
+    const r = runRelayCli(args);
+    assert.equal(r.code, 1, `${args.join(' ')}: exit code (stdout: ${r.stdout}, stderr: ${r.stderr})`);
+    assert.match(r.stderr, /relay\.yaml: cannot read the configuration file: it is a directory/);
+  }
+});
+
+test('--config without a FILE says so', () => {
+  for (const flag of ['--config', '-c']) {
+    const r = runRelayCli([flag]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`${flag} needs a FILE`), r.stderr);
+  }
 });
 
 test('--version prints the project version', () => {

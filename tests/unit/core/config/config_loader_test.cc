@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +53,12 @@ TEST_CASE("loadConfigFile reads a file and names it in errors") {
   r = loadConfigFile(path);
   CHECK_FALSE(r.config);
   CHECK(r.error.rfind(path + ": cannot open the configuration file:", 0) == 0);
+  // A directory opens and reads as nothing: refused, not taken for an empty file.
+  std::filesystem::create_directory(path);
+  r = loadConfigFile(path);
+  CHECK_FALSE(r.config);
+  CHECK(r.error == path + ": cannot read the configuration file: it is a directory");
+  std::filesystem::remove(path);
 }
 
 namespace {
