@@ -201,10 +201,9 @@ int translateResponse(relay_plugin_translator_t* translator, relay_host_request_
         t.format == ClientFormat::kChat
             ? chatCompletionFromMessage(view(body), facts, nowMs(), *t.cache)
             : responseFromMessage(view(body), facts, nowMs());
-    if (!out) {
-      OpenAiError e{"upstream answered with a body that is not a message", "server_error", ""};
-      return emit(req, errorBody(e));
-    }
+    // Not a message: an error, not an error body under the upstream's 2xx (an SDK takes a 200
+    // for an answer). The host answers 502 in the client's format.
+    if (!out) return RELAY_ERROR;
     return emit(req, *out);
   } catch (const std::exception&) {
     return RELAY_ERROR;

@@ -234,6 +234,19 @@ test('an upstream 429 reaches the SDK as a RateLimitError in OpenAI shape', asyn
   }
 });
 
+test('a 200 whose body is not a message: 502 in OpenAI shape on both OpenAI routes, not an error under 200', async (t) => {
+  const env = await startClaudeEnv(t, { accounts: [api('c1')] });
+  for (const [path, body] of [['/v1/chat/completions', { model: MODEL, messages: [{ role: 'user', content: 'x' }] }], ['/v1/responses', { model: MODEL, input: 'x' }]]) {
+    for (const cut of ['{"id": "msg_1", "type": "mess', '']) {
+      env.mock.enqueue({ path: '/v1/messages', status: 200, body: cut, headers: { 'content-type': 'application/json' } });
+      const res = await request(`${env.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${RELAY_KEY}` }, body });
+      assert.equal(res.status, 502, `${path}, upstream body ${JSON.stringify(cut)}: ${res.text}`);
+      assert.equal(typeof res.json.error.message, 'string', res.text);
+      assert.equal(res.json.type, undefined, `not the Anthropic envelope: ${res.text}`);
+    }
+  }
+});
+
 test('no usable account: 503 in OpenAI shape on both OpenAI routes', async (t) => {
   const env = await startClaudeEnv(t, { accounts: [api('off', { enabled: false })] });
   for (const [path, body] of [['/v1/chat/completions', { model: MODEL, messages: [{ role: 'user', content: 'x' }] }], ['/v1/responses', { model: MODEL, input: 'x' }]]) {
