@@ -37,6 +37,7 @@ class ChatStream : public StreamTranslator {
   void blockStop(const rapidjson::Value& data);
   void messageStop(std::string& out);
   void error(const rapidjson::Value& data, std::string& out);
+  bool finished() const override { return done_; }
 
   RequestFacts facts_;
   int64_t now_ms_;

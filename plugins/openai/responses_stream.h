@@ -43,6 +43,7 @@ class ResponsesStream : public StreamTranslator {
   void customDone(Block& b, std::string& out);
   void messageStop(std::string& out);
   void error(const rapidjson::Value& data, std::string& out);
+  bool finished() const override { return done_; }
 
   RequestFacts facts_;
   int64_t now_ms_;

@@ -25,10 +25,18 @@ class StreamTranslator {
   virtual void onEvent(std::string_view type, const rapidjson::Value& data, std::string& out) = 0;
   // End of the upstream stream (after the last event).
   virtual void onEnd(std::string& out) { (void)out; }
+  // The client's stream has its terminal event (the message's end or an error).
+  virtual bool finished() const { return true; }
 
  private:
+  // Ends an unfinished stream with an error event in the client's format: the upstream stream
+  // broke (an event that is not JSON, or its end before the message's), and a client left with
+  // neither an end nor an error would take a cut answer for a whole one.
+  void fail(std::string_view message, std::string& out);
+
   SseParser parser_;
   bool ended_ = false;
+  bool broken_ = false;  // an event could not be read: the rest is not translated
 };
 
 }  // namespace relay::openai

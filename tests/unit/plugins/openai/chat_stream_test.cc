@@ -101,3 +101,35 @@ TEST_CASE("chat stream: an Anthropic error event becomes data: {\"error\": ...}"
                    R"("code":"overloaded"}})"
                    "\n\n");
 }
+
+TEST_CASE(
+    "chat stream: an upstream stream that ends early or sends a broken event ends in an error") {
+  Translator t("openai-chat>anthropic");
+  std::string start =
+      sseEvent("message_start",
+               R"({"type":"message_start","message":{"id":"msg_C1","model":"claude-sonnet-4-5",)"
+               R"("usage":{"input_tokens":2,"output_tokens":1}}})");
+  std::string delta = sseEvent(
+      "content_block_delta",
+      R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}})");
+  // Cut after a delta: no message_stop, no [DONE]; the client must not take it for a whole answer.
+  std::string cut = t.streamWhole(start + delta, 6);
+  CHECK(cut.find(R"("content":"Hi")") != std::string::npos);
+  CHECK(cut.find("[DONE]") == std::string::npos);
+  CHECK(cut.find(
+            R"(data: {"error":{"message":"the upstream stream ended before its message did",)") !=
+        std::string::npos);
+  // An event that is not JSON: an error at once, and nothing of what follows.
+  std::string broken = t.streamWhole(sseEvent("message_start", "{not json at all") + delta, 7);
+  CHECK(
+      broken.rfind(
+          R"(data: {"error":{"message":"the upstream sent a stream event that is not a JSON object",)",
+          0) == 0);
+  CHECK(broken.find("Hi") == std::string::npos);
+  // Plain JSON where events were expected: no event at all, then the end.
+  std::string plain = t.streamWhole(R"({"id":"msg_1","type":"message","content":[]})", 8);
+  CHECK(plain.find(R"(data: {"error":)") == 0);
+  // A whole stream still ends with [DONE] and no error.
+  std::string whole = t.streamWhole(errorMidStream(), 9);
+  CHECK(whole.find("the upstream stream ended") == std::string::npos);
+}
