@@ -198,6 +198,14 @@ void ActiveChain::encodeHeaders(size_t below, ResponseHead head) {
   }
   if (finished_ || sink_.started()) return;
   head.headers.remove("content-length");
+  // Read only for an answer of unknown length: one with a length is never an event stream.
+  if (!head.content_length) {
+    const std::string* type = head.headers.find("content-type");
+    constexpr std::string_view kEventStream = "text/event-stream";
+    event_stream_ = type != nullptr && type->size() >= kEventStream.size() &&
+                    equalsIgnoreCase(std::string_view(*type).substr(0, kEventStream.size()),
+                                     kEventStream);
+  }
   sink_.begin(head.status, head.headers, head.content_length);
   // The client connection has written the head: its list reads the next upstream response.
   HeaderListPool::local().give(HeadSide::Response, head.headers.all());
@@ -272,8 +280,8 @@ void ActiveChain::clientFailure(const AnswerFailure& failure) {
     sink_.end();
     return;
   }
-  sink_.write(renderErrorEvent(state_.format, 502, failure.message));  // the answer broke
-  sink_.abort();
+  if (event_stream_) sink_.write(renderErrorEvent(state_.format, 502, failure.message));
+  sink_.abort();  // the answer broke: no clean terminator
 }
 
 void ActiveChain::sendLocalReply(int status, std::string_view content_type, std::string body) {

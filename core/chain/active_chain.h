@@ -110,6 +110,9 @@ class ActiveChain final : public ActiveStream, public FilterCallbacks {
   bool running_ = false;  // inside run(): continueChain() just marks progress
   bool resume_ = false;
   bool finished_ = false;
+  // The client's answer is an event stream (text/event-stream): a failure mid-answer can end it
+  // with an error event. Any other body (JSON, a JSON array of chunks) just ends unterminated.
+  bool event_stream_ = false;
   bool client_full_ = false;
   // Owed once the answer's bytes were handed to the client (afterAnswerSent).
   bool producer_owed_ = false;   // onAnswerSent of filters_[producer_]

@@ -14,10 +14,24 @@ const perModelQuota = (model) => ({
   violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', quotaDimensions: { location: 'global', model } }],
 });
 const { spawnSync } = require('child_process');
+const { rawExchange } = require('./lib/raw');
 const path = require('path');
 const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
 const sseData = (text) => text.split(/\r\n\r\n/).filter((f) => f.startsWith('data: ')).map((f) => JSON.parse(f.slice(6)));
 const textOf = (responses) => responses.map((r) => r.candidates[0].content.parts.map((p) => p.text || '').join('')).join('');
+
+test('gemini-api: an array stream the upstream cuts ends unterminated, with no SSE frame in the JSON', async (t) => {
+  const env = await startGeminiEnv(t, { accounts: [geminiApi('k1')] });
+  const first = '[{"candidates":[{"content":{"role":"model","parts":[{"text":"partial"}]},"index":0}]}';
+  env.mock.enqueue({ credential: apiKeyOf('k1'), frames: [first, ',{"candidates":[]}', ']'], headers: { 'content-type': 'application/json' }, dieAfterEvents: 1 });
+  const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'cut me' }] }] });
+  const { text } = await rawExchange(env.relay.port, 'POST /gemini/v1beta/models/gemini-2.5-pro:streamGenerateContent HTTP/1.1\r\n' +
+    `Host: x\r\nx-goog-api-key: ${RELAY_KEY}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+  assert.match(text, /^HTTP\/1\.1 200 /, text);
+  assert.ok(text.includes('partial'), text);
+  assert.ok(!text.includes('data: '), `no SSE frame in a JSON body: ${text}`);
+  assert.ok(!text.includes('\r\n0\r\n\r\n'), `no clean terminator: the cut shows: ${text}`);
+});
 
 test('gemini-api: generate, SSE and array streams, countTokens and models on the public API', async (t) => {
   const env = await startGeminiEnv(t, { accounts: [geminiApi('k1')] });
