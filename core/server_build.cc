@@ -9,6 +9,7 @@
 #include "core/accounts/sticky_store.h"
 #include "core/config/config_error.h"
 #include "core/loop/clock.h"
+#include "core/net/upstream/upstream_url.h"
 #include "core/obs/log.h"
 #include "core/obs/redact.h"
 #include "core/plugin/plugin_host.h"
@@ -61,6 +62,20 @@ bool checkAccountTypes(const ServerContext& ctx, std::string* error) {
       for (const auto& t : p->accountTypes()) known += (known.empty() ? "" : ", ") + t;
     *error = where(a.mark) + "accounts[" + std::to_string(i) + "].type: unknown account type '" +
              a.type + "' (loaded plugins serve: " + (known.empty() ? "none" : known) + ")";
+    return false;
+  }
+  return true;
+}
+
+// An account's api_url must be one the upstream client can reach: checked at start-up (and by
+// --check-config), not by the first request, where it failed as an upstream error and ejected the
+// account.
+bool checkAccountUrls(const ServerContext& ctx, std::string* error) {
+  for (size_t i = 0; i < ctx.config.accounts.size(); ++i) {
+    const AccountConfig& a = ctx.config.accounts[i];
+    std::string why;
+    if (a.api_url.empty() || parseUpstreamUrl(a.api_url, &why)) continue;
+    *error = where(a.mark) + "accounts[" + std::to_string(i) + "].api_url: " + why;
     return false;
   }
   return true;
@@ -180,7 +195,9 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
   };
   // Provider keys are unknown to the core: mask every secret-looking account value in logs.
   registerAccountSecrets(ctx->config.accounts);
-  if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error)) return nullptr;
+  if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error) ||
+      !checkAccountUrls(*ctx, error))
+    return nullptr;
   // Each plugin checks the keys of its accounts (also under --check-config).
   *error = validateAccounts(ctx->config.accounts, *ctx->plugins);
   if (!error->empty()) return nullptr;

@@ -38,6 +38,17 @@ test('a directory given as the configuration is refused, not read as an empty fi
   }
 });
 
+test('--check-config refuses an account api_url the upstream client cannot use, naming the account', (t) => {
+  const dir = makeTempDir(t);
+  for (const url of ['not a url', 'ftp://upstream.example']) {
+    const file = path.join(dir, 'url.yaml');
+    fs.writeFileSync(file, `server: {host: 127.0.0.1, port: 3999}\naccounts:\n  - type: claude-api\n    id: a1\n    api_key: sk-test\n    api_url: ${url}\n`);
+    const r = runRelayCli(['--check-config', file]);
+    assert.equal(r.code, 1, `${url}: exit code (stdout: ${r.stdout}, stderr: ${r.stderr})`);
+    assert.match(r.stderr, /url\.yaml:3:\d+: accounts\[0\]\.api_url: URL must start with http:\/\/ or https:\/\//, r.stderr);
+  }
+});
+
 test('--config without a FILE says so', () => {
   for (const flag of ['--config', '-c']) {
     const r = runRelayCli([flag]);
