@@ -16,11 +16,15 @@ bool parseClaudeConfig(std::string_view account_type, std::string_view config_js
   }
   const std::string suffix = " for type " + std::string(account_type);
   AccountKeys keys;
-  if (!keys.parse(config_json, error) ||
-      !keys.allowOnly({"api_key", "refresh_token", "access_token", "expires_at", "token_url",
-                       "client_id", "authorize_url", "redirect_uri"},
-                      error))
-    return false;
+  // Each type its own keys: an API key on an OAuth account (or a token on an API-key one) would
+  // be ignored, and the account would not be what its configuration says.
+  if (!keys.parse(config_json, error)) return false;
+  bool known = out->oauth
+                   ? keys.allowOnly({"refresh_token", "access_token", "expires_at", "token_url",
+                                     "client_id", "authorize_url", "redirect_uri"},
+                                    error)
+                   : keys.allowOnly({"api_key"}, error);
+  if (!known) return false;
   std::string api_url, token_url, client_id, authorize_url, redirect_uri;
   bool ok =
       keys.string("id", &out->id, error) && keys.string("name", &out->name, error) &&

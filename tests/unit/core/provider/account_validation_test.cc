@@ -65,8 +65,15 @@ TEST_CASE("a missing required key is reported at the account") {
 TEST_CASE("a rejected key is reported at its value, an unknown key at the key") {
   CHECK(check("accounts:\n  - type: claude-api\n    id: c\n    api_key: \"\"\n") ==
         "relay.yaml:4:14: accounts[0].api_key: expected a non-empty string for type claude-api");
-  CHECK(check("accounts:\n  - type: claude-api\n    id: c\n    api_key: k\n    expires_at: -4\n") ==
+  CHECK(check("accounts:\n  - type: claude-oauth\n    id: c\n    refresh_token: r\n    expires_at: "
+              "-4\n") ==
         "relay.yaml:5:17: accounts[0].expires_at: expected an integer >= 0, got \"-4\"");
+  // Each Claude type takes its own keys only: the other type's would be ignored.
+  CHECK(
+      check("accounts:\n  - type: claude-api\n    id: c\n    api_key: k\n    refresh_token: r\n") ==
+      "relay.yaml:5:5: accounts[0].refresh_token: unknown key");
+  CHECK(check("accounts:\n  - type: claude-oauth\n    id: c\n    api_key: k\n") ==
+        "relay.yaml:4:5: accounts[0].api_key: unknown key");
   CHECK(check("accounts:\n  - type: claude-api\n    id: c\n    api_key: [k]\n") ==
         "relay.yaml:4:14: accounts[0].api_key: expected a string, got a list");
   CHECK(check("accounts:\n  - type: claude-api\n    id: c\n    api_key: k\n    priorty: 1\n") ==
