@@ -81,6 +81,29 @@ bool checkAccountUrls(const ServerContext& ctx, std::string* error) {
   return true;
 }
 
+// A route's providers must name loaded provider plugins: a misspelt one passed, and every
+// request on the route got "no available account for provider ...".
+bool checkRouteProviders(const ServerContext& ctx, std::string* error) {
+  for (size_t i = 0; i < ctx.config.routes.size(); ++i) {
+    const RouteConfig& route = ctx.config.routes[i];
+    for (size_t j = 0; j < route.providers.size(); ++j) {
+      std::string known;
+      bool found = false;
+      for (const auto& p : ctx.plugins->plugins()) {
+        if (p->accountTypes().empty()) continue;  // not a provider
+        found = found || p->name() == route.providers[j];
+        known += (known.empty() ? "" : ", ") + p->name();
+      }
+      if (found) continue;
+      *error = where(route.mark) + "routes[" + std::to_string(i) + "].providers[" +
+               std::to_string(j) + "]: unknown provider '" + route.providers[j] +
+               "' (loaded provider plugins: " + (known.empty() ? "none" : known) + ")";
+      return false;
+    }
+  }
+  return true;
+}
+
 bool buildChains(ServerContext& ctx, std::string* error) {
   FilterRegistry registry;
   registerBuiltinFilters(registry);
@@ -196,7 +219,7 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
   // Provider keys are unknown to the core: mask every secret-looking account value in logs.
   registerAccountSecrets(ctx->config.accounts);
   if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error) ||
-      !checkAccountUrls(*ctx, error))
+      !checkAccountUrls(*ctx, error) || !checkRouteProviders(*ctx, error))
     return nullptr;
   // Each plugin checks the keys of its accounts (also under --check-config).
   *error = validateAccounts(ctx->config.accounts, *ctx->plugins);

@@ -49,6 +49,15 @@ test('--check-config refuses an account api_url the upstream client cannot use, 
   }
 });
 
+test('--check-config refuses a route provider no loaded plugin is, and lists the loaded ones', (t) => {
+  const dir = makeTempDir(t);
+  const file = path.join(dir, 'routes.yaml');
+  fs.writeFileSync(file, 'server: {host: 127.0.0.1, port: 3999}\nroutes:\n  - {path: /x, chain: anthropic, providers: [claude, claud]}\n');
+  const r = runRelayCli(['--check-config', file]);
+  assert.equal(r.code, 1, `exit code (stdout: ${r.stdout}, stderr: ${r.stderr})`);
+  assert.match(r.stderr, /routes\.yaml:3:\d+: routes\[0\]\.providers\[1\]: unknown provider 'claud' \(loaded provider plugins: [^)]*claude/, r.stderr);
+});
+
 test('--config without a FILE says so', () => {
   for (const flag of ['--config', '-c']) {
     const r = runRelayCli([flag]);
