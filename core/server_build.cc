@@ -1,6 +1,8 @@
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <set>
@@ -77,6 +79,39 @@ bool checkAccountUrls(const ServerContext& ctx, std::string* error) {
     if (a.api_url.empty() || parseUpstreamUrl(a.api_url, &why)) continue;
     *error = where(a.mark) + "accounts[" + std::to_string(i) + "].api_url: " + why;
     return false;
+  }
+  return true;
+}
+
+// A CA file the TLS contexts will load must be a readable file now: a missing one failed each
+// https request of the accounts that use it, as an upstream error that named no configuration key.
+bool checkCaFile(const std::string& file, const std::string& where_key, std::string* error) {
+  if (file.empty()) return true;
+  struct stat st {};
+  std::string why;
+  if (::stat(file.c_str(), &st) != 0)
+    why = std::strerror(errno);
+  else if (S_ISDIR(st.st_mode))
+    why = "it is a directory";
+  else if (FILE* f = std::fopen(file.c_str(), "rb"))
+    std::fclose(f);
+  else
+    why = std::strerror(errno);
+  if (why.empty()) return true;
+  *error = where_key + ": cannot read the CA file " + file + ": " + why;
+  return false;
+}
+
+bool checkCaFiles(const ServerContext& ctx, std::string* error) {
+  const Config& c = ctx.config;
+  if (!checkCaFile(c.server.upstream_ca_file,
+                   (c.file.empty() ? "" : c.file + ": ") + "server.upstream_ca_file", error))
+    return false;
+  for (size_t i = 0; i < c.accounts.size(); ++i) {
+    const AccountConfig& a = c.accounts[i];
+    if (!checkCaFile(a.ca_file, where(a.mark) + "accounts[" + std::to_string(i) + "].ca_file",
+                     error))
+      return false;
   }
   return true;
 }
@@ -219,7 +254,8 @@ std::unique_ptr<ServerContext> buildServerContext(Config config, std::string* er
   // Provider keys are unknown to the core: mask every secret-looking account value in logs.
   registerAccountSecrets(ctx->config.accounts);
   if (!loadPluginsInto(*ctx, error) || !checkAccountTypes(*ctx, error) ||
-      !checkAccountUrls(*ctx, error) || !checkRouteProviders(*ctx, error))
+      !checkAccountUrls(*ctx, error) || !checkRouteProviders(*ctx, error) ||
+      !checkCaFiles(*ctx, error))
     return nullptr;
   // Each plugin checks the keys of its accounts (also under --check-config).
   *error = validateAccounts(ctx->config.accounts, *ctx->plugins);

@@ -58,6 +58,20 @@ test('--check-config refuses a route provider no loaded plugin is, and lists the
   assert.match(r.stderr, /routes\.yaml:3:\d+: routes\[0\]\.providers\[1\]: unknown provider 'claud' \(loaded provider plugins: [^)]*claude/, r.stderr);
 });
 
+test('--check-config refuses a CA file it cannot read, naming the key', (t) => {
+  const dir = makeTempDir(t);
+  const missing = path.join(dir, 'missing-ca.pem');
+  const file = path.join(dir, 'ca.yaml');
+  fs.writeFileSync(file, `server: {host: 127.0.0.1, port: 3999, upstream_ca_file: ${missing}}\n`);
+  let r = runRelayCli(['--check-config', file]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /ca\.yaml: server\.upstream_ca_file: cannot read the CA file .*missing-ca\.pem: No such file or directory/, r.stderr);
+  fs.writeFileSync(file, `server: {host: 127.0.0.1, port: 3999}\naccounts:\n  - {type: claude-api, id: a1, api_key: k, ca_file: ${dir}}\n`);
+  r = runRelayCli(['--check-config', file]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /ca\.yaml:3:\d+: accounts\[0\]\.ca_file: cannot read the CA file .*: it is a directory/, r.stderr);
+});
+
 test('--config without a FILE says so', () => {
   for (const flag of ['--config', '-c']) {
     const r = runRelayCli([flag]);
