@@ -264,12 +264,28 @@ int Http1ServerConnection::onHeaderValueComplete(llhttp_t* p) {
   return 0;
 }
 
+// "http://host:port/path?query" -> "/path?query"; any other target stays as it is.
+static void toOriginForm(std::string& target) {
+  size_t colon = target.find("://");
+  std::string_view scheme = std::string_view(target).substr(0, colon);
+  if (colon == std::string::npos ||
+      !(equalsIgnoreCase(scheme, "http") || equalsIgnoreCase(scheme, "https")))
+    return;
+  size_t path = target.find_first_of("/?", colon + 3);
+  std::string origin(path == std::string::npos || target[path] == '?' ? "/" : "");
+  if (path != std::string::npos) origin.append(target, path);
+  target = std::move(origin);
+}
+
 int Http1ServerConnection::onHeadersComplete(llhttp_t* p) {
   auto* c = self(p);
   Request& r = c->req_;
   // What an earlier request left beyond these goes to the spares.
   HeaderSpares::keepTail(r.headers.all(), c->headers_used_);
   r.method = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
+  // The absolute form ("POST http://host/v1/messages"), which a server must accept (RFC 9112,
+  // 3.2.2; a client configured with the relay as its HTTP proxy sends it): routes match paths.
+  if (!r.target.empty() && r.target[0] != '/') toOriginForm(r.target);
   r.http_major = p->http_major;
   r.http_minor = p->http_minor;
   c->keep_alive_ = llhttp_should_keep_alive(p) != 0;

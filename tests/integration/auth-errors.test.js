@@ -58,6 +58,19 @@ test('whitespace after a key header value is not part of the key (RFC 9110 5.5)'
   }
 });
 
+test('a request in absolute form (as to a proxy) is routed by its path (RFC 9112 3.2.2)', async () => {
+  const body = JSON.stringify(MSG);
+  for (const target of [`http://relay.example/v1/messages`, `HTTP://relay.example:80/v1/messages?beta=true`]) {
+    const { text } = await rawExchange(relay.port, `POST ${target} HTTP/1.1\r\nHost: relay.example\r\nx-api-key: ${KEY}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+    assert.match(text, /^HTTP\/1\.1 503 /, `${target}: routed to the messages route (no account there): ${text}`);
+    assert.match(text.toLowerCase(), /no available account/);
+  }
+  const { text } = await rawExchange(relay.port, `GET http://relay.example HTTP/1.1\r\nHost: relay.example\r\nconnection: close\r\n\r\n`);
+  assert.match(text, /^HTTP\/1\.1 [24]\d\d /, `the bare authority is the root path: ${text}`);
+  assert.doesNotMatch(text, /no route for GET http/, text);
+});
+
 test('a Bearer-only model list refused for want of an account answers in the OpenAI shape', async () => {
   const res = await request(`${relay.url}/v1/models`, { headers: { authorization: `Bearer ${KEY}` } });
   assertOpenAIError(res, 503);
