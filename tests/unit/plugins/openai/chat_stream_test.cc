@@ -105,10 +105,7 @@ TEST_CASE("chat stream: an Anthropic error event becomes data: {\"error\": ...}"
 TEST_CASE(
     "chat stream: an upstream stream that ends early or sends a broken event ends in an error") {
   Translator t("openai-chat>anthropic");
-  std::string start =
-      sseEvent("message_start",
-               R"({"type":"message_start","message":{"id":"msg_C1","model":"claude-sonnet-4-5",)"
-               R"("usage":{"input_tokens":2,"output_tokens":1}}})");
+  std::string start = messageStartEvent("msg_C1");
   std::string delta = sseEvent(
       "content_block_delta",
       R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}})");

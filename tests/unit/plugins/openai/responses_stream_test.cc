@@ -146,10 +146,7 @@ TEST_CASE(
 
 TEST_CASE("responses stream: an upstream stream that ends before its message fails the response") {
   Translator t("openai-responses>anthropic");
-  std::string start =
-      sseEvent("message_start",
-               R"({"type":"message_start","message":{"id":"msg_R1","model":"claude-sonnet-4-5",)"
-               R"("usage":{"input_tokens":2,"output_tokens":1}}})");
+  std::string start = messageStartEvent("msg_R1");
   std::string out = t.streamWhole(start, 5);
   CHECK(out.find("event: response.failed\n") != std::string::npos);
   CHECK(out.find("the upstream stream ended before its message did") != std::string::npos);

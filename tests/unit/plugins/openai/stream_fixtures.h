@@ -10,6 +10,14 @@ inline std::string sseEvent(const std::string& name, const std::string& data) {
   return "event: " + name + "\ndata: " + data + "\n\n";
 }
 
+// A bare message_start, for streams that stop short of their message's end.
+inline std::string messageStartEvent(const std::string& id) {
+  return sseEvent(
+      "message_start",
+      R"({"type":"message_start","message":{"id":")" + id +
+          R"(","model":"claude-sonnet-4-5","usage":{"input_tokens":2,"output_tokens":1}}})");
+}
+
 // Thinking (signed), text, then a tool call; a ping in between; cache usage in message_start.
 inline std::string thinkingTextToolStream(const std::string& tool_id) {
   return sseEvent(
