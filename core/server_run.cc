@@ -45,7 +45,8 @@ struct SignalState {
   uv_signal_t sigint;
   uv_signal_t sigterm;
   // A hangup (the terminal closed, or a reload attempt: there is none) stops the relay as SIGTERM
-  // does, draining and writing out the usage, where its default action lost both.
+  // does, draining and writing out the usage, where its default action lost both. Not when the
+  // relay was started with SIGHUP ignored (nohup): it is to outlive its terminal then.
   uv_signal_t sighup;
 };
 
@@ -315,7 +316,9 @@ int runServer(ServerContext& ctx) {
   sig.sigint.data = sig.sigterm.data = sig.sighup.data = &sig;
   uv_signal_start(&sig.sigint, &onSignal, SIGINT);
   uv_signal_start(&sig.sigterm, &onSignal, SIGTERM);
-  uv_signal_start(&sig.sighup, &onSignal, SIGHUP);
+  struct sigaction hup {};
+  if (::sigaction(SIGHUP, nullptr, &hup) != 0 || hup.sa_handler != SIG_IGN)
+    uv_signal_start(&sig.sighup, &onSignal, SIGHUP);
   uv_async_init(&control.loop, &control.workers_done, &onWorkersDone);
   control.workers_done.data = &control;
 

@@ -5,7 +5,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('net');
 const { startMockUpstream } = require('../mock/upstream');
-const { makeTempDir, startRelay, readSse } = require('./lib');
+const { spawn } = require('child_process');
+const { makeTempDir, startRelay, readSse, writeRelayConfig, freePort, requireBinary, request } = require('./lib');
 
 function tryConnect(port) {
   return new Promise((resolve) => {
@@ -61,3 +62,27 @@ for (const signal of ['SIGTERM', 'SIGHUP']) {
     assert.match(relay.stderr, new RegExp(`received ${signal}.*draining`), relay.stderr);
   });
 }
+
+test('started with SIGHUP ignored (nohup), the relay outlives a hangup', async (t) => {
+  const port = await freePort();
+  const file = writeRelayConfig(makeTempDir(t), {}, port);
+  // sh sets SIGHUP to ignored and execs the relay, which inherits that, as nohup does.
+  const child = spawn('sh', ['-c', 'trap "" HUP; exec "$0" --config "$1"', requireBinary(), file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  t.after(() => child.kill('SIGKILL'));
+  let up = false;
+  for (let i = 0; i < 100 && !up; i++) {
+    up = await request(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+    if (!up) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(up, `the relay started: ${stderr}`);
+  child.kill('SIGHUP');
+  await new Promise((r) => setTimeout(r, 500));
+  const health = await request(`http://127.0.0.1:${port}/health`);
+  assert.equal(health.status, 200, 'still serving after the hangup');
+  assert.doesNotMatch(stderr, /received SIGHUP/);
+  child.kill('SIGTERM');
+  assert.deepEqual(await exited, { code: 0, signal: null }, stderr);
+});
