@@ -201,10 +201,7 @@ void ActiveChain::encodeHeaders(size_t below, ResponseHead head) {
   // Read only for an answer of unknown length: one with a length is never an event stream.
   if (!head.content_length) {
     const std::string* type = head.headers.find("content-type");
-    constexpr std::string_view kEventStream = "text/event-stream";
-    event_stream_ =
-        type != nullptr && type->size() >= kEventStream.size() &&
-        equalsIgnoreCase(std::string_view(*type).substr(0, kEventStream.size()), kEventStream);
+    event_stream_ = type != nullptr && startsWithIgnoreCase(*type, "text/event-stream");
   }
   sink_.begin(head.status, head.headers, head.content_length);
   // The client connection has written the head: its list reads the next upstream response.

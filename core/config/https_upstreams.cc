@@ -3,19 +3,14 @@
 #include <set>
 #include <string_view>
 
+#include "core/http/headers.h"
+
 namespace relay {
 
 namespace {
 
 bool isHttpsUrl(std::string_view s) {
-  constexpr std::string_view kScheme = "https://";
-  if (s.size() < kScheme.size()) return false;
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kScheme[i]) return false;
-  }
-  return true;
+  return startsWithIgnoreCase(s, "https://");
 }
 
 bool mentionsHttps(const YAML::Node& node, int depth = 0) {

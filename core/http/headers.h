@@ -19,6 +19,11 @@ inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && sameLengthEqualsIgnoreCase(a, b);
 }
 
+inline bool startsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() &&
+         sameLengthEqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
+
 // Drops the spaces and tabs that end a header value as read (optional whitespace, not part of the
 // value: RFC 9110, 5.5). Inline: a value usually ends in neither, one comparison.
 inline void trimTrailingWhitespace(std::string& value) {

@@ -266,12 +266,11 @@ int Http1ServerConnection::onHeaderValueComplete(llhttp_t* p) {
 
 // "http://host:port/path?query" -> "/path?query"; any other target stays as it is.
 static void toOriginForm(std::string& target) {
-  size_t colon = target.find("://");
-  std::string_view scheme = std::string_view(target).substr(0, colon);
-  if (colon == std::string::npos ||
-      !(equalsIgnoreCase(scheme, "http") || equalsIgnoreCase(scheme, "https")))
-    return;
-  size_t path = target.find_first_of("/?", colon + 3);
+  size_t scheme = startsWithIgnoreCase(target, "http://")    ? 7
+                  : startsWithIgnoreCase(target, "https://") ? 8
+                                                             : 0;
+  if (scheme == 0) return;
+  size_t path = target.find_first_of("/?", scheme);
   std::string origin(path == std::string::npos || target[path] == '?' ? "/" : "");
   if (path != std::string::npos) origin.append(target, path);
   target = std::move(origin);
