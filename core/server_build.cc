@@ -33,6 +33,11 @@ std::string where(const ConfigMark& m) {
   return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) + ": ";
 }
 
+// "FILE:LINE:COL: accounts[i].KEY", naming an account's key in a start-up error.
+std::string accountKeyAt(const AccountConfig& a, size_t i, std::string_view key) {
+  return where(a.mark) + "accounts[" + std::to_string(i) + "]." + std::string(key);
+}
+
 // The plugins found beside the binary (or installed), then the config's `plugins:` list.
 bool loadPluginsInto(ServerContext& ctx, std::string* error) {
   ctx.plugins = std::make_unique<PluginRegistry>();
@@ -62,8 +67,8 @@ bool checkAccountTypes(const ServerContext& ctx, std::string* error) {
     std::string known;
     for (const auto& p : ctx.plugins->plugins())
       for (const auto& t : p->accountTypes()) known += (known.empty() ? "" : ", ") + t;
-    *error = where(a.mark) + "accounts[" + std::to_string(i) + "].type: unknown account type '" +
-             a.type + "' (loaded plugins serve: " + (known.empty() ? "none" : known) + ")";
+    *error = accountKeyAt(a, i, "type") + ": unknown account type '" + a.type +
+             "' (loaded plugins serve: " + (known.empty() ? "none" : known) + ")";
     return false;
   }
   return true;
@@ -77,7 +82,7 @@ bool checkAccountUrls(const ServerContext& ctx, std::string* error) {
     const AccountConfig& a = ctx.config.accounts[i];
     std::string why;
     if (a.api_url.empty() || parseUpstreamUrl(a.api_url, &why)) continue;
-    *error = where(a.mark) + "accounts[" + std::to_string(i) + "].api_url: " + why;
+    *error = accountKeyAt(a, i, "api_url") + ": " + why;
     return false;
   }
   return true;
@@ -109,9 +114,7 @@ bool checkCaFiles(const ServerContext& ctx, std::string* error) {
     return false;
   for (size_t i = 0; i < c.accounts.size(); ++i) {
     const AccountConfig& a = c.accounts[i];
-    if (!checkCaFile(a.ca_file, where(a.mark) + "accounts[" + std::to_string(i) + "].ca_file",
-                     error))
-      return false;
+    if (!checkCaFile(a.ca_file, accountKeyAt(a, i, "ca_file"), error)) return false;
   }
   return true;
 }
